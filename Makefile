@@ -1,0 +1,49 @@
+# The Linux path: `make demo` and `make test` set up everything they need, then run.
+# environment.yml is the cross-platform path (conda).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+SYSTEM := $(VENV)/.system-deps
+OUT ?= out
+
+.PHONY: all setup system demo test test-fast lint lab bench clean
+
+all: demo
+
+system: $(SYSTEM)
+$(SYSTEM): scripts/system-deps.sh
+	@bash scripts/system-deps.sh
+	@mkdir -p $(VENV) && touch $@
+
+$(INSTALLED): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev,distributed]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name casebook --display-name "casebook (Python 3)" >/dev/null
+	@touch $@
+
+setup: $(SYSTEM) $(INSTALLED)
+
+demo: setup
+	$(BIN)/casebook sample $(OUT)/sample
+	$(BIN)/python -m casebook.demo $(OUT)/sample --out $(OUT)
+
+test: setup lint
+	$(BIN)/python -m pytest
+
+test-fast: setup lint
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=.
+
+bench: setup
+	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(OUT) .pytest_cache
