@@ -1,0 +1,38 @@
+"""Shared fixtures: the sample casebook (built once per session) and the shared real data."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def sample_book(tmp_path_factory) -> Path:
+    """A read-only sample casebook; copy it (``sample_copy``) before changing anything."""
+    from casebook.sample import write_sample
+
+    root = tmp_path_factory.mktemp("sample") / "book"
+    write_sample(root, n_cases=30, seed=2024)
+    return root
+
+
+@pytest.fixture
+def sample_copy(sample_book, tmp_path) -> Path:
+    """A private, writable copy of the sample casebook."""
+    target = tmp_path / "book"
+    shutil.copytree(sample_book, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def realdata() -> Path:
+    """The shared real photos with known text; tests needing them skip if ../shared is absent."""
+    path = SHARED / "realdata" / "ocr"
+    if not path.is_dir():
+        pytest.skip("../shared/realdata/ocr is not beside this checkout")
+    return path

@@ -1,0 +1,71 @@
+"""The two-command setup stays honest: dependency lists agree, CI runs the README's command."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+# conda-forge names that differ from PyPI names
+CONDA_TO_PYPI = {"h3-py": "h3"}
+CONDA_ONLY = {"python", "pip", "tesseract", "openssl"}
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~\[ ;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = {_name(r) for r in project["dependencies"]}
+    env = yaml.safe_load((REPO / "environment.yml").read_text(encoding="utf-8"))
+    conda, pip = set(), set()
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            pip |= {_name(r) for r in dep["pip"] if not r.startswith("-e")}
+        else:
+            conda.add(CONDA_TO_PYPI.get(_name(dep), _name(dep)))
+    listed = (conda - CONDA_ONLY) | pip
+    assert listed - wanted == set(), "environment.yml has dependencies pyproject.toml lacks"
+    assert wanted - listed == set(), "pyproject.toml has dependencies environment.yml lacks"
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    first_block = readme.split("```", 2)[1]
+    commands = [line.split("#")[0].strip() for line in first_block.splitlines() if line.strip()]
+    assert commands[:2] == ["make demo", "make test"]
+    ci = [line.strip() for line in (REPO / ".ci" / "run").read_text().splitlines()
+          if line.strip() and not line.strip().startswith("#")]
+    assert "make test" in ci
+    assert "set -euo pipefail" in ci
+
+
+def test_every_top_level_folder_says_what_it_holds():
+    for folder in ("evidence", "geo", "casebook"):
+        doc = (REPO / folder / "__init__.py").read_text(encoding="utf-8")
+        assert doc.startswith('"""'), f"{folder}/__init__.py needs a module docstring"
+    for folder in ("templates", "notebooks", "bench"):
+        assert (REPO / folder / "README.md").read_text(encoding="utf-8").strip()
+
+
+def test_casebook_help_lists_every_command_group_of_the_contract():
+    result = subprocess.run([sys.executable, "-m", "casebook.cli", "--help"], capture_output=True,
+                            text=True, check=True)
+    for group in ("sample", "evidence", "labels", "brands", "geo", "dossier"):
+        assert re.search(rf"^\s+{group}\s", result.stdout, re.MULTILINE), group
+
+
+def test_libraries_do_not_import_the_application_layer():
+    """evidence and geo may use casebook's error family and fonts, nothing of its CLI or notebooks."""
+    allowed = {"casebook.errors", "casebook.fonts"}
+    for folder in ("evidence", "geo"):
+        for path in (REPO / folder).rglob("*.py"):
+            for match in re.finditer(r"^\s*(?:from|import)\s+(casebook[\w.]*)", path.read_text(encoding="utf-8"),
+                                     re.MULTILINE):
+                assert match.group(1) in allowed, f"{path.relative_to(REPO)} imports {match.group(1)}"
