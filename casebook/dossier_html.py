@@ -1,0 +1,121 @@
+"""Small HTML builders for the dossier: everything that reaches the page goes through ``esc``.
+
+Case data and OCR text are untrusted; pandas' ``Styler`` does not escape by default and markdown
+outputs pass raw HTML through nbconvert, so the dossier writes its own escaped ``text/html``.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from collections.abc import Iterable, Sequence
+
+STYLE = """
+<style>
+.cb-section { margin: 0 0 1.2em 0; font-size: 13px; line-height: 1.55; }
+.cb-section h2 { font-size: 18px; border-bottom: 2px solid #8b0000; padding-bottom: 3px; margin: 0.6em 0 0.5em; }
+.cb-section h3 { font-size: 15px; margin: 0.8em 0 0.3em; }
+.cb-cover { border: 3px double #333; padding: 18px 24px; margin-bottom: 1.5em; }
+.cb-cover h1 { text-align: center; font-size: 24px; letter-spacing: 0.3em; margin: 0.2em 0 0.8em; }
+.cb-kv { border-collapse: collapse; width: 100%; }
+.cb-kv th { text-align: left; width: 9em; color: #444; font-weight: 600; vertical-align: top; padding: 3px 6px; }
+.cb-kv td { padding: 3px 6px; white-space: pre-wrap; word-break: break-all; }
+table.cb-table { border-collapse: collapse; width: 100%; font-size: 12px; margin: 0.3em 0 0.8em; }
+table.cb-table th, table.cb-table td { border: 1px solid #bbb; padding: 2px 5px; vertical-align: top;
+  text-align: left; white-space: pre-wrap; word-break: break-all; }
+table.cb-table th { background: #f1f1f1; }
+.cb-hash { font-family: "Noto Sans Mono CJK SC", monospace; font-size: 10px; }
+tr.cb-bad td, .cb-bad { color: #b00000; font-weight: 600; }
+tr.cb-warn td, .cb-warn { color: #9a6000; }
+.cb-ok { color: #1d6b1d; font-weight: 600; }
+.cb-note { background: #f6f6f6; border-left: 4px solid #999; padding: 6px 10px; margin: 0.4em 0; }
+.cb-error { background: #fff0f0; border-left: 4px solid #b00000; padding: 6px 10px; margin: 0.4em 0;
+  white-space: pre-wrap; }
+.cb-photo { display: flex; gap: 12px; align-items: flex-start; break-inside: avoid; margin-bottom: 0.6em; }
+.cb-photo img { max-width: 200px; max-height: 200px; border: 1px solid #ccc; }
+.cb-photo .cb-photo-body { flex: 1; min-width: 0; }
+.cb-pair { display: flex; gap: 18px; }
+.cb-pair div { border: 1px solid #ccc; padding: 4px 10px; font-size: 16px; }
+.cb-map img { max-width: 100%; }
+</style>
+"""
+
+
+def esc(value: object) -> str:
+    """Escape any value for HTML text or attribute context; ``None`` shows as empty."""
+    return "" if value is None else html.escape(str(value), quote=True)
+
+
+class Html:
+    """A displayable HTML fragment (Jupyter calls ``_repr_html_``); the text is already escaped."""
+
+    def __init__(self, markup: str) -> None:
+        self.markup = markup
+
+    def _repr_html_(self) -> str:
+        return self.markup
+
+    def __str__(self) -> str:
+        return self.markup
+
+
+def section(anchor: str, title: str, body: str) -> Html:
+    return Html(f'<section class="cb-section" id="{esc(anchor)}"><h2>{esc(title)}</h2>{body}</section>')
+
+
+def key_values(pairs: Iterable[tuple[str, object]]) -> str:
+    rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in pairs)
+    return f'<table class="cb-kv">{rows}</table>'
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, row_classes: Sequence[str] | None = None,
+          hash_columns: Iterable[str] = ()) -> str:
+    """An escaped table; ``row_classes`` marks rows (``cb-bad`` shows a tampered item in red)."""
+    hash_idx = {i for i, h in enumerate(headers) if h in set(hash_columns)}
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    body = []
+    for i, row in enumerate(rows):
+        cls = row_classes[i] if row_classes and i < len(row_classes) and row_classes[i] else ""
+        cells = "".join(
+            f'<td class="cb-hash">{esc(v)}</td>' if j in hash_idx else f"<td>{esc(v)}</td>"
+            for j, v in enumerate(row)
+        )
+        body.append(f'<tr class="{esc(cls)}">{cells}</tr>' if cls else f"<tr>{cells}</tr>")
+    return f'<table class="cb-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def frame_table(df, *, row_classes: Sequence[str] | None = None, hash_columns: Iterable[str] = ()) -> str:
+    """A pandas DataFrame as an escaped table (never ``Styler``/``to_html(escape=False)``)."""
+    if df is None or len(df) == 0:
+        return ""
+    rows = [[_cell(v) for v in record] for record in df.itertuples(index=False, name=None)]
+    return table([str(c) for c in df.columns], rows, row_classes=row_classes, hash_columns=hash_columns)
+
+
+def _cell(value: object) -> object:
+    try:
+        import pandas as pd
+
+        if value is not None and not isinstance(value, list | tuple | dict) and pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    return value
+
+
+def note(text: str) -> str:
+    return f'<div class="cb-note">{esc(text)}</div>'
+
+
+def error_box(text: str) -> str:
+    return f'<div class="cb-error">{esc(text)}</div>'
+
+
+def png_img(data: bytes | None, alt: str, *, css_class: str = "") -> str:
+    if not data:
+        return ""
+    src = "data:image/png;base64," + base64.b64encode(bytes(data)).decode("ascii")
+    cls = f' class="{esc(css_class)}"' if css_class else ""
+    return f'<img{cls} alt="{esc(alt)}" src="{src}">'

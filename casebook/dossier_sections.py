@@ -1,0 +1,415 @@
+"""The case dossier, one call per section: what ``templates/case_dossier.ipynb`` runs.
+
+Each section calls one or two library functions and presents their data as escaped HTML, modelled
+on the SAMR case file (DOMAIN.md §4). It also fills ``Dossier.summary``, which ``finish()`` writes
+as ``summary.json`` for the batch index. A library part that has not landed shows a plain note;
+a per-item problem (a corrupt photo) shows inside its section; anything else fails the cell, so
+the batch reports the cell and the error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+from casebook import __version__
+from casebook.case import Case, load_case
+from casebook.dossier_html import (
+    STYLE,
+    Html,
+    error_box,
+    esc,
+    frame_table,
+    key_values,
+    note,
+    png_img,
+    section,
+    table,
+)
+from casebook.errors import CasebookError, InputError
+
+TEXT = {
+    "zh": {
+        "cover": "卷宗封面", "evidence": "证据清单 / 电子数据清单", "labels": "标签识别与筛查",
+        "location": "案发地", "custody": "监管链", "appendix": "附录", "heading": "行政处罚案件卷宗",
+        "case_title": "案件名称", "case_no": "文号", "organ": "办案机构", "party": "当事人",
+        "party_name": "名称", "credit_code": "统一社会信用代码", "address": "地址", "opened": "立案日期",
+        "closed": "结案日期", "investigators": "办案人员", "case_id": "案件编号", "retention": "保管期限",
+        "unavailable": "本节所需的功能尚未提供（{what}），本节暂缺。", "not_sealed":
+        "本案证据尚未封存（无 manifest.json），无法核验完整性。请先运行：casebook evidence hash {dir} --case {id}",
+        "no_evidence": "本案没有电子数据文件。", "integrity": "完整性核验（生成卷宗时）",
+        "verified": "全部证据与封存清单一致。", "tampered": "有证据与封存清单不一致，见红色行。",
+        "no_labels": "本案没有标签照片。", "photo": "照片", "fields": "识别字段", "findings": "筛查发现",
+        "no_findings": "未发现问题。", "lookalikes": "疑似仿冒品牌", "read_error": "无法识别此照片",
+        "setting": "区位", "in_hotspot": "是否位于热点区", "trend": "趋势", "nearby": "附近案件",
+        "yes": "是", "no": "否", "no_location": "case.yml 中没有可用的经纬度，无法定位。",
+        "urban": "城区", "peri-urban": "城乡结合部", "rural": "农村", "map": "地图",
+        "custody_ok": "监管链校验通过。", "custody_bad": "监管链校验未通过", "no_custody":
+        "本案没有监管链记录（custody.jsonl）。", "tool": "工具版本", "template": "模板",
+        "parameters": "参数", "manifest_root": "封存清单根哈希", "rendered": "生成时间",
+        "events": "事件", "years_30": "长期",
+    },
+    "en": {
+        "cover": "Case file cover", "evidence": "Evidence list / electronic data list",
+        "labels": "Label reading and screening", "location": "Place of the case", "custody": "Chain of custody",
+        "appendix": "Appendix", "heading": "Administrative penalty case file", "case_title": "Case title",
+        "case_no": "Case number", "organ": "Handling organ", "party": "Party", "party_name": "Name",
+        "credit_code": "Unified social credit code", "address": "Address", "opened": "Opened",
+        "closed": "Closed", "investigators": "Investigators", "case_id": "Case id", "retention": "Retention",
+        "unavailable": "This section needs a part that is not available yet ({what}); it is left out.",
+        "not_sealed": "The evidence of this case is not sealed (no manifest.json), so its integrity cannot "
+        "be checked. Run: casebook evidence hash {dir} --case {id}",
+        "no_evidence": "This case has no electronic evidence files.", "integrity": "Integrity check (at render time)",
+        "verified": "Every item matches the sealed manifest.", "tampered":
+        "Some items do not match the sealed manifest: see the red rows.", "no_labels": "This case has no label photos.",
+        "photo": "Photo", "fields": "Fields read", "findings": "Findings", "no_findings": "No problem found.",
+        "lookalikes": "Lookalike brands", "read_error": "This photo could not be read", "setting": "Setting",
+        "in_hotspot": "In a hot spot", "trend": "Trend", "nearby": "Nearby cases", "yes": "yes", "no": "no",
+        "no_location": "case.yml has no usable coordinates: the case cannot be placed.", "urban": "urban",
+        "peri-urban": "peri-urban", "rural": "rural", "map": "Map", "custody_ok": "The custody chain verifies.",
+        "custody_bad": "The custody chain does not verify", "no_custody": "This case has no custody log (custody.jsonl).",
+        "tool": "Tool versions", "template": "Template", "parameters": "Parameters",
+        "manifest_root": "Manifest root", "rendered": "Rendered", "events": "Events", "years_30": "long-term",
+    },
+}
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")  # China keeps no daylight saving time
+
+
+class Dossier:
+    """One case's dossier being rendered; each public method is one section of the template."""
+
+    def __init__(self, case_dir: str | Path, *, out_dir: str | Path = "", casebook_dir: str | Path = "",
+                 lang: str = "zh", basemap: str = "none", ocr_engine: str = "auto",
+                 template: str | Path = "") -> None:
+        if lang not in TEXT:
+            raise InputError(f"unknown dossier language '{lang}'", field="lang", hint="Use zh or en.")
+        if not str(case_dir).strip():
+            raise InputError("no case folder was given", field="case_dir",
+                             hint="Set case_dir to a case folder, e.g. out/sample/ZK-2024-001.")
+        self.case: Case = load_case(case_dir)
+        self.lang = lang
+        self.t = TEXT[lang]
+        self.out_dir = Path(out_dir).resolve() if str(out_dir).strip() else None
+        self.casebook_dir = Path(casebook_dir).resolve() if str(casebook_dir).strip() else self.case.root.parent
+        self.basemap = basemap
+        self.ocr_engine = ocr_engine
+        self.template = Path(template).resolve() if str(template).strip() else None
+        self.summary: dict = {
+            "case_id": self.case.case_id, "case_no": self.case.case_no, "title": self.case.title,
+            "lang": lang, "sections": {}, "findings_by_code": {}, "n_findings": 0, "labels": 0,
+            "label_errors": 0, "integrity": "unavailable", "custody": "unavailable",
+            "setting": None, "in_hotspot": None, "trend": None, "manifest_root": None,
+        }
+
+    # -- helpers ---------------------------------------------------------------------------------
+    def _unavailable(self, name: str, err: ImportError) -> Html:
+        self.summary["sections"][name] = "unavailable"
+        what = getattr(err, "name", None) or str(err)
+        return section(name, self.t[name], note(self.t["unavailable"].format(what=what)))
+
+    def _failed(self, name: str, err: CasebookError) -> Html:
+        self.summary["sections"][name] = "error"
+        return section(name, self.t[name], error_box(str(err)))
+
+    def _done(self, name: str, body: str) -> Html:
+        self.summary["sections"].setdefault(name, "ok")
+        return section(name, self.t[name], body)
+
+    # -- 1 卷宗封面 ----------------------------------------------------------------------------
+    def cover(self) -> Html:
+        c, t = self.case, self.t
+        party = c.party if isinstance(c.party, dict) else {"name": c.party}
+        people = "、".join(
+            (p.get("name", "") + (f"（{p['badge']}）" if p.get("badge") else "")) if isinstance(p, dict) else str(p)
+            for p in c.investigators
+        )
+        pairs = [
+            (t["case_title"], c.title), (t["case_no"], c.case_no), (t["organ"], c.organ),
+            (t["party"] + " · " + t["party_name"], party.get("name", "")),
+            (t["party"] + " · " + t["credit_code"], party.get("credit_code", "")),
+            (t["party"] + " · " + t["address"], party.get("address", "")),
+            (t["opened"], c.opened), (t["closed"], c.closed), (t["investigators"], people),
+            (t["case_id"], c.case_id),
+        ]
+        self.summary["sections"]["cover"] = "ok"
+        return Html(f'{STYLE}<section class="cb-section cb-cover" id="cover"><h1>{esc(t["heading"])}</h1>'
+                    f"{key_values(pairs)}</section>")
+
+    # -- 2 证据清单 ----------------------------------------------------------------------------
+    def evidence(self) -> Html:
+        try:
+            from casebook.sealing import check_case
+            from evidence.manifest import evidence_list
+        except ImportError as err:
+            return self._unavailable("evidence", err)
+        c, t = self.case, self.t
+        if not c.manifest_path.is_file():
+            if not c.evidence_files():
+                self.summary["integrity"] = "no_evidence"
+                return self._done("evidence", note(t["no_evidence"]))
+            self.summary["integrity"] = "unsealed"
+            return self._done("evidence", note(t["not_sealed"].format(dir=c.evidence_dir, id=c.case_id)))
+        try:
+            checked = check_case(c.root)
+            manifest, report = _manifest_and_report(checked, c)
+            frame = evidence_list(manifest, report, lang=self.lang)
+        except CasebookError as err:
+            self.summary["integrity"] = "error"
+            return self._failed("evidence", err)
+        ok = _report_ok(report)
+        self.summary["integrity"] = "verified" if ok else "tampered"
+        self.summary["integrity_counts"] = _report_counts(report)
+        self.summary["manifest_root"] = _manifest_root(manifest)
+        classes = [_status_class(s) for s in _status_column(frame)]
+        status = (f'<p class="cb-ok">{esc(t["verified"])}</p>' if ok
+                  else f'<p class="cb-bad">{esc(t["tampered"])}</p>')
+        body = (f"<h3>{esc(t['integrity'])}</h3>{status}"
+                + (frame_table(frame, row_classes=classes, hash_columns=("SHA-256", "SM3"))
+                   or note(t["no_evidence"])))
+        return self._done("evidence", body)
+
+    # -- 3 标签识别与筛查 ------------------------------------------------------------------------
+    def labels(self) -> Html:
+        try:
+            from evidence.label_report import read_labels
+        except ImportError as err:
+            return self._unavailable("labels", err)
+        t = self.t
+        photos = self.case.label_photos()
+        self.summary["labels"] = len(photos)
+        if not photos:
+            return self._done("labels", note(t["no_labels"]))
+        parts = []
+        counts: dict[str, int] = {}
+        for photo, rep in zip(photos, read_labels(photos, engine=self.ocr_engine), strict=True):
+            title = f"<h3>{esc(t['photo'])}：{esc(photo.name)}</h3>"
+            if getattr(rep, "error", None):
+                self.summary["label_errors"] += 1
+                err = rep.error
+                parts.append(title + error_box(f"{t['read_error']}：{getattr(err, 'message', err)}"
+                                               + (f"\n{err.hint}" if getattr(err, "hint", None) else "")))
+                continue
+            findings = rep.findings_table()
+            for code in _column(findings, ("code", "代码")):
+                counts[str(code)] = counts.get(str(code), 0) + 1
+            sev = list(_column(findings, ("severity", "严重程度", "级别")))
+            body = (f"<h4>{esc(t['fields'])}</h4>{frame_table(rep.fields_table())}"
+                    f"<h4>{esc(t['findings'])}</h4>"
+                    + (frame_table(findings, row_classes=[_severity_class(s) for s in sev]) or note(t["no_findings"])))
+            body += _lookalikes_html(getattr(rep, "lookalikes", None), t)
+            thumb = png_img(getattr(rep, "thumbnail_png", None), photo.name)
+            parts.append(f'{title}<div class="cb-photo">{thumb}<div class="cb-photo-body">{body}</div></div>')
+        self.summary["findings_by_code"] = dict(sorted(counts.items()))
+        self.summary["n_findings"] = sum(counts.values())
+        return self._done("labels", "".join(parts))
+
+    # -- 4 案发地 ------------------------------------------------------------------------------
+    def location(self) -> Html:
+        try:
+            from geo.maps import notebook_view
+
+            import geo
+        except ImportError as err:
+            return self._unavailable("location", err)
+        for name in ("load_cases", "hotspots", "case_context", "map"):
+            if not hasattr(geo, name):
+                return self._unavailable("location", ImportError(f"geo.{name}", name=f"geo.{name}"))
+        c, t = self.case, self.t
+        position = c.lon_lat()
+        if position is None:
+            return self._done("location", note(t["no_location"]))
+        try:
+            cases = geo.load_cases(self.casebook_dir / "cases.csv")
+            baseline_path = self.casebook_dir / "baseline.csv"
+            result = geo.hotspots(cases, baseline_path if baseline_path.is_file() else None)
+            ctx = geo.case_context(result, position[0], position[1], c.case_id)
+        except CasebookError as err:
+            return self._failed("location", err)
+        setting = getattr(ctx, "setting", None)
+        in_hot = getattr(ctx, "in_hotspot", None)
+        trend = getattr(ctx, "trend", None)
+        self.summary.update(setting=setting, in_hotspot=in_hot, trend=trend)
+        pairs = [(t["setting"], t.get(str(setting), setting)),
+                 (t["in_hotspot"], "" if in_hot is None else (t["yes"] if in_hot else t["no"])),
+                 (t["trend"], trend or "")]
+        body = key_values(pairs)
+        nearby = getattr(ctx, "nearby", None)
+        if nearby is not None and len(nearby):
+            body += f"<h3>{esc(t['nearby'])}</h3>" + frame_table(nearby)
+        try:
+            interactive = notebook_view(geo.map(result, focus=(position[0], position[1]), basemap=self.basemap))
+            interactive_html = interactive._repr_html_() if hasattr(interactive, "_repr_html_") else str(interactive)
+        except TypeError:  # an older geo.map signature: the static map still goes to the PDF
+            interactive_html = ""
+        static = png_img(getattr(ctx, "static_map_png", None), t["map"])
+        body += (f"<h3>{esc(t['map'])}</h3><div class=\"cb-map cb-screen-only\">{interactive_html}</div>"
+                 f'<div class="cb-map cb-print-only">{static}</div>')
+        return self._done("location", body)
+
+    # -- 5 监管链 ------------------------------------------------------------------------------
+    def custody(self) -> Html:
+        try:
+            from evidence.custody import CustodyLog
+        except ImportError as err:
+            return self._unavailable("custody", err)
+        c, t = self.case, self.t
+        if not c.custody_path.is_file():
+            self.summary["custody"] = "absent"
+            return self._done("custody", note(t["no_custody"]))
+        log = CustodyLog(c.custody_path)
+        try:
+            verdict = log.verify()
+        except CasebookError as err:
+            self.summary["custody"] = "broken"
+            return self._failed("custody", err)
+        ok = bool(getattr(verdict, "ok", verdict))
+        self.summary["custody"] = "verified" if ok else "broken"
+        status = (f'<p class="cb-ok">{esc(t["custody_ok"])}</p>' if ok else
+                  f'<p class="cb-bad">{esc(t["custody_bad"])}：{esc(getattr(verdict, "message", ""))}</p>')
+        events = _events_rows(log)
+        return self._done("custody", status + (table(*events) if events else ""))
+
+    # -- 6 附录 --------------------------------------------------------------------------------
+    def appendix(self, parameters: dict | None = None) -> Html:
+        import nbconvert
+        import papermill
+
+        t = self.t
+        now = datetime.now(UTC).replace(microsecond=0)
+        self.summary["rendered_at"] = now.isoformat().replace("+00:00", "Z")
+        versions = (f"casebook {__version__}; papermill {papermill.__version__}; nbconvert {nbconvert.__version__}; "
+                    f"Python {platform.python_version()}")
+        template = ""
+        if self.template and self.template.is_file():
+            digest = hashlib.sha256(self.template.read_bytes()).hexdigest()
+            template = f"{self.template.name} (SHA-256 {digest})"
+        pairs = [
+            (t["tool"], versions), (t["template"], template),
+            (t["parameters"], json.dumps(parameters or {}, ensure_ascii=False, sort_keys=True)),
+            (t["manifest_root"], self.summary.get("manifest_root") or "-"),
+            (t["rendered"], f"{now.isoformat().replace('+00:00', 'Z')} (UTC) / "
+                            f"{now.astimezone(SHANGHAI).strftime('%Y-%m-%d %H:%M:%S')} (Asia/Shanghai)"),
+        ]
+        self.summary["sections"]["appendix"] = "ok"
+        return section("appendix", t["appendix"], key_values(pairs))
+
+    def finish(self) -> Path | None:
+        """Write ``summary.json`` into the output folder (atomically); the batch index reads it."""
+        if self.out_dir is None:
+            return None
+        from casebook.export import write_text_atomic
+
+        return write_text_atomic(self.out_dir / "summary.json",
+                                 json.dumps(self.summary, ensure_ascii=False, indent=2, default=str))
+
+
+# -- adapters over the library results: tolerant of dataclass or dict shapes ------------------------
+def _get(obj, name, default=None):
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def _manifest_and_report(checked, case: Case):
+    if isinstance(checked, tuple) and len(checked) == 2:
+        return checked
+    manifest = _get(checked, "manifest")
+    report = _get(checked, "report", checked)
+    if manifest is None:
+        from evidence.manifest import load_manifest
+
+        manifest = load_manifest(case.manifest_path)
+    return manifest, report
+
+
+def _report_ok(report) -> bool:
+    for name in ("ok", "verified", "content_ok"):
+        value = _get(report, name)
+        if value is not None:
+            return bool(value() if callable(value) else value)
+    return not any(_get(report, k) for k in ("modified", "missing", "added", "moved"))
+
+
+def _report_counts(report) -> dict:
+    counts = {}
+    for key in ("matched", "modified", "missing", "added", "moved", "metadata_changed"):
+        value = _get(report, key)
+        if value is not None:
+            counts[key] = len(value)
+    return counts
+
+
+def _manifest_root(manifest) -> str | None:
+    for name in ("root_hash", "merkle_root", "root"):
+        value = _get(manifest, name)
+        if isinstance(value, str) and len(value) >= 32:
+            return value
+    return None
+
+
+def _column(frame, names):
+    if frame is None:
+        return []
+    for name in names:
+        if name in getattr(frame, "columns", ()):
+            return list(frame[name])
+    return []
+
+
+def _status_column(frame):
+    return _column(frame, ("状态", "status", "Status"))
+
+
+def _status_class(status) -> str:
+    text = str(status).lower()
+    if any(k in text for k in ("一致", "matched", "ok", "verified")) and not any(
+            k in text for k in ("不一致", "mismatch")):
+        return ""
+    if any(k in text for k in ("元数据", "metadata")):
+        return "cb-warn"
+    return "cb-bad"
+
+
+def _severity_class(severity) -> str:
+    text = str(severity).lower()
+    if text in ("high", "严重", "高", "error", "critical"):
+        return "cb-bad"
+    if text in ("medium", "warning", "中", "警告", "needs_review"):
+        return "cb-warn"
+    return ""
+
+
+def _lookalikes_html(lookalikes, t) -> str:
+    if lookalikes is None or (hasattr(lookalikes, "__len__") and len(lookalikes) == 0):
+        return ""
+    if hasattr(lookalikes, "columns"):
+        return f"<h4>{esc(t['lookalikes'])}</h4>" + frame_table(lookalikes)
+    pairs = []
+    for item in lookalikes:
+        seen = _get(item, "name") or _get(item, "seen") or _get(item, "text") or ""
+        brand = _get(item, "brand") or _get(item, "genuine") or ""
+        reasons = _get(item, "reasons") or []
+        score = _get(item, "score")
+        extra = "; ".join(map(str, reasons)) + (f" ({score:.2f})" if isinstance(score, float) else "")
+        pairs.append(f'<div class="cb-pair"><div>{esc(seen)}</div><div>↔</div><div>{esc(brand)}</div></div>'
+                     f"<p>{esc(extra)}</p>")
+    return f"<h4>{esc(t['lookalikes'])}</h4>" + "".join(pairs)
+
+
+def _events_rows(log):
+    events = _get(log, "events")
+    events = events() if callable(events) else events
+    if not events:
+        return None
+    headers = ["#", "time (UTC)", "actor", "action", "objects", "note"]
+    rows = []
+    for i, ev in enumerate(events, start=1):
+        objects = _get(ev, "objects") or []
+        rows.append([i, _get(ev, "time") or _get(ev, "ts") or "", _get(ev, "actor") or "",
+                     _get(ev, "action") or "", "; ".join(str(_get(o, "path") or _get(o, "root") or o)
+                                                          for o in objects) if isinstance(objects, list) else objects,
+                     _get(ev, "note") or ""])
+    return headers, rows

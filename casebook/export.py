@@ -1,0 +1,110 @@
+"""Executed notebook -> one self-contained HTML file: no input cells, no CDN, prints well on A4.
+
+nbconvert's ``lab`` template links require.js, MathJax, mermaid and the widget manager from CDNs
+(unreachable offline and, for jsDelivr, in mainland China). We extend it and drop those blocks; the
+dossier needs none of them (no LaTeX, no widgets). Its CSS is already inlined by nbconvert.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from jinja2 import DictLoader
+
+_TEMPLATE_NAME = "casebook_offline.html.j2"
+# The print rules let one HTML serve the screen (interactive map) and the PDF (static map).
+_TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{% block jupyter_widgets %}{% endblock jupyter_widgets %}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{% block extra_css %}
+{%- if resources.casebook_csp %}
+<meta http-equiv="Content-Security-Policy" content="{{ resources.casebook_csp }}">
+{%- endif %}
+<style type="text/css">
+:root, body, .jp-Notebook, .jp-RenderedHTMLCommon {
+  font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC",
+               "WenQuanYi Micro Hei", sans-serif;
+}
+.cb-print-only { display: none; }
+@page { size: A4; margin: 14mm 12mm; }
+@media print {
+  .cb-screen-only { display: none !important; }
+  .cb-print-only { display: block !important; }
+  .cb-section { break-inside: auto; }
+  table { break-inside: auto; }
+  tr { break-inside: avoid; }
+  .jp-Cell { padding: 0 !important; }
+}
+</style>
+{% endblock extra_css %}
+"""
+
+
+def html_exporter():
+    """An nbconvert HTMLExporter that hides code and references nothing outside the file."""
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config({"TagRemovePreprocessor": {"enabled": True, "remove_cell_tags": ["remove_cell"]}})
+    exporter = HTMLExporter(
+        config=config,
+        template_name="lab",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+        theme="light",
+        extra_loaders=[DictLoader({_TEMPLATE_NAME: _TEMPLATE})],
+    )
+    exporter.template_file = _TEMPLATE_NAME
+    return exporter
+
+
+# Belt and braces for offline pages: even a reference that slipped through cannot reach the network.
+OFFLINE_CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+               "font-src data:; frame-src data: about:; child-src data: about:")
+
+
+def notebook_to_html(notebook: str | Path, html: str | Path, *, title: str | None = None,
+                     allow_network: bool = False) -> Path:
+    """Write the HTML form of an executed notebook atomically; return its path.
+
+    ``allow_network=True`` drops the Content-Security-Policy, for maps with an online basemap.
+    """
+    import nbformat
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    if title:
+        nb.metadata["title"] = title
+    resources = {"casebook_csp": "" if allow_network else OFFLINE_CSP}
+    body, _ = html_exporter().from_notebook_node(nb, resources=resources)
+    return write_text_atomic(html, body)
+
+
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    """Temp file in the same folder, fsync, rename: a crash never leaves a half page that looks whole."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        publish(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def publish(tmp: str | Path, path: str | Path) -> None:
+    """Give a finished temp file the usual permissions (mkstemp makes it 0600), then rename it in place."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)
+    os.replace(tmp, path)
