@@ -1,0 +1,274 @@
+"""The chain-of-custody log: append-only JSON lines, each event carrying the hash of the one before.
+
+Each line is one event in canonical JSON (keys sorted, compact, UTF-8)::
+
+    {"action":"hashed","actor":"张三","hash":"…","note":"","objects":[…],"prev":"…","seq":1,"time_utc":"…"}
+
+``hash`` is the SHA-256 of the event's canonical JSON without ``hash``; ``prev`` is the previous
+event's ``hash`` (64 zeros for the first).  Verification therefore finds an edited, deleted,
+inserted or reordered event and names the first bad one.  A chain cannot show, from inside, that
+its last events were cut off: keep the head hash elsewhere (the dossier prints it; a trusted
+timestamp fixes it) and pass it as ``expected_head``.
+
+Appending verifies the chain first and refuses to extend a broken one; the new log is written
+atomically (temp file, fsync, rename) under a lock on the log's folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from casebook.errors import InputError, IntegrityError
+from evidence.atomic import atomic_write_bytes
+from evidence.listing import shanghai_time
+from evidence.model import canonical_json, printable, utc_iso
+
+if TYPE_CHECKING:
+    import pandas
+
+ACTIONS = ("seized", "extracted", "hashed", "transferred", "verified", "exported", "dossier")
+ACTION_LABELS = {
+    "seized": ("扣押", "seized"),
+    "extracted": ("提取", "extracted"),
+    "hashed": ("计算校验值并封存清单", "hashed and sealed"),
+    "transferred": ("移交", "transferred"),
+    "verified": ("校验", "verified"),
+    "exported": ("导出", "exported"),
+    "dossier": ("生成案卷", "dossier made"),
+}
+GENESIS = "0" * 64
+_FIELDS = {"seq": int, "time_utc": str, "actor": str, "action": str, "objects": list, "note": str, "prev": str,
+           "hash": str}
+
+
+@dataclass
+class CustodyReport:
+    ok: bool
+    first_bad_index: int | None
+    reason: str | None
+    n_events: int
+    head: str | None = None
+
+    @property
+    def first_bad_line(self) -> int | None:
+        return None if self.first_bad_index is None else self.first_bad_index + 1
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "first_bad_line": self.first_bad_line}
+
+
+def event_hash(event: dict) -> str:
+    return hashlib.sha256(canonical_json({k: v for k, v in event.items() if k != "hash"})).hexdigest()
+
+
+class _Line(bytes):
+    """One line of the log; ``complete`` is False for a last line without its newline."""
+
+    complete = True
+
+
+def _lines(data: bytes) -> list[_Line]:
+    if not data:
+        return []
+    lines = [_Line(part) for part in data.split(b"\n")]
+    if lines[-1] == b"":
+        lines.pop()
+    else:
+        lines[-1].complete = False  # no final newline: the file was cut or the last write did not finish
+    return lines
+
+
+def _parse(line: _Line) -> tuple[dict | None, str | None]:
+    if not line.complete:
+        return None, "the line is incomplete (the file was cut or a write did not finish)"
+    try:
+        event = json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None, "the line is not a JSON event (edited or damaged)"
+    if not isinstance(event, dict) or set(event) != set(_FIELDS):
+        return None, "the line does not hold exactly the fields of a custody event"
+    for name, kind in _FIELDS.items():
+        if not isinstance(event[name], kind) or isinstance(event[name], bool):
+            return None, f"field '{name}' has the wrong type"
+    if canonical_json(event) != line:
+        return event, "the line was edited (not in the exact form casebook wrote)"
+    return event, None
+
+
+def verify_bytes(data: bytes, expected_head: str | None = None) -> CustodyReport:
+    """Check a whole log's bytes; the first failing event is the one named."""
+    previous = GENESIS
+    lines = _lines(data)
+    for index, line in enumerate(lines):
+        event, problem = _parse(line)
+        if problem is None and event_hash(event) != event["hash"]:
+            problem = "the event was edited (its hash does not match its content)"
+        if problem is None and event["prev"] != previous:
+            problem = ("the event does not follow the one before it "
+                       "(an event was deleted, inserted or reordered here)")
+        if problem is None and event["seq"] != index + 1:
+            problem = f"the event is numbered {event['seq']} but stands at position {index + 1}"
+        if problem is None and event["action"] not in ACTIONS:
+            problem = f"unknown action '{event['action']}'"
+        if problem is not None:
+            return CustodyReport(False, index, f"line {index + 1}: {problem}", len(lines), None)
+        previous = event["hash"]
+    head = previous if lines else None
+    if expected_head is not None and expected_head not in _hashes(lines):
+        return CustodyReport(False, len(lines), f"the event with hash {expected_head} recorded elsewhere is not "
+                             "in the log (its end was cut off or replaced)", len(lines), head)
+    return CustodyReport(True, None, None, len(lines), head)
+
+
+def _hashes(lines: list[_Line]) -> set[str]:
+    out = set()
+    for line in lines:
+        event, _ = _parse(line)
+        if event is not None:
+            out.add(event["hash"])
+    return out
+
+
+def _clean_objects(objects: Iterable[dict | str] | dict | str) -> list[dict]:
+    if isinstance(objects, dict | str | os.PathLike):
+        objects = [objects]
+    out = []
+    for item in objects:
+        if isinstance(item, str | os.PathLike):
+            item = {"path": os.fspath(item)}
+        if not isinstance(item, dict):
+            raise InputError(f"a custody object must be a path or a mapping, not {type(item).__name__}",
+                             field="objects")
+        try:
+            canonical_json(item)
+        except (TypeError, ValueError) as err:
+            raise InputError(f"a custody object cannot be stored as JSON: {err}", field="objects") from err
+        out.append(json.loads(canonical_json(item)))
+    return out
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """Serialise appenders in this process tree and others. Windows has no flock: no lock there."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+class CustodyLog:
+    """One ``custody.jsonl``. The file is created by the first :meth:`append`."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+
+    def _read(self) -> bytes:
+        try:
+            return self.path.read_bytes()
+        except FileNotFoundError:
+            return b""
+        except IsADirectoryError as err:
+            raise InputError("this is a folder, not a custody log", path=self.path) from err
+
+    def append(self, actor: str, action: str, objects: Iterable[dict | str] | dict | str, note: str = "",
+               *, time_utc: str | None = None) -> dict:
+        """Add one event and return it (with its ``seq``, ``prev`` and ``hash``)."""
+        actor = str(actor or "").strip()
+        if not actor:
+            raise InputError("a custody event needs an actor (who did it)", field="actor",
+                             hint="Give the officer's name or the tool, e.g. --actor 张三.")
+        if action not in ACTIONS:
+            raise InputError(f"'{action}' is not a custody action", field="action",
+                             hint="Use one of: " + ", ".join(ACTIONS) + ".")
+        clean = _clean_objects(objects)
+        if not self.path.parent.is_dir():
+            raise InputError("the folder for the custody log does not exist", path=self.path.parent)
+        with _folder_lock(self.path.parent):
+            data = self._read()
+            report = verify_bytes(data)
+            if not report.ok:
+                raise IntegrityError(
+                    f"the custody log does not verify ({report.reason}); nothing was added to a broken chain",
+                    path=self.path,
+                    hint="Keep the log exactly as it is and report it to the case supervisor; "
+                    "do not repair it by hand.",
+                )
+            event = {"seq": report.n_events + 1, "time_utc": time_utc or utc_iso(), "actor": actor,
+                     "action": action, "objects": clean, "note": str(note or ""), "prev": report.head or GENESIS}
+            event["hash"] = event_hash(event)
+            atomic_write_bytes(self.path, data + canonical_json(event) + b"\n")
+        return json.loads(canonical_json(event))
+
+    def events(self) -> list[dict]:
+        """The events as stored; a line that is not an event raises IntegrityError naming it."""
+        out = []
+        for index, line in enumerate(_lines(self._read())):
+            event, problem = _parse(line)
+            if event is None:
+                raise IntegrityError(f"line {index + 1}: {problem}", path=self.path,
+                                     hint="Keep the log as it is; check it with 'casebook evidence custody verify'.")
+            out.append(event)
+        return out
+
+    def verify(self, expected_head: str | None = None) -> CustodyReport:
+        return verify_bytes(self._read(), expected_head)
+
+    def head(self) -> str | None:
+        return self.verify().head
+
+    def table(self, lang: str = "zh") -> pandas.DataFrame:
+        return custody_table(self, lang)
+
+
+def describe_object(item: dict) -> str:
+    """One short readable line for a custody object (a manifest root or a file with a digest)."""
+    name = printable(str(item.get("manifest") or item.get("path") or item.get("name") or ""))
+    if item.get("merkle_root"):
+        return f"{name} (Merkle {item['merkle_root'][:16]}…)"
+    for algorithm in ("sha256", "sm3", "md5"):
+        if item.get(algorithm):
+            return f"{name} ({algorithm.upper()} {item[algorithm][:16]}…)"
+    return name
+
+
+def custody_table(log: CustodyLog | str | os.PathLike, lang: str = "zh") -> pandas.DataFrame:
+    """The log as a table for the dossier; the chain column shows where verification fails."""
+    import pandas
+
+    log = log if isinstance(log, CustodyLog) else CustodyLog(log)
+    en = str(lang).lower().startswith("en")
+    data = log._read()
+    report = verify_bytes(data)
+    rows = []
+    for index, line in enumerate(_lines(data)):
+        event, _ = _parse(line)
+        if report.first_bad_index is None or index < report.first_bad_index:
+            chain = "ok" if en else "正常"
+        elif index == report.first_bad_index:
+            chain = ("broken: " if en else "异常：") + (report.reason or "")
+        else:
+            chain = "unconfirmed" if en else "无法确认"
+        if event is None:
+            rows.append([index + 1, "", "", "(unreadable line)" if en else "（无法读取的记录）", "", "", chain])
+            continue
+        label = ACTION_LABELS.get(event["action"], (event["action"], event["action"]))[1 if en else 0]
+        objects = "; ".join(describe_object(item) for item in event["objects"] if isinstance(item, dict))
+        rows.append([event["seq"], shanghai_time(event["time_utc"]), printable(event["actor"]), label, objects,
+                     printable(event["note"]), chain])
+    columns = (["No.", "Time (Asia/Shanghai)", "Actor", "Action", "Objects", "Note", "Chain"] if en
+               else ["序号", "时间", "操作人", "操作", "对象", "备注", "链校验"])
+    return pandas.DataFrame(rows, columns=columns)

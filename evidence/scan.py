@@ -1,0 +1,138 @@
+"""Walk a tree and hash every regular file on a thread pool: the shared engine of hash and verify.
+
+One walker (the calling thread) opens files in order; a pool of workers hashes them.  A bounded
+number of files is open at once, so descriptors and memory stay flat on a tree of any size.  A
+file that changes, grows, shrinks or is deleted while it is read is recorded with a problem and
+no digest: it is reported, never silently hashed.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from casebook.errors import InputError
+from evidence.hashing import hash_fd, require_algorithms
+from evidence.model import Entry, printable
+from evidence.walk import KIND_FILE, Found, describe_os_error, walk
+
+# progress(relative path display, bytes read so far in that file)
+Progress = Callable[[str, int], None]
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def check_root(root: str | os.PathLike) -> Path:
+    """A root that is missing, or a file rather than a folder, is unusable input (exit 2).
+
+    The root itself may be reached through a link (a mounted disk); nothing inside it is followed.
+    """
+    path = Path(root)
+    if not path.exists():
+        raise InputError("this folder does not exist", path=path,
+                         hint="Check the path; give the folder that holds the seized files.")
+    if not path.is_dir():
+        raise InputError("this is a file, not a folder", path=path,
+                         hint="Give the folder that holds the evidence, not a single file inside it.")
+    return path.resolve()
+
+
+def scan_tree(
+    root: str | os.PathLike,
+    *,
+    include: Iterable[str] | None = None,
+    algorithms: Sequence[str] = ("sha256", "sm3"),
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> list[Entry]:
+    """Every item under ``root`` as an :class:`Entry`, sorted by raw path."""
+    algorithms = require_algorithms(algorithms)
+    top = check_root(root)
+    workers = workers or default_workers()
+    entries: list[Entry] = []
+    pending: list[Future] = []
+    slots = threading.BoundedSemaphore(workers * 2)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hash") as pool:
+        for found in walk(str(top), include):
+            if found.kind != KIND_FILE:
+                entries.append(_entry_without_content(found))
+                continue
+            try:
+                fd = found.open_file()
+            except OSError as err:
+                entries.append(_entry_from_stat(found, problem=f"unreadable: {describe_os_error(err)}"))
+                continue
+            slots.acquire()
+            future = pool.submit(_hash_open_file, fd, found, algorithms, progress)
+            future.add_done_callback(lambda _f: slots.release())
+            pending.append(future)
+        entries.extend(future.result() for future in pending)
+    entries.sort(key=lambda entry: entry.raw)
+    return entries
+
+
+def _entry_from_stat(found: Found, problem: str | None = None) -> Entry:
+    st = found.st
+    return Entry(
+        raw=found.rel,
+        type=found.kind,
+        size=st.st_size if st is not None and found.kind == KIND_FILE else None,
+        mtime_ns=st.st_mtime_ns if st is not None else None,
+        problem=problem,
+    )
+
+
+def _entry_without_content(found: Found) -> Entry:
+    st = found.st
+    return Entry(
+        raw=found.rel,
+        type=found.kind,
+        size=len(found.target) if found.target is not None else None,
+        mtime_ns=st.st_mtime_ns if st is not None else None,
+        target=found.target,
+        problem=found.problem,
+    )
+
+
+def _hash_open_file(fd: int, found: Found, algorithms: Sequence[str], progress: Progress | None) -> Entry:
+    """Hash one open file and check, by comparing its status before and after, that it held still."""
+    label = found.rel.decode("utf-8", "backslashreplace")
+    try:
+        before = os.fstat(fd)
+        if not stat.S_ISREG(before.st_mode):
+            return _entry_from_stat(found, problem="changed type during the walk (no longer a regular file)")
+        report = None if progress is None else (lambda n: progress(label, n))
+        try:
+            digests, nbytes = hash_fd(fd, algorithms, size_hint=before.st_size, progress=report)
+        except OSError as err:
+            return Entry(found.rel, KIND_FILE, before.st_size, before.st_mtime_ns,
+                         problem=f"read error: {describe_os_error(err)}")
+        after = os.fstat(fd)
+    finally:
+        os.close(fd)
+    problem = _changed(before, after, nbytes)
+    if problem:
+        return Entry(found.rel, KIND_FILE, after.st_size, after.st_mtime_ns, problem=problem)
+    return Entry(found.rel, KIND_FILE, before.st_size, before.st_mtime_ns, digests=digests)
+
+
+def _changed(before: os.stat_result, after: os.stat_result, nbytes: int) -> str | None:
+    if after.st_nlink == 0 and before.st_nlink > 0:
+        return "deleted while it was being hashed"
+    if nbytes != before.st_size or after.st_size != before.st_size:
+        return (f"changed while it was being hashed (size {before.st_size} at open, {nbytes} bytes read, "
+                f"{after.st_size} after)")
+    if after.st_mtime_ns != before.st_mtime_ns:
+        return "changed while it was being hashed (modification time moved)"
+    return None
+
+
+def describe(entry: Entry) -> str:
+    """One readable line about an entry's problem, for CLI output and error lists."""
+    return f"{printable(entry.path)}: {entry.problem}"
