@@ -1,8 +1,33 @@
 """``casebook dossier ...``: render case dossiers from the papermill templates."""
 
+from __future__ import annotations
+
+from pathlib import Path
+
 import click
 
-from casebook.errors import NotYetAvailableError
+LANG = click.Choice(["zh", "en"])
+BASEMAP = click.Choice(["none", "osm", "gaode", "tianditu"])
+ENGINE = click.Choice(["auto", "rapidocr", "tesseract"])
+
+
+def _options(lang, basemap, engine, timeout, template):
+    from casebook.dossier import DossierOptions
+
+    return DossierOptions(lang=lang, basemap=basemap, ocr_engine=engine, cell_timeout=timeout,
+                          template=str(template) if template else "")
+
+
+def _common(fn):
+    fn = click.option("--template", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+                      help="Another template notebook (default: templates/case_dossier.ipynb).")(fn)
+    fn = click.option("--cell-timeout", type=click.IntRange(1), default=600, show_default=True,
+                      help="Seconds one template cell may run.")(fn)
+    fn = click.option("--engine", type=ENGINE, default="auto", show_default=True, help="OCR engine.")(fn)
+    fn = click.option("--basemap", type=BASEMAP, default="none", show_default=True,
+                      help="Map background; 'none' keeps the dossier fully offline.")(fn)
+    fn = click.option("--pdf", is_flag=True, help="Also print dossier.pdf (A4) with headless Chromium.")(fn)
+    return fn
 
 
 @click.group()
@@ -10,15 +35,56 @@ def dossier() -> None:
     """Render standardized case dossiers (executed notebook, HTML, PDF)."""
 
 
-@dossier.command(context_settings={"ignore_unknown_options": True})
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def run(args) -> None:
-    """Render the dossier of one case folder (not yet available)."""
-    raise NotYetAvailableError("'casebook dossier run' is not implemented yet (issue 6).")
+@dossier.command()
+@click.argument("case_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="Output folder; the dossier goes to OUT/<case_id>/.")
+@click.option("--lang", type=LANG, default="zh", show_default=True, help="Dossier language.")
+@_common
+def run(case_dir, out_dir, lang, pdf, basemap, engine, cell_timeout, template) -> None:
+    """Render the dossier of one case folder."""
+    from casebook.cli import set_exit_code
+    from casebook.dossier import render_dossier
+
+    result = render_dossier(case_dir, out_dir, _options(lang, basemap, engine, cell_timeout, template), pdf=pdf)
+    folder = Path(result.out_dir)
+    if result.status == "failed":
+        err = result.error or {}
+        click.echo(f"{result.case_id}: FAILED at cell {err.get('cell')}: {err.get('ename')}: {err.get('evalue')}",
+                   err=True)
+        set_exit_code(1)
+    for name in result.outputs.values():
+        click.echo(folder / name)
 
 
-@dossier.command(context_settings={"ignore_unknown_options": True})
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def batch(args) -> None:
-    """Render dossiers for every case of a casebook (not yet available)."""
-    raise NotYetAvailableError("'casebook dossier batch' is not implemented yet (issue 6).")
+@dossier.command()
+@click.argument("casebook_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="Output folder: OUT/<case_id>/, OUT/index.html, OUT/batch-report.json.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Cases rendered at once.")
+@click.option("--scheduler", default=None, metavar="ADDRESS|local",
+              help="Run on a Dask cluster (tcp://host:8786), or 'local' to start a LocalCluster.")
+@click.option("--lang", type=LANG, default="zh", show_default=True, help="Dossier language.")
+@click.option("--no-resume", is_flag=True, help="Render every case again, even unchanged ones.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@_common
+def batch(casebook_dir, out_dir, workers, scheduler, lang, no_resume, quiet, pdf, basemap, engine,
+          cell_timeout, template) -> None:
+    """Render dossiers for every case of a casebook; exit 1 if any case failed."""
+    from casebook.batch import run_batch
+    from casebook.cli import set_exit_code
+
+    report = run_batch(casebook_dir, out_dir, _options(lang, basemap, engine, cell_timeout, template),
+                       workers=workers, scheduler=scheduler, pdf=pdf, resume=not no_resume, progress=not quiet)
+    data = report.to_dict()
+    click.echo(f"{data['cases']} cases: {data['ok']} rendered, {data['skipped']} unchanged, "
+               f"{data['failed']} failed ({data['seconds']:.1f} s)")
+    for failure in data["failures"]:
+        err = failure["error"] or {}
+        where = f"cell {err['cell']}: " if err.get("cell") is not None else ""
+        click.echo(f"  FAILED {failure['case_id']}: {where}{err.get('ename') or err.get('type')}: "
+                   f"{err.get('evalue') or err.get('message')}", err=True)
+    click.echo(Path(report.out) / "index.html")
+    if report.failed:
+        set_exit_code(1)
