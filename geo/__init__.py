@@ -1,6 +1,10 @@
-"""geo: where cases happen.
+"""geo: where cases happen - loading, coordinate systems, settings, hot spots, clusters, maps.
 
-Case tables and Chinese coordinate systems, urban / peri-urban / rural settings, Getis-Ord Gi*
-hot spots on H3 cells, point clusters, trends, and offline folium maps.  A library: it returns
-data and knows nothing of notebooks or the command line.
+A library: it returns data (GeoDataFrames, dataclasses) and knows nothing of notebooks or the CLI.
 """
+
+from geo.cases import CaseTable, load_cases
+from geo.hotspots import HotspotResult, hotspots
+from geo.settlement import Rings
+
+__all__ = ["CaseTable", "HotspotResult", "Rings", "hotspots", "load_cases"]

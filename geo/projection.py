@@ -1,0 +1,39 @@
+"""A local metric projection for distances in metres around a study area.
+
+An azimuthal equidistant projection centred on the data keeps distances from the centre exact
+and others within 0.1 % across 200 km, which covers a prefecture; cheaper than UTM zone lookups
+and never crosses a zone edge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from pyproj import Transformer
+
+
+@dataclass(frozen=True)
+class LocalProjection:
+    lon0: float
+    lat0: float
+
+    @classmethod
+    def around(cls, lon, lat) -> LocalProjection:
+        lon = np.asarray(lon, dtype=float)
+        lat = np.asarray(lat, dtype=float)
+        return cls(float(np.nanmean(lon)) if lon.size else 105.0, float(np.nanmean(lat)) if lat.size else 35.0)
+
+    @property
+    def crs(self) -> str:
+        return f"+proj=aeqd +lat_0={self.lat0:.6f} +lon_0={self.lon0:.6f} +datum=WGS84 +units=m +no_defs"
+
+    def forward(self, lon, lat) -> tuple[np.ndarray, np.ndarray]:
+        t = Transformer.from_crs("EPSG:4326", self.crs, always_xy=True)
+        x, y = t.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+        return np.asarray(x), np.asarray(y)
+
+    def inverse(self, x, y) -> tuple[np.ndarray, np.ndarray]:
+        t = Transformer.from_crs(self.crs, "EPSG:4326", always_xy=True)
+        lon, lat = t.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+        return np.asarray(lon), np.asarray(lat)

@@ -1,0 +1,92 @@
+"""Emerging hot spots: Gi* per time slice plus a Mann-Kendall trend, after ArcGIS's categories.
+
+Categories (ArcGIS Emerging Hot Spot Analysis, for hot and, mirrored, for cold spots):
+new (significant only in the final slice), consecutive (an unbroken final run, never before,
+under 90 % of slices), intensifying / persistent / diminishing (significant in >= 90 % of slices
+including the final one; Mann-Kendall on the z-scores rising / flat / falling at p < .05),
+sporadic (on and off, final slice significant), oscillating (final slice significant, the
+other type earlier), historical (>= 90 % of slices but not the final one).  Cells that fit none
+are "no pattern"; a period too short for slices gives "insufficient period".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pymannkendall as mk
+
+from geo.stats import fdr_bins, gi_star, two_sided_p
+
+MIN_SLICES = 3
+MAX_SLICES = 12
+
+
+def time_slices(opened: pd.Series, n_slices: int | None = None) -> tuple[np.ndarray, list[tuple[str, str]]]:
+    """Slice index per case (-1 = no date) over equal spans of the period; and each slice's span."""
+    dates = pd.to_datetime(opened, errors="coerce")
+    valid = dates.notna().to_numpy()
+    index = np.full(len(dates), -1, dtype=int)
+    if valid.sum() < 2:
+        return index, []
+    start, end = dates[valid].min(), dates[valid].max()
+    if end <= start:
+        return index, []
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    n = n_slices or int(np.clip(months, MIN_SLICES, MAX_SLICES))
+    edges = pd.date_range(start, end, periods=n + 1)
+    t = dates[valid].to_numpy()
+    index[valid] = np.clip(np.searchsorted(edges.to_numpy()[1:-1], t, side="right"), 0, n - 1)
+    spans = [(edges[k].date().isoformat(), edges[k + 1].date().isoformat()) for k in range(n)]
+    return index, spans
+
+
+def emerging(values_by_slice: np.ndarray, w, candidates: np.ndarray | None = None) -> pd.DataFrame:
+    """Trend category and Mann-Kendall (tau, p) per cell from a cells x slices value matrix."""
+    n_cells, n_slices = values_by_slice.shape
+    out = pd.DataFrame({"trend": ["insufficient period"] * n_cells, "trend_tau": np.nan, "trend_p": np.nan})
+    if n_slices < MIN_SLICES:
+        return out
+    z = gi_star(values_by_slice, w)
+    bins = np.column_stack([fdr_bins(z[:, k], two_sided_p(z[:, k])) for k in range(n_slices)])
+    out["trend"] = "no pattern"
+    rows = np.flatnonzero((bins != 0).any(axis=1))
+    if candidates is not None:
+        rows = np.union1d(rows, np.flatnonzero(candidates))
+    trends = out["trend"].to_numpy(dtype=object, copy=True)
+    tau = out["trend_tau"].to_numpy(dtype=float, copy=True)
+    pval = out["trend_p"].to_numpy(dtype=float, copy=True)
+    for i in rows:
+        series = z[i]
+        if np.ptp(series) > 0:
+            test = mk.original_test(series)
+            tau[i], pval[i] = test.Tau, test.p
+            direction = test.trend
+        else:
+            direction = "no trend"
+        trends[i] = _category(bins[i], direction)
+    out["trend"] = trends
+    out["trend_tau"] = tau
+    out["trend_p"] = pval
+    return out
+
+
+def _category(bins: np.ndarray, direction: str) -> str:
+    final = bins[-1]
+    sign = int(np.sign(final)) if final != 0 else (1 if (bins > 0).sum() >= (bins < 0).sum() else -1)
+    same = (np.sign(bins) == sign)
+    other = (np.sign(bins) == -sign)
+    share = same.mean()
+    if final == 0:
+        return "historical" if share >= 0.9 else "no pattern"
+    if same[:-1].sum() == 0:
+        return "new"
+    if share >= 0.9:
+        rising = "increasing" if sign > 0 else "decreasing"
+        falling = "decreasing" if sign > 0 else "increasing"
+        return {rising: "intensifying", falling: "diminishing"}.get(direction, "persistent")
+    run = len(same) - np.argmin(same[::-1]) if not same.all() else len(same)
+    if same[: len(same) - run].sum() == 0 and run >= 2:
+        return "consecutive"
+    if other.any():
+        return "oscillating"
+    return "sporadic"
