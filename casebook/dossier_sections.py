@@ -141,8 +141,7 @@ class Dossier:
     # -- 2 证据清单 ----------------------------------------------------------------------------
     def evidence(self) -> Html:
         try:
-            from casebook.sealing import check_case
-            from evidence.manifest import evidence_list
+            from evidence.manifest import evidence_list, load_manifest, verify_manifest
         except ImportError as err:
             return self._unavailable("evidence", err)
         c, t = self.case, self.t
@@ -151,24 +150,23 @@ class Dossier:
                 self.summary["integrity"] = "no_evidence"
                 return self._done("evidence", note(t["no_evidence"]))
             self.summary["integrity"] = "unsealed"
-            return self._done("evidence", note(t["not_sealed"].format(dir=c.evidence_dir, id=c.case_id)))
+            return self._done("evidence", note(t["not_sealed"].format(dir=c.root, id=c.case_id)))
         try:
-            checked = check_case(c.root)
-            manifest, report = _manifest_and_report(checked, c)
-            frame = evidence_list(manifest, report, lang=self.lang)
+            manifest = load_manifest(c.manifest_path)  # refuses an edited manifest
+            report = verify_manifest(manifest)  # re-hashes now: the status is as of this render
         except CasebookError as err:
-            self.summary["integrity"] = "error"
+            self.summary["integrity"] = "manifest_broken"
             return self._failed("evidence", err)
-        ok = _report_ok(report)
-        self.summary["integrity"] = "verified" if ok else "tampered"
-        self.summary["integrity_counts"] = _report_counts(report)
-        self.summary["manifest_root"] = _manifest_root(manifest)
+        frame = evidence_list(manifest, report, lang=self.lang)
+        self.summary["integrity"] = "verified" if report.ok else "tampered"
+        self.summary["integrity_counts"] = report.counts()
+        self.summary["manifest_root"] = manifest.merkle_root
         classes = [_status_class(s) for s in _status_column(frame)]
-        status = (f'<p class="cb-ok">{esc(t["verified"])}</p>' if ok
+        status = (f'<p class="cb-ok">{esc(t["verified"])}</p>' if report.ok
                   else f'<p class="cb-bad">{esc(t["tampered"])}</p>')
         body = (f"<h3>{esc(t['integrity'])}</h3>{status}"
                 + (frame_table(frame, row_classes=classes, hash_columns=("SHA-256", "SM3"))
-                   or note(t["no_evidence"])))
+                   or note(t["no_evidence"])) + _changes_html(report, t))
         return self._done("evidence", body)
 
     # -- 3 标签识别与筛查 ------------------------------------------------------------------------
@@ -260,17 +258,19 @@ class Dossier:
             self.summary["custody"] = "absent"
             return self._done("custody", note(t["no_custody"]))
         log = CustodyLog(c.custody_path)
-        try:
-            verdict = log.verify()
-        except CasebookError as err:
-            self.summary["custody"] = "broken"
-            return self._failed("custody", err)
-        ok = bool(getattr(verdict, "ok", verdict))
-        self.summary["custody"] = "verified" if ok else "broken"
-        status = (f'<p class="cb-ok">{esc(t["custody_ok"])}</p>' if ok else
-                  f'<p class="cb-bad">{esc(t["custody_bad"])}：{esc(getattr(verdict, "message", ""))}</p>')
-        events = _events_rows(log)
-        return self._done("custody", status + (table(*events) if events else ""))
+        report = log.verify()
+        self.summary["custody"] = "verified" if report.ok else "broken"
+        self.summary["custody_head"] = report.head
+        if report.ok:
+            status = f'<p class="cb-ok">{esc(t["custody_ok"])}（{report.n_events} {esc(t["events"])}；head {esc(report.head)}）</p>'
+        else:
+            status = (f'<p class="cb-bad">{esc(t["custody_bad"])}：line {esc(report.first_bad_line)}: '
+                      f"{esc(report.reason)}</p>")
+        frame = log.table(self.lang)
+        chain = list(frame.columns)[-1] if len(frame.columns) else None
+        classes = ["" if chain is None or str(v) in ("ok", "正常") else "cb-bad" for v in
+                   (frame[chain] if chain else [])]
+        return self._done("custody", status + frame_table(frame, row_classes=classes))
 
     # -- 6 附录 --------------------------------------------------------------------------------
     def appendix(self, parameters: dict | None = None) -> Html:
@@ -306,48 +306,32 @@ class Dossier:
                                  json.dumps(self.summary, ensure_ascii=False, indent=2, default=str))
 
 
-# -- adapters over the library results: tolerant of dataclass or dict shapes ------------------------
+# -- presentation helpers -------------------------------------------------------------------------
+def _changes_html(report, t) -> str:
+    """What changed, for each item that no longer matches (the red rows say that; this says how)."""
+    rows = []
+    for item in report.modified:
+        expected, found = item.get("expected", {}), item.get("found", {})
+        rows.append([item.get("path"), item.get("change"),
+                     f"{expected.get('size')} B · SHA-256 {expected.get('digests', {}).get('sha256', '')}",
+                     f"{found.get('size')} B · SHA-256 {found.get('digests', {}).get('sha256', '')}"])
+    for item in report.missing:
+        rows.append([item.get("path"), "missing", item.get("size"), ""])
+    for item in report.added:
+        rows.append([item.get("path"), "added", "", item.get("size")])
+    for item in report.moved:
+        rows.append([item.get("path"), "moved", "", item.get("to")])
+    for item in report.unverifiable:
+        rows.append([item.get("path"), "unverifiable", "", item.get("reason")])
+    if not rows:
+        return ""
+    heads = (["名称", "变化", "封存时", "现在"] if t is TEXT["zh"] else ["Name", "Change", "When sealed", "Now"])
+    return f'<h3 class="cb-bad">{esc(heads[1])}</h3>' + table(heads, rows, row_classes=["cb-bad"] * len(rows),
+                                                               hash_columns=heads[2:])
+
+
 def _get(obj, name, default=None):
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
-
-
-def _manifest_and_report(checked, case: Case):
-    if isinstance(checked, tuple) and len(checked) == 2:
-        return checked
-    manifest = _get(checked, "manifest")
-    report = _get(checked, "report", checked)
-    if manifest is None:
-        from evidence.manifest import load_manifest
-
-        manifest = load_manifest(case.manifest_path)
-    return manifest, report
-
-
-def _report_ok(report) -> bool:
-    for name in ("ok", "verified", "content_ok"):
-        value = _get(report, name)
-        if value is not None:
-            return bool(value() if callable(value) else value)
-    return not any(_get(report, k) for k in ("modified", "missing", "added", "moved"))
-
-
-def _report_counts(report) -> dict:
-    counts = {}
-    for key in ("matched", "modified", "missing", "added", "moved", "metadata_changed"):
-        value = _get(report, key)
-        if value is not None:
-            counts[key] = len(value)
-    return counts
-
-
-def _manifest_root(manifest) -> str | None:
-    for name in ("root_hash", "merkle_root", "root"):
-        value = _get(manifest, name)
-        if isinstance(value, str) and len(value) >= 32:
-            return value
-    return None
+    return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
 
 
 def _column(frame, names):
@@ -397,19 +381,3 @@ def _lookalikes_html(lookalikes, t) -> str:
         pairs.append(f'<div class="cb-pair"><div>{esc(seen)}</div><div>↔</div><div>{esc(brand)}</div></div>'
                      f"<p>{esc(extra)}</p>")
     return f"<h4>{esc(t['lookalikes'])}</h4>" + "".join(pairs)
-
-
-def _events_rows(log):
-    events = _get(log, "events")
-    events = events() if callable(events) else events
-    if not events:
-        return None
-    headers = ["#", "time (UTC)", "actor", "action", "objects", "note"]
-    rows = []
-    for i, ev in enumerate(events, start=1):
-        objects = _get(ev, "objects") or []
-        rows.append([i, _get(ev, "time") or _get(ev, "ts") or "", _get(ev, "actor") or "",
-                     _get(ev, "action") or "", "; ".join(str(_get(o, "path") or _get(o, "root") or o)
-                                                          for o in objects) if isinstance(objects, list) else objects,
-                     _get(ev, "note") or ""])
-    return headers, rows

@@ -1,0 +1,58 @@
+"""HTML export: no input cells, nothing fetched from anywhere, escaped index."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from casebook.export import notebook_to_html
+from casebook.index import write_index
+from casebook.testing import assert_html_safe
+
+REMOTE = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
+
+
+def _executed_notebook(path):
+    code = new_code_cell("secret_code_line = 1 + 1", execution_count=1)
+    code.outputs = [new_output("display_data", data={"text/html": "<b>输出</b>", "text/plain": "输出"}),
+                    new_output("display_data", data={"text/latex": "$x^2$", "text/plain": "x^2"})]
+    hidden = new_markdown_cell("template notes", metadata={"tags": ["remove_cell"]})
+    nbformat.write(new_notebook(cells=[hidden, code]), path)
+    return path
+
+
+def test_html_has_no_input_and_no_remote_reference(tmp_path):
+    html = notebook_to_html(_executed_notebook(tmp_path / "nb.ipynb"), tmp_path / "nb.html", title="卷宗")
+    text = html.read_text(encoding="utf-8")
+    assert "secret_code_line" not in text
+    assert "template notes" not in text
+    assert "<b>输出</b>" in text
+    assert not REMOTE.search(text), REMOTE.search(text)
+    for cdn in ("require.js", "require.min.js", "MathJax.js", "mermaid", "unpkg.com", "cdnjs", "jsdelivr"):
+        assert cdn.lower() not in text.lower().replace("mermaidjs", ""), cdn
+    assert "Content-Security-Policy" in text
+
+
+@pytest.mark.slow
+def test_html_opens_offline_without_any_request(tmp_path):
+    html = notebook_to_html(_executed_notebook(tmp_path / "nb.ipynb"), tmp_path / "nb.html")
+    assert_html_safe(html, expect_text=["输出"])
+
+
+@pytest.mark.slow
+def test_index_escapes_everything_and_sorts(tmp_path):
+    hostile = '<img src=x onerror="window.__casebook_pwned=1;alert(1)">"\'\n{{ 7*7 }}'
+    results = [
+        {"case_id": "B-2", "status": "ok", "outputs": {"html": "dossier.html"},
+         "summary": {"title": hostile, "case_no": "<script>alert(2)</script>", "findings_by_code": {"three_no": 2},
+                     "integrity": "verified", "setting": "rural"}},
+        {"case_id": "A-1", "status": "failed", "outputs": {}, "error": {"cell": 3, "ename": "X", "evalue": hostile},
+         "summary": {"title": "甲", "findings_by_code": {}, "integrity": "tampered"}},
+    ]
+    page = write_index(tmp_path, results)
+    report = assert_html_safe(page, expect_text=['<img src=x onerror="window.__casebook_pwned=1;alert(1)">',
+                                                 "<script>alert(2)</script>", "{{ 7*7 }}"])
+    assert report.text.index("A-1") < report.text.index("B-2")
