@@ -1,8 +1,47 @@
-"""``casebook evidence ...``: hash, verify, export and custody of electronic evidence."""
+"""``casebook evidence ...``: hash, verify, export and custody of electronic evidence.
+
+JSON output (``--json``) is one object on stdout; human output is short lines.  Exit codes follow
+the contract: 0 done, 1 done but something failed or does not verify, 2 unusable input.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import click
 
-from casebook.errors import NotYetAvailableError
+from casebook.errors import InputError, IntegrityError, UnsafePathError
+
+
+def _exit(code: int) -> None:
+    from casebook.cli import set_exit_code
+
+    set_exit_code(code)
+
+
+def _emit(data: dict) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+
+
+def _printable(text: str) -> str:
+    from evidence.model import printable
+
+    return printable(text)
+
+
+def _is_case_folder(folder: Path) -> bool:
+    return (folder / "case.yml").is_file() or (folder / "evidence").is_dir() or (folder / "labels").is_dir()
+
+
+def _refuse_inside(target: Path, root: Path, include: list[str] | None, what: str) -> None:
+    """Nothing is ever written into the evidence tree."""
+    target = target.resolve()
+    roots = [root.resolve() / name for name in include] if include else [root.resolve()]
+    for tree in roots:
+        if target == tree or tree in target.parents:
+            raise UnsafePathError(f"the {what} would be written inside the evidence tree {tree}", path=target,
+                                  hint=f"Write the {what} outside the folder being hashed (evidence is never written).")
 
 
 @click.group()
@@ -10,8 +49,248 @@ def evidence() -> None:
     """Hash, seal, verify and export electronic evidence; keep the custody log."""
 
 
-@evidence.command(context_settings={"ignore_unknown_options": True})
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def hash(args) -> None:  # noqa: A001 - the contract names the command 'hash'
-    """Hash every file of DIR into a sealed manifest (not yet available)."""
-    raise NotYetAvailableError("'casebook evidence hash' is not implemented yet (issue 3).")
+@evidence.command("hash")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--case", "case_id", help="Case id recorded in the manifest (a case folder uses its name).")
+@click.option("--out", "out", type=click.Path(path_type=Path),
+              help="Manifest to write (outside DIR). Without it DIR must be a case folder: writes DIR/manifest.json.")
+@click.option("--algorithms", default="sha256,sm3", show_default=True, help="sha256,sm3[,md5]")
+@click.option("--custody", "custody", type=click.Path(path_type=Path),
+              help="Custody log for the 'hashed' event (default: custody.jsonl beside the manifest).")
+@click.option("--actor", default="casebook", show_default=True, help="Who is hashing (recorded in the custody log).")
+@click.option("--tsa", "tsa_url", help="RFC 3161 timestamp authority URL: timestamp the Merkle root.")
+@click.option("--reseal", is_flag=True, help="Case folder: seal again although the evidence changed (old manifest kept).")
+@click.option("--workers", type=int, help="Hashing threads (default: one per core).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
+def hash_(directory: Path, case_id, out, algorithms, custody, actor, tsa_url, reseal, workers, as_json) -> None:
+    """Hash every file of DIR into a sealed manifest and record a custody event."""
+    from evidence.hashing import require_algorithms
+
+    algorithms = require_algorithms(algorithms)
+    if out is None:
+        if not directory.is_dir() or not _is_case_folder(directory):
+            from evidence.scan import check_root
+
+            check_root(directory)  # a missing root or a file is reported as such first
+            raise click.UsageError("give --out MANIFEST (outside DIR), or a case folder (with evidence/ or labels/)")
+        from casebook.sealing import seal_case
+
+        result = seal_case(directory, actor, algorithms=algorithms, reseal=reseal, tsa_url=tsa_url, workers=workers)
+        summary = result.to_dict()
+    else:
+        summary = _hash_tree(directory, case_id, out, algorithms, custody, actor, tsa_url, workers)
+    if summary["problems"]:
+        _exit(1)
+    if as_json:
+        _emit(summary)
+        return
+    state = "sealed" if summary.get("created", True) else "unchanged, already sealed"
+    click.echo(f"{summary['manifest']}: {state}; {summary['files']} files, {summary['bytes']} bytes; "
+               f"Merkle root {summary['merkle_root']}")
+    if summary.get("event"):
+        click.echo(f"custody: event {summary['event']['seq']} 'hashed' recorded in {summary['custody']}")
+    for item in summary["problems"]:
+        click.echo(f"problem: {_printable(item['path'])}: {item['problem']}", err=True)
+    if summary.get("timestamp"):
+        click.echo(f"timestamp: {summary['timestamp']['gen_time_utc']} ({summary['timestamp']['path']})")
+
+
+def _hash_tree(directory, case_id, out, algorithms, custody, actor, tsa_url, workers) -> dict:
+    from evidence.custody import CustodyLog
+    from evidence.manifest import build_manifest, write_manifest
+    from evidence.scan import check_root
+
+    root = check_root(directory)
+    _refuse_inside(out, root, None, "manifest")
+    manifest = build_manifest(root, case_id=case_id, algorithms=algorithms, workers=workers)
+    write_manifest(manifest, out)
+    stamp = None
+    if tsa_url:
+        from evidence.timestamp import timestamp_manifest
+
+        stamp = timestamp_manifest(manifest, tsa_url).to_dict()
+    log_path = custody or out.parent / "custody.jsonl"
+    _refuse_inside(log_path, root, None, "custody log")
+    obj = {"manifest": out.name, "merkle_root": manifest.merkle_root, "seal_sha256": manifest.seal["sha256"],
+           "seal_sm3": manifest.seal["sm3"], "files": manifest.totals["files"], "bytes": manifest.totals["bytes"]}
+    event = CustodyLog(log_path).append(actor, "hashed", [obj], note=f"hashed {root}")
+    return {"manifest": str(out), "custody": str(log_path), "created": True, "case_id": case_id,
+            "merkle_root": manifest.merkle_root, "seal_sha256": manifest.seal["sha256"],
+            "files": manifest.totals["files"], "bytes": manifest.totals["bytes"],
+            "problems": [{"path": e.path, "problem": e.problem} for e in manifest.problems],
+            "event": event, "timestamp": stamp}
+
+
+def _manifest_path(given: Path) -> Path:
+    if given.is_dir() and (given / "manifest.json").is_file():
+        return given / "manifest.json"
+    return given
+
+
+@evidence.command()
+@click.argument("manifest", type=click.Path(path_type=Path))
+@click.option("--root", type=click.Path(path_type=Path), help="Tree to check (default: the manifest's case folder or recorded root).")
+@click.option("--tsa-ca", "tsa_ca", multiple=True, type=click.Path(exists=True, path_type=Path),
+              help="Trusted TSA root certificate(s): also check the manifest's .tsr timestamp token.")
+@click.option("--workers", type=int, help="Hashing threads (default: one per core).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def verify(manifest: Path, root, tsa_ca, workers, as_json) -> None:
+    """Re-hash the tree and compare it with a sealed MANIFEST (exit 0 only if all content matches)."""
+    from evidence.manifest import load_manifest, verify_manifest
+
+    path = _manifest_path(manifest)
+    try:
+        sealed = load_manifest(path)
+    except IntegrityError as err:
+        if as_json:
+            _emit({"ok": False, "manifest": str(path), "refused": err.message})
+            _exit(1)
+            return
+        raise
+    report = verify_manifest(sealed, root, workers=workers)
+    data = report.to_dict()
+    token = None
+    if tsa_ca:
+        from evidence.timestamp import verify_manifest_timestamp
+
+        try:
+            token = verify_manifest_timestamp(sealed, roots=list(tsa_ca)).to_dict()
+        except (IntegrityError, InputError) as err:
+            token = {"ok": False, "error": err.message}
+            data["ok"] = False
+        data["timestamp"] = token
+    if not data["ok"]:
+        _exit(1)
+    if as_json:
+        _emit(data)
+        return
+    counts = report.counts()
+    click.echo(f"{path}: {'OK, all content matches' if data['ok'] else 'DOES NOT VERIFY'} "
+               f"(root {report.root})")
+    click.echo("  " + ", ".join(f"{name.replace('_', ' ')} {n}" for name, n in counts.items()))
+    for name in ("modified", "missing", "added", "moved", "unverifiable", "metadata_changed"):
+        for item in getattr(report, name):
+            extra = f" -> {_printable(item['to'])}" if name == "moved" else ""
+            reason = f" ({item['reason']})" if item.get("reason") else ""
+            click.echo(f"  {name}: {_printable(item['path'])}{extra}{reason}")
+    if token is not None:
+        click.echo(f"  timestamp: {token.get('gen_time_utc') or token.get('error')}")
+
+
+@evidence.command()
+@click.argument("manifest", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", required=True, type=click.Choice(["hashdeep", "sha256sum", "sm3sum", "case-jsonld"]))
+@click.option("--out", required=True, type=click.Path(path_type=Path), help="File to write (outside the evidence tree).")
+@click.option("--custody", type=click.Path(path_type=Path),
+              help="Custody log to include in case-jsonld (default: custody.jsonl beside the manifest).")
+@click.option("--json", "as_json", is_flag=True, help="Print what was written and left out as JSON.")
+def export(manifest: Path, fmt, out: Path, custody, as_json) -> None:
+    """Export a sealed MANIFEST for hashdeep, sha256sum, cksum -a sm3 or CASE/UCO tools."""
+    from evidence.custody import CustodyLog
+    from evidence.exports import export_manifest
+    from evidence.manifest import load_manifest
+    from evidence.verify import default_root
+
+    sealed = load_manifest(_manifest_path(manifest))
+    _refuse_inside(out, default_root(sealed), sealed.include, "export")
+    events = None
+    if fmt == "case-jsonld":
+        log_path = custody or sealed.path.parent / "custody.jsonl"
+        events = CustodyLog(log_path).events() if log_path.is_file() else None
+    result = export_manifest(sealed, fmt, out, custody_events=events)
+    unwritable = [item for item in result.skipped if item["reason"].startswith("hashdeep cannot")]
+    if unwritable:
+        _exit(1)
+    if as_json:
+        _emit(result.to_dict())
+        return
+    click.echo(f"{result.path}: {result.written} entries written as {fmt}")
+    for item in result.skipped:
+        click.echo(f"  left out: {_printable(item['path'])} ({item['reason']})", err=bool(unwritable))
+    for note in result.notes:
+        click.echo(f"  note: {note}")
+
+
+@evidence.group()
+def custody() -> None:
+    """Append to, verify and show a custody log (custody.jsonl)."""
+
+
+def _object_for(text: str) -> dict:
+    """A path to a file becomes its digests; a manifest its Merkle root; anything else a described item."""
+    path = Path(text)
+    if path.is_file():
+        from evidence.manifest import load_manifest
+
+        try:
+            sealed = load_manifest(path)
+            return {"manifest": str(path), "merkle_root": sealed.merkle_root, "seal_sha256": sealed.seal["sha256"]}
+        except (IntegrityError, InputError):
+            pass
+        import os
+
+        from evidence.hashing import hash_fd
+        from evidence.walk import FILE_FLAGS
+
+        fd = os.open(path, FILE_FLAGS)
+        try:
+            digests, size = hash_fd(fd, ("sha256", "sm3"))
+        finally:
+            os.close(fd)
+        return {"path": str(path), "size": size, **digests}
+    return {"name": text}
+
+
+@custody.command("append")
+@click.argument("log", type=click.Path(path_type=Path))
+@click.option("--actor", required=True, help="Who did it (officer's name).")
+@click.option("--action", required=True,
+              type=click.Choice(["seized", "extracted", "hashed", "transferred", "verified", "exported", "dossier"]))
+@click.option("--object", "objects", multiple=True,
+              help="A file (its digests are recorded), a manifest (its Merkle root) or a description. Repeatable.")
+@click.option("--note", default="", help="Free text: where, to whom, why.")
+@click.option("--json", "as_json", is_flag=True)
+def custody_append(log: Path, actor, action, objects, note, as_json) -> None:
+    """Add one event to LOG (refused if the log does not verify)."""
+    from evidence.custody import CustodyLog
+
+    event = CustodyLog(log).append(actor, action, [_object_for(text) for text in objects], note=note)
+    if as_json:
+        _emit(event)
+    else:
+        click.echo(f"{log}: event {event['seq']} '{action}' recorded (hash {event['hash']})")
+
+
+@custody.command("verify")
+@click.argument("log", type=click.Path(path_type=Path))
+@click.option("--head", help="The last event hash recorded elsewhere (detects a log cut short).")
+@click.option("--json", "as_json", is_flag=True)
+def custody_verify(log: Path, head, as_json) -> None:
+    """Check LOG's hash chain; name the first bad event."""
+    from evidence.custody import CustodyLog
+
+    if not log.is_file():
+        raise InputError("this custody log does not exist", path=log)
+    report = CustodyLog(log).verify(expected_head=head)
+    if not report.ok:
+        _exit(1)
+    if as_json:
+        _emit({"log": str(log), **report.to_dict()})
+    elif report.ok:
+        click.echo(f"{log}: OK, {report.n_events} events, head {report.head}")
+    else:
+        click.echo(f"{log}: DOES NOT VERIFY: {report.reason}")
+
+
+@custody.command("show")
+@click.argument("log", type=click.Path(exists=True, path_type=Path))
+@click.option("--lang", default="zh", type=click.Choice(["zh", "en"]))
+@click.option("--json", "as_json", is_flag=True, help="Print the events as stored.")
+def custody_show(log: Path, lang, as_json) -> None:
+    """Print LOG as a table (times in Asia/Shanghai)."""
+    from evidence.custody import CustodyLog, custody_table
+
+    if as_json:
+        _emit({"log": str(log), "events": CustodyLog(log).events()})
+        return
+    click.echo(custody_table(CustodyLog(log), lang).to_string(index=False))

@@ -1,0 +1,89 @@
+"""Public assertions on evidence objects, for other packages' tests (like ``geopandas.testing``)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from evidence.custody import CustodyLog
+from evidence.manifest import Manifest, load_manifest, verify_manifest
+from evidence.verify import VerifyReport
+
+
+def _manifest(manifest: Manifest | str | os.PathLike) -> Manifest:
+    return manifest if isinstance(manifest, Manifest) else load_manifest(manifest)
+
+
+def assert_manifest_verifies(manifest: Manifest | str | os.PathLike, root: str | os.PathLike | None = None,
+                             *, allow_metadata_changes: bool = True) -> VerifyReport:
+    """The manifest loads (seal intact) and every item of the tree matches it; returns the report."""
+    sealed = _manifest(manifest)
+    report = verify_manifest(sealed, root)
+    if not report.ok or (not allow_metadata_changes and report.metadata_changed):
+        bad = {name: [item["path"] for item in items]
+               for name, items in report.to_dict().items()
+               if name in {"modified", "missing", "added", "moved", "unverifiable", "metadata_changed"} and items}
+        raise AssertionError(f"manifest {sealed.path} does not verify against {report.root}: {bad}")
+    return report
+
+
+def assert_manifest_refused(path: str | os.PathLike) -> None:
+    """Loading the manifest at ``path`` is refused as edited or damaged."""
+    from casebook.errors import IntegrityError
+
+    try:
+        load_manifest(path)
+    except IntegrityError:
+        return
+    raise AssertionError(f"manifest {path} loaded although it should be refused")
+
+
+def assert_custody_ok(log: CustodyLog | str | os.PathLike, *, min_events: int = 1,
+                      action: str | None = None) -> None:
+    """The custody log's chain verifies, holds at least ``min_events``, and (optionally) an ``action``."""
+    log = log if isinstance(log, CustodyLog) else CustodyLog(log)
+    report = log.verify()
+    if not report.ok:
+        raise AssertionError(f"custody log {log.path} does not verify: {report.reason}")
+    if report.n_events < min_events:
+        raise AssertionError(f"custody log {log.path} holds {report.n_events} events, expected >= {min_events}")
+    if action is not None and not any(event["action"] == action for event in log.events()):
+        raise AssertionError(f"custody log {log.path} has no '{action}' event")
+
+
+def snapshot_tree(root: str | os.PathLike) -> dict[bytes, tuple]:
+    """Every path under ``root`` (raw bytes) with type, size, mtime, atime and content digest (links unfollowed)."""
+    import hashlib
+    import stat
+
+    out: dict[bytes, tuple] = {}
+    top = os.fsencode(Path(root))
+    for folder, dirs, files in os.walk(top, followlinks=False):
+        for name in dirs + files:
+            full = os.path.join(folder, name)
+            st = os.lstat(full)
+            digest = None
+            if stat.S_ISREG(st.st_mode) and os.access(full, os.R_OK):
+                fd = os.open(full, os.O_RDONLY | getattr(os, "O_NOATIME", 0))
+                try:
+                    hasher = hashlib.sha256()
+                    while chunk := os.read(fd, 1 << 20):
+                        hasher.update(chunk)
+                    digest = hasher.hexdigest()
+                finally:
+                    os.close(fd)
+            elif stat.S_ISLNK(st.st_mode):
+                digest = os.readlink(full)
+            out[os.path.relpath(full, top)] = (stat.S_IFMT(st.st_mode), st.st_size, st.st_mtime_ns, st.st_atime_ns,
+                                               st.st_mode, digest)
+    return out
+
+
+def assert_tree_untouched(before: dict[bytes, tuple], root: str | os.PathLike) -> None:
+    """Nothing under ``root`` was added, removed, written, renamed or even read-touched (atime)."""
+    after = snapshot_tree(root)
+    if after != before:
+        added = sorted(set(after) - set(before))
+        removed = sorted(set(before) - set(after))
+        changed = sorted(k for k in set(after) & set(before) if after[k] != before[k])
+        raise AssertionError(f"evidence tree {root} changed: added {added}, removed {removed}, changed {changed}")
