@@ -1,0 +1,166 @@
+"""Opening label photos safely and preparing them for Tesseract.
+
+Field photos arrive broken (zero bytes, truncated JPEGs, a PDF named .jpg) or huge (a 12000×12000
+phone panorama).  ``load_image`` turns each of these into a clear :class:`InputError` or a
+reasonably sized RGB image, so that one bad photo never stops a batch.
+
+Tesseract reads clean, upright, black-on-white text about 30-40 px high far better than a raw
+photo (DOMAIN.md §1): ``prepare_for_tesseract`` upscales, flattens uneven light, deskews and
+binarises.  RapidOCR does its own preparation and gets the photo as it is.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from casebook.errors import InputError
+
+MAX_SIDE = 4000  # larger photos are shrunk on decode: label text stays far above OCR's needs
+MAX_PIXELS_HARD = 400_000_000  # beyond this even a reduced decode would exhaust memory
+
+ImageInput = str | PathLike | Image.Image | bytes
+
+
+def load_image(source: ImageInput, *, name: str | None = None) -> Image.Image:
+    """An RGB image from a path, bytes or PIL image; every unusable input is an InputError."""
+    if isinstance(source, Image.Image):
+        return _limit(source.convert("RGB"))
+    label = name or (str(source) if not isinstance(source, bytes) else "<image bytes>")
+    if isinstance(source, bytes):
+        data = source
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise InputError("the photo does not exist or is not a file", path=label,
+                             hint="Check the file name; give the path of a JPEG or PNG photo.")
+        data = path.read_bytes()  # read once: evidence originals are only ever read
+    if not data:
+        raise InputError("the photo file is empty (0 bytes)", path=label,
+                         hint="Copy the photo again from the camera or phone; this copy holds nothing.")
+    if data[:5] == b"%PDF-":
+        raise InputError("this is a PDF document, not a photo", path=label,
+                         hint="Export the PDF page as an image (pdftoppm -png FILE.pdf OUT) and read that.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            width, height = image.size
+            if width * height > MAX_PIXELS_HARD:
+                raise InputError(f"the photo is too large to read ({width}×{height} pixels)", path=label,
+                                 hint="Resize it below 20000×20000 pixels with an image editor and try again.")
+            if max(width, height) > MAX_SIDE and image.format == "JPEG":
+                image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # decode at 1/2, 1/4 or 1/8 scale: fast, little memory
+            image = ImageOps.exif_transpose(image)
+            image.load()
+    except InputError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError) as err:
+        raise InputError(f"this file is not a readable image ({type(err).__name__})", path=label,
+                         hint="Give a JPEG or PNG photo; if it is one, it may be damaged: copy it again.") from err
+    except (OSError, SyntaxError, ValueError) as err:
+        raise InputError(f"the image is damaged or truncated ({err})", path=label,
+                         hint="Copy the photo again from the camera or phone; this copy is incomplete.") from err
+    return _limit(image.convert("RGB"))
+
+
+def _limit(image: Image.Image) -> Image.Image:
+    if max(image.size) > MAX_SIDE:
+        image = image.copy()
+        image.thumbnail((MAX_SIDE, MAX_SIDE), Image.LANCZOS)
+    return image
+
+
+def to_bgr(image: Image.Image) -> np.ndarray:
+    """The OpenCV channel order RapidOCR expects."""
+    return np.asarray(image)[:, :, ::-1].copy()
+
+
+def thumbnail_png(image: Image.Image, size: int = 240) -> bytes:
+    """A small PNG for dossiers: the photo itself stays in the case folder, untouched."""
+    thumb = image.copy()
+    thumb.thumbnail((size, size), Image.LANCZOS)
+    buffer = io.BytesIO()
+    thumb.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+# --- Tesseract preparation --------------------------------------------------------------------------
+
+
+def prepare_for_tesseract(image: Image.Image, *, text_height: int | None = None) -> Image.Image:
+    """Grayscale, even out the light, deskew, scale text to ~36 px and binarise (Otsu)."""
+    import cv2
+
+    gray = np.asarray(image.convert("L"))
+    height = text_height or estimate_text_height(gray)
+    scale = 36.0 / height if height else 1.0
+    scale = min(max(scale, 0.5), 4.0)
+    if abs(scale - 1.0) > 0.1:
+        gray = cv2.resize(gray, None, fx=scale, fy=scale,
+                          interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
+    # uneven light: divide by a heavily blurred background estimate
+    kernel = max(31, (min(gray.shape) // 8) | 1)
+    background = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (25, 25)))
+    background = cv2.GaussianBlur(background, (kernel, kernel), 0)
+    flat = cv2.divide(gray, background, scale=255)
+    angle = estimate_skew(flat)
+    if abs(angle) > 0.3:
+        h, w = flat.shape
+        matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+        flat = cv2.warpAffine(flat, matrix, (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
+    _, binary = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    if np.mean(binary) < 127:  # light text on a dark ground
+        binary = 255 - binary
+    return Image.fromarray(binary)
+
+
+def _ink(gray: np.ndarray) -> np.ndarray:
+    import cv2
+
+    _, ink = cv2.threshold(gray, 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return ink
+
+
+def estimate_text_height(gray: np.ndarray) -> float | None:
+    """Median height of the text rows (horizontal projection), or None when there is no text."""
+    import cv2
+
+    small_scale = 800 / max(gray.shape) if max(gray.shape) > 800 else 1.0
+    work = cv2.resize(gray, None, fx=small_scale, fy=small_scale) if small_scale < 1 else gray
+    background = cv2.GaussianBlur(work, (0, 0), 25)
+    flat = cv2.divide(work, background, scale=255)
+    ink = _ink(flat)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    heights = [s[cv2.CC_STAT_HEIGHT] for s in stats[1:] if 4 <= s[cv2.CC_STAT_HEIGHT] <= work.shape[0] / 4
+               and s[cv2.CC_STAT_WIDTH] <= work.shape[1] / 3]
+    if len(heights) < 5:
+        return None
+    # components of Han characters are parts of a glyph: the tall end is the character height
+    return float(np.percentile(heights, 80)) / small_scale
+
+
+def estimate_skew(gray: np.ndarray, limit: float = 8.0) -> float:
+    """The rotation (degrees) that makes text rows sharpest in the horizontal projection."""
+    import cv2
+
+    scale = 600 / max(gray.shape) if max(gray.shape) > 600 else 1.0
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+    ink = _ink(small).astype(np.float32)
+    h, w = ink.shape
+    best, best_score = 0.0, -1.0
+    for coarse in (np.arange(-limit, limit + 0.01, 1.0), None):
+        angles = coarse if coarse is not None else np.arange(best - 1.0, best + 1.01, 0.2)
+        for angle in angles:
+            matrix = cv2.getRotationMatrix2D((w / 2, h / 2), float(angle), 1.0)
+            rotated = cv2.warpAffine(ink, matrix, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
+            profile = rotated.sum(axis=1)
+            score = float(np.var(np.diff(profile)))
+            if score > best_score:
+                best, best_score = float(angle), score
+    return best

@@ -1,0 +1,310 @@
+"""Label text -> fields: the items GB 7718 and 产品质量法 §27 make a label carry.
+
+Real labels word the same item many ways (食品名称/产品名称/品名; 生产者/生产商/制造商/委托方;
+地址/厂址/生产地址), use full-width or ASCII colons, wrap values onto the next line, and OCR adds
+its own confusions inside identifiers (O/0, I/l/1, S/5, Z/2, B/8).  The parser is written by hand:
+no library parses Chinese label text into these fields.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+FIELD_NAMES = ("product_name", "manufacturer", "address", "phone", "license_no", "ccc_cert_no", "credit_code",
+               "barcode", "standards", "production_date", "shelf_life", "net_content")
+
+# Keys as printed, per field (longest first at match time).  A key must start the line or follow
+# white space / a bracket, and is followed by an optional colon.
+KEYS: dict[str, tuple[str, ...]] = {
+    "product_name": ("食品名称", "产品名称", "商品名称", "品名", "名称"),
+    "manufacturer": ("生产企业名称", "生产者名称", "受委托方", "被委托方", "委托方", "生产者", "生产商", "制造商",
+                     "生产企业", "生产单位", "制造单位", "制造者", "受委托生产企业", "委托生产企业", "委托单位"),
+    "address": ("生产地址", "生产者地址", "委托方地址", "受委托方地址", "企业地址", "厂址", "地址"),
+    "phone": ("联系电话", "服务热线", "客服热线", "客服电话", "消费者热线", "联系方式", "电话", "热线", "TEL", "Tel"),
+    "license_no": ("食品生产许可证编号", "食品生产许可证号", "生产许可证编号", "生产许可证号", "许可证编号", "许可证号",
+                   "工业产品生产许可证"),
+    "ccc_cert_no": ("CCC证书编号", "3C证书编号", "CCC认证证书编号", "认证证书编号", "CCC证书号", "证书编号"),
+    "credit_code": ("统一社会信用代码", "社会信用代码", "信用代码"),
+    "barcode": ("商品条码", "条形码", "条码"),
+    "standards": ("产品标准代号", "产品执行标准", "执行标准号", "执行标准", "产品标准号", "标准代号", "产品标准"),
+    "production_date": ("生产日期", "制造日期", "出厂日期", "生产批号/日期"),
+    "shelf_life": ("保质期限", "保质期", "保存期限", "保存期", "有效期至", "有效期"),
+    "net_content": ("净含量/规格", "净含量", "净重", "规格"),
+}
+# Keys of items we do not extract but must not mistake for one we do (a line is claimed by its key).
+OTHER_KEYS = ("配料表", "配料", "贮存条件", "储存条件", "型号", "额定电压", "额定功率", "总养分", "肥料登记证号",
+              "产品配方注册号", "注册号", "批准文号", "使用方法", "食用方法", "注意事项", "产地", "经销商", "营养成分表",
+              "适用人群", "主要成分", "产品编号", "品牌", "致敏物质")
+
+_KEY_INDEX = sorted(((k, f) for f, ks in KEYS.items() for k in ks), key=lambda kv: -len(kv[0]))
+_KEY_INDEX += sorted(((k, None) for k in OTHER_KEYS), key=lambda kv: -len(kv[0]))
+_KEY_RE = re.compile(
+    r"(?:^|(?<=[\s【\[(（]))(" + "|".join(re.escape(k) for k, _ in sorted(_KEY_INDEX, key=lambda kv: -len(kv[0])))
+    + r")\s*[】\]）)]?\s*[:：;；]?\s*"
+)
+_KEY_FIELD = dict(_KEY_INDEX)
+
+# Identifier patterns on NFKC text; "[0-9OoIlSZB]" admits the OCR confusions, fixed by _digits().
+_D = r"[0-9OoIlZB]"
+SC_RE = re.compile(r"S\s?C\s?[:：]?\s?(" + _D + r"{14})(?!\d)")
+QS_RE = re.compile(r"Q\s?S\s?[:：]?\s?(" + _D + r"{12})(?!\d)")
+XK_RE = re.compile(r"(?:[\u4e00-\u9fff])?XK\s?\d{2}\s?-\s?\d{3}\s?-\s?\d{5}")
+COSMETIC_RE = re.compile(r"([\u4e00-\u9fff])\s?妆\s?(?:准?字?)?\s?(\d{8})")
+USCC_RE = re.compile(r"(?<![0-9A-Z])([0-9A-Z]{18})(?![0-9A-Z])")
+EAN_RE = re.compile(r"(?<!\d)(\d{13}|\d{8})(?!\d)")
+CCC_RE = re.compile(r"(?<!\d)(\d{16})(?!\d)")
+STANDARD_RE = re.compile(
+    r"(?:GB/T|GB|QB/T|NY/T|SB/T|LS/T|NY|QB|HG/T|JB/T|DB\d{2}(?:/T)?|T/[A-Z]+)\s?\d+(?:\.\d+)*(?:-\d{4})?"
+    r"|Q/[0-9A-Z\u4e00-\u9fff]{2,12}\s?\d{3,4}S?(?:-\d{4})?"
+)
+PHONE_RE = re.compile(r"(?:\+?86[-\s]?)?(?:\(?0\d{2,3}\)?[-\s]?\d{7,8}|400[-\s]?\d{3}[-\s]?\d{4}|800[-\s]?\d{3}[-\s]?\d{4}"
+                      r"|1[3-9]\d{9})(?:[-转]\d{1,5})?")
+DATE_RE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*(?:[年./\-]\s*(?P<m>\d{1,2})\s*[月./\-]\s*(?P<d>\d{1,2})\s*日?"
+    r"|(?P<m2>[01]\d)(?P<d2>[0-3]\d))(?!\d)"
+)
+ELSEWHERE_RE = re.compile(r"见(?:包装|瓶身|瓶盖|瓶底|袋口|封口|喷码|罐底|盒|箱|外包装|标签|侧面|背面|底部|顶部)|(?:标|印)于")
+SHELF_RE = re.compile(r"\d+\s*(?:个月|个月份|月|天|日|年|小时)")
+NET_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:毫升|升|千克|公斤|克|mL|ml|ML|L|kg|KG|Kg|g|G|片|粒|袋|包|支|瓶)"
+                    r"(?:\s*[x×*]\s*\d+\s*\S{0,2})?")
+REGISTRATION_RE = re.compile(r"国食注字\s?(?:YP|TY)\s?\d{8}|国食健注\s?[GJ]\s?\d{8}|国食健字\s?[GJ]\s?\d{8}"
+                             r"|食健备\s?[GJ]\s?\d{12}|卫食健字\s?[(（]\s?\d{4}\s?[)）]\s?第?\s?\d+\s?号?")
+
+_CONFUSIONS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "Z": "2", "B": "8", "S": "5"})
+# USCC never holds I O S V Z (GB 32100-2015): map the OCR lookalikes back before the check.
+_USCC_CONFUSIONS = str.maketrans({"I": "1", "O": "0", "S": "5", "Z": "2", "V": "U"})
+
+
+@dataclass
+class LabelFields:
+    """The fields of one label; None where the label does not print the item."""
+
+    product_name: str | None = None
+    manufacturer: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    license_no: str | None = None
+    ccc_cert_no: str | None = None
+    credit_code: str | None = None
+    barcode: str | None = None
+    standards: list[str] = field(default_factory=list)
+    production_date: str | None = None
+    shelf_life: str | None = None
+    net_content: str | None = None
+    product_type: str = "unknown"
+    title: str | None = None
+    registration_no: str | None = None
+    date_elsewhere: bool = False  # "生产日期：见包装": printed elsewhere, legal, not missing
+    raw: dict = field(default_factory=dict)  # the printed text each field was taken from
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data.pop("raw")
+        return data
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width colons, digits and letters become ASCII) with runs of spaces collapsed."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[ \t\u3000]+", " ", text).strip()
+
+
+def _lines_of(source) -> list[str]:
+    if isinstance(source, str):
+        raw = source.splitlines()
+    else:
+        raw = [getattr(item, "text", item) for item in source]
+    return [line for line in (normalise(str(r)) for r in raw) if line]
+
+
+def _digits(text: str) -> str:
+    return text.translate(_CONFUSIONS)
+
+
+def _segments(line: str) -> list[tuple[str | None, str | None, str]]:
+    """Split a line into (key, field, value) segments; text before the first key has key None."""
+    found = list(_KEY_RE.finditer(line))
+    if not found:
+        return [(None, None, line)]
+    segments = []
+    if found[0].start() > 0:
+        segments.append((None, None, line[: found[0].start()].strip()))
+    for i, match in enumerate(found):
+        end = found[i + 1].start() if i + 1 < len(found) else len(line)
+        key = match.group(1)
+        segments.append((key, _KEY_FIELD.get(key), line[match.end():end].strip()))
+    return segments
+
+
+def extract_fields(source) -> LabelFields:
+    """The fields of a label from its text (a string) or its OCR lines (strings or OcrLine)."""
+    lines = _lines_of(source)
+    fields = LabelFields()
+    values: dict[str, str] = {}
+    pending: str | None = None  # a key printed alone, its value on the next line
+    for index, line in enumerate(lines):
+        segments = _segments(line)
+        if pending and segments[0][0] is None and segments[0][2]:
+            values.setdefault(pending, segments[0][2])
+            pending = None
+            continue
+        pending = None
+        for key, name, value in segments:
+            if key is None or name is None:
+                continue
+            if not value:
+                pending = name
+                continue
+            values.setdefault(name, value)
+        if index == 0 and segments[0][0] is None and len(line) <= 12 and not re.search(r"\d{5}", line):
+            fields.title = line
+    text = "\n".join(lines)
+    fields.raw = dict(values)
+
+    fields.product_name = _clean_value(values.get("product_name"))
+    fields.manufacturer = _clean_value(values.get("manufacturer"))
+    fields.address = _clean_value(values.get("address"))
+    fields.phone = _phone(values.get("phone"))
+    fields.license_no = _license(values.get("license_no"), text)
+    fields.ccc_cert_no = _ccc(values.get("ccc_cert_no"))
+    fields.credit_code = _credit_code(values.get("credit_code"))
+    fields.barcode = _barcode(values.get("barcode"), lines)
+    fields.standards = _standards(values.get("standards"))
+    fields.production_date, fields.date_elsewhere = _production_date(values.get("production_date"))
+    fields.shelf_life = _match(SHELF_RE, values.get("shelf_life")) or _clean_value(values.get("shelf_life"))
+    fields.net_content = _match(NET_RE, values.get("net_content"))
+    registration = REGISTRATION_RE.search(text)
+    fields.registration_no = re.sub(r"\s", "", registration.group(0)) if registration else None
+    fields.product_type = guess_product_type(text, fields)
+    return fields
+
+
+def _clean_value(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.strip(" :;,，。")
+    return value or None
+
+
+def _match(pattern: re.Pattern, value: str | None) -> str | None:
+    if not value:
+        return None
+    found = pattern.search(value)
+    return re.sub(r"\s+", "", found.group(0)) if found else None
+
+
+def _phone(value: str | None) -> str | None:
+    if not value:
+        return None
+    found = PHONE_RE.search(value.replace("—", "-").replace("–", "-"))
+    return found.group(0).strip() if found else _clean_value(value)
+
+
+def _license(value: str | None, text: str) -> str | None:
+    for source in (value, text):
+        if not source:
+            continue
+        compact = source.replace(" ", "")
+        for pattern, prefix in ((SC_RE, "SC"), (QS_RE, "QS")):
+            found = pattern.search(compact)
+            if found:
+                return prefix + _digits(found.group(1))
+        found = XK_RE.search(source)
+        if found:
+            return re.sub(r"\s", "", found.group(0))
+        found = COSMETIC_RE.search(source)
+        if found:
+            return f"{found.group(1)}妆{found.group(2)}"
+    return _clean_value(value)
+
+
+def _ccc(value: str | None) -> str | None:
+    if not value:
+        return None
+    found = CCC_RE.search(_digits(value.replace(" ", "")))
+    return found.group(1) if found else _clean_value(value)
+
+
+def _credit_code(value: str | None) -> str | None:
+    if not value:
+        return None
+    compact = re.sub(r"[\s\-]", "", value.upper())
+    found = USCC_RE.search(compact)
+    if not found:
+        return _clean_value(compact)
+    return found.group(1).translate(_USCC_CONFUSIONS)
+
+
+def _barcode(value: str | None, lines: list[str]) -> str | None:
+    candidates = [value] if value else []
+    candidates += [line for line in lines if re.fullmatch(r"[\dOoIlZBS\s]{8,17}", line)]
+    for candidate in candidates:
+        compact = _digits(re.sub(r"\s", "", candidate))
+        found = EAN_RE.search(compact)
+        if found and (len(found.group(1)) == 13 or compact == found.group(1)):
+            return found.group(1)
+    return None
+
+
+def _standards(value: str | None) -> list[str]:
+    if not value:
+        return []
+    return [re.sub(r"\s+", " ", s) for s in STANDARD_RE.findall(value)]
+
+
+def _production_date(value: str | None) -> tuple[str | None, bool]:
+    if not value:
+        return None, False
+    if ELSEWHERE_RE.search(value):
+        return None, True
+    compact = _digits(value.replace(" ", "")) if re.search(r"\d", value) else value
+    found = DATE_RE.search(compact)
+    if not found:
+        return None, False
+    year = int(found.group("y"))
+    month = int(found.group("m") or found.group("m2"))
+    day = int(found.group("d") or found.group("d2"))
+    try:
+        return date(year, month, day).isoformat(), False
+    except ValueError:
+        return None, False
+
+
+# --- product type --------------------------------------------------------------------------------
+
+TYPE_WORDS: dict[str, tuple[str, ...]] = {
+    "food": ("配料", "食品", "保质期", "贮存条件", "储存条件", "营养成分", "SC", "食用", "饮料", "乳", "奶粉", "饼干",
+             "方便面", "糖果", "调味", "食用油", "酱油", "汽水", "饮用水"),
+    "toiletry": ("洗发", "护发", "沐浴", "香皂", "洗衣", "洗洁精", "妆", "牙膏", "洗手液", "清洁剂", "日化"),
+    "appliance": ("额定电压", "额定功率", "电热水壶", "电饭煲", "电饭锅", "豆浆机", "电暖器", "暖风机", "电磁炉",
+                  "吹风机", "取暖器", "电器"),
+    "electrical": ("插座", "转换器", "断路器", "开关", "电线", "电缆", "插头", "漏电保护", "排插"),
+    "toy": ("玩具", "推车", "童车", "儿童安全座椅", "积木"),
+    "fertilizer": ("肥料", "复合肥", "尿素", "总养分", "肥料登记证", "氮磷钾", "农资"),
+}
+
+
+def guess_product_type(text: str, fields: LabelFields | None = None) -> str:
+    """food / toiletry / appliance / electrical / toy / fertilizer, or 'unknown', from the words printed."""
+    name = (fields.product_name or "") if fields else ""
+    scores = {}
+    for kind, words in TYPE_WORDS.items():
+        score = sum(2 for w in words if w in name) + sum(1 for w in words if w in text)
+        scores[kind] = score
+    if fields and fields.license_no and fields.license_no.startswith(("SC", "QS")):
+        scores["food"] += 3
+    if fields and fields.license_no and "妆" in fields.license_no:
+        scores["toiletry"] += 3
+    best = max(scores, key=scores.get)
+    return best if scores[best] > 0 else "unknown"
+
+
+def is_infant_formula(text: str) -> bool:
+    return bool(re.search(r"婴[幼]?儿.{0,6}配方|较大婴儿|幼儿配方|特殊医学用途", text))
+
+
+def is_health_food(text: str) -> bool:
+    return "保健食品" in text or bool(re.search(r"国食健|食健备|卫食健", text))
