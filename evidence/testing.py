@@ -52,30 +52,54 @@ def assert_custody_ok(log: CustodyLog | str | os.PathLike, *, min_events: int = 
 
 
 def snapshot_tree(root: str | os.PathLike) -> dict[bytes, tuple]:
-    """Every path under ``root`` (raw bytes) with type, size, mtime, atime and content digest (links unfollowed)."""
+    """Every path under ``root`` (raw bytes) with type, size, mtime, atime, mode and content digest.
+
+    Links are not followed; files and folders are read with O_NOATIME so that taking the snapshot
+    does not itself move the atimes it records.
+    """
     import hashlib
     import stat
 
+    noatime = getattr(os, "O_NOATIME", 0)
     out: dict[bytes, tuple] = {}
-    top = os.fsencode(Path(root))
-    for folder, dirs, files in os.walk(top, followlinks=False):
-        for name in dirs + files:
-            full = os.path.join(folder, name)
-            st = os.lstat(full)
+
+    def visit(fd: int, prefix: bytes) -> None:
+        for name in sorted(os.fsencode(n) for n in os.listdir(fd)):
+            st = os.stat(name, dir_fd=fd, follow_symlinks=False)
             digest = None
-            if stat.S_ISREG(st.st_mode) and os.access(full, os.R_OK):
-                fd = os.open(full, os.O_RDONLY | getattr(os, "O_NOATIME", 0))
+            if stat.S_ISREG(st.st_mode):
                 try:
-                    hasher = hashlib.sha256()
-                    while chunk := os.read(fd, 1 << 20):
-                        hasher.update(chunk)
-                    digest = hasher.hexdigest()
-                finally:
-                    os.close(fd)
+                    child = os.open(name, os.O_RDONLY | noatime, dir_fd=fd)
+                except PermissionError:
+                    child = None
+                if child is not None:
+                    try:
+                        hasher = hashlib.sha256()
+                        while chunk := os.read(child, 1 << 20):
+                            hasher.update(chunk)
+                        digest = hasher.hexdigest()
+                    finally:
+                        os.close(child)
             elif stat.S_ISLNK(st.st_mode):
-                digest = os.readlink(full)
-            out[os.path.relpath(full, top)] = (stat.S_IFMT(st.st_mode), st.st_size, st.st_mtime_ns, st.st_atime_ns,
-                                               st.st_mode, digest)
+                digest = os.readlink(name, dir_fd=fd)
+            # a link's atime moves when its target is read, which no API avoids: left out
+            atime = None if stat.S_ISLNK(st.st_mode) else st.st_atime_ns
+            out[prefix + name] = (stat.S_IFMT(st.st_mode), st.st_size, st.st_mtime_ns, atime, st.st_mode, digest)
+            if stat.S_ISDIR(st.st_mode):
+                try:
+                    child = os.open(name, os.O_RDONLY | os.O_DIRECTORY | noatime, dir_fd=fd)
+                except PermissionError:
+                    continue
+                try:
+                    visit(child, prefix + name + b"/")
+                finally:
+                    os.close(child)
+
+    top = os.open(Path(root), os.O_RDONLY | os.O_DIRECTORY | noatime)
+    try:
+        visit(top, b"")
+    finally:
+        os.close(top)
     return out
 
 

@@ -6,8 +6,10 @@
 - Names are kept as raw bytes, so names that are not UTF-8 survive (shown readably elsewhere).
 - Directories are opened relative to their parent's descriptor (``dir_fd``) with ``O_NOFOLLOW``,
   so deep paths beyond PATH_MAX work and a directory swapped for a link mid-walk is not entered.
-- Files are opened with ``O_NOFOLLOW | O_NONBLOCK`` (a file swapped for a FIFO cannot block) and
-  ``O_NOATIME`` where permitted, so reading does not even touch the access time.
+- Files are opened with ``O_NOFOLLOW | O_NONBLOCK`` (a file swapped for a FIFO cannot block);
+  files and folders with ``O_NOATIME`` where permitted, so reading does not even touch their
+  access time.  (Reading a symlink's target may still update the link's own atime: Linux offers
+  no way around that.)
 
 Where the platform lacks these (Windows has no ``dir_fd``, ``O_NOFOLLOW`` or FIFOs) the walk falls
 back to full paths and plain flags: symlinks are still recorded via ``lstat`` and never entered.
@@ -103,13 +105,8 @@ class Found:
     def open_file(self) -> int:
         """Open a regular file for reading without following a link and without touching its atime."""
         assert self.parent is not None
-        if O_NOATIME:
-            try:
-                return self.parent.open(self.name, FILE_FLAGS | O_NOATIME)
-            except PermissionError as err:
-                if err.errno != errno.EPERM:  # EACCES: really unreadable; EPERM: not ours, retry plain
-                    raise
-        return self.parent.open(self.name, FILE_FLAGS)
+        parent, name = self.parent, self.name
+        return _open_noatime(lambda flags: parent.open(name, flags), FILE_FLAGS)
 
 
 def describe_os_error(err: OSError) -> str:
@@ -118,7 +115,7 @@ def describe_os_error(err: OSError) -> str:
 
 def open_root(root: str) -> DirRef:
     if USE_DIR_FD:
-        return DirRef(root, os.open(root, DIR_FLAGS))
+        return DirRef(root, _open_noatime(lambda flags: os.open(root, flags), DIR_FLAGS))
     return DirRef(root, None)
 
 
@@ -179,5 +176,16 @@ def _walk_dir(here: DirRef, prefix: bytes, wanted: set[bytes] | None) -> Iterato
 
 def _open_child_dir(here: DirRef, name: str) -> DirRef:
     if here.fd is not None:
-        return DirRef(os.path.join(here.path, name), here.open(name, DIR_FLAGS))
+        return DirRef(os.path.join(here.path, name), _open_noatime(lambda flags: here.open(name, flags), DIR_FLAGS))
     return DirRef(os.path.join(here.path, name), None)
+
+
+def _open_noatime(opener, flags: int) -> int:
+    """Open with O_NOATIME where we may (file owner or CAP_FOWNER); reading then leaves atime alone."""
+    if O_NOATIME:
+        try:
+            return opener(flags | O_NOATIME)
+        except PermissionError as err:
+            if err.errno != errno.EPERM:  # EACCES: really unreadable; EPERM: not ours, retry plain
+                raise
+    return opener(flags)
