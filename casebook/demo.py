@@ -25,9 +25,8 @@ def seal(case_dir: str | Path, *, actor: str = "casebook demo") -> str | None:
     except ImportError:
         seal_case = None
     if seal_case is not None:
-        result = seal_case(case_dir)
-        return getattr(result, "merkle_root", None) or (result.get("merkle_root") if isinstance(result, dict)
-                                                        else None)
+        manifest = getattr(seal_case(case_dir), "manifest", None)
+        return getattr(manifest, "merkle_root", None)
     from casebook.case import load_case
     from evidence.custody import CustodyLog
     from evidence.manifest import build_manifest, load_manifest, write_manifest

@@ -17,14 +17,19 @@ STYLE = """
 .cb-section h3 { font-size: 15px; margin: 0.8em 0 0.3em; }
 .cb-cover { border: 3px double #333; padding: 18px 24px; margin-bottom: 1.5em; }
 .cb-cover h1 { text-align: center; font-size: 24px; letter-spacing: 0.3em; margin: 0.2em 0 0.8em; }
-.cb-kv { border-collapse: collapse; width: 100%; }
-.cb-kv th { text-align: left; width: 9em; color: #444; font-weight: 600; vertical-align: top; padding: 3px 6px; }
-.cb-kv td { padding: 3px 6px; white-space: pre-wrap; word-break: break-all; }
-table.cb-table { border-collapse: collapse; width: 100%; font-size: 12px; margin: 0.3em 0 0.8em; }
-table.cb-table th, table.cb-table td { border: 1px solid #bbb; padding: 2px 5px; vertical-align: top;
-  text-align: left; white-space: pre-wrap; word-break: break-all; }
-table.cb-table th { background: #f1f1f1; }
-.cb-hash { font-family: "Noto Sans Mono CJK SC", monospace; font-size: 10px; }
+.cb-section table.cb-kv, .cb-section table.cb-table { border-collapse: collapse; width: 100%;
+  table-layout: auto !important; margin: 0.3em 0 0.8em !important; }
+.cb-section table.cb-kv th, .cb-section table.cb-kv td, .cb-section table.cb-table th,
+.cb-section table.cb-table td { text-align: left !important; vertical-align: top !important;
+  white-space: pre-wrap !important; overflow-wrap: anywhere; line-height: 1.45 !important; }
+.cb-section table.cb-kv th { width: 10em; color: #444; font-weight: 600; padding: 3px 6px !important; }
+.cb-section table.cb-kv td { padding: 3px 6px !important; }
+.cb-section table.cb-table { font-size: 11px; }
+.cb-section table.cb-table th, .cb-section table.cb-table td { border: 1px solid #bbb !important;
+  padding: 2px 4px !important; }
+.cb-section table.cb-table th { background: #f1f1f1; white-space: nowrap !important; }
+.cb-section table.cb-table td.cb-hash { font-family: "Noto Sans Mono CJK SC", "DejaVu Sans Mono", monospace; font-size: 9px;
+  white-space: pre !important; }
 tr.cb-bad td, .cb-bad { color: #b00000; font-weight: 600; }
 tr.cb-warn td, .cb-warn { color: #9a6000; }
 .cb-ok { color: #1d6b1d; font-weight: 600; }
@@ -71,7 +76,8 @@ def key_values(pairs: Iterable[tuple[str, object]]) -> str:
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, row_classes: Sequence[str] | None = None,
           hash_columns: Iterable[str] = ()) -> str:
     """An escaped table; ``row_classes`` marks rows (``cb-bad`` shows a tampered item in red)."""
-    hash_idx = {i for i, h in enumerate(headers) if h in set(hash_columns)}
+    hash_names = set(hash_columns)
+    hash_idx = {i for i, h in enumerate(headers) if h in hash_names}
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     body = []
     for i, row in enumerate(rows):
@@ -88,11 +94,11 @@ def frame_table(df, *, row_classes: Sequence[str] | None = None, hash_columns: I
     """A pandas DataFrame as an escaped table (never ``Styler``/``to_html(escape=False)``)."""
     if df is None or len(df) == 0:
         return ""
-    rows = [[_cell(v) for v in record] for record in df.itertuples(index=False, name=None)]
+    rows = [[plain_cell(v) for v in record] for record in df.itertuples(index=False, name=None)]
     return table([str(c) for c in df.columns], rows, row_classes=row_classes, hash_columns=hash_columns)
 
 
-def _cell(value: object) -> object:
+def plain_cell(value: object) -> object:
     try:
         import pandas as pd
 
@@ -103,6 +109,12 @@ def _cell(value: object) -> object:
     if isinstance(value, list | tuple):
         return "; ".join(str(v) for v in value)
     return value
+
+
+def split_hex(value: object, width: int = 32) -> str:
+    """A long digest in lines of ``width`` characters, so a 10-column list fits on A4 portrait."""
+    text = "" if value is None else str(value)
+    return "\n".join(text[i:i + width] for i in range(0, len(text), width))
 
 
 def note(text: str) -> str:

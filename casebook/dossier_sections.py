@@ -25,8 +25,10 @@ from casebook.dossier_html import (
     frame_table,
     key_values,
     note,
+    plain_cell,
     png_img,
     section,
+    split_hex,
     table,
 )
 from casebook.errors import CasebookError, InputError
@@ -50,7 +52,13 @@ TEXT = {
         "custody_ok": "监管链校验通过。", "custody_bad": "监管链校验未通过", "no_custody":
         "本案没有监管链记录（custody.jsonl）。", "tool": "工具版本", "template": "模板",
         "parameters": "参数", "manifest_root": "封存清单根哈希", "rendered": "生成时间",
-        "events": "事件", "years_30": "长期",
+        "events": "事件", "years_30": "长期", "nearby_columns": {
+            "case_id": "案件编号", "title": "案件名称", "opened": "立案日期", "category": "类别",
+            "setting": "区位", "distance_m": "距离（米）"}, "method_nbs_code": "依统计用城乡划分代码",
+        "method_distance": "依距城区距离", "trend_no pattern": "无明显趋势", "trend_new": "新出现",
+        "trend_intensifying": "加剧", "trend_persistent": "持续", "trend_diminishing": "减弱",
+        "trend_consecutive": "连续", "trend_sporadic": "零星", "trend_oscillating": "波动",
+        "trend_historical": "历史热点", "trend_insufficient period": "时段不足，无法判断", "digests": "完整性校验值",
     },
     "en": {
         "cover": "Case file cover", "evidence": "Evidence list / electronic data list",
@@ -73,6 +81,9 @@ TEXT = {
         "custody_bad": "The custody chain does not verify", "no_custody": "This case has no custody log (custody.jsonl).",
         "tool": "Tool versions", "template": "Template", "parameters": "Parameters",
         "manifest_root": "Manifest root", "rendered": "Rendered", "events": "Events", "years_30": "long-term",
+        "nearby_columns": {"distance_m": "distance (m)"},
+        "method_nbs_code": "from the NBS urban-rural code", "method_distance": "from the distance to urban cores",
+        "digests": "Integrity values",
     },
 }
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")  # China keeps no daylight saving time
@@ -165,8 +176,7 @@ class Dossier:
         status = (f'<p class="cb-ok">{esc(t["verified"])}</p>' if report.ok
                   else f'<p class="cb-bad">{esc(t["tampered"])}</p>')
         body = (f"<h3>{esc(t['integrity'])}</h3>{status}"
-                + (frame_table(frame, row_classes=classes, hash_columns=("SHA-256", "SM3"))
-                   or note(t["no_evidence"])) + _changes_html(report, t))
+                + (_evidence_table(frame, classes, t) or note(t["no_evidence"])) + _changes_html(report, t))
         return self._done("evidence", body)
 
     # -- 3 标签识别与筛查 ------------------------------------------------------------------------
@@ -207,9 +217,8 @@ class Dossier:
     # -- 4 案发地 ------------------------------------------------------------------------------
     def location(self) -> Html:
         try:
-            from geo.maps import notebook_view
-
             import geo
+            from geo.maps import notebook_view
         except ImportError as err:
             return self._unavailable("location", err)
         for name in ("load_cases", "hotspots", "case_context", "map"):
@@ -223,27 +232,32 @@ class Dossier:
             cases = geo.load_cases(self.casebook_dir / "cases.csv")
             baseline_path = self.casebook_dir / "baseline.csv"
             result = geo.hotspots(cases, baseline_path if baseline_path.is_file() else None)
-            ctx = geo.case_context(result, position[0], position[1], c.case_id)
+            ctx = geo.case_context(result, position[0], position[1], c.case_id, coord_sys=position[2],
+                                   urban_rural_code=c.location.get("urban_rural_code") or None)
         except CasebookError as err:
             return self._failed("location", err)
-        setting = getattr(ctx, "setting", None)
-        in_hot = getattr(ctx, "in_hotspot", None)
-        trend = getattr(ctx, "trend", None)
-        self.summary.update(setting=setting, in_hotspot=in_hot, trend=trend)
-        pairs = [(t["setting"], t.get(str(setting), setting)),
-                 (t["in_hotspot"], "" if in_hot is None else (t["yes"] if in_hot else t["no"])),
-                 (t["trend"], trend or "")]
+        self.summary.update(setting=ctx.setting, in_hotspot=ctx.in_hotspot, trend=ctx.trend,
+                            hotspot_confidence=ctx.confidence, setting_method=ctx.setting_method)
+        hot = t["yes"] + (f"（{ctx.confidence}%）" if ctx.confidence else "") if ctx.in_hotspot else t["no"]
+        pairs = [(t["setting"], f"{t.get(ctx.setting, ctx.setting)}（{t['method_' + ctx.setting_method]}"
+                                + (f"；{ctx.nearest_core} {ctx.core_distance_m / 1000:.1f} km" if ctx.nearest_core
+                                   and ctx.core_distance_m is not None else "") + "）"),
+                 (t["in_hotspot"], hot), (t["trend"], t.get("trend_" + str(ctx.trend), ctx.trend or "-")),
+                 ("WGS-84", f"{ctx.lon:.6f}, {ctx.lat:.6f}")]
         body = key_values(pairs)
-        nearby = getattr(ctx, "nearby", None)
-        if nearby is not None and len(nearby):
-            body += f"<h3>{esc(t['nearby'])}</h3>" + frame_table(nearby)
-        try:
-            interactive = notebook_view(geo.map(result, focus=(position[0], position[1]), basemap=self.basemap))
-            interactive_html = interactive._repr_html_() if hasattr(interactive, "_repr_html_") else str(interactive)
-        except TypeError:  # an older geo.map signature: the static map still goes to the PDF
-            interactive_html = ""
-        static = png_img(getattr(ctx, "static_map_png", None), t["map"])
-        body += (f"<h3>{esc(t['map'])}</h3><div class=\"cb-map cb-screen-only\">{interactive_html}</div>"
+        cols = [col for col in ("case_id", "title", "opened", "category", "setting", "distance_m")
+                if col in ctx.nearby]
+        if len(ctx.nearby):
+            nearby = ctx.nearby[cols].copy()
+            if "opened" in nearby:
+                nearby["opened"] = nearby["opened"].astype(str).str[:10]
+            if "setting" in nearby:
+                nearby["setting"] = nearby["setting"].map(lambda v: t.get(str(v), v))
+            nearby = nearby.rename(columns=t["nearby_columns"])
+            body += f"<h3>{esc(t['nearby'])}（{ctx.radius_m / 1000:.0f} km）</h3>" + frame_table(nearby)
+        interactive = notebook_view(geo.map(result, basemap=self.basemap, lang=self.lang))
+        static = png_img(ctx.static_map_png, t["map"])
+        body += (f"<h3>{esc(t['map'])}</h3><div class=\"cb-map cb-screen-only\">{interactive._repr_html_()}</div>"
                  f'<div class="cb-map cb-print-only">{static}</div>')
         return self._done("location", body)
 
@@ -307,14 +321,32 @@ class Dossier:
 
 
 # -- presentation helpers -------------------------------------------------------------------------
+def _evidence_table(frame, classes, t) -> str:
+    """The evidence list with SHA-256 and SM3 stacked in one 完整性校验值 column (fits A4 portrait)."""
+    if frame is None or len(frame) == 0:
+        return ""
+    columns = list(frame.columns)
+    if "SHA-256" not in columns or "SM3" not in columns:
+        return frame_table(frame, row_classes=classes)
+    digest_at = columns.index("SHA-256")
+    head = [*columns[:digest_at], t["digests"], *[c for c in columns[digest_at:] if c not in ("SHA-256", "SM3")]]
+    rows = []
+    for record in frame.to_dict("records"):
+        digests = f"SHA-256\n{split_hex(record['SHA-256'])}\nSM3\n{split_hex(record['SM3'])}"
+        rest = [record[c] for c in columns[digest_at:] if c not in ("SHA-256", "SM3")]
+        rows.append([*(record[c] for c in columns[:digest_at]), digests, *rest])
+    rows = [[plain_cell(v) for v in row] for row in rows]
+    return table(head, rows, row_classes=classes, hash_columns=(t["digests"],))
+
+
 def _changes_html(report, t) -> str:
     """What changed, for each item that no longer matches (the red rows say that; this says how)."""
     rows = []
     for item in report.modified:
         expected, found = item.get("expected", {}), item.get("found", {})
         rows.append([item.get("path"), item.get("change"),
-                     f"{expected.get('size')} B · SHA-256 {expected.get('digests', {}).get('sha256', '')}",
-                     f"{found.get('size')} B · SHA-256 {found.get('digests', {}).get('sha256', '')}"])
+                     f"{expected.get('size')} B\nSHA-256\n{split_hex(expected.get('digests', {}).get('sha256'))}",
+                     f"{found.get('size')} B\nSHA-256\n{split_hex(found.get('digests', {}).get('sha256'))}"])
     for item in report.missing:
         rows.append([item.get("path"), "missing", item.get("size"), ""])
     for item in report.added:

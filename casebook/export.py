@@ -34,7 +34,9 @@ _TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
 @media print {
   .cb-screen-only { display: none !important; }
   .cb-print-only { display: block !important; }
+  .jp-OutputArea-child { break-inside: auto !important; }  /* long sections may span pages */
   .cb-section { break-inside: auto; }
+  .cb-section h2, .cb-section h3 { break-after: avoid; }
   table { break-inside: auto; }
   tr { break-inside: avoid; }
   .jp-Cell { padding: 0 !important; }

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-CASEBOOK = [sys.executable, "-m", "casebook.cli"]
+# the console script: ``python -m casebook.cli`` would load cli.py twice and lose the exit code
+CASEBOOK = [str(Path(sys.executable).with_name("casebook"))]
 PAYLOAD_SCRIPT = '<script>window.__casebook_pwned=1;alert("script")</script>'
 PAYLOAD_IMG = '<img src=x onerror="window.__casebook_pwned=1;alert(\'img\')">'
 HOSTILE = {
