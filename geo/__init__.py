@@ -1,10 +1,16 @@
 """geo: where cases happen - loading, coordinate systems, settings, hot spots, clusters, maps.
 
 A library: it returns data (GeoDataFrames, dataclasses) and knows nothing of notebooks or the CLI.
+Entry points: ``load_cases``, ``hotspots``, ``map`` (folium), ``maps.offline_html``,
+``maps.notebook_view``, ``case_context`` (dossiers).
 """
 
+from geo import maps
 from geo.cases import CaseTable, load_cases
+from geo.context import CaseContext, case_context
 from geo.hotspots import HotspotResult, hotspots
+from geo.maps import map  # the public name the notebooks call: geo.map(...)
 from geo.settlement import Rings
 
-__all__ = ["CaseTable", "HotspotResult", "Rings", "hotspots", "load_cases"]
+__all__ = ["CaseContext", "CaseTable", "HotspotResult", "Rings", "case_context", "hotspots", "load_cases", "map",
+           "maps"]

@@ -112,6 +112,31 @@ def _resolution_within(lon, lat, x, y, resolution, max_cells) -> tuple[int, str 
     return resolution, note
 
 
+def _enough_units(resolution, note, ax, ay, base, effort) -> tuple[int, str]:
+    """Refine the resolution until Gi* has at least 30 units to compare (ArcGIS's minimum).
+
+    Clustered cases make ArcGIS's cell size large (mean >> median nearest-neighbour distance);
+    on a prefecture that can leave a handful of cells, too few for any statistic.
+    """
+    hull_area = max(shapely.convex_hull(shapely.multipoints(np.column_stack([ax, ay]))).area, 1.0)
+    start = resolution
+    while resolution < cellmod.MAX_RESOLUTION:
+        if base is not None:
+            lon = base.cases.lon.to_numpy(float)[effort > 0]
+            lat = base.cases.lat.to_numpy(float)[effort > 0]
+            units = len(set(cellmod.cells_of(lon, lat, resolution)))
+            enough = units >= MIN_FEATURES or units >= int((effort > 0).sum())
+        else:
+            units = hull_area / h3.average_hexagon_area(resolution, "m^2")
+            enough = units >= MIN_FEATURES
+        if enough:
+            break
+        resolution += 1
+    if resolution != start:
+        note += f"; refined from {start} to {resolution} to give Gi* at least {MIN_FEATURES} cells to compare"
+    return resolution, note
+
+
 def _scale(values, x, y, spacing: float, n_features: int) -> tuple[float, str, list]:
     """Distance band: first significant ISA peak, else ArcGIS's fallback (mean distance to k-th neighbour)."""
     n = len(values)
@@ -174,6 +199,8 @@ def hotspots(
     else:
         cell_size, res_note = None, "given"
     ax, ay = proj.forward(all_lon, all_lat)
+    if res_note != "given":
+        resolution, res_note = _enough_units(resolution, res_note, ax, ay, base, effort)
     resolution, coarser = _resolution_within(all_lon, all_lat, ax, ay, int(resolution), max_cells)
     if coarser:
         warnings.append(coarser)

@@ -139,13 +139,31 @@ BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-ba
                 "--disable-component-update", "--disable-sync"]
 
 
-def check_html_in_browser(path, *, chromium: str = "/usr/bin/chromium", wait_ms: int = 1500,
-                          click_selector: str | None = None) -> dict:
+_OPEN_POPUPS_JS = """async (limit) => {
+  const groups = Object.values(window).filter(v => v && window.L && L.MarkerClusterGroup && v instanceof L.MarkerClusterGroup);
+  const out = [];
+  for (const g of groups) {
+    for (const layer of g.getLayers().slice(0, limit)) {
+      await new Promise(res => { g.zoomToShowLayer(layer, res); setTimeout(res, 3000); });
+      layer.openPopup();
+      const els = document.querySelectorAll('.leaflet-popup-content');
+      const el = els[els.length - 1];
+      out.push(el ? el.innerHTML : null);
+    }
+  }
+  return out;
+}"""
+
+
+def check_html_in_browser(path, *, chromium: str = "/usr/bin/chromium", wait_ms: int = 1000,
+                          open_popups: int = 0) -> dict:
     """Open a local HTML file in headless Chromium and report what happened.
 
-    Returns {"requests": [urls other than the page itself], "dialogs": [messages],
-    "pwned": bool (window.__pwned set by an injected script), "errors": [page errors],
-    "leaflet": bool (Leaflet loaded)}.  Every request is aborted, so nothing leaves the machine.
+    Returns {"requests": [every URL requested besides the page itself], "dialogs": [alert/confirm
+    messages], "pwned": bool (``window.__pwned`` set by an injected script), "errors": [page
+    errors], "leaflet": bool, "popups": [innerHTML of the first ``open_popups`` case popups],
+    "injected_images": number of ``img[src=x]`` elements, "text": visible text}.
+    Network requests are aborted, so nothing leaves the machine.
     """
     from playwright.sync_api import sync_playwright
 
@@ -158,20 +176,19 @@ def check_html_in_browser(path, *, chromium: str = "/usr/bin/chromium", wait_ms:
 
             def on_route(route):
                 if route.request.url != url and not route.request.url.startswith(("data:", "blob:", "about:")):
-                    report["requests"].append(route.request.url)
                     route.abort()
                 else:
                     route.continue_()
 
+            page.on("request", lambda req: None if req.url == url or req.url.startswith(("data:", "blob:", "about:"))
+                    else report["requests"].append(req.url))
             page.route("**/*", on_route)
             page.on("dialog", lambda d: (report["dialogs"].append(d.message), d.dismiss()))
             page.on("pageerror", lambda e: report["errors"].append(str(e)))
             page.goto(url, wait_until="load")
             page.wait_for_timeout(wait_ms)
-            if click_selector:
-                for handle in page.query_selector_all(click_selector)[:50]:
-                    handle.click(force=True)
-                    page.wait_for_timeout(50)
+            report["popups"] = page.evaluate(_OPEN_POPUPS_JS, open_popups) if open_popups else []
+            report["injected_images"] = page.evaluate("() => document.querySelectorAll('img[src=x]').length")
             report["pwned"] = bool(page.evaluate("() => Boolean(window.__pwned)"))
             report["leaflet"] = bool(page.evaluate("() => typeof L !== 'undefined' && !!L.map"))
             report["text"] = page.evaluate("() => document.body.innerText")

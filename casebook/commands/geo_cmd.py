@@ -1,8 +1,13 @@
 """``casebook geo ...``: hotspot analysis and maps of cases."""
 
-import click
+from __future__ import annotations
 
-from casebook.errors import NotYetAvailableError
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import click
 
 
 @click.group(name="geo")
@@ -10,8 +15,75 @@ def geo() -> None:
     """Hotspot maps of cases: where they cluster beyond what inspection effort explains."""
 
 
-@geo.command(context_settings={"ignore_unknown_options": True})
-@click.argument("args", nargs=-1, type=click.UNPROCESSED)
-def hotspots(args) -> None:
-    """Getis-Ord Gi* hotspots of a case table (not yet available)."""
-    raise NotYetAvailableError("'casebook geo hotspots' is not implemented yet (issue 5).")
+def _write_text(path: Path, text: str) -> None:
+    """Atomic write: temp file in the same folder, fsync, rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; the output is an ordinary file
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@geo.command()
+@click.argument("cases", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Inspection effort per place (lon, lat, inspections): analyse cases per inspection.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the map as one offline HTML page (no CDN, no network).")
+@click.option("--summary", type=click.Path(dir_okay=False, path_type=Path), help="Write the summary JSON here.")
+@click.option("--coord-sys", type=click.Choice(["wgs84", "gcj02", "bd09", "cgcs2000"]),
+              help="Coordinate system of the whole file (a coord_sys column wins row by row).")
+@click.option("--resolution", type=click.IntRange(4, 11), help="H3 resolution (default: chosen from the data).")
+@click.option("--distance", "distance_m", type=click.FloatRange(min=1), help="Gi* distance band in metres (default: ISA).")
+@click.option("--basemap", type=click.Choice(["none", "osm", "gaode", "tianditu"]), default="none", show_default=True,
+              help="Background tiles; 'none' works offline.")
+@click.option("--tianditu-key", envvar="TIANDITU_KEY", help="Key for the Tianditu basemap (or TIANDITU_KEY).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Map legend language.")
+@click.option("--no-trend", is_flag=True, help="Skip the emerging-hot-spot trend.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary JSON instead of the short report.")
+def hotspots(cases, baseline, out, summary, coord_sys, resolution, distance_m, basemap, tianditu_key, lang,
+             no_trend, as_json) -> None:
+    """Getis-Ord Gi* hot spots of the cases in CASES (CSV, Excel, GeoJSON, GeoPackage).
+
+    Exit 1 when some rows were rejected (they are listed in the summary), 2 when nothing is usable.
+    """
+    import geo
+    from casebook.cli import set_exit_code
+    from geo.maps import write_offline_html
+
+    result = geo.hotspots(cases, baseline, resolution, distance_m=distance_m, coord_sys=coord_sys, trend=not no_trend)
+    data = result.summary
+    if summary is not None:
+        _write_text(summary, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    if out is not None:
+        write_offline_html(geo.map(result, basemap=basemap, tianditu_key=tianditu_key, lang=lang), out)
+    rejected = len(data["rejected_rows"]) + len(data.get("baseline_rejected_rows", []))
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"{data['cases']} cases analysed ({data['analysis']}), {rejected} row(s) rejected; "
+                   f"H3 resolution {data['cell_resolution']}, distance band {data['distance_band_m']:.0f} m.")
+        click.echo(f"Hot cells: {data['hot_cells']}, cold cells: {data['cold_cells']}, "
+                   f"point clusters: {len(data['clusters'])}.")
+        for spot in data["hotspots"][:10]:
+            click.echo(f"  {spot['type']:4} {spot['confidence']}%  {spot['cell']}  ({spot['lon']:.5f}, {spot['lat']:.5f})  "
+                       f"cases {spot['cases']}  z {spot['z']:+.2f}  {spot['setting']}  {spot['trend']}")
+        for row in data["rejected_rows"][:20]:
+            click.echo(f"  rejected row {row['row']}: {row['reason']}", err=True)
+        for warning in data["warnings"]:
+            click.echo(f"  note: {warning}", err=True)
+        if out is not None:
+            click.echo(f"Map: {out}")
+        if summary is not None:
+            click.echo(f"Summary: {summary}")
+    if rejected:
+        set_exit_code(1)

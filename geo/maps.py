@@ -1,0 +1,339 @@
+"""folium maps of a hot spot result, and a self-contained offline page of them.
+
+Everything from case data is escaped: folium inserts plain-string tooltips and GeoJson tooltip
+values as raw HTML, so strings are ``html.escape``d before they reach folium, and case markers
+build their popups with ``textContent`` from JSON that cannot close its ``<script>``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import folium
+import numpy as np
+from branca.element import MacroElement, Template
+from folium.plugins import FastMarkerCluster, HeatMap
+
+from casebook.errors import InputError
+from geo.coords import from_wgs84
+from geo.settlement import cores_near
+
+ASSETS = Path(__file__).with_name("assets")
+
+# ArcGIS's hot spot palette, Gi_Bin -3..3
+BIN_COLOURS = {3: "#d62f27", 2: "#ed7551", 1: "#fab984", 0: "#f2f2ee", -1: "#c0ccbe", -2: "#849eba", -3: "#4575b5"}
+BIN_LABELS = {3: "热点 99%", 2: "热点 95%", 1: "热点 90%", 0: "不显著", -1: "冷点 90%", -2: "冷点 95%", -3: "冷点 99%"}
+BIN_LABELS_EN = {3: "Hot spot 99%", 2: "Hot spot 95%", 1: "Hot spot 90%", 0: "Not significant",
+                 -1: "Cold spot 90%", -2: "Cold spot 95%", -3: "Cold spot 99%"}
+
+BASEMAPS = ("none", "osm", "gaode", "tianditu")
+GAODE_TILES = "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
+TIANDITU_TILES = "https://t{s}.tianditu.gov.cn/%s_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=%s&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=%s"
+
+
+def js_json(value) -> str:
+    """JSON safe to place inside <script>: no '<', '>', '&' or line separators left raw."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for raw, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(raw, esc)
+    return text
+
+
+class CaseMarkers(FastMarkerCluster):
+    """Clustered case markers that stay fast at 100k: one compact JSON array, popups built on demand
+    with textContent (never innerHTML), canvas circle markers (no icon images to fetch)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = (function(){
+                var data = {{ this.data_json }};
+                var cluster = L.markerClusterGroup({chunkedLoading: true, maxClusterRadius: 50});
+                var popup = function(layer) {
+                    var el = document.createElement('div');
+                    el.style.whiteSpace = 'pre-line';
+                    el.textContent = layer.options.caseText;
+                    return el;
+                };
+                var markers = [];
+                for (var i = 0; i < data.length; i++) {
+                    var row = data[i];
+                    var m = L.circleMarker([row[0], row[1]], {radius: 5, weight: 1, color: '#333',
+                        fillColor: row[3], fillOpacity: 0.9, caseText: row[2]});
+                    m.bindPopup(popup);
+                    markers.push(m);
+                }
+                cluster.addLayers(markers);
+                cluster.addTo({{ this._parent.get_name() }});
+                return cluster;
+            })();
+        {% endmacro %}""")
+
+    def __init__(self, rows, name="Cases", show=True):
+        super().__init__([], name=name, show=show)
+        self.data_json = js_json(rows)
+
+
+class Legend(MacroElement):
+    _template = Template("""
+        {% macro html(this, kwargs) %}
+        <div style="position: fixed; bottom: 24px; left: 12px; z-index: 9999; background: white;
+             padding: 6px 10px; border: 1px solid #999; font: 12px sans-serif; line-height: 18px;">
+          <b>{{ this.title }}</b><br>
+          {% for colour, label in this.items %}
+          <span style="display:inline-block;width:14px;height:12px;background:{{ colour }};
+                border:1px solid #777;vertical-align:middle;"></span> {{ label }}<br>
+          {% endfor %}
+        </div>
+        {% endmacro %}""")
+
+    def __init__(self, title: str, items: list[tuple[str, str]]):
+        super().__init__()
+        self.title = html.escape(title)
+        self.items = [(c, html.escape(label)) for c, label in items]
+
+
+def _case_text(row) -> str:
+    parts = []
+    for col in ("case_no", "case_id", "title", "opened", "category", "market", "setting"):
+        if col in row and row[col] is not None and str(row[col]) not in ("", "nan", "NaT", "None"):
+            value = row[col]
+            if col == "opened" and hasattr(value, "date"):
+                value = value.date().isoformat()
+            parts.append(f"{col}: {str(value)[:60]}")
+    return "\n".join(parts)
+
+
+def _esc(value) -> str:
+    if isinstance(value, float | np.floating):
+        return f"{value:.4g}"
+    return html.escape(str(value))
+
+
+def map(result, basemap: str = "none", *, tianditu_key: str | None = None, lang: str = "zh",
+        max_markers: int | None = None, show_all_cells: bool = False, heat: bool = True,
+        focus: tuple[float, float] | None = None, focus_zoom: int = 13) -> folium.Map:
+    """A folium map of a :class:`~geo.hotspots.HotspotResult`: cells, heat, cases, clusters, cores.
+
+    ``basemap``: "none" (offline), "osm", "gaode" (GCJ-02 tiles: every overlay is shifted to
+    GCJ-02 for display), "tianditu" (needs ``tianditu_key``).  Published maps in China need an
+    approved basemap (审图号).  Only significant cells are drawn unless ``show_all_cells``.
+    ``focus``: a WGS-84 (lon, lat) to centre on and mark (a dossier's case).
+    """
+    if basemap not in BASEMAPS:
+        raise InputError(f"unknown basemap '{basemap}'.", field="basemap", hint=f"Use one of {', '.join(BASEMAPS)}.")
+    if basemap == "tianditu" and not tianditu_key:
+        raise InputError("the Tianditu basemap needs a key.", field="tianditu_key",
+                         hint="Get a free key at console.tianditu.gov.cn, or use basemap 'none'.")
+    display = "gcj02" if basemap == "gaode" else "wgs84"
+
+    def shift(lon, lat):
+        return from_wgs84(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float), display)
+
+    labels = BIN_LABELS if lang == "zh" else BIN_LABELS_EN
+    cells, cases = result.cells, result.cases
+    clon, clat = shift([cases.lon.mean()], [cases.lat.mean()])
+    m = folium.Map(location=[float(clat[0]), float(clon[0])], zoom_start=9, tiles=None, control_scale=True,
+                   prefer_canvas=True)
+    m.options["maxZoom"] = 18  # without tiles, folium drops max_zoom and markercluster then refuses to run
+    m.options["minZoom"] = 3
+    if basemap == "osm":
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(m)
+    elif basemap == "gaode":
+        folium.TileLayer(GAODE_TILES, attr="© 高德地图 (GCJ-02)", name="高德地图", subdomains="1234").add_to(m)
+    elif basemap == "tianditu":
+        key = html.escape(tianditu_key, quote=True)
+        folium.TileLayer(TIANDITU_TILES % ("vec", "vec", key), attr="© 天地图", name="天地图",
+                         subdomains="01234567").add_to(m)
+        folium.TileLayer(TIANDITU_TILES % ("cva", "cva", key), attr="© 天地图", name="天地图注记",
+                         subdomains="01234567", overlay=True).add_to(m)
+
+    shown = cells if show_all_cells else cells.loc[cells.gi_bin != 0]
+    features = []
+    for r in shown.itertuples():
+        ring = np.asarray(r.geometry.exterior.coords)
+        x, y = shift(ring[:, 0], ring[:, 1])
+        props = {k: _esc(getattr(r, k)) for k in ("cell", "cases", "z", "p", "type", "setting", "trend")}
+        props["confidence"] = _esc(r.confidence if r.confidence is not None else "")
+        props["gi_bin"] = int(r.gi_bin)
+        features.append({"type": "Feature", "properties": props,
+                         "geometry": {"type": "Polygon", "coordinates": [np.round(np.column_stack([x, y]), 6).tolist()]}})
+    cell_layer = folium.FeatureGroup(name="热点/冷点单元 Hot/cold cells", show=True).add_to(m)
+    if features:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": features},
+            style_function=lambda f: {"fillColor": BIN_COLOURS[f["properties"]["gi_bin"]], "color": "#666",
+                                      "weight": 0.5, "fillOpacity": 0.65},
+            tooltip=folium.GeoJsonTooltip(fields=["cell", "cases", "z", "p", "confidence", "type", "setting", "trend"]),
+        ).add_to(cell_layer)
+
+    if heat:
+        occ = cells.loc[cells.cases > 0]
+        hx, hy = shift(occ.lon, occ.lat)
+        weights = occ.cases.to_numpy(float) / max(float(occ.cases.max()), 1.0) if len(occ) else []
+        HeatMap(np.column_stack([np.round(hy, 5), np.round(hx, 5), weights]).tolist(), name="热力图 Heat map",
+                show=False, radius=18).add_to(m)
+
+    sample = cases if max_markers is None or len(cases) <= max_markers else cases.sample(max_markers, random_state=0)
+    mx, my = shift(sample.lon, sample.lat)
+    colours = np.where(sample.gi_bin.to_numpy() > 0, "#d62f27", "#3388ff") if "gi_bin" in sample else "#3388ff"
+    records = sample.to_dict("records")
+    rows = [[round(float(b), 5), round(float(a), 5), _case_text(rec), c]
+            for a, b, rec, c in zip(mx, my, records, np.broadcast_to(colours, len(sample)), strict=True)]
+    CaseMarkers(rows, name="案件 Cases").add_to(m)
+
+    if len(result.clusters):
+        hull_features = []
+        for r in result.clusters.itertuples():
+            ring = np.asarray(r.geometry.exterior.coords)
+            x, y = shift(ring[:, 0], ring[:, 1])
+            props = {"cluster": _esc(r.cluster), "cases": _esc(r.cases), "setting": _esc(r.setting),
+                     "main_categories": _esc("、".join(map_str(r.main_categories))),
+                     "period": _esc(f"{r.first_opened or ''} – {r.last_opened or ''}")}
+            hull_features.append({"type": "Feature", "properties": props, "geometry": {
+                "type": "Polygon", "coordinates": [np.round(np.column_stack([x, y]), 6).tolist()]}})
+        folium.GeoJson({"type": "FeatureCollection", "features": hull_features}, name="案件聚集 Case clusters",
+                       style_function=lambda f: {"color": "#7b3294", "weight": 2, "fillOpacity": 0.05},
+                       tooltip=folium.GeoJsonTooltip(fields=["cluster", "cases", "setting", "main_categories", "period"]),
+                       ).add_to(m)
+
+    cores = cores_near(cases.lon.to_numpy(float), cases.lat.to_numpy(float), margin_deg=0.2)
+    core_layer = folium.FeatureGroup(name="城区与环带 Urban cores and rings", show=True).add_to(m)
+    rings = result.rings
+    kx, ky = shift(cores.lon, cores.lat)
+    for name, kind, x, y in zip(cores.name, cores.kind, kx, ky, strict=True):
+        city = kind in ("city", "district")
+        peri = rings.city_periurban_m if city else rings.county_periurban_m
+        urban = rings.city_urban_m if city else rings.county_urban_m
+        folium.Circle([float(y), float(x)], radius=peri, color="#999", weight=1, dash_array="4", fill=False).add_to(core_layer)
+        folium.Circle([float(y), float(x)], radius=urban, color="#555", weight=1, fill=False).add_to(core_layer)
+        folium.CircleMarker([float(y), float(x)], radius=3, color="#000", fill=True,
+                            tooltip=html.escape(str(name))).add_to(core_layer)
+
+    title = "Gi* 热点分析" if lang == "zh" else "Gi* hot spot analysis"
+    Legend(title, [(BIN_COLOURS[b], labels[b]) for b in (3, 2, 1, 0, -1, -2, -3)]).add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    if focus is not None:
+        fx, fy = shift([float(focus[0])], [float(focus[1])])
+        m.location = [float(fy[0]), float(fx[0])]
+        m.options["zoom"] = focus_zoom
+        folium.CircleMarker([float(fy[0]), float(fx[0])], radius=9, color="#000", weight=2, fill=True,
+                            fill_color="#ffd700", fill_opacity=0.9, tooltip="本案 this case").add_to(m)
+        return m
+    bounds = [[float(np.min(my)), float(np.min(mx))], [float(np.max(my)), float(np.max(mx))]] if len(sample) else None
+    if bounds and bounds[0] != bounds[1]:
+        m.fit_bounds(bounds)
+    return m
+
+
+def map_str(values) -> list[str]:
+    return [str(v) for v in (values or [])]
+
+
+# -- offline page --------------------------------------------------------------------------
+
+_VENDORED_JS = {
+    "leaflet.js": "leaflet/leaflet.js",
+    "leaflet.markercluster.js": "leaflet.markercluster/leaflet.markercluster.js",
+    "leaflet_heat.min.js": "leaflet.heat/leaflet-heat.js",
+    "leaflet-heat.js": "leaflet.heat/leaflet-heat.js",
+}
+_VENDORED_CSS = {
+    "leaflet.css": "leaflet/leaflet.css",
+    "MarkerCluster.css": "leaflet.markercluster/MarkerCluster.css",
+    "MarkerCluster.Default.css": "leaflet.markercluster/MarkerCluster.Default.css",
+}
+# folium adds these for features geo.map does not use (awesome-markers icons, Bootstrap popups).
+_UNUSED = ("jquery", "bootstrap", "awesome-markers", "fontawesome", "leaflet.awesome.rotate", "glyphicons")
+
+_SCRIPT_RE = re.compile(r'<script\s+src="(https?://[^"]+)"\s*>\s*</script>')
+_LINK_RE = re.compile(r'<link\s+rel="stylesheet"\s+href="(https?://[^"]+)"\s*/?>')
+
+
+def _asset(rel: str) -> str:
+    text = (ASSETS / rel).read_text(encoding="utf-8")
+    return re.sub(r"//# sourceMappingURL=\S+", "", text)
+
+
+def _css_with_images(rel: str) -> str:
+    import base64
+
+    css = _asset(rel)
+    folder = (ASSETS / rel).parent
+
+    def inline(match):
+        target = folder / match.group(1)
+        data = base64.b64encode(target.read_bytes()).decode("ascii")
+        return f"url(data:image/png;base64,{data})"
+
+    return re.sub(r"url\((images/[\w.-]+\.png)\)", inline, css)
+
+
+def offline_html(m: folium.Map) -> str:
+    """The map as one self-contained HTML page: vendored Leaflet and plugins inlined, no CDN."""
+    page = m.get_root().render()
+
+    def script(match):
+        url = match.group(1)
+        base = url.rsplit("/", 1)[-1]
+        if base in _VENDORED_JS:
+            return "<script>" + _asset(_VENDORED_JS[base]) + "</script>"
+        if any(u in url for u in _UNUSED):
+            return ""
+        raise InputError(f"the map needs a script that is not vendored: {url}",
+                         hint="Add the file under geo/assets (npm pack) and map it in geo/maps.py.")
+
+    def link(match):
+        url = match.group(1)
+        base = url.rsplit("/", 1)[-1]
+        if base in _VENDORED_CSS:
+            return "<style>" + _css_with_images(_VENDORED_CSS[base]) + "</style>"
+        if any(u in url for u in _UNUSED):
+            return ""
+        raise InputError(f"the map needs a stylesheet that is not vendored: {url}",
+                         hint="Add the file under geo/assets (npm pack) and map it in geo/maps.py.")
+
+    page = _SCRIPT_RE.sub(script, page)
+    page = _LINK_RE.sub(link, page)
+    return page
+
+
+def write_offline_html(m: folium.Map, path) -> Path:
+    """Write the offline page atomically (temp file, fsync, rename)."""
+    import os
+    import tempfile
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(offline_html(m))
+            fh.flush()
+            os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; the output is an ordinary file
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def notebook_view(m: folium.Map, height: int = 520):
+    """Show the offline page in a notebook: an iframe whose srcdoc holds the escaped page.
+
+    folium's own ``_repr_html_`` loads CDNs, which fail offline and in exported HTML.
+    """
+    import warnings
+
+    from IPython.display import HTML
+
+    doc = html.escape(offline_html(m), quote=True)
+    with warnings.catch_warnings():  # IPython suggests IFrame, which needs a URL: srcdoc is the point here
+        warnings.simplefilter("ignore", UserWarning)
+        return HTML(f'<iframe srcdoc="{doc}" sandbox="allow-scripts" style="width:100%;height:{int(height)}px;'
+                f'border:1px solid #ccc"></iframe>')
