@@ -20,7 +20,7 @@ from casebook.errors import InputError
 from evidence.manifest import build_manifest, load_manifest, verify_manifest, write_manifest
 from evidence.testing import assert_tree_untouched, snapshot_tree
 
-from .conftest import ODD_NAMES, write
+from .conftest import ODD_NAMES
 
 
 def by_raw(manifest):
