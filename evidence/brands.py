@@ -159,7 +159,7 @@ def char_similarity(a: str, b: str) -> tuple[float, str | None]:
     """The best of shape, sound and numeral-swap similarity, with the name of the trick."""
     if a == b:
         return 1.0, None
-    if a in NUMERALS and b in NUMERALS or a.isdigit() and b.isdigit():
+    if (a in NUMERALS and b in NUMERALS) or (a.isdigit() and b.isdigit()):
         return 0.75, "number"
     glyph = glyph_similarity(a, b)
     sound = sound_similarity(a, b) if _HAN.match(a) and _HAN.match(b) else 0.0
@@ -323,7 +323,7 @@ class BrandRegistry:
                                 yield brand, text[start:start + length], start
         # all-homophone or all-lookalike copies share no character: try every window of the brand's length
         for length in {len(b) for b in self.brands}:
-            for start in range(0, max(0, len(text) - length + 1)):
+            for start in range(max(0, len(text) - length + 1)):
                 window = text[start:start + length]
                 if not all(_HAN.match(c) for c in window):
                     continue

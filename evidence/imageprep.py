@@ -136,7 +136,7 @@ def estimate_text_height(gray: np.ndarray) -> float | None:
     background = cv2.GaussianBlur(work, (0, 0), 25)
     flat = cv2.divide(work, background, scale=255)
     ink = _ink(flat)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     heights = [s[cv2.CC_STAT_HEIGHT] for s in stats[1:] if 4 <= s[cv2.CC_STAT_HEIGHT] <= work.shape[0] / 4
                and s[cv2.CC_STAT_WIDTH] <= work.shape[1] / 3]
     if len(heights) < 5:

@@ -33,11 +33,13 @@ KEYS: dict[str, tuple[str, ...]] = {
     "production_date": ("生产日期", "制造日期", "出厂日期", "生产批号/日期"),
     "shelf_life": ("保质期限", "保质期", "保存期限", "保存期", "有效期至", "有效期"),
     "net_content": ("净含量/规格", "净含量", "净重", "规格"),
+    "model_no": ("产品编号", "产品型号", "规格型号", "型号", "货号"),
+    "brand": ("品牌", "商标"),
 }
 # Keys of items we do not extract but must not mistake for one we do (a line is claimed by its key).
-OTHER_KEYS = ("配料表", "配料", "贮存条件", "储存条件", "型号", "额定电压", "额定功率", "总养分", "肥料登记证号",
+OTHER_KEYS = ("配料表", "配料", "贮存条件", "储存条件", "额定电压", "额定功率", "总养分", "肥料登记证号",
               "产品配方注册号", "注册号", "批准文号", "使用方法", "食用方法", "注意事项", "产地", "经销商", "营养成分表",
-              "适用人群", "主要成分", "产品编号", "品牌", "致敏物质")
+              "适用人群", "主要成分", "主要功能", "致敏物质")
 
 _KEY_INDEX = sorted(((k, f) for f, ks in KEYS.items() for k in ks), key=lambda kv: -len(kv[0]))
 _KEY_INDEX += sorted(((k, None) for k in OTHER_KEYS), key=lambda kv: -len(kv[0]))
@@ -96,6 +98,8 @@ class LabelFields:
     net_content: str | None = None
     product_type: str = "unknown"
     title: str | None = None
+    brand: str | None = None
+    model_no: str | None = None
     registration_no: str | None = None
     date_elsewhere: bool = False  # "生产日期：见包装": printed elsewhere, legal, not missing
     raw: dict = field(default_factory=dict)  # the printed text each field was taken from
@@ -106,9 +110,14 @@ class LabelFields:
         return data
 
 
+# Variant and traditional forms OCR models return for characters printed in simplified form.
+_VARIANTS = str.maketrans("凈產號廠證許電話質標準執製編稱區東縣鎮開發業傳營養內蒙臺灣廣龍農藥劑",
+                          "净产号厂证许电话质标准执制编称区东县镇开发业传营养内蒙台湾广龙农药剂")
+
+
 def normalise(text: str) -> str:
-    """NFKC (full-width colons, digits and letters become ASCII) with runs of spaces collapsed."""
-    text = unicodedata.normalize("NFKC", text)
+    """NFKC (full-width colons, digits and letters become ASCII), simplified forms, spaces collapsed."""
+    text = unicodedata.normalize("NFKC", text).translate(_VARIANTS)
     return re.sub(r"[ \t\u3000]+", " ", text).strip()
 
 
@@ -176,6 +185,8 @@ def extract_fields(source) -> LabelFields:
     fields.production_date, fields.date_elsewhere = _production_date(values.get("production_date"))
     fields.shelf_life = _match(SHELF_RE, values.get("shelf_life")) or _clean_value(values.get("shelf_life"))
     fields.net_content = _match(NET_RE, values.get("net_content"))
+    fields.brand = _clean_value(values.get("brand"))
+    fields.model_no = _clean_value(values.get("model_no"))
     registration = REGISTRATION_RE.search(text)
     fields.registration_no = re.sub(r"\s", "", registration.group(0)) if registration else None
     fields.product_type = guess_product_type(text, fields)
@@ -252,7 +263,8 @@ def _barcode(value: str | None, lines: list[str]) -> str | None:
 def _standards(value: str | None) -> list[str]:
     if not value:
         return []
-    return [re.sub(r"\s+", " ", s) for s in STANDARD_RE.findall(value)]
+    found = [re.sub(r"\s+", "", s) for s in STANDARD_RE.findall(value)]
+    return [re.sub(r"^((?:GB|QB|NY|SB|LS|HG|JB)(?:/T)?|DB\d{2}(?:/T)?)(?=\d)", r"\1 ", s) for s in found]
 
 
 def _production_date(value: str | None) -> tuple[str | None, bool]:
@@ -308,3 +320,34 @@ def is_infant_formula(text: str) -> bool:
 
 def is_health_food(text: str) -> bool:
     return "保健食品" in text or bool(re.search(r"国食健|食健备|卫食健", text))
+
+
+def decode_label_text(data: bytes, where: str = "<text>") -> tuple[str, list[str]]:
+    """Text of a label file that may mix UTF-8 and GBK lines (copied from different systems).
+
+    Returns (text, encodings used).  Each line is decoded on its own: UTF-8 first, then GB18030
+    (a superset of GBK); a line that is neither is an InputError naming its number.
+    """
+    from casebook.errors import InputError
+
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), ["utf-16"]
+    if b"\x00" in data:
+        raise InputError("this is not a text file (it holds binary data)", path=where,
+                         hint="Give a plain text file with the label's words, one line per printed line.")
+    lines, used = [], []
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                lines.append(raw.decode(encoding).rstrip("\r"))
+                if raw.strip() and raw.decode("ascii", errors="ignore") != raw.decode(encoding):
+                    used.append(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise InputError("a line is neither UTF-8 nor GBK text", path=where, row=number,
+                             hint="Save the file as UTF-8 (Notepad: 'Save as', encoding UTF-8) and try again.")
+    return "\n".join(lines), sorted(set(used)) or ["ascii"]

@@ -1,0 +1,138 @@
+"""Label photos -> per-photo reports ready for the dossier: thumbnail, fields table, findings.
+
+One broken photo gives a report with an ``error`` (a CasebookError dict), never an exception,
+so the dossier of a case with a damaged photo still renders with the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+
+from casebook.errors import CasebookError, InputError, MissingDependencyError
+from evidence.imageprep import load_image, thumbnail_png
+from evidence.labels import FIELD_NAMES, extract_fields
+from evidence.ocr import OcrEngine, OcrLine, OcrResult, get_engine
+from evidence.screening import Finding, screen
+
+FIELD_LABELS_ZH = {
+    "product_name": "产品名称", "manufacturer": "生产者", "address": "地址", "phone": "联系方式",
+    "license_no": "生产许可证编号", "ccc_cert_no": "CCC证书编号", "credit_code": "统一社会信用代码",
+    "barcode": "商品条码", "standards": "产品标准代号", "production_date": "生产日期", "shelf_life": "保质期",
+    "net_content": "净含量", "product_type": "产品类别", "registration_no": "注册/备案号",
+}
+SEVERITY_ZH = {"violation": "违法", "warning": "存疑", "needs_review": "待人工核对"}
+
+
+@dataclass
+class LabelReport:
+    """What one label photo says and what is wrong with it."""
+
+    image: str
+    engine: str | None = None
+    text: str = ""
+    lines: list[OcrLine] = field(default_factory=list)
+    thumbnail_png: bytes | None = None
+    fields: dict = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    lookalikes: list[dict] = field(default_factory=list)
+    error: dict | None = None
+
+    def fields_table(self):
+        """A two-column DataFrame (字段, 值) of the fields a dossier shows."""
+        import pandas as pd
+
+        rows = []
+        for name in (*FIELD_NAMES, "registration_no", "product_type"):
+            value = self.fields.get(name)
+            if isinstance(value, list):
+                value = "；".join(value)
+            rows.append({"字段": FIELD_LABELS_ZH.get(name, name), "值": "" if value in (None, "") else str(value)})
+        return pd.DataFrame(rows, columns=["字段", "值"])
+
+    def findings_table(self):
+        """One row per finding: 代码, 性质, 说明, 依据, 证据."""
+        import pandas as pd
+
+        rows = [{"代码": f.code, "性质": SEVERITY_ZH.get(f.severity, f.severity), "说明": f.message, "依据": f.basis,
+                 "证据": f.evidence} for f in self.findings]
+        return pd.DataFrame(rows, columns=["代码", "性质", "说明", "依据", "证据"])
+
+    def to_dict(self) -> dict:
+        """The JSON shape of ``casebook labels read --json`` (issue 4)."""
+        data = {"image": self.image, "engine": self.engine, "text": self.text,
+                "lines": [line.to_dict() for line in self.lines], "fields": self.fields,
+                "findings": [f.to_dict() for f in self.findings]}
+        if self.lookalikes:
+            data["lookalikes"] = self.lookalikes
+        if self.error is not None:
+            data["error"] = self.error
+        return data
+
+
+def _other_engine(engine: OcrEngine) -> OcrEngine | None:
+    other = "tesseract" if engine.name == "rapidocr" else "rapidocr"
+    try:
+        return get_engine(other)
+    except MissingDependencyError:
+        return None
+
+
+def make_reread(picture, engine: OcrEngine):
+    """A second look at one doubtful line: the same engine on the crop enlarged ×2, then the other engine."""
+
+    def reread(line: OcrLine) -> list[tuple[str, float]]:
+        readings = []
+        for eng in (engine, _other_engine(engine)):
+            if eng is None:
+                continue
+            again = eng.read_crop(picture, line.box, upscale=2.0)
+            if again is not None and again.text:
+                readings.append((again.text, again.confidence))
+        return readings
+
+    return reread
+
+
+def report_from_ocr(image: str, picture, result: OcrResult, engine: OcrEngine, registry=None) -> LabelReport:
+    """Fields, findings and lookalikes for one photo already read."""
+    from evidence.brands import default_registry
+
+    registry = registry or default_registry()
+    fields = extract_fields(result.lines)
+    findings = screen(fields, text=result.text, ocr=result, registry=registry, reread=make_reread(picture, engine))
+    lookalikes = []
+    for name in (fields.title, fields.product_name):
+        if name:
+            lookalikes += [x.to_dict() for x in registry.match(name, anchored=True).lookalikes]
+    return LabelReport(image=image, engine=result.engine, text=result.text, lines=result.lines,
+                       thumbnail_png=thumbnail_png(picture), fields=fields.to_dict(), findings=findings,
+                       lookalikes=lookalikes)
+
+
+def read_label(path: str | PathLike, engine: str | OcrEngine = "auto", registry=None) -> LabelReport:
+    """One photo -> its report; an unusable photo gives a report whose ``error`` says why."""
+    image = str(path)
+    ocr = engine if isinstance(engine, OcrEngine) else get_engine(engine)
+    try:
+        picture = load_image(Path(path))
+        result = ocr.read(picture)
+        if not result.lines:
+            raise InputError("no text was found on this photo", path=image,
+                             hint="Check that it shows the label; photograph the label closer, in focus and lit.")
+        return report_from_ocr(image, picture, result, ocr, registry)
+    except MissingDependencyError:
+        raise  # the same for every photo: the caller says which package to install
+    except CasebookError as err:
+        return LabelReport(image=image, engine=ocr.name, error=err.to_dict())
+    except (OSError, ValueError, RuntimeError) as err:  # an engine failing on one odd image
+        failure = InputError(f"the photo could not be read ({type(err).__name__}: {err})", path=image,
+                             hint="Open the photo in an image viewer; if it shows, save it again as JPEG and retry.")
+        return LabelReport(image=image, engine=ocr.name, error=failure.to_dict())
+
+
+def read_labels(paths, engine: str = "auto", registry=None) -> list[LabelReport]:
+    """Reports for many photos, in input order; the engine's models load once for all of them."""
+    ocr = get_engine(engine)
+    return [read_label(p, ocr, registry) for p in paths]

@@ -1,0 +1,113 @@
+"""The screening rules: each finding code with its severity, Chinese message and legal basis.
+
+Sources (DOMAIN.md §1): GB 7718-2011 《预包装食品标签通则》 (and GB 7718-2025, in force 2027-03-16);
+《中华人民共和国食品安全法》 (2021 revision) arts. 67, 71, 76, 81; 《中华人民共和国产品质量法》 art. 27;
+《中华人民共和国认证认可条例》 art. 28 and 《强制性产品认证管理规定》; 《食品生产许可管理办法》
+(QS mark abolished for food produced from 2018-10-01; SC numbers); GB 32100-2015 (USCC);
+GB 12904-2008 (EAN-13); 《中华人民共和国反不正当竞争法》 (confusion clause) and 《商标法》 art. 57.
+Article numbers are as publicly reported: verify against the primary text before a dossier
+quotes them as law.
+
+Severities: ``violation`` (the label breaks a rule on its face), ``warning`` (a strong sign that
+needs an officer's check: a failed check digit can be a pilot-era code or a misprint),
+``needs_review`` (the reading itself is uncertain: both readings are given, nothing is alleged).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    message: str  # zh-CN; {placeholders} filled by the screener
+    basis: str
+
+
+_FOOD_LABEL = "GB 7718-2011《预包装食品标签通则》4.1；《中华人民共和国食品安全法》第六十七条"
+_GOODS_LABEL = "《中华人民共和国产品质量法》第二十七条"
+
+RULES: dict[str, Rule] = {r.code: r for r in [
+    Rule("three_no", "violation",
+         "疑似“三无”产品：标签未标注生产者名称和地址{extra}",
+         "《中华人民共和国产品质量法》第二十七条第（二）项；食品：GB 7718-2011 4.1.6、《食品安全法》第六十七条"),
+    Rule("obsolete_qs_mark", "violation",
+         "使用已废止的“QS”标志（{license}），生产日期 {date} 晚于 2018-10-01",
+         "《食品生产许可管理办法》：2018年10月1日及以后生产的食品一律不得继续使用原包装、标签和“QS”标志，"
+         "应标注“SC”食品生产许可证编号"),
+    Rule("bad_barcode_checksum", "warning",
+         "商品条码 {barcode} 校验位错误（应为 {expected}），疑似伪造或印刷错误",
+         "GB 12904-2008《商品条码 零售商品编码与条码表示》校验码计算；《商品条码管理办法》"),
+    Rule("bad_credit_code_checksum", "warning",
+         "统一社会信用代码 {code} 校验位不符（应为 {expected}），需核实（早期试点代码亦可能不通过校验）",
+         "GB 32100-2015《法人和其他组织统一社会信用代码编码规则》"),
+    Rule("license_region_mismatch", "warning",
+         "生产许可证 {license} 的省级代码 {code}（{licence_province}）与生产者地址所在省份（{address_province}）不一致",
+         "《食品生产许可管理办法》（SC 编号中第4-5位为省级行政区划代码，GB/T 2260）；化妆品生产许可证编号规则"),
+    Rule("missing_ccc", "violation",
+         "{product} 属强制性产品认证（CCC）目录产品，标签未见 CCC 标志或证书编号",
+         "《中华人民共和国认证认可条例》第二十八条；《强制性产品认证管理规定》；《强制性产品认证目录》"),
+    Rule("brand_lookalike", "warning",
+         "商品名称“{matched}”疑似仿冒知名品牌“{brand}”（{owner}）：{reasons}",
+         "《中华人民共和国反不正当竞争法》混淆行为条款（2019年版第六条，2025年修订版第七条）；"
+         "《中华人民共和国商标法》第五十七条"),
+    Rule("prohibited_claim", "violation",
+         "标签含禁止声称：“{claim}”{extra}",
+         "《中华人民共和国食品安全法》第七十一条（不得涉及疾病预防、治疗功能）；《中华人民共和国广告法》第十七条；"
+         "保健功能仅限注册或备案的保健食品（《食品安全法》第七十六条）"),
+    Rule("zero_additive_claim", "warning",
+         "标签含“{claim}”类声称，GB 7718-2025 自 2027-03-16 起禁止",
+         "GB 7718-2025《食品安全国家标准 预包装食品标签通则》（2027年3月16日实施）"),
+    Rule("missing_registration", "violation",
+         "{kind}未标注{number}",
+         "《中华人民共和国食品安全法》第八十一条（婴幼儿配方乳粉产品配方注册）、第七十六条（保健食品注册或备案）"),
+    Rule("needs_review", "needs_review",
+         "识读不确定，未作认定：{what}；请人工核对原图（两次识读：{readings}）",
+         "证据审慎原则：单个OCR字符不得作为认定伪造的唯一依据"),
+    Rule("missing_product_name", "warning", "标签未标注产品名称", f"{_FOOD_LABEL}；{_GOODS_LABEL}第（一）项"),
+    Rule("missing_manufacturer", "warning", "标签未标注生产者名称", f"{_FOOD_LABEL}；{_GOODS_LABEL}第（二）项"),
+    Rule("missing_address", "warning", "标签未标注生产者地址", f"{_FOOD_LABEL}；{_GOODS_LABEL}第（二）项"),
+    Rule("missing_phone", "warning", "食品标签未标注生产者联系方式", "GB 7718-2011 4.1.6.1"),
+    Rule("missing_license_no", "violation", "食品标签未标注食品生产许可证编号", "GB 7718-2011 4.1.9；《食品安全法》第六十七条"),
+    Rule("missing_production_date", "warning", "标签未标注生产日期", "GB 7718-2011 4.1.7；《产品质量法》第二十七条第（四）项"),
+    Rule("missing_shelf_life", "warning", "标签未标注保质期", "GB 7718-2011 4.1.7"),
+    Rule("missing_net_content", "warning", "标签未标注净含量", "GB 7718-2011 4.1.5"),
+    Rule("missing_standards", "warning", "食品标签未标注产品标准代号", "GB 7718-2011 4.1.10"),
+]}
+
+# Items a label must carry, per product type (GB 7718-2011 for food; 产品质量法 §27 for other goods).
+MANDATORY: dict[str, tuple[str, ...]] = {
+    "food": ("product_name", "manufacturer", "address", "phone", "license_no", "production_date", "shelf_life",
+             "net_content", "standards"),
+    "toiletry": ("product_name", "manufacturer", "address", "production_date", "shelf_life"),
+    "appliance": ("product_name", "manufacturer", "address"),
+    "electrical": ("product_name", "manufacturer", "address"),
+    "toy": ("product_name", "manufacturer", "address"),
+    "fertilizer": ("product_name", "manufacturer", "address", "net_content"),
+    "unknown": ("product_name", "manufacturer", "address"),
+}
+THREE_NO_SUBSUMES = ("manufacturer", "address", "license_no", "production_date")
+
+# Products of the CCC catalogue (强制性产品认证目录) as they are named on labels.
+CCC_PRODUCT_TYPES = ("appliance", "electrical", "toy")
+
+# Disease and health-function claims an ordinary food may not make (食品安全法 §71, 广告法 §17).
+DISEASE_CLAIMS = ("降血压", "降血糖", "降血脂", "降三高", "抗癌", "防癌", "治疗", "根治", "治愈", "药到病除", "无副作用",
+                  "消炎", "抗肿瘤", "防治", "降尿酸", "疗效")
+HEALTH_CLAIMS = ("增强免疫力", "提高免疫力", "延缓衰老", "抗衰老", "改善睡眠", "减肥", "排毒", "养颜", "补肾", "壮阳",
+                 "调节血糖", "辅助降", "缓解体力疲劳", "抗疲劳")
+ZERO_ADDITIVE = ("零添加", "0添加", "不添加", "无添加")
+
+# GB/T 2260 province codes and the names and one-character abbreviations printed on licences.
+PROVINCES = {
+    "11": ("北京", "京"), "12": ("天津", "津"), "13": ("河北", "冀"), "14": ("山西", "晋"), "15": ("内蒙古", "蒙"),
+    "21": ("辽宁", "辽"), "22": ("吉林", "吉"), "23": ("黑龙江", "黑"), "31": ("上海", "沪"), "32": ("江苏", "苏"),
+    "33": ("浙江", "浙"), "34": ("安徽", "皖"), "35": ("福建", "闽"), "36": ("江西", "赣"), "37": ("山东", "鲁"),
+    "41": ("河南", "豫"), "42": ("湖北", "鄂"), "43": ("湖南", "湘"), "44": ("广东", "粤"), "45": ("广西", "桂"),
+    "46": ("海南", "琼"), "50": ("重庆", "渝"), "51": ("四川", "川"), "52": ("贵州", "贵"), "53": ("云南", "云"),
+    "54": ("西藏", "藏"), "61": ("陕西", "陕"), "62": ("甘肃", "甘"), "63": ("青海", "青"), "64": ("宁夏", "宁"),
+    "65": ("新疆", "新"),
+}
+QS_CUTOFF = "2018-10-01"
