@@ -28,6 +28,7 @@ STYLE = """
 .cb-section table.cb-table th, .cb-section table.cb-table td { border: 1px solid #bbb !important;
   padding: 2px 4px !important; }
 .cb-section table.cb-table th { background: #f1f1f1; white-space: nowrap !important; }
+.cb-section table.cb-table td.cb-nw { white-space: nowrap !important; }
 .cb-section table.cb-table td.cb-hash { font-family: "Noto Sans Mono CJK SC", "DejaVu Sans Mono", monospace; font-size: 9px;
   white-space: pre !important; }
 tr.cb-bad td, .cb-bad { color: #b00000; font-weight: 600; }
@@ -83,7 +84,8 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, row_class
     for i, row in enumerate(rows):
         cls = row_classes[i] if row_classes and i < len(row_classes) and row_classes[i] else ""
         cells = "".join(
-            f'<td class="cb-hash">{esc(v)}</td>' if j in hash_idx else f"<td>{esc(v)}</td>"
+            f'<td class="cb-hash">{esc(v)}</td>' if j in hash_idx
+            else f'<td class="cb-nw">{esc(v)}</td>' if len(str(v)) <= 6 else f"<td>{esc(v)}</td>"
             for j, v in enumerate(row)
         )
         body.append(f'<tr class="{esc(cls)}">{cells}</tr>' if cls else f"<tr>{cells}</tr>")

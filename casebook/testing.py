@@ -29,12 +29,12 @@ def assert_html_safe(path: str | Path, *, expect_text: Iterable[str] = (), brows
     return report
 
 
-def pdf_text(path: str | Path) -> str:
-    """The text layer of a PDF (``pdftotext -layout``)."""
+def pdf_text(path: str | Path, *, layout: bool = False) -> str:
+    """The text layer of a PDF: ``-raw`` (content order: a wrapped table cell stays together) or ``-layout``."""
     exe = shutil.which("pdftotext")
     if exe is None:
         raise MissingDependencyError("pdftotext is missing", hint="sudo apt-get install poppler-utils")
-    return subprocess.run([exe, "-layout", str(path), "-"], check=True, capture_output=True,
+    return subprocess.run([exe, "-layout" if layout else "-raw", str(path), "-"], check=True, capture_output=True,
                           text=True, encoding="utf-8").stdout
 
 
