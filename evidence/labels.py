@@ -45,7 +45,7 @@ _KEY_INDEX = sorted(((k, f) for f, ks in KEYS.items() for k in ks), key=lambda k
 _KEY_INDEX += sorted(((k, None) for k in OTHER_KEYS), key=lambda kv: -len(kv[0]))
 _KEY_RE = re.compile(
     r"(?:^|(?<=[\s【\[(（]))(" + "|".join(re.escape(k) for k, _ in sorted(_KEY_INDEX, key=lambda kv: -len(kv[0])))
-    + r")\s*[】\]）)]?\s*[:：;；]?\s*"
+    + r")\s*[】\]）)]?\s*[:：;；]*\s*"
 )
 _KEY_FIELD = dict(_KEY_INDEX)
 
@@ -75,6 +75,9 @@ NET_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:毫升|升|千克|公斤|克|mL|ml|ML|L
 REGISTRATION_RE = re.compile(r"国食注字\s?(?:YP|TY)\s?\d{8}|国食健注\s?[GJ]\s?\d{8}|国食健字\s?[GJ]\s?\d{8}"
                              r"|食健备\s?[GJ]\s?\d{12}|卫食健字\s?[(（]\s?\d{4}\s?[)）]\s?第?\s?\d+\s?号?")
 
+ADDRESS_RE = re.compile(r"^[^:：\u4e00-\u9fff]{0,6}[:：;]\s*((?:[\u4e00-\u9fff]{2,4}(?:省|自治区))?[\u4e00-\u9fff]{2,8}"
+                        r"(?:市|州|盟)[\u4e00-\u9fff\d\s\-]{2,40}(?:路|街|道|号|村|镇|园|楼|室)[\u4e00-\u9fff\d\s\-]*)$")
+MAKER_RE = re.compile(r"^[^:：\u4e00-\u9fff]{0,6}[:：;]\s*([\u4e00-\u9fff（）()]{4,40}(?:有限公司|有限责任公司|集团|厂|公司))$")
 _CONFUSIONS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "Z": "2", "B": "8", "S": "5"})
 # USCC never holds I O S V Z (GB 32100-2015): map the OCR lookalikes back before the check.
 _USCC_CONFUSIONS = str.maketrans({"I": "1", "O": "0", "S": "5", "Z": "2", "V": "U"})
@@ -173,6 +176,14 @@ def extract_fields(source) -> LabelFields:
     text = "\n".join(lines)
     fields.raw = dict(values)
 
+    if "address" not in values:  # the key misread ("厂址" -> "HE:"): a value shaped like an address
+        found = next((m for m in map(ADDRESS_RE.search, lines) if m), None)
+        if found:
+            values["address"] = found.group(1)
+    if "manufacturer" not in values:
+        found = next((m for m in map(MAKER_RE.search, lines) if m), None)
+        if found:
+            values["manufacturer"] = found.group(1)
     fields.product_name = _clean_value(values.get("product_name"))
     fields.manufacturer = _clean_value(values.get("manufacturer"))
     fields.address = _clean_value(values.get("address"))

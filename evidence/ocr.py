@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image
 
 from casebook.errors import InputError, MissingDependencyError
-from evidence.imageprep import ImageInput, load_image, prepare_for_tesseract, to_bgr
+from evidence.imageprep import ImageInput, even_rows, load_image, prepare_for_tesseract, to_bgr
 
 ENGINES = ("rapidocr", "tesseract")
 TESSERACT_PACKAGES = "tesseract-ocr tesseract-ocr-chi-sim"
@@ -163,28 +163,27 @@ class TesseractEngine(OcrEngine):
         self.lang = lang
 
     def _read(self, picture: Image.Image) -> list[OcrLine]:
-        import cv2  # noqa: F401  (imageprep needs OpenCV; fail here with the import error if absent)
-
         prepared = prepare_for_tesseract(picture)
-        sx = picture.width / prepared.width
+        page, rows = even_rows(prepared)
         sy = picture.height / prepared.height
-        data = self._tess.image_to_data(prepared, lang=self.lang, config=self.config,
+        data = self._tess.image_to_data(page, lang=self.lang, config=self.config,
                                         output_type=self._tess.Output.DICT)
-        rows: dict[tuple, list[int]] = {}
+        grouped: dict[tuple, list[int]] = {}
         for i, word in enumerate(data["text"]):
             if word and word.strip() and float(data["conf"][i]) >= 0:
-                rows.setdefault((data["block_num"][i], data["par_num"][i], data["line_num"][i]), []).append(i)
+                grouped.setdefault((data["block_num"][i], data["par_num"][i], data["line_num"][i]), []).append(i)
+        pitch = page.height / max(1, len(rows)) if rows else 1
         lines = []
-        for idx in rows.values():
-            text = clean_text(" ".join(data["text"][i] for i in idx))
-            if not text:
-                continue
-            left = min(data["left"][i] for i in idx) * sx
-            top = min(data["top"][i] for i in idx) * sy
-            right = max(data["left"][i] + data["width"][i] for i in idx) * sx
-            bottom = max(data["top"][i] + data["height"][i] for i in idx) * sy
+        for idx in grouped.values():
+            text = _strip_noise(clean_text(" ".join(data["text"][i] for i in idx)))
             conf = float(np.mean([float(data["conf"][i]) for i in idx])) / 100.0
-            lines.append(OcrLine(text, ((left, top), (right, top), (right, bottom), (left, bottom)), conf))
+            if not text or conf < 0.3:
+                continue
+            top = min(data["top"][i] for i in idx)
+            k = min(len(rows) - 1, int(top // pitch)) if rows else 0
+            y0, y1 = (rows[k][0] * sy, rows[k][1] * sy) if rows else (0, picture.height)
+            box = ((0.0, y0), (float(picture.width), y0), (float(picture.width), y1), (0.0, y1))
+            lines.append(OcrLine(text, box, conf))
         lines.sort(key=lambda line: line.box[0][1])
         return lines
 
@@ -198,6 +197,14 @@ class TesseractEngine(OcrEngine):
         w, h = crop.size
         return OcrLine(clean_text(" ".join(t for t, _ in words)), ((0, 0), (w, 0), (w, h), (0, h)),
                        float(np.mean([c for _, c in words])) / 100.0)
+
+
+_NOISE = re.compile(r"^(?:[|｜!¦\[\]”“'\"`~_—-]+\s*|[a-zA-Z]\s+(?=[^\x00-\x7f]))+|(?:\s+[|｜¦”“'\"`~_]+)+$")
+
+
+def _strip_noise(text: str) -> str:
+    """Tesseract's stray marks at the ends of a row (edges, shadows): '| 配料', 'j ”统一'."""
+    return _NOISE.sub("", text).strip()
 
 
 # --- rows -------------------------------------------------------------------------------------------
