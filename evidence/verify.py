@@ -106,6 +106,11 @@ def verify_manifest(
     progress: Progress | None = None,
 ) -> VerifyReport:
     """Re-hash the tree with the manifest's algorithms and sort every item into the report's lists."""
+    if root is None and not default_root(manifest).is_dir():
+        from casebook.errors import InputError
+
+        raise InputError("the folder this manifest was made for is not here", path=default_root(manifest),
+                         hint="Give the folder to check with --root (the copy of the seized tree).")
     top = check_root(root if root is not None else default_root(manifest))
     current = scan_tree(top, include=manifest.include, algorithms=manifest.algorithms, workers=workers,
                         progress=progress)
