@@ -40,7 +40,7 @@ tr.cb-warn td, .cb-warn { color: #9a6000; }
 .cb-photo { display: flex; gap: 12px; align-items: flex-start; break-inside: avoid; margin-bottom: 0.6em; }
 .cb-photo img { max-width: 200px; max-height: 200px; border: 1px solid #ccc; }
 .cb-photo .cb-photo-body { flex: 1; min-width: 0; }
-.cb-pair { display: flex; gap: 18px; }
+.cb-pair { display: inline-flex; gap: 18px; align-items: center; }
 .cb-pair div { border: 1px solid #ccc; padding: 4px 10px; font-size: 16px; }
 .cb-map img { max-width: 100%; }
 </style>

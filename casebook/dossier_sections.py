@@ -194,20 +194,21 @@ class Dossier:
         counts: dict[str, int] = {}
         for photo, rep in zip(photos, read_labels(photos, engine=self.ocr_engine), strict=True):
             title = f"<h3>{esc(t['photo'])}：{esc(photo.name)}</h3>"
-            if getattr(rep, "error", None):
+            if rep.error:
                 self.summary["label_errors"] += 1
-                err = rep.error
-                parts.append(title + error_box(f"{t['read_error']}：{getattr(err, 'message', err)}"
-                                               + (f"\n{err.hint}" if getattr(err, "hint", None) else "")))
+                err = rep.error if isinstance(rep.error, dict) else {"message": str(rep.error)}
+                parts.append(title + error_box(f"{t['read_error']}：{err.get('message', '')}"
+                                               + (f"\n{err['hint']}" if err.get("hint") else "")))
                 continue
             findings = rep.findings_table()
             for code in _column(findings, ("code", "代码")):
                 counts[str(code)] = counts.get(str(code), 0) + 1
-            sev = list(_column(findings, ("severity", "严重程度", "级别")))
+            sev = list(_column(findings, ("性质", "severity")))
             body = (f"<h4>{esc(t['fields'])}</h4>{frame_table(rep.fields_table())}"
                     f"<h4>{esc(t['findings'])}</h4>"
                     + (frame_table(findings, row_classes=[_severity_class(s) for s in sev]) or note(t["no_findings"])))
-            body += _lookalikes_html(getattr(rep, "lookalikes", None), t)
+            seen = rep.fields.get("product_name") or rep.fields.get("title") or ""
+            body += _lookalikes_html(rep.lookalikes, seen, t)
             thumb = png_img(getattr(rep, "thumbnail_png", None), photo.name)
             parts.append(f'{title}<div class="cb-photo">{thumb}<div class="cb-photo-body">{body}</div></div>')
         self.summary["findings_by_code"] = dict(sorted(counts.items()))
@@ -391,25 +392,27 @@ def _status_class(status) -> str:
 
 def _severity_class(severity) -> str:
     text = str(severity).lower()
-    if text in ("high", "严重", "高", "error", "critical"):
+    if text in ("violation", "违法"):
         return "cb-bad"
-    if text in ("medium", "warning", "中", "警告", "needs_review"):
+    if text in ("warning", "存疑", "needs_review", "待人工核对"):
         return "cb-warn"
     return ""
 
 
-def _lookalikes_html(lookalikes, t) -> str:
-    if lookalikes is None or (hasattr(lookalikes, "__len__") and len(lookalikes) == 0):
+def _lookalikes_html(lookalikes, seen: str, t) -> str:
+    """The name on the label beside the genuine brand it imitates, with the tricks found."""
+    if not lookalikes:
         return ""
-    if hasattr(lookalikes, "columns"):
-        return f"<h4>{esc(t['lookalikes'])}</h4>" + frame_table(lookalikes)
-    pairs = []
+    pairs, seen_pairs = [], set()
     for item in lookalikes:
-        seen = _get(item, "name") or _get(item, "seen") or _get(item, "text") or ""
-        brand = _get(item, "brand") or _get(item, "genuine") or ""
-        reasons = _get(item, "reasons") or []
-        score = _get(item, "score")
-        extra = "; ".join(map(str, reasons)) + (f" ({score:.2f})" if isinstance(score, float) else "")
-        pairs.append(f'<div class="cb-pair"><div>{esc(seen)}</div><div>↔</div><div>{esc(brand)}</div></div>'
-                     f"<p>{esc(extra)}</p>")
+        key = (item.get("brand"), item.get("matched") or seen)
+        if key in seen_pairs:  # the same copy found in the title and in the product name
+            continue
+        seen_pairs.add(key)
+        reasons = "；".join(map(str, item.get("reasons") or []))
+        score = item.get("score")
+        extra = reasons + (f"（{score:.2f}）" if isinstance(score, int | float) else "")
+        owner = f" · {item['owner']}" if item.get("owner") else ""
+        pairs.append(f'<div class="cb-pair"><div>{esc(item.get("matched") or seen)}</div><div>↔</div>'
+                     f'<div>{esc(item.get("brand"))}{esc(owner)}</div></div><p>{esc(extra)}</p>')
     return f"<h4>{esc(t['lookalikes'])}</h4>" + "".join(pairs)

@@ -1,0 +1,84 @@
+"""Resume after a kill, render nothing twice; the same batch on a Dask LocalCluster."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import CASEBOOK, REPO
+
+pytestmark = pytest.mark.slow
+
+
+def _done(out: Path) -> set[str]:
+    """Cases whose render finished (the driver's summary carries the input fingerprint)."""
+    done = set()
+    for path in out.glob("*/summary.json"):
+        try:
+            if "input_hash" in json.loads(path.read_text(encoding="utf-8")):
+                done.add(path.parent.name)
+        except ValueError:
+            continue
+    return done
+
+
+def test_killed_batch_resumes_and_renders_nothing_twice(light_book, tmp_path):
+    out = tmp_path / "out"
+    cmd = [*CASEBOOK, "dossier", "batch", str(light_book), "--out", str(out), "--workers", "1", "--quiet"]
+    proc = subprocess.Popen(cmd, cwd=REPO, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 240
+        while not _done(out) and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.2)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)  # the driver, its workers and their kernels
+        proc.wait(timeout=30)
+    first = _done(out)
+    assert first, "no case finished before the kill"
+    cases = {p.name for p in light_book.iterdir() if (p / "case.yml").is_file()}
+    assert first < cases, "the batch finished before it could be killed"
+    stamps = {c: (out / c / "dossier.html").stat().st_mtime_ns for c in first}
+    assert not (out / "batch-report.json").exists()
+
+    rerun = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
+    status = {r["case_id"]: r["status"] for r in report["results"]}
+    assert {c for c, s in status.items() if s == "skipped"} == first
+    assert {c for c, s in status.items() if s == "ok"} == cases - first
+    for case_id in first:
+        assert (out / case_id / "dossier.html").stat().st_mtime_ns == stamps[case_id]
+    assert not list(out.rglob(".tmp-*"))
+
+    # touching an input without changing it does not count; changing its content does
+    victim = sorted(first)[0]
+    yml = light_book / victim / "case.yml"
+    os.utime(yml)
+    again = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=600)
+    report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
+    assert again.returncode == 0 and report["skipped"] == len(cases)
+    yml.write_text(yml.read_text(encoding="utf-8") + "# 补充说明\n", encoding="utf-8")
+    subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=600, check=True)
+    report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
+    assert {r["case_id"] for r in report["results"] if r["status"] == "ok"} == {victim}
+
+
+def test_batch_on_a_dask_local_cluster(light_book, tmp_path):
+    out = tmp_path / "out"
+    proc = subprocess.run([*CASEBOOK, "dossier", "batch", str(light_book), "--out", str(out), "--workers", "2",
+                           "--scheduler", "local", "--quiet", "--lang", "en"],
+                          cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
+    assert report["scheduler"] == "local" and report["failed"] == 0
+    assert report["ok"] == len([p for p in light_book.iterdir() if (p / "case.yml").is_file()])
+    html = next(out.glob("*/dossier.html")).read_text(encoding="utf-8")
+    assert "Administrative penalty case file" in html and "Evidence list" in html
