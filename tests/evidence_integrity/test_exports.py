@@ -7,6 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -69,6 +70,7 @@ def test_hashdeep_cannot_hold_a_newline_and_says_so(tmp_path, cli):
     assert b"## left out: ends\\r" in data
 
 
+@pytest.mark.slow  # three case_validate runs, about 20 s
 def test_case_jsonld_validates_with_the_sm3_extension(odd_tree, tmp_path):
     manifest = build_manifest(odd_tree, case_id="ZK-2024-001", algorithms=("sha256", "sm3", "md5"))
     write_manifest(manifest, tmp_path / "manifest.json")
