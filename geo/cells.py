@@ -120,10 +120,15 @@ def distance_band(cov: Coverage, distance_m: float, *, self_weight: bool = True)
     return w
 
 
-def cell_polygons(ids) -> list:
-    """Shapely hexagons (lon/lat) of cell ids."""
-    out = []
-    for c in ids:
-        boundary = h3.cell_to_boundary(c)
-        out.append(shapely.Polygon([(b[1], b[0]) for b in boundary]))
+def cell_polygons(ids) -> np.ndarray:
+    """Shapely hexagons (lon/lat) of cell ids, built in one vectorised call for the 6-vertex cells."""
+    boundaries = [h3.cell_to_boundary(c) for c in ids]
+    out = np.empty(len(boundaries), dtype=object)
+    six = np.array([len(b) == 6 for b in boundaries], dtype=bool)
+    if six.any():
+        ring = np.array([b for b, s in zip(boundaries, six, strict=True) if s], dtype=float)[:, :, ::-1]
+        ring = np.concatenate([ring, ring[:, :1]], axis=1)
+        out[six] = shapely.polygons(ring)
+    for i in np.flatnonzero(~six):  # pentagons and cells with distortion vertices
+        out[i] = shapely.Polygon([(b[1], b[0]) for b in boundaries[i]])
     return out

@@ -171,6 +171,7 @@ def hotspots(
     cluster_eps_m: float = 1000.0,
     cluster_min_cases: int = 3,
     trend: bool = True,
+    clusters: bool = True,
     n_slices: int | None = None,
     max_cells: int = 250_000,
 ) -> HotspotResult:
@@ -264,7 +265,8 @@ def hotspots(
     labelled["cell"] = case_cells
     for col in case_settings.columns:
         labelled[col] = case_settings[col].to_numpy()
-    labelled["cluster"] = point_clusters(labelled, eps_m=cluster_eps_m, min_cases=cluster_min_cases)
+    labelled["cluster"] = (point_clusters(labelled, eps_m=cluster_eps_m, min_cases=cluster_min_cases)
+                           if clusters else np.full(len(labelled), -1))
     labelled["gi_bin"] = bins[case_idx]
 
     trend_frame, period = (_trend(labelled, case_idx, sub, w_sub, cell_effort, n_slices, bins, n_cells)
@@ -281,11 +283,11 @@ def hotspots(
         "trend_tau": trend_frame.trend_tau.to_numpy() if trend_frame is not None else np.nan,
         "trend_p": trend_frame.trend_p.to_numpy() if trend_frame is not None else np.nan,
     }, geometry=cellmod.cell_polygons(cov.cells), crs="EPSG:4326")
-    clusters = summarise_clusters(labelled, labelled.cluster.to_numpy(), proj)
-    clusters = gpd.GeoDataFrame(clusters, geometry="geometry", crs="EPSG:4326")
-    summary = _summary(table, base, cells, clusters, labelled, warnings, resolution, res_note, cell_size,
+    cluster_frame = gpd.GeoDataFrame(summarise_clusters(labelled, labelled.cluster.to_numpy(), proj),
+                                     geometry="geometry", crs="EPSG:4326")
+    summary = _summary(table, base, cells, cluster_frame, labelled, warnings, resolution, res_note, cell_size,
                        distance_m, scale_note, analysis, rings, period)
-    return HotspotResult(cells=cells, cases=labelled, clusters=clusters, summary=summary, table=table,
+    return HotspotResult(cells=cells, cases=labelled, clusters=cluster_frame, summary=summary, table=table,
                          baseline=base, coverage=cov, weights=w, distance_m=distance_m, rings=rings, isa=isa)
 
 

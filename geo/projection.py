@@ -8,9 +8,16 @@ and never crosses a zone edge.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from pyproj import Transformer
+
+
+@lru_cache(maxsize=32)
+def _transformer(src: str, dst: str) -> Transformer:
+    # building a Transformer costs ~15 ms; clusters and maps ask for the same one hundreds of times
+    return Transformer.from_crs(src, dst, always_xy=True)
 
 
 @dataclass(frozen=True)
@@ -29,11 +36,11 @@ class LocalProjection:
         return f"+proj=aeqd +lat_0={self.lat0:.6f} +lon_0={self.lon0:.6f} +datum=WGS84 +units=m +no_defs"
 
     def forward(self, lon, lat) -> tuple[np.ndarray, np.ndarray]:
-        t = Transformer.from_crs("EPSG:4326", self.crs, always_xy=True)
+        t = _transformer("EPSG:4326", self.crs)
         x, y = t.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
         return np.asarray(x), np.asarray(y)
 
     def inverse(self, x, y) -> tuple[np.ndarray, np.ndarray]:
-        t = Transformer.from_crs(self.crs, "EPSG:4326", always_xy=True)
+        t = _transformer(self.crs, "EPSG:4326")
         lon, lat = t.transform(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
         return np.asarray(lon), np.asarray(lat)

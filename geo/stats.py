@@ -125,7 +125,7 @@ def empirical_bayes(cases, effort) -> np.ndarray:
     total_e = e.sum()
     if total_e <= 0:
         return np.zeros_like(c)
-    b = c.sum() / total_e
+    b = c[e > 0].sum() / total_e  # cases where nobody inspected say nothing about the rate
     with np.errstate(divide="ignore", invalid="ignore"):
         r = np.where(e > 0, c / e, b)
     # The prior's moments come from cells that have effort: empty cells carry no observation.

@@ -129,8 +129,8 @@ def assert_hotspot_result(result) -> None:
     assert int(cells.cases.sum()) == len(result.cases), "some cases were not counted in a cell"
     assert (cells.cases == 0).any() or len(cells) <= 7, "no zero cells: coverage looks occupied-only"
     assert set(result.cases.cell) <= set(cells.cell)
-    assert ((cells.gi_bin > 0) == (cells.type == "hot")).all()
-    assert ((cells.gi_bin < 0) == (cells.type == "cold")).all()
+    assert ((cells.gi_bin > 0) == (cells["type"] == "hot")).all()
+    assert ((cells.gi_bin < 0) == (cells["type"] == "cold")).all()
     assert (np.sign(cells.gi_bin[cells.gi_bin != 0]) == np.sign(cells.z[cells.gi_bin != 0])).all()
     assert_summary_shape(result.summary)
 

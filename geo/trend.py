@@ -84,7 +84,7 @@ def _category(bins: np.ndarray, direction: str) -> str:
         rising = "increasing" if sign > 0 else "decreasing"
         falling = "decreasing" if sign > 0 else "increasing"
         return {rising: "intensifying", falling: "diminishing"}.get(direction, "persistent")
-    run = len(same) - np.argmin(same[::-1]) if not same.all() else len(same)
+    run = int(np.argmin(same[::-1])) if not same.all() else len(same)
     if same[: len(same) - run].sum() == 0 and run >= 2:
         return "consecutive"
     if other.any():

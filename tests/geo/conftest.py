@@ -1,0 +1,31 @@
+"""Fixtures for geo: synthetic casebooks (effort-only and with planted clusters) and their results."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.testing import synthetic_casebook
+
+
+@pytest.fixture(scope="session")
+def planted():
+    return synthetic_casebook(1, planted=True)
+
+
+@pytest.fixture(scope="session")
+def effort_only():
+    return synthetic_casebook(2, planted=False)
+
+
+@pytest.fixture(scope="session")
+def planted_result(planted):
+    import geo
+
+    return geo.hotspots(planted.cases, planted.baseline)
+
+
+@pytest.fixture(scope="session")
+def sample_result(sample_book):
+    import geo
+
+    return geo.hotspots(sample_book / "cases.csv", sample_book / "baseline.csv")
