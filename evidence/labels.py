@@ -121,6 +121,7 @@ _VARIANTS = str.maketrans("凈產號廠證許電話質標準執製編稱區東�
 def normalise(text: str) -> str:
     """NFKC (full-width colons, digits and letters become ASCII), simplified forms, spaces collapsed."""
     text = unicodedata.normalize("NFKC", text).translate(_VARIANTS)
+    text = re.sub(r"(?<=[\u4e00-\u9fff])[—―－‐-](?=[\u4e00-\u9fff])", "一", text)  # 统—社会 -> 统一社会
     return re.sub(r"[ \t\u3000]+", " ", text).strip()
 
 
@@ -136,9 +137,30 @@ def _digits(text: str) -> str:
     return text.translate(_CONFUSIONS)
 
 
+def _fuzzy_key(prefix: str) -> str | None:
+    """The field of a key OCR clipped or garbled ("址" for 厂址, "统—社会信用代码"), when unambiguous."""
+    from rapidfuzz.distance import Levenshtein
+
+    prefix = prefix.strip(" 【】[]()（）")
+    if not prefix or len(prefix) > 12:
+        return None
+    names = {name for key, name in _KEY_INDEX if (key.endswith(prefix) and len(prefix) >= max(1, len(key) - 2))
+             or (len(prefix) >= 3 and Levenshtein.distance(key, prefix) <= 1)}
+    return names.pop() if len(names) == 1 else None
+
+
 def _segments(line: str) -> list[tuple[str | None, str | None, str]]:
     """Split a line into (key, field, value) segments; text before the first key has key None."""
     found = list(_KEY_RE.finditer(line))
+    if not found or found[0].start() > 0:
+        head = re.match(r"^([^:：;]{1,12})[:：;]+\s*", line)
+        name = _fuzzy_key(head.group(1)) if head else None
+        if name:
+            rest = _segments(line[head.end():]) if found else [(None, None, line[head.end():])]
+            first_key, _, first_value = rest[0]
+            if first_key is None:
+                return [(head.group(1), name, first_value), *rest[1:]]
+            return [(head.group(1), name, ""), *rest]
     if not found:
         return [(None, None, line)]
     segments = []

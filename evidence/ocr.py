@@ -243,7 +243,8 @@ def merge_rows(pieces: list[OcrLine]) -> list[OcrLine]:
         xs = [p[0] for part in parts for p in part.box]
         ys = [p[1] for part in parts for p in part.box]
         box = ((min(xs), min(ys)), (max(xs), min(ys)), (max(xs), max(ys)), (min(xs), max(ys)))
-        merged.append(OcrLine(" ".join(part.text for part in parts), box, min(p.confidence for p in parts)))
+        merged.append(OcrLine(clean_text(" ".join(part.text for part in parts)), box,
+                              min(p.confidence for p in parts)))
     merged.sort(key=lambda line: sum(p[1] for p in line.box) / 4)
     return merged
 
