@@ -289,14 +289,20 @@ class Dossier:
 
     # -- 6 附录 --------------------------------------------------------------------------------
     def appendix(self, parameters: dict | None = None) -> Html:
-        import nbconvert
-        import papermill
+        from importlib.metadata import PackageNotFoundError, version
+
+        def v(name: str) -> str:  # metadata, not import: importing nbconvert in the kernel costs ~2 s
+            try:
+                return version(name)
+            except PackageNotFoundError:
+                return "?"
 
         t = self.t
         now = datetime.now(UTC).replace(microsecond=0)
         self.summary["rendered_at"] = now.isoformat().replace("+00:00", "Z")
-        versions = (f"casebook {__version__}; papermill {papermill.__version__}; nbconvert {nbconvert.__version__}; "
-                    f"Python {platform.python_version()}")
+        versions = "; ".join([f"casebook {__version__}", *(f"{n} {v(n)}" for n in (
+            "papermill", "nbconvert", "pandas", "geopandas", "esda", "rapidocr", "folium")),
+            f"Python {platform.python_version()}"])
         template = ""
         if self.template and self.template.is_file():
             digest = hashlib.sha256(self.template.read_bytes()).hexdigest()

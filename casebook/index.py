@@ -16,11 +16,14 @@ from casebook.export import OFFLINE_CSP, write_text_atomic
 TEXT = {
     "zh": {"title": "案件卷宗索引", "case": "案件", "case_title": "案件名称", "findings": "筛查发现",
            "integrity": "完整性", "setting": "区位", "status": "状态", "links": "文件", "generated": "生成时间",
-           "ok": "完成", "failed": "失败", "skipped": "未变更（跳过）", "cases": "件"},
+           "ok": "完成", "failed": "失败", "skipped": "未变更（跳过）", "cases": "件", "hot": "热点",
+           "urban": "城区", "peri-urban": "城乡结合部", "rural": "农村", "verified": "一致",
+           "tampered": "不一致（疑被篡改）", "unsealed": "未封存", "no_evidence": "无电子数据",
+           "manifest_broken": "清单无法读取", "unavailable": "暂缺"},
     "en": {"title": "Case dossier index", "case": "Case", "case_title": "Title", "findings": "Findings",
            "integrity": "Integrity", "setting": "Setting", "status": "Status", "links": "Files",
            "generated": "Generated", "ok": "done", "failed": "failed", "skipped": "unchanged (skipped)",
-           "cases": "cases"},
+           "cases": "cases", "hot": "hot spot"},
 }
 _SORT_JS = """
 document.querySelectorAll('th[data-sort]').forEach(function (th, col) {
@@ -88,9 +91,9 @@ def index_rows(results: list[dict], lang: str = "zh") -> list[str]:
             f"<td>{esc(case_id)}<br>{esc(summary.get('case_no', ''))}</td>"
             f"<td>{esc(summary.get('title', ''))}</td>"
             f'<td data-key="{total}">{esc(findings)}</td>'
-            f'<td class="{esc(integrity)}">{esc(integrity)}</td>'
-            f"<td>{esc(summary.get('setting') or '')}"
-            f"{' · hot spot' if summary.get('in_hotspot') else ''}</td>"
+            f'<td class="{esc(integrity)}">{esc(t.get(integrity, integrity))}</td>'
+            f"<td>{esc(t.get(summary.get('setting') or '', summary.get('setting') or ''))}"
+            f"{esc(' · ' + t['hot']) if summary.get('in_hotspot') else ''}</td>"
             f'<td class="{esc(status)}">{esc(status_text)}</td>'
             f"<td>{' '.join(links)}</td>"
             "</tr>"

@@ -54,6 +54,7 @@ class PdfPrinter:
                             margin={"top": "14mm", "bottom": "14mm", "left": "12mm", "right": "12mm"})
         finally:
             context.close()
+        pdf.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=pdf.parent)
         try:
             with os.fdopen(fd, "wb") as handle:

@@ -56,3 +56,23 @@ def test_index_escapes_everything_and_sorts(tmp_path):
     report = assert_html_safe(page, expect_text=['<img src=x onerror="window.__casebook_pwned=1;alert(1)">',
                                                  "<script>alert(2)</script>", "{{ 7*7 }}"])
     assert report.text.index("A-1") < report.text.index("B-2")
+
+
+@pytest.mark.slow
+def test_index_table_sorts_on_click(tmp_path):
+    from casebook.browser import launch_browser
+
+    results = [{"case_id": cid, "status": "ok", "outputs": {"html": "dossier.html"},
+                "summary": {"title": cid, "findings_by_code": {"x": n}}} for cid, n in (("A-1", 5), ("B-2", 1),
+                                                                                        ("C-3", 12))]
+    page_path = write_index(tmp_path, results)
+    with launch_browser() as browser:
+        page = browser.new_page()
+        page.goto(page_path.as_uri())
+        first = lambda: page.locator("tbody tr td:first-child").all_inner_texts()  # noqa: E731
+        assert [t.split()[0] for t in first()] == ["A-1", "B-2", "C-3"]
+        page.click("th[data-sort='2']")  # findings, numeric
+        assert [t.split()[0] for t in first()] == ["B-2", "A-1", "C-3"]
+        page.click("th[data-sort='2']")
+        assert [t.split()[0] for t in first()] == ["C-3", "A-1", "B-2"]
+        page.close()
