@@ -55,7 +55,8 @@ def run_hotspot_brief(casebook_dir: Path, out_dir: Path) -> Path | None:
     known = template_parameters(template)
     offered = {"cases": casebook_dir / "cases.csv", "cases_path": casebook_dir / "cases.csv",
                "baseline": casebook_dir / "baseline.csv", "baseline_path": casebook_dir / "baseline.csv",
-               "casebook_dir": casebook_dir, "out_dir": out_dir, "output_dir": out_dir}
+               "casebook_dir": casebook_dir, "out_dir": out_dir, "output_dir": out_dir,
+               "map_html": out_dir / "hotspot_map.html", "summary_json": out_dir / "hotspot_summary.json"}
     params = {k: v for k, v in offered.items() if k in known}
     run = run_notebook(template, out_dir / "hotspot_brief.ipynb", params)
     if not run.ok:
