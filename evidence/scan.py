@@ -20,6 +20,8 @@ from evidence.hashing import hash_fd, require_algorithms
 from evidence.model import Entry, printable
 from evidence.walk import KIND_FILE, Found, describe_os_error, walk
 
+BATCH_FILES = 16
+BATCH_BYTES = 2 << 20
 # progress(relative path display, bytes read so far in that file)
 Progress = Callable[[str, int], None]
 
@@ -57,7 +59,18 @@ def scan_tree(
     workers = workers or default_workers()
     entries: list[Entry] = []
     pending: list[Future] = []
-    slots = threading.BoundedSemaphore(workers * 2)
+    # Small files travel in batches: one pool task per file would cost more than hashing it.
+    # At most (slots x batch) files are open at once: 256 descriptors whatever the core count.
+    slots = threading.BoundedSemaphore(max(2, min(workers * 2, 16)))
+    batch: list[tuple[int, Found]] = []
+    batch_bytes = 0
+
+    def submit(items: list[tuple[int, Found]]) -> None:
+        slots.acquire()
+        future = pool.submit(_hash_batch, items, algorithms, progress)
+        future.add_done_callback(lambda _f: slots.release())
+        pending.append(future)
+
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hash") as pool:
         for found in walk(str(top), include):
             if found.kind != KIND_FILE:
@@ -68,11 +81,19 @@ def scan_tree(
             except OSError as err:
                 entries.append(_entry_from_stat(found, problem=f"unreadable: {describe_os_error(err)}"))
                 continue
-            slots.acquire()
-            future = pool.submit(_hash_open_file, fd, found, algorithms, progress)
-            future.add_done_callback(lambda _f: slots.release())
-            pending.append(future)
-        entries.extend(future.result() for future in pending)
+            size = found.st.st_size if found.st is not None else 0
+            if size >= BATCH_BYTES:
+                submit([(fd, found)])
+                continue
+            batch.append((fd, found))
+            batch_bytes += size
+            if len(batch) >= BATCH_FILES or batch_bytes >= BATCH_BYTES:
+                submit(batch)
+                batch, batch_bytes = [], 0
+        if batch:
+            submit(batch)
+        for future in pending:
+            entries.extend(future.result())
     entries.sort(key=lambda entry: entry.raw)
     return entries
 
@@ -98,6 +119,18 @@ def _entry_without_content(found: Found) -> Entry:
         target=found.target,
         problem=found.problem,
     )
+
+
+def _hash_batch(items: list[tuple[int, Found]], algorithms: Sequence[str], progress: Progress | None) -> list[Entry]:
+    out = []
+    for index, (fd, found) in enumerate(items):
+        try:
+            out.append(_hash_open_file(fd, found, algorithms, progress))
+        except BaseException:
+            for later, _ in items[index + 1:]:
+                os.close(later)
+            raise
+    return out
 
 
 def _hash_open_file(fd: int, found: Found, algorithms: Sequence[str], progress: Progress | None) -> Entry:
