@@ -237,3 +237,13 @@ def test_manifests_are_deterministic_apart_from_times(odd_tree):
     one, two = build_manifest(odd_tree, workers=1), build_manifest(odd_tree, workers=4)
     assert one.merkle_root == two.merkle_root
     assert [e.to_dict() for e in one.entries] == [e.to_dict() for e in two.entries]
+
+
+def test_the_path_based_fallback_gives_the_same_manifest(odd_tree, monkeypatch):
+    """Windows has no dir_fd: the walk then uses full paths; the result must not change."""
+    import evidence.walk
+
+    with_fds = build_manifest(odd_tree)
+    monkeypatch.setattr(evidence.walk, "USE_DIR_FD", False)
+    with_paths = build_manifest(odd_tree)
+    assert with_paths.merkle_root == with_fds.merkle_root
