@@ -102,6 +102,9 @@ def _hash_tree(directory, case_id, out, algorithms, custody, actor, tsa_url, wor
 
     root = check_root(directory)
     _refuse_inside(out, root, None, "manifest")
+    if not out.parent.is_dir():  # say so before hours of hashing, not after
+        raise InputError("the folder for the manifest does not exist", path=out.parent,
+                         hint="Create the folder first or choose another --out path.")
     manifest = build_manifest(root, case_id=case_id, algorithms=algorithms, workers=workers)
     write_manifest(manifest, out)
     stamp = None
