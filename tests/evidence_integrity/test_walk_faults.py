@@ -6,6 +6,7 @@ Each gives a clear result, and nothing is written into the evidence tree (not ev
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -247,3 +248,22 @@ def test_the_path_based_fallback_gives_the_same_manifest(odd_tree, monkeypatch):
     monkeypatch.setattr(evidence.walk, "USE_DIR_FD", False)
     with_paths = build_manifest(odd_tree)
     assert with_paths.merkle_root == with_fds.merkle_root
+
+
+def test_cli_hash_exits_1_when_a_file_could_not_be_hashed(cli):
+    top = Path(tempfile.mkdtemp(prefix="cb-unreadable-cli-"))
+    try:
+        os.chmod(top, 0o777)
+        root = top / "seized"
+        root.mkdir(mode=0o755)
+        (root / "ok.txt").write_text("fine")
+        os.chmod(root / "ok.txt", 0o644)
+        (root / "locked.txt").write_text("secret")
+        os.chmod(root / "locked.txt", 0)
+        with as_nobody():
+            code, text, err = cli("evidence", "hash", str(root), "--out", str(top / "m.json"), "--json")
+        assert code == 1, err
+        assert json.loads(text)["problems"] == [{"path": "locked.txt", "problem": "unreadable: Permission denied"}]
+        assert load_manifest(top / "m.json").totals["problems"] == 1
+    finally:
+        shutil.rmtree(top)
