@@ -45,12 +45,12 @@ __all__ = [
 
 
 def tool_info() -> dict:
-    try:
-        from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
         tool_version = version("casebook")
-    except Exception:  # an uninstalled checkout still records something true
-        from casebook import __version__ as tool_version
+    except PackageNotFoundError:  # an uninstalled checkout still records something true
+        tool_version = "unknown (not installed)"
     return {
         "name": "casebook",
         "version": tool_version,
