@@ -124,6 +124,13 @@ def _hash_tree(directory, case_id, out, algorithms, custody, actor, tsa_url, wor
             "event": event, "timestamp": stamp}
 
 
+def _record(sealed, actor: str, action: str, objects: list[dict], note: str = "") -> dict:
+    """Append an event to the custody log beside the manifest (a case folder's custody.jsonl)."""
+    from evidence.custody import CustodyLog
+
+    return CustodyLog(sealed.path.parent / "custody.jsonl").append(actor, action, objects, note=note)
+
+
 def _manifest_path(given: Path) -> Path:
     if given.is_dir() and (given / "manifest.json").is_file():
         return given / "manifest.json"
@@ -136,8 +143,9 @@ def _manifest_path(given: Path) -> Path:
 @click.option("--tsa-ca", "tsa_ca", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="Trusted TSA root certificate(s): also check the manifest's .tsr timestamp token.")
 @click.option("--workers", type=int, help="Hashing threads (default: one per core).")
+@click.option("--record", "actor", help="Record a 'verified' custody event by this person (log beside the manifest).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def verify(manifest: Path, root, tsa_ca, workers, as_json) -> None:
+def verify(manifest: Path, root, tsa_ca, workers, actor, as_json) -> None:
     """Re-hash the tree and compare it with a sealed MANIFEST (exit 0 only if all content matches)."""
     from evidence.manifest import load_manifest, verify_manifest
 
@@ -164,6 +172,11 @@ def verify(manifest: Path, root, tsa_ca, workers, as_json) -> None:
         data["timestamp"] = token
     if not data["ok"]:
         _exit(1)
+    if actor:
+        counts = {name: n for name, n in report.counts().items() if n}
+        data["event"] = _record(sealed, actor, "verified", [{
+            "manifest": path.name, "merkle_root": sealed.merkle_root, "root": report.root,
+            "result": "all content matches" if data["ok"] else "does not verify", "counts": counts}])
     if as_json:
         _emit(data)
         return
@@ -186,8 +199,9 @@ def verify(manifest: Path, root, tsa_ca, workers, as_json) -> None:
 @click.option("--out", required=True, type=click.Path(path_type=Path), help="File to write (outside the evidence tree).")
 @click.option("--custody", type=click.Path(path_type=Path),
               help="Custody log to include in case-jsonld (default: custody.jsonl beside the manifest).")
+@click.option("--record", "actor", help="Record an 'exported' custody event by this person (log beside the manifest).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was written and left out as JSON.")
-def export(manifest: Path, fmt, out: Path, custody, as_json) -> None:
+def export(manifest: Path, fmt, out: Path, custody, actor, as_json) -> None:
     """Export a sealed MANIFEST for hashdeep, sha256sum, cksum -a sm3 or CASE/UCO tools."""
     from evidence.custody import CustodyLog
     from evidence.exports import export_manifest
@@ -204,8 +218,16 @@ def export(manifest: Path, fmt, out: Path, custody, as_json) -> None:
     unwritable = [item for item in result.skipped if item["reason"].startswith("hashdeep cannot")]
     if unwritable:
         _exit(1)
+    data = result.to_dict()
+    if actor:
+        from evidence.hashing import hash_bytes
+
+        data["event"] = _record(sealed, actor, "exported", [
+            {"manifest": sealed.path.name, "merkle_root": sealed.merkle_root},
+            {"path": str(out), "format": fmt, **hash_bytes(out.read_bytes())}],
+            note=f"{len(result.skipped)} item(s) left out" if result.skipped else "")
     if as_json:
-        _emit(result.to_dict())
+        _emit(data)
         return
     click.echo(f"{result.path}: {result.written} entries written as {fmt}")
     for item in result.skipped:

@@ -142,8 +142,11 @@ def test_cli_hash_verify_export_custody_on_a_case(case, tmp_path, cli):
                           "--out", str(case / "evidence" / "SUMS"))
     assert code == 2 and "inside the evidence tree" in err
     code, text, err = cli("evidence", "export", str(case / "manifest.json"), "--format", "case-jsonld",
-                          "--out", str(tmp_path / "g.jsonld"), "--json")
-    assert code == 0 and json.loads(text)["written"] > 0
+                          "--out", str(tmp_path / "g.jsonld"), "--record", "李四", "--json")
+    exported = json.loads(text)
+    assert code == 0 and exported["written"] > 0 and exported["event"]["action"] == "exported"
+    code, text, _ = cli("evidence", "verify", str(case), "--record", "李四", "--json")
+    assert code == 1 and json.loads(text)["event"]["objects"][0]["result"] == "does not verify"
 
     log = case / "custody.jsonl"
     code, text, _ = cli("evidence", "custody", "append", str(log), "--actor", "李四", "--action", "transferred",
@@ -152,12 +155,12 @@ def test_cli_hash_verify_export_custody_on_a_case(case, tmp_path, cli):
     assert code == 0 and event["objects"][0]["merkle_root"] == summary["merkle_root"]
     assert event["objects"][1] == {"name": "封存袋 A-001"}
     code, text, _ = cli("evidence", "custody", "verify", str(log), "--json")
-    assert code == 0 and json.loads(text)["n_events"] == 2
+    assert code == 0 and json.loads(text)["n_events"] == 4
     code, text, _ = cli("evidence", "custody", "show", str(log))
     assert code == 0 and "移交" in text and "正常" in text
     log.write_text(log.read_text(encoding="utf-8").replace("李四", "张三"), encoding="utf-8")
     code, text, _ = cli("evidence", "custody", "verify", str(log), "--json")
-    assert code == 1 and json.loads(text)["first_bad_line"] == 2
+    assert code == 1 and json.loads(text)["first_bad_line"] == 2  # the first event by 李四 (exported)
 
 
 def test_cli_refuses_an_edited_manifest_and_bad_usage(case, tmp_path, cli):
