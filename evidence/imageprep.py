@@ -60,7 +60,10 @@ def load_image(source: ImageInput, *, name: str | None = None) -> Image.Image:
             image.load()
     except InputError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError) as err:
+    except Image.DecompressionBombError as err:
+        raise InputError("the photo is too large to read (over 180 million pixels)", path=label,
+                         hint="Resize it below 12000×12000 pixels with an image editor and try again.") from err
+    except UnidentifiedImageError as err:
         raise InputError(f"this file is not a readable image ({type(err).__name__})", path=label,
                          hint="Give a JPEG or PNG photo; if it is one, it may be damaged: copy it again.") from err
     except (OSError, SyntaxError, ValueError) as err:
@@ -132,11 +135,21 @@ def _clear_border(binary: np.ndarray) -> np.ndarray:
     out = binary.copy()
     for i in range(1, count):
         x, y, bw, bh = stats[i][:4]
+        area = stats[i][4]
         touches = x <= 1 or y <= 1 or x + bw >= w - 1 or y + bh >= h - 1
+        if area < 12 and bw < 6 and bh < 6:  # a speck of noise (a stroke's dot survives: it sits in a row)
+            touches = touches or _isolated(ink, x, y, bw, bh)
         rule = max(bw, bh) > 60 and max(bw, bh) > 15 * max(1, min(bw, bh))  # a frame edge, not a stroke
         if touches or rule or bw > 0.9 * w or bh > 0.5 * h:
             out[labels == i] = 255
     return out
+
+
+def _isolated(ink: np.ndarray, x: int, y: int, w: int, h: int, reach: int = 12) -> bool:
+    """No other ink within ``reach`` pixels: a speck, not the dot of a character."""
+    y0, y1 = max(0, y - reach), min(ink.shape[0], y + h + reach)
+    x0, x1 = max(0, x - reach), min(ink.shape[1], x + w + reach)
+    return int(ink[y0:y1, x0:x1].sum()) <= int(ink[y:y + h, x:x + w].sum())
 
 
 def text_rows(binary: np.ndarray, min_gap: int = 3) -> list[tuple[int, int]]:
@@ -159,7 +172,7 @@ def text_rows(binary: np.ndarray, min_gap: int = 3) -> list[tuple[int, int]]:
     return [(a, b) for a, b in rows if b - a >= 6]
 
 
-def even_rows(binary: Image.Image, height: int = 40, gap: int = 24) -> tuple[Image.Image, list[tuple[int, int]]]:
+def even_rows(binary: Image.Image, height: int = 40, gap: int = 32) -> tuple[Image.Image, list[tuple[int, int]]]:
     """Rescale every text row to one height and stack them: Tesseract's page model reads a big title
     and small body text far better when both come at the size it was trained on."""
     array = np.asarray(binary)
@@ -167,15 +180,24 @@ def even_rows(binary: Image.Image, height: int = 40, gap: int = 24) -> tuple[Ima
     if len(rows) < 2:
         return binary, rows
     pieces = []
+    kept = []
     for top, bottom in rows:
-        strip = binary.crop((0, top, binary.width, bottom))
+        band = array[top:bottom] < 128
+        columns = np.flatnonzero(band.any(axis=0))
+        if band.sum() < 40 or columns.size == 0:  # a row of specks, not text
+            continue
+        kept.append((top, bottom))
+        left, right = max(0, int(columns[0]) - 4), min(binary.width, int(columns[-1]) + 5)
+        strip = binary.crop((left, top, right, bottom))
         scale = height / max(1, bottom - top)
         pieces.append(strip.resize((max(1, int(strip.width * scale)), height), Image.LANCZOS))
+    if not pieces:
+        return binary, rows
     width = max(p.width for p in pieces) + 2 * gap
     page = Image.new("L", (width, gap + len(pieces) * (height + gap)), 255)
     for i, piece in enumerate(pieces):
         page.paste(piece, (gap, gap + i * (height + gap)))
-    return page, rows
+    return page, kept
 
 
 def _ink(gray: np.ndarray) -> np.ndarray:

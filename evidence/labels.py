@@ -142,10 +142,11 @@ def _fuzzy_key(prefix: str) -> str | None:
     from rapidfuzz.distance import Levenshtein
 
     prefix = prefix.strip(" 【】[]()（）")
-    if not prefix or len(prefix) > 12:
+    if not prefix or len(prefix) > 12 or not all("\u4e00" <= c <= "\u9fff" for c in prefix):
         return None
     names = {name for key, name in _KEY_INDEX if (key.endswith(prefix) and len(prefix) >= max(1, len(key) - 2))
-             or (len(prefix) >= 3 and Levenshtein.distance(key, prefix) <= 1)}
+             or (len(prefix) >= 3 and Levenshtein.distance(key, prefix) <= 1)
+             or (len(prefix) == len(key) == 2 and prefix[1] == key[1] and prefix[0] != key[0])}
     return names.pop() if len(names) == 1 else None
 
 

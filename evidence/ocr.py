@@ -212,7 +212,8 @@ class TesseractEngine(OcrEngine):
                        float(np.mean([c for _, c in words])) / 100.0)
 
 
-_NOISE = re.compile(r"^(?:[|｜!¦\[\]”“'\"`~_—-]+\s*|[a-zA-Z]\s+(?=[^\x00-\x7f]))+|(?:\s+[|｜¦”“'\"`~_]+)+$")
+_NOISE = re.compile(r"^(?:[\s|｜!¦\[\]”“'\"`~_—\-,，.。:：;；]+|[a-zA-Z]\s+(?=[^\x00-\x7f]))+"
+                    r"|(?:\s+[|｜¦”“'\"`~_]+)+$")
 
 
 def _strip_noise(text: str) -> str:

@@ -348,8 +348,14 @@ def _lookalike(fields: LabelFields, text: str, registry, reads: _Readings) -> li
         return []
     readings: list[str] = []
     doubt = None
+    if len(matches) == 2 and reads.from_ocr:
+        # the name is printed twice (title, product name): both readings must show the same copy
+        echoes = [next((x for x in m.lookalikes if x.brand == best.brand), None) for m in matches]
+        if any(e is None or e.matched != best.matched for e in echoes):
+            doubt = f"名称两处识读不一致（{places[0]} / {places[1]}）"
+            readings = places
     owner = registry.brands[best.brand].owner
-    if fields.manufacturer and owner and _squash(owner)[:4] in _squash(fields.manufacturer):
+    if doubt is None and fields.manufacturer and owner and _squash(owner)[:4] in _squash(fields.manufacturer):
         doubt = "生产者为正品品牌方，疑为识读误差"
     if doubt is None:
         ok, readings = reads.confirm(best.matched, lambda t: any(
