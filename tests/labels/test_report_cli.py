@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -12,7 +13,9 @@ import pytest
 from evidence.label_report import read_labels
 from evidence.labels_testing import assert_findings
 
-CASEBOOK = [sys.executable, "-m", "casebook.cli"]
+# the installed console script: 'python -m casebook.cli' would run a second copy of casebook.cli as
+# __main__, whose exit-code register the commands do not see
+CASEBOOK = [str(Path(sys.executable).with_name("casebook"))]
 
 
 def run(*args, stdin: bytes | None = None):
