@@ -30,6 +30,36 @@ def _printable(text: str) -> str:
     return printable(text)
 
 
+class _Progress:
+    """Bytes hashed so far on stderr, for people at a terminal (hours on a disk image otherwise look hung)."""
+
+    def __init__(self, enabled: bool) -> None:
+        import sys
+        import threading
+
+        self.bar = None
+        if enabled and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(unit="B", unit_scale=True, desc="hashing", file=sys.stderr, leave=False)
+        self.seen: dict[str, int] = {}
+        self.lock = threading.Lock()
+
+    def __call__(self, path: str, nbytes: int) -> None:
+        with self.lock:
+            delta = nbytes - self.seen.get(path, 0)
+            self.seen[path] = nbytes
+            self.bar.update(delta)
+
+    @property
+    def callback(self):
+        return self if self.bar is not None else None
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def _is_case_folder(folder: Path) -> bool:
     return (folder / "case.yml").is_file() or (folder / "evidence").is_dir() or (folder / "labels").is_dir()
 
@@ -75,10 +105,20 @@ def hash_(directory: Path, case_id, out, algorithms, custody, actor, tsa_url, re
             raise click.UsageError("give --out MANIFEST (outside DIR), or a case folder (with evidence/ or labels/)")
         from casebook.sealing import seal_case
 
-        result = seal_case(directory, actor, algorithms=algorithms, reseal=reseal, tsa_url=tsa_url, workers=workers)
+        progress = _Progress(not as_json)
+        try:
+            result = seal_case(directory, actor, algorithms=algorithms, reseal=reseal, tsa_url=tsa_url,
+                               workers=workers, progress=progress.callback)
+        finally:
+            progress.close()
         summary = result.to_dict()
     else:
-        summary = _hash_tree(directory, case_id, out, algorithms, custody, actor, tsa_url, workers)
+        progress = _Progress(not as_json)
+        try:
+            summary = _hash_tree(directory, case_id, out, algorithms, custody, actor, tsa_url, workers,
+                                 progress.callback)
+        finally:
+            progress.close()
     if summary["problems"]:
         _exit(1)
     if as_json:
@@ -95,7 +135,7 @@ def hash_(directory: Path, case_id, out, algorithms, custody, actor, tsa_url, re
         click.echo(f"timestamp: {summary['timestamp']['gen_time_utc']} ({summary['timestamp']['path']})")
 
 
-def _hash_tree(directory, case_id, out, algorithms, custody, actor, tsa_url, workers) -> dict:
+def _hash_tree(directory, case_id, out, algorithms, custody, actor, tsa_url, workers, progress) -> dict:
     from evidence.custody import CustodyLog
     from evidence.manifest import build_manifest, write_manifest
     from evidence.scan import check_root
@@ -105,7 +145,7 @@ def _hash_tree(directory, case_id, out, algorithms, custody, actor, tsa_url, wor
     if not out.parent.is_dir():  # say so before hours of hashing, not after
         raise InputError("the folder for the manifest does not exist", path=out.parent,
                          hint="Create the folder first or choose another --out path.")
-    manifest = build_manifest(root, case_id=case_id, algorithms=algorithms, workers=workers)
+    manifest = build_manifest(root, case_id=case_id, algorithms=algorithms, workers=workers, progress=progress)
     write_manifest(manifest, out)
     stamp = None
     if tsa_url:
