@@ -108,7 +108,7 @@ def prepare_for_tesseract(image: Image.Image, *, text_height: int | None = None)
         gray = cv2.resize(gray, None, fx=scale, fy=scale,
                           interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
     # uneven light: divide by a heavily blurred background estimate
-    kernel = max(31, (min(gray.shape) // 8) | 1)
+    kernel = 31  # a small blur: a wide one darkens a band along the photo edge and eats the first characters
     background = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (25, 25)))
     background = cv2.GaussianBlur(background, (kernel, kernel), 0)
     flat = cv2.divide(gray, background, scale=255)

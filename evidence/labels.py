@@ -78,6 +78,7 @@ REGISTRATION_RE = re.compile(r"国食注字\s?(?:YP|TY)\s?\d{8}|国食健注\s?[
 ADDRESS_RE = re.compile(r"^[^:：\u4e00-\u9fff]{0,6}[:：;]\s*((?:[\u4e00-\u9fff]{2,4}(?:省|自治区))?[\u4e00-\u9fff]{2,8}"
                         r"(?:市|州|盟)[\u4e00-\u9fff\d\s\-]{2,40}(?:路|街|道|号|村|镇|园|楼|室)[\u4e00-\u9fff\d\s\-]*)$")
 MAKER_RE = re.compile(r"^[^:：\u4e00-\u9fff]{0,6}[:：;]\s*([\u4e00-\u9fff（）()]{4,40}(?:有限公司|有限责任公司|集团|厂|公司))$")
+NET_LINE_RE = re.compile(r"^[^:：\u4e00-\u9fff]{0,6}[:：;]\s*(\d+(?:\.\d+)?\s*(?:毫升|升|千克|公斤|克|mL|ml|L|kg|g))$")
 _CONFUSIONS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "Z": "2", "B": "8", "S": "5"})
 # USCC never holds I O S V Z (GB 32100-2015): map the OCR lookalikes back before the check.
 _USCC_CONFUSIONS = str.maketrans({"I": "1", "O": "0", "S": "5", "Z": "2", "V": "U"})
@@ -122,6 +123,7 @@ def normalise(text: str) -> str:
     """NFKC (full-width colons, digits and letters become ASCII), simplified forms, spaces collapsed."""
     text = unicodedata.normalize("NFKC", text).translate(_VARIANTS)
     text = re.sub(r"(?<=[\u4e00-\u9fff])[—―－‐-](?=[\u4e00-\u9fff])", "一", text)  # 统—社会 -> 统一社会
+    text = text.replace("〈", "(").replace("〉", ")")  # Tesseract's reading of full-width brackets
     return re.sub(r"[ \t\u3000]+", " ", text).strip()
 
 
@@ -207,6 +209,10 @@ def extract_fields(source) -> LabelFields:
         found = next((m for m in map(MAKER_RE.search, lines) if m), None)
         if found:
             values["manufacturer"] = found.group(1)
+    if "net_content" not in values:
+        found = next((m for m in map(NET_LINE_RE.search, lines) if m), None)
+        if found:
+            values["net_content"] = found.group(1)
     fields.product_name = _clean_value(values.get("product_name"))
     fields.manufacturer = _clean_value(values.get("manufacturer"))
     fields.address = _clean_value(values.get("address"))

@@ -212,8 +212,8 @@ class TesseractEngine(OcrEngine):
                        float(np.mean([c for _, c in words])) / 100.0)
 
 
-_NOISE = re.compile(r"^(?:[\s|｜!¦\[\]”“'\"`~_—\-,，.。:：;；]+|[a-zA-Z]\s+(?=[^\x00-\x7f]))+"
-                    r"|(?:\s+[|｜¦”“'\"`~_]+)+$")
+_NOISE = re.compile(r"^(?:[\s|｜!¦\[\]{}”“'\"`~_—\-,，.。:：;；]+|[a-zA-Z]\s+(?=[^\x00-\x7f]))+"
+                    r"|(?:\s+(?:[|｜¦”“'\"`~_]+|[a-z]))+$")
 
 
 def _strip_noise(text: str) -> str:

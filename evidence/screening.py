@@ -92,8 +92,13 @@ class _Readings:
                 return line
         return None
 
-    def confirm(self, needle: str, still_bad: Callable[[str], bool]) -> tuple[bool, list[str]]:
-        """(accusation stands, readings).  Typed text is taken as read; OCR text must be confident."""
+    def confirm(self, needle: str, still_bad: Callable[[str], bool | None]) -> tuple[bool, list[str]]:
+        """(accusation stands, readings).  Typed text is taken as read; OCR text must be confident.
+
+        ``still_bad(reading)`` says whether another reading still shows the problem (True), shows
+        it gone (False), or does not show the value at all (None: a garbled crop proves nothing).
+        The accusation stands when a confident second reading confirms it and none refutes it.
+        """
         if not self.from_ocr:
             return True, []
         line = self.line_of(needle)
@@ -102,12 +107,14 @@ class _Readings:
         if line.confidence >= CONFIDENT:
             return True, [line.text]
         readings = [line.text]
-        agree = False
-        if self.reread is not None:
-            others = self.reread(line)
-            readings += [text for text, _ in others]
-            agree = bool(others) and all(still_bad(text) and conf >= CONFIDENT - 0.1 for text, conf in others)
-        return agree, readings
+        if self.reread is None:
+            return False, readings
+        others = self.reread(line)
+        readings += [text for text, _ in others]
+        verdicts = [(still_bad(text), conf) for text, conf in others]
+        refuted = any(v is False and conf >= 0.6 for v, conf in verdicts)
+        confirmed = any(v is True and conf >= CONFIDENT for v, conf in verdicts)
+        return confirmed and not refuted, readings
 
 
 def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: Reread | None = None,
@@ -196,7 +203,7 @@ def _qs(fields: LabelFields, reads: _Readings) -> list[Finding]:
         return [_review("QS 标志，但未识读到生产日期，无法判断是否晚于 2018-10-01", "obsolete_qs_mark", [licence])]
     if date < QS_CUTOFF:
         return []
-    ok, readings = reads.confirm(licence[2:], lambda t: "QS" in _squash(t).upper())
+    ok, readings = reads.confirm(licence[2:], lambda t: True if "QS" in _squash(t).upper() else None)
     if not ok:
         return [_review(f"疑似 QS 标志 {licence}", "obsolete_qs_mark", readings)]
     return [_finding("obsolete_qs_mark", licence, license=licence, date=date)]
@@ -207,9 +214,9 @@ def _barcode(fields: LabelFields, reads: _Readings) -> list[Finding]:
     if not code or len(code) != 13 or ean.is_valid(code):
         return []
 
-    def still_bad(text: str) -> bool:
-        digits = re.sub(r"\D", "", text)
-        return len(digits) == 13 and not ean.is_valid(digits)
+    def still_bad(text: str) -> bool | None:
+        found = re.search(r"(?<!\d)\d{13}(?!\d)", _squash(text))
+        return None if not found else not ean.is_valid(found.group(0))
 
     ok, readings = reads.confirm(code, still_bad)
     if not ok:
@@ -229,9 +236,9 @@ def _credit_code(fields: LabelFields, reads: _Readings) -> list[Finding]:
     if valid:
         return []
 
-    def still_bad(text: str) -> bool:
+    def still_bad(text: str) -> bool | None:
         found = re.search(r"[0-9A-Z]{18}", _squash(text).upper())
-        return bool(found) and not uscc.is_valid(found.group(0))
+        return None if not found else not uscc.is_valid(found.group(0))
 
     ok, readings = reads.confirm(code, still_bad)
     if not ok:
@@ -284,21 +291,26 @@ def _region(fields: LabelFields, reads: _Readings) -> list[Finding]:
         return []
     licence = fields.license_no or ""
 
-    def still_bad(text: str) -> bool:
+    def still_bad(text: str) -> bool | None:
         from evidence.labels import _license  # the same reading rules as the first pass
 
         again, _ = licence_provinces(_license(None, normalise(text)))
-        return bool(again) and where not in again
+        return None if not again else where not in again
 
     ok, readings = reads.confirm(licence[2:] if licence.startswith("SC") else licence, still_bad)
     if ok and fields.address:
-        ok, more = reads.confirm(fields.address[:6], lambda t: address_province(normalise(t)) == where)
+        ok, more = reads.confirm(fields.address[:6], lambda t: _same_province(t, where))
         readings += more[1:] if len(more) > 1 else []
     if not ok:
         return [_review(f"许可证 {licence} 与地址省份不一致", "license_region_mismatch", readings)]
     name = "、".join(PROVINCES[c][0] for c in sorted(codes) if c in PROVINCES) or "未知省份代码"
     return [_finding("license_region_mismatch", f"{licence}；{fields.address}", license=licence, code=shown,
                      licence_province=name, address_province=PROVINCES[where][0])]
+
+
+def _same_province(text: str, where: str) -> bool | None:
+    found = address_province(re.sub(r"^[^:：]{0,8}[:：]", "", normalise(text)).strip())
+    return None if found is None else found == where
 
 
 def _claims(text: str, fields: LabelFields) -> list[Finding]:
@@ -358,8 +370,13 @@ def _lookalike(fields: LabelFields, text: str, registry, reads: _Readings) -> li
     if doubt is None and fields.manufacturer and owner and _squash(owner)[:4] in _squash(fields.manufacturer):
         doubt = "生产者为正品品牌方，疑为识读误差"
     if doubt is None:
-        ok, readings = reads.confirm(best.matched, lambda t: any(
-            x.brand == best.brand for x in registry.match(normalise(t), anchored=False).lookalikes))
+        def still_copy(text: str) -> bool | None:
+            seen = registry.match(normalise(text))
+            if seen.genuine == best.brand:
+                return False  # the other reading shows the genuine name
+            return True if any(x.brand == best.brand for x in seen.lookalikes) else None
+
+        ok, readings = reads.confirm(best.matched, still_copy)
         if not ok:
             doubt = f"疑似仿冒“{best.brand}”的名称“{best.matched}”识读置信度不足"
     if doubt:
