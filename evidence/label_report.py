@@ -111,13 +111,14 @@ def report_from_ocr(image: str, picture, result: OcrResult, engine: OcrEngine, r
     registry = registry or default_registry()
     fields = extract_fields(result.lines)
     findings = screen(fields, text=result.text, ocr=result, registry=registry, reread=make_reread(picture, engine))
-    lookalikes = []
+    lookalikes: dict[str, dict] = {}
     for name in (fields.title, fields.product_name):
-        if name:
-            lookalikes += [x.to_dict() for x in registry.match(name, anchored=True).lookalikes]
+        for look in registry.match(name, anchored=True).lookalikes if name else []:
+            if look.brand not in lookalikes or look.score > lookalikes[look.brand]["score"]:
+                lookalikes[look.brand] = look.to_dict()
     return LabelReport(image=image, engine=result.engine, text=result.text, lines=result.lines,
                        thumbnail_png=thumbnail_png(picture), fields=fields.to_dict(), findings=findings,
-                       lookalikes=lookalikes)
+                       lookalikes=sorted(lookalikes.values(), key=lambda x: -x["score"]))
 
 
 def read_label(path: str | PathLike, engine: str | OcrEngine = "auto", registry=None) -> LabelReport:
