@@ -133,7 +133,7 @@ class _DaskSubmitter:
             self.client = Client(self.cluster)
         else:
             try:
-                self.client = Client(scheduler, timeout="20s")
+                self.client = Client(scheduler, timeout="10s")
             except OSError as err:
                 raise InputError(f"cannot reach the Dask scheduler at {scheduler}", field="--scheduler",
                                  hint="Start one with 'dask scheduler' and 'dask worker ADDRESS', "

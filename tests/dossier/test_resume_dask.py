@@ -82,3 +82,25 @@ def test_batch_on_a_dask_local_cluster(light_book, tmp_path):
     assert report["ok"] == len([p for p in light_book.iterdir() if (p / "case.yml").is_file()])
     html = next(out.glob("*/dossier.html")).read_text(encoding="utf-8")
     assert "Administrative penalty case file" in html and "Evidence list" in html
+
+
+def test_batch_on_an_existing_scheduler_address(light_book, tmp_path):
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        out = tmp_path / "out"
+        proc = subprocess.run([*CASEBOOK, "dossier", "batch", str(light_book), "--out", str(out),
+                               "--scheduler", cluster.scheduler_address, "--quiet"],
+                              cwd=REPO, capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stderr
+        report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
+        assert report["scheduler"] == cluster.scheduler_address and report["failed"] == 0
+        assert (out / "index.html").is_file()
+
+
+def test_unreachable_scheduler_is_bad_usage(light_book, tmp_path):
+    proc = subprocess.run([*CASEBOOK, "dossier", "batch", str(light_book), "--out", str(tmp_path / "out"),
+                           "--scheduler", "tcp://127.0.0.1:9", "--quiet"],
+                          cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert "Dask scheduler" in proc.stderr
