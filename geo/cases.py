@@ -238,15 +238,13 @@ def _validate(table, rows, lon_col, lat_col, file_sys, source) -> CaseTable:
     bad_sys = np.zeros(len(table), dtype=bool)
     if sys_col is not None:
         given = table[sys_col].astype(str).str.strip()
-        for i, text in enumerate(given):
-            if text.lower() in blank:
-                continue
-            canon = normalise_coord_sys(text)
-            if canon is None:
-                bad_sys[i] = True
-            else:
-                systems[i] = canon
-        if file_sys is None and given.str.lower().isin(blank).any():
+        empty = given.str.lower().isin(blank).to_numpy()
+        canon = {text: normalise_coord_sys(text) for text in given.unique()}  # a handful of distinct values
+        mapped = given.map(canon).to_numpy(dtype=object)
+        known = ~empty & pd.notna(mapped)
+        systems[known] = mapped[known]
+        bad_sys = ~empty & pd.isna(mapped)
+        if file_sys is None and empty.any():
             warnings.append("some rows leave the coordinate system empty: WGS-84 was assumed for them.")
     elif file_sys is None:
         warnings.append("no coordinate system given (no coord_sys column, no --coord-sys): WGS-84 assumed. "
@@ -271,11 +269,11 @@ def _validate(table, rows, lon_col, lat_col, file_sys, source) -> CaseTable:
         reasons[i] = f"unknown coordinate system {table[sys_col].iloc[i]!r}"
     bad = reasons != None  # noqa: E711
     id_col = _find_column(table.columns, ("case_id", "id", "案件编号"))
-    rejected = pd.DataFrame({"row": [_plain(r) for r in rows[bad]], "reason": list(reasons[bad])})
+    rejected = pd.DataFrame({"row": rows[bad].tolist(), "reason": list(reasons[bad])})
     if id_col is not None:
         rejected["case_id"] = table[id_col].to_numpy()[bad]
     good = table.loc[~bad].copy()
-    good.insert(0, "row", [_plain(r) for r in rows[~bad]])
+    good.insert(0, "row", rows[~bad].tolist())
     glon, glat = to_wgs84(lon[~bad], lat[~bad], systems[~bad])
     good["coord_sys"] = systems[~bad]
     good["lon_src"] = lon[~bad]
@@ -291,7 +289,3 @@ def _validate(table, rows, lon_col, lat_col, file_sys, source) -> CaseTable:
         good["opened"] = parsed
     gdf = gpd.GeoDataFrame(good.reset_index(drop=True), geometry=gpd.points_from_xy(glon, glat), crs="EPSG:4326")
     return CaseTable(cases=gdf, rejected=rejected, warnings=warnings, source=source)
-
-
-def _plain(value):
-    return value.item() if isinstance(value, np.generic) else value

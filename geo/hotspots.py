@@ -365,3 +365,27 @@ def _summary(table, base, cells, clusters, labelled, warnings, resolution, res_n
         out["baseline_places"] = len(base)
         out["baseline_rejected_rows"] = base.rejected_rows()
     return json.loads(json.dumps(out, default=_clean, ensure_ascii=False))
+
+
+def write_summary(result: HotspotResult, path) -> str:
+    """Write the summary JSON atomically (temp file, fsync, rename); returns the path."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(result.to_json(indent=2) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return str(path)

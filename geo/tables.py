@@ -1,0 +1,178 @@
+"""Filters and display tables for notebooks and briefs: one call per step, plain DataFrames out."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from casebook.errors import InputError
+from geo.cases import CaseTable, load_cases
+
+TREND_ORDER = ["new", "consecutive", "intensifying", "persistent", "diminishing", "sporadic", "oscillating",
+               "historical", "no pattern", "insufficient period", "not tested", "not computed"]
+
+
+def filter_cases(cases, *, categories=None, start=None, end=None, county=None, coord_sys=None) -> CaseTable:
+    """The cases of some categories, a period (inclusive ISO dates) and/or a county.
+
+    Rows dropped by the filter are not "rejected": the rejected list of the source stays as it was.
+    """
+    table = load_cases(cases, coord_sys=coord_sys) if not isinstance(cases, CaseTable) else cases
+    df = table.cases
+    keep = pd.Series(True, index=df.index)
+    if categories:
+        wanted = [categories] if isinstance(categories, str) else list(categories)
+        if "category" not in df:
+            raise InputError("the case table has no 'category' column to filter on.", path=table.source,
+                             field="category", hint="Add a category column or leave the filter empty.")
+        keep &= df["category"].astype(str).isin([str(c) for c in wanted])
+    if county:
+        if "county" not in df:
+            raise InputError("the case table has no 'county' column to filter on.", path=table.source,
+                             field="county", hint="Add a county column or leave the filter empty.")
+        keep &= df["county"].astype(str) == str(county)
+    if start is not None or end is not None:
+        if "opened" not in df:
+            raise InputError("the case table has no date column ('opened') to filter on.", path=table.source,
+                             field="opened", hint="Add the opening date of each case (YYYY-MM-DD).")
+        opened = pd.to_datetime(df["opened"], errors="coerce")
+        if start is not None:
+            keep &= opened >= pd.Timestamp(start)
+        if end is not None:
+            keep &= opened <= pd.Timestamp(end)
+    sub = df.loc[keep].reset_index(drop=True)
+    return CaseTable(cases=sub, rejected=table.rejected, warnings=list(table.warnings), source=table.source)
+
+
+def categories(cases) -> list[str]:
+    """The distinct case categories, sorted (for filter widgets)."""
+    df = cases.cases if isinstance(cases, CaseTable) else cases
+    return sorted(df["category"].dropna().astype(str).unique().tolist()) if "category" in df else []
+
+
+def months(cases) -> list[str]:
+    """The months (YYYY-MM) the cases span, in order (for period sliders)."""
+    df = cases.cases if isinstance(cases, CaseTable) else cases
+    if "opened" not in df:
+        return []
+    opened = pd.to_datetime(df["opened"], errors="coerce").dropna()
+    if opened.empty:
+        return []
+    return [p.strftime("%Y-%m") for p in pd.period_range(opened.min(), opened.max(), freq="M")]
+
+
+def key_figures(result) -> pd.DataFrame:
+    """The brief's headline numbers as a two-column table."""
+    s = result.summary
+    rows = [
+        ("cases analysed", s["cases"]),
+        ("rows rejected", len(s["rejected_rows"])),
+        ("analysis", s["analysis"]),
+        ("period", f"{s['period']['start']} – {s['period']['end']}" if s.get("period") else "—"),
+        ("H3 resolution", s["cell_resolution"]),
+        ("distance band (m)", s["distance_band_m"]),
+        ("hot cells", s["hot_cells"]),
+        ("cold cells", s["cold_cells"]),
+        ("point clusters", len(s["clusters"])),
+        ("cases by setting", ", ".join(f"{k} {v}" for k, v in s["settings"].items())),
+    ]
+    return pd.DataFrame(rows, columns=["item", "value"]).astype({"value": str})
+
+
+def hotspot_table(result, top: int = 10) -> pd.DataFrame:
+    """The strongest significant cells (hot first), without geometry."""
+    cols = ["cell", "lon", "lat", "cases", "z", "p", "confidence", "type", "setting", "trend"]
+    sig = result.significant()
+    sig = sig.assign(hot=sig["type"] == "hot").sort_values(["hot", "z"], ascending=[False, False], key=None)
+    return pd.DataFrame(sig[cols].head(top)).reset_index(drop=True).round({"z": 2, "lon": 5, "lat": 5})
+
+
+def cluster_table(result, top: int = 10) -> pd.DataFrame:
+    """The largest point clusters with their setting, main categories and date span."""
+    cols = ["cluster", "cases", "places", "setting", "main_categories", "first_opened", "last_opened", "lon", "lat"]
+    frame = pd.DataFrame(result.clusters.drop(columns="geometry"))
+    if frame.empty:
+        return pd.DataFrame(columns=cols)
+    frame["main_categories"] = frame["main_categories"].map(lambda v: "、".join(map(str, v)))
+    return frame[cols].head(top).reset_index(drop=True)
+
+
+def trend_table(result) -> pd.DataFrame:
+    """Significant cells counted by trend category and type (hot/cold)."""
+    sig = pd.DataFrame(result.significant().drop(columns="geometry"))
+    if sig.empty:
+        return pd.DataFrame(columns=["trend", "hot", "cold"])
+    table = sig.groupby(["trend", "type"]).size().unstack(fill_value=0)
+    for col in ("hot", "cold"):
+        if col not in table:
+            table[col] = 0
+    order = [t for t in TREND_ORDER if t in table.index] + [t for t in table.index if t not in TREND_ORDER]
+    return table.loc[order, ["hot", "cold"]].reset_index()
+
+
+def period_table(result, freq: str = "M") -> pd.DataFrame:
+    """Cases per month (or ``freq``) and setting: the trend over the period at a glance."""
+    cases = result.cases
+    if "opened" not in cases:
+        return pd.DataFrame()
+    opened = pd.to_datetime(cases["opened"], errors="coerce")
+    frame = pd.DataFrame({"period": opened.dt.to_period(freq).astype(str), "setting": cases["setting"]})
+    frame = frame.loc[opened.notna()]
+    return frame.groupby(["period", "setting"]).size().unstack(fill_value=0).reset_index()
+
+
+def month_end(month: str) -> str:
+    """Last day (YYYY-MM-DD) of a month given as YYYY-MM (for inclusive period filters)."""
+    return (pd.Period(month, freq="M").end_time.date()).isoformat()
+
+
+class Exploration:
+    """One run of the explorer: the result (or the reason there is none), shown as tables and a map.
+
+    Renders through ``_repr_html_`` (escaped tables, the offline map in an iframe), so a notebook
+    displays it with no widget code of its own.
+    """
+
+    def __init__(self, cases, baseline=None, *, basemap: str = "none", top: int = 10):
+        from casebook.errors import CasebookError
+
+        self.error = None
+        self.result = None
+        try:
+            self.result = __import__("geo.hotspots", fromlist=["hotspots"]).hotspots(cases, baseline)
+        except CasebookError as err:
+            self.error = err
+        self.basemap = basemap
+        self.top = top
+
+    def _repr_html_(self) -> str:
+        import html
+
+        from geo.maps import map as make_map
+        from geo.maps import notebook_view
+
+        if self.error is not None:
+            return f"<p><b>No analysis:</b> {html.escape(self.error.message)}</p>"
+        r = self.result
+        parts = [key_figures(r).to_html(index=False), hotspot_table(r, self.top).to_html(index=False),
+                 cluster_table(r, self.top).to_html(index=False),
+                 notebook_view(make_map(r, basemap=self.basemap)).data]
+        return "\n".join(parts)
+
+
+def explore(cases, baseline=None, *, basemap: str = "none", top: int = 10) -> Exploration:
+    """Run the analysis on (filtered) cases for display: tables and the offline map, or why not."""
+    return Exploration(cases, baseline, basemap=basemap, top=top)
+
+
+def save_outputs(result, *, map_html=None, summary_json=None, basemap: str = "none") -> pd.DataFrame:
+    """Write the offline map page and/or the summary JSON (atomically); a table of what was written."""
+    from geo.hotspots import write_summary
+    from geo.maps import map as make_map
+    from geo.maps import write_offline_html
+
+    written = []
+    if map_html:
+        written.append(("map", str(write_offline_html(make_map(result, basemap=basemap), map_html))))
+    if summary_json:
+        written.append(("summary", write_summary(result, summary_json)))
+    return pd.DataFrame(written, columns=["output", "path"])
