@@ -1,0 +1,130 @@
+"""folium maps: escaped case data, offline page with vendored assets, size, basemaps, Chromium check."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import folium
+import pytest
+
+import geo
+from casebook.errors import InputError
+from geo.maps import CaseMarkers, js_json, offline_html
+from geo.testing import check_html_in_browser, synthetic_casebook
+
+XSS = "<img src=x onerror=alert(1)>"
+BREAKOUT = "</script><script>window.__pwned=1;alert(2)</script>"
+
+
+@pytest.fixture(scope="module")
+def hostile_result():
+    syn = synthetic_casebook(1)
+    cases = syn.cases.iloc[:60].copy()
+    cases.loc[0, "title"] = XSS
+    cases.loc[1, "title"] = BREAKOUT
+    cases.loc[2, "category"] = "<b onmouseover=alert(3)>x</b>"
+    cases.loc[3, "market"] = "\u2028'\"&amp;"
+    return geo.hotspots(cases, syn.baseline)
+
+
+def test_offline_page_has_no_cdn_and_inlines_vendored_assets(hostile_result):
+    page = offline_html(geo.map(hostile_result))
+    assert not re.search(r'<script[^>]+src=', page)
+    assert not re.search(r'<link[^>]+href="https?:', page)
+    assert "cdn.jsdelivr" not in page and "cdnjs" not in page and "code.jquery" not in page
+    assert "L.markerClusterGroup" in page and "leaflet.markercluster" not in re.findall(r'src="([^"]+)"', page)
+    assert "url(images/" not in page  # leaflet.css images inlined as data: URIs
+
+
+def test_case_fields_never_reach_the_page_as_markup(hostile_result):
+    page = offline_html(geo.map(hostile_result))
+    assert XSS not in page and BREAKOUT not in page
+    assert "<b onmouseover" not in page
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in page  # JSON-escaped inside the script
+
+
+def test_js_json_cannot_close_its_script():
+    text = js_json([["</script><!--", "\u2028", "&"]])
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+
+
+def test_basemaps(hostile_result):
+    m = offline_html(geo.map(hostile_result, basemap="gaode"))
+    assert "autonavi" in m
+    with pytest.raises(InputError, match="key"):
+        geo.map(hostile_result, basemap="tianditu")
+    assert "tk=KEY123" in offline_html(geo.map(hostile_result, basemap="tianditu", tianditu_key="KEY123"))
+    with pytest.raises(InputError, match="basemap"):
+        geo.map(hostile_result, basemap="google")
+
+
+def test_gaode_basemap_shifts_overlays_to_gcj02(hostile_result):
+    lon, lat = float(hostile_result.cases.lon[0]), float(hostile_result.cases.lat[0])
+    plain = geo.map(hostile_result, focus=(lon, lat))
+    shifted = geo.map(hostile_result, basemap="gaode", focus=(lon, lat))
+    glon, glat = geo.coords.wgs84_to_gcj02(lon, lat)
+    assert plain.location == pytest.approx([lat, lon])
+    assert shifted.location == pytest.approx([float(glat), float(glon)])
+    assert abs(shifted.location[0] - lat) > 1e-4  # hundreds of metres, not a rounding
+
+
+def test_notebook_view_escapes_the_page_into_srcdoc(hostile_result):
+    view = geo.maps.notebook_view(geo.map(hostile_result), height=400)
+    frame = view.data
+    assert frame.startswith("<iframe srcdoc=\"") and 'sandbox="allow-scripts"' in frame
+    inner = frame[len('<iframe srcdoc="'):frame.index('" sandbox=')]
+    assert '"' not in inner and "<" not in inner  # fully escaped attribute
+    assert "L.map(" in html.unescape(inner)
+
+
+def test_large_marker_data_is_compressed():
+    rows = [[33.6 + i * 1e-5, 114.6, f"案件 {i} " + "假冒伪劣" * 10, 0] for i in range(20_000)]
+    small = CaseMarkers(rows[:10])
+    big = CaseMarkers(rows)
+    assert small.packed is None and big.packed is not None
+    assert len(big.packed) < len(js_json(rows)) / 3
+
+
+@pytest.mark.slow
+def test_map_in_headless_chromium_runs_no_case_script_and_makes_no_request(hostile_result, tmp_path):
+    path = geo.maps.write_offline_html(geo.map(hostile_result, heat=True), tmp_path / "map.html")
+    report = check_html_in_browser(path, open_popups=4)
+    assert report["requests"] == [], report["requests"]
+    assert report["dialogs"] == [] and not report["pwned"] and report["injected_images"] == 0
+    assert report["errors"] == [] and report["leaflet"]
+    popups = " ".join(p or "" for p in report["popups"])
+    assert html.escape(XSS, quote=False) in popups  # shown as text
+    assert "热点 99%" in report["text"]  # the legend rendered
+
+
+@pytest.mark.slow
+def test_compressed_markers_render_in_chromium(tmp_path):
+    syn = synthetic_casebook(4, scale=3)
+    cases = syn.cases.copy()
+    cases.loc[0, "title"] = XSS
+    result = geo.hotspots(cases, syn.baseline, trend=False)
+    m = folium.Map(location=[33.7, 114.8], zoom_start=9, tiles=None, prefer_canvas=True)
+    m.options["maxZoom"] = 18
+    markers = CaseMarkers(_rows(result), compress_over=0).add_to(m)
+    assert markers.packed
+    path = tmp_path / "map.html"
+    path.write_text(offline_html(m), encoding="utf-8")
+    report = check_html_in_browser(path, wait_ms=2500, open_popups=3)
+    assert report["requests"] == [] and report["dialogs"] == [] and report["errors"] == []
+    assert not report["pwned"] and report["injected_images"] == 0
+    assert len(report["popups"]) == 3 and html.escape(XSS, quote=False) in " ".join(report["popups"])
+
+
+def _rows(result):
+    from geo.maps import _case_text
+
+    return [[float(r["lat"]), float(r["lon"]), _case_text(r), 0] for r in result.cases.to_dict("records")]
+
+
+def test_map_of_100k_like_volume_stays_small():
+    syn = synthetic_casebook(9, scale=20)  # ~24k cases: the size scales linearly (bench checks 100k)
+    result = geo.hotspots(syn.cases, syn.baseline, trend=False, clusters=False)
+    page = offline_html(geo.map(result))
+    per_case = len(page.encode()) / len(syn.cases)
+    assert per_case * 100_000 < 10e6, per_case
