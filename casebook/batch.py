@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import multiprocessing
+import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -104,10 +105,25 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+def _share_cores(threads: int) -> None:
+    """Worker initializer: the kernels it starts inherit a fair share of the cores.
+
+    N workers each running BLAS with one thread per core oversubscribe the machine (OpenBLAS
+    busy-waits); Dask's nanny sets the same variables for its workers.
+    """
+    for name in _THREAD_VARS:
+        os.environ.setdefault(name, str(threads))
+
+
 class _PoolSubmitter:
     def __init__(self, workers: int) -> None:
         # spawn: workers must not inherit the driver's threads (tqdm, Playwright)
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+        threads = max(1, (os.cpu_count() or 1) // workers)
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_share_cores, initargs=(threads,))
 
     def submit(self, *args):
         return self.pool.submit(render_task, *args)
