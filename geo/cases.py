@@ -89,13 +89,19 @@ def parse_coordinate(value) -> float:
     return -out if hemi in ("S", "W", "s", "w", "南", "西") else out
 
 
-def _parse_column(values: pd.Series) -> np.ndarray:
-    """Vectorised number parsing; only the leftovers go through the DMS parser."""
-    as_text = values.astype(str).str.strip().str.replace("，", ".", regex=False)
-    out = pd.to_numeric(as_text, errors="coerce").to_numpy(dtype=float, copy=True)
-    for i in np.flatnonzero(np.isnan(out)):
-        out[i] = parse_coordinate(values.iloc[i])
-    return out
+_BLANK = {"", "nan", "none", "null", "<na>"}
+
+
+def _parse_column(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised number parsing (values, blank mask); only leftovers go through the DMS parser."""
+    out = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, copy=True)
+    blank = np.zeros(len(out), dtype=bool)
+    for i in np.flatnonzero(np.isnan(out)):  # few rows: blanks, DMS text, typos
+        raw = values.iloc[i]
+        blank[i] = raw is None or (isinstance(raw, float) and np.isnan(raw)) or str(raw).strip().lower() in _BLANK
+        if not blank[i]:
+            out[i] = parse_coordinate(raw)
+    return out, blank
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -227,12 +233,10 @@ def load_cases(path_or_df, *, coord_sys: str | None = None, require: tuple[str, 
 
 def _validate(table, rows, lon_col, lat_col, file_sys, source) -> CaseTable:
     warnings: list[str] = []
-    lon = _parse_column(table[lon_col])
-    lat = _parse_column(table[lat_col])
-    raw_lon = table[lon_col].astype(str).str.strip()
-    raw_lat = table[lat_col].astype(str).str.strip()
+    lon, lon_blank = _parse_column(table[lon_col])
+    lat, lat_blank = _parse_column(table[lat_col])
     blank = {"", "nan", "none", "null", "<na>"}
-    missing = raw_lon.str.lower().isin(blank).to_numpy() | raw_lat.str.lower().isin(blank).to_numpy()
+    missing = lon_blank | lat_blank
     sys_col = _find_column(table.columns, SYS_NAMES)
     systems = np.full(len(table), file_sys or "wgs84", dtype=object)
     bad_sys = np.zeros(len(table), dtype=bool)
@@ -260,7 +264,8 @@ def _validate(table, rows, lon_col, lat_col, file_sys, source) -> CaseTable:
     for i in np.flatnonzero(missing):
         reasons[i] = "missing coordinates"
     for i in np.flatnonzero(unparsable):
-        reasons[i] = f"unparsable coordinates (lon={raw_lon.iloc[i]!r}, lat={raw_lat.iloc[i]!r})"
+        reasons[i] = (f"unparsable coordinates (lon={str(table[lon_col].iloc[i]).strip()!r}, "
+                      f"lat={str(table[lat_col].iloc[i]).strip()!r})")
     for i in np.flatnonzero(swapped):
         reasons[i] = f"longitude and latitude look swapped (lon={lon[i]:g}, lat={lat[i]:g})"
     for i in np.flatnonzero(outside):
