@@ -52,7 +52,8 @@ TEXT = {
         "custody_ok": "监管链校验通过。", "custody_bad": "监管链校验未通过", "no_custody":
         "本案没有监管链记录（custody.jsonl）。", "tool": "工具版本", "template": "模板",
         "parameters": "参数", "manifest_root": "封存清单根哈希", "rendered": "生成时间",
-        "events": "事件", "years_30": "长期", "nearby_columns": {
+        "events": "事件", "years_30": "长期",
+        "no_casebook": "{dir} 中没有 cases.csv，无法给出热点与附近案件背景。", "nearby_columns": {
             "case_id": "案件编号", "title": "案件名称", "opened": "立案日期", "category": "类别",
             "setting": "区位", "distance_m": "距离（米）"}, "method_nbs_code": "依统计用城乡划分代码",
         "method_distance": "依距城区距离", "trend_no pattern": "无明显趋势", "trend_new": "新出现",
@@ -82,6 +83,7 @@ TEXT = {
         "tool": "Tool versions", "template": "Template", "parameters": "Parameters",
         "manifest_root": "Manifest root", "rendered": "Rendered", "events": "Events", "years_30": "long-term",
         "nearby_columns": {"distance_m": "distance (m)"},
+        "no_casebook": "There is no cases.csv in {dir}: no hot spot or nearby-case context.",
         "method_nbs_code": "from the NBS urban-rural code", "method_distance": "from the distance to urban cores",
         "digests": "Integrity values",
     },
@@ -229,6 +231,8 @@ class Dossier:
         position = c.lon_lat()
         if position is None:
             return self._done("location", note(t["no_location"]))
+        if not (self.casebook_dir / "cases.csv").is_file():
+            return self._done("location", note(t["no_casebook"].format(dir=self.casebook_dir)))
         try:
             cases = geo.load_cases(self.casebook_dir / "cases.csv")
             baseline_path = self.casebook_dir / "baseline.csv"
