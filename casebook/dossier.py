@@ -19,7 +19,7 @@ from casebook import __version__
 from casebook.case import load_case
 from casebook.errors import InputError, UnsafePathError
 from casebook.export import notebook_to_html, write_text_atomic
-from casebook.notebook_run import DEFAULT_CELL_TIMEOUT, run_notebook
+from casebook.notebook_run import DEFAULT_CELL_TIMEOUT, run_notebook, template_parameters
 
 REPO_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 NOTEBOOK, HTML, PDF, SUMMARY = "dossier.ipynb", "dossier.html", "dossier.pdf", "summary.json"
@@ -120,6 +120,11 @@ def render_html(case_dir: str | Path, out_root: str | Path, options: DossierOpti
     parameters = {"case_dir": str(case.root), "out_dir": str(out), "casebook_dir": str(book),
                   "lang": options.lang, "basemap": options.basemap, "ocr_engine": options.ocr_engine,
                   "template_path": str(template)}
+    known = template_parameters(template)
+    if "case_dir" not in known:
+        raise InputError("this template has no 'case_dir' parameter, so it cannot render a case", path=template,
+                         hint="Use templates/case_dossier.ipynb, or declare case_dir in the parameters cell.")
+    parameters = {k: v for k, v in parameters.items() if k in known}  # a leaner template may skip options
     stable = {k: v for k, v in parameters.items() if k not in ("out_dir", "template_path")}
     input_hash = fingerprint(case.root, book, template, stable)
     previous = read_summary(out)
