@@ -79,7 +79,9 @@ def list_case_dirs(casebook_dir: str | Path) -> tuple[list[Path], list[dict]]:
         for number, row in enumerate(csv.DictReader(handle), start=2):
             raw = str(row.get("case_id", ""))
             try:
-                dirs.append(book / safe_case_id(raw))
+                folder = book / safe_case_id(raw)
+                if folder not in dirs:  # a case listed twice is rendered once
+                    dirs.append(folder)
             except UnsafePathError as err:
                 err = UnsafePathError(err.message, path=table, row=number, field="case_id", hint=err.hint)
                 errors.append(_failed_entry(raw, err, linkable=False))
