@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -24,6 +26,13 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children: the cost, whatever the machine's load."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def raw_tesseract(path: Path) -> str:
@@ -48,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     from evidence.labels_testing import LabelScore
     from evidence.ocr import character_error_rate, get_engine
 
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         book = args.book
         if book is None:
@@ -60,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         results: dict[str, dict] = {}
         for name in args.engines.split(","):
             times: list[list[float]] = [[] for _ in paths]
+            cpu: list[float] = []
             score = LabelScore()
             if name != "raw":
                 started = time.perf_counter()
@@ -68,14 +79,17 @@ def main(argv: list[str] | None = None) -> int:
             for repeat in range(args.repeats):
                 for i, (path, t) in enumerate(zip(paths, truth, strict=True)):
                     started = time.perf_counter()
+                    cpu_started = _cpu()
                     if name == "raw":
                         text = raw_tesseract(path)
                         times[i].append(time.perf_counter() - started)
+                        cpu.append(_cpu() - cpu_started)
                         if repeat == 0:
                             score.cers.append(character_error_rate(t["text"], text))
                         continue
                     [report] = read_labels([path], engine=name)
                     times[i].append(time.perf_counter() - started)
+                    cpu.append(_cpu() - cpu_started)
                     if repeat == 0:
                         if report.error:
                             score.errors += 1
@@ -83,19 +97,22 @@ def main(argv: list[str] | None = None) -> int:
                         score.add(t, report.text, report.fields, report.findings)
             per_photo = [statistics.median(ts) for ts in times]
             results[name] = {"median_s": statistics.median(per_photo), "total_s": sum(per_photo),
+                             "median_cpu_s": statistics.median(cpu),
                              **score.to_dict(), **({"model_load_s": round(load, 2)} if name != "raw" else {})}
             if name != "raw":
                 results[name]["misses"] = score.misses[:20]
         anchor = results.get("raw", {}).get("median_s")
         print(f"label photos: {len(paths)}, repeats: {args.repeats}, sample casebook seed 2024")
-        print(f"{'engine':<11}{'median s/photo':>15}{'vs raw tess.':>14}{'CER':>8}{'fields':>8}{'F1':>7}"
-              f"{'false acc.':>11}")
+        print(f"load average before: {load_before:.2f}, after: {os.getloadavg()[0]:.2f} (2 cores shared)")
+        print(f"{'engine':<11}{'median s/photo':>15}{'vs raw tess.':>14}{'CPU s/photo':>12}{'CER':>8}{'fields':>8}"
+              f"{'F1':>7}{'false acc.':>11}")
         for name, r in results.items():
             ratio = f"{r['median_s'] / anchor:.2f}x" if anchor else "-"
             fields = f"{r['field_accuracy']:.3f}" if name != "raw" else "-"
             f1 = f"{r['finding_f1']:.3f}" if name != "raw" else "-"
             false = str(r["false_accusations"]) if name != "raw" else "-"
-            print(f"{name:<11}{r['median_s']:>15.3f}{ratio:>14}{r['cer']:>8.4f}{fields:>8}{f1:>7}{false:>11}")
+            print(f"{name:<11}{r['median_s']:>15.3f}{ratio:>14}{r['median_cpu_s']:>12.3f}{r['cer']:>8.4f}"
+                  f"{fields:>8}{f1:>7}{false:>11}")
         for name, r in results.items():
             for miss in r.get("misses", [])[:8]:
                 print(f"  {name}: {miss}")

@@ -112,6 +112,7 @@ def prepare_for_tesseract(image: Image.Image, *, text_height: int | None = None)
     background = cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (25, 25)))
     background = cv2.GaussianBlur(background, (kernel, kernel), 0)
     flat = cv2.divide(gray, background, scale=255)
+    flat[_surroundings(gray)] = 255
     angle = estimate_skew(flat)
     if abs(angle) > 0.3:
         h, w = flat.shape
@@ -122,6 +123,29 @@ def prepare_for_tesseract(image: Image.Image, *, text_height: int | None = None)
         binary = 255 - binary
     binary = _clear_border(binary)
     return Image.fromarray(binary)
+
+
+def _surroundings(gray: np.ndarray) -> np.ndarray:
+    """What lies around the label (a table, the fill of a rotated photo), flood-filled from the corners.
+
+    A flood grows across gradual shading and stops at the sharp paper edge.  It is kept only where it
+    is clearly darker than the paper: a corner of paper floods the page, and must not be whitened."""
+    import cv2
+
+    h, w = gray.shape
+    bright = float(np.percentile(gray, 90))
+    region = np.zeros((h, w), bool)
+    for x, y in ((0, 0), (w - 1, 0), (0, h - 1), (w - 1, h - 1)):
+        if region[y, x]:
+            continue
+        mask = np.zeros((h + 2, w + 2), np.uint8)
+        cv2.floodFill(gray, mask, (x, y), 0, loDiff=6, upDiff=6, flags=4 | cv2.FLOODFILL_MASK_ONLY | (255 << 8))
+        flooded = mask[1:-1, 1:-1] > 0
+        if flooded.sum() < 0.6 * h * w and float(gray[flooded].mean()) < 0.7 * bright:
+            region |= flooded
+    if region.any():
+        region = cv2.dilate(region.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    return region
 
 
 def _clear_border(binary: np.ndarray) -> np.ndarray:
@@ -181,10 +205,11 @@ def even_rows(binary: Image.Image, height: int = 40, gap: int = 32) -> tuple[Ima
         return binary, rows
     pieces = []
     kept = []
+    typical = float(np.median([b - t for t, b in rows]))
     for top, bottom in rows:
         band = array[top:bottom] < 128
         columns = np.flatnonzero(band.any(axis=0))
-        if band.sum() < 40 or columns.size == 0:  # a row of specks, not text
+        if band.sum() < 40 or columns.size == 0 or bottom - top < 0.5 * typical:  # specks, frame dashes
             continue
         kept.append((top, bottom))
         left, right = max(0, int(columns[0]) - 4), min(binary.width, int(columns[-1]) + 5)

@@ -219,6 +219,9 @@ def extract_fields(source) -> LabelFields:
     fields.phone = _phone(values.get("phone"))
     fields.license_no = _license(values.get("license_no"), text)
     fields.ccc_cert_no = _ccc(values.get("ccc_cert_no"))
+    if fields.ccc_cert_no is None:  # the key misread: a 16-digit number starting with a year is a CCC number
+        found = re.search(r"(?<![\dA-Z])(20[0-3]\d{13})(?![\dA-Z])", text)
+        fields.ccc_cert_no = found.group(1) if found else None
     fields.credit_code = _credit_code(values.get("credit_code"))
     fields.barcode = _barcode(values.get("barcode"), lines)
     fields.standards = _standards(values.get("standards"))

@@ -155,7 +155,11 @@ def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: 
     findings += _credit_code(fields, reads)
     findings += _region(fields, reads)
     if kind in CCC_PRODUCT_TYPES and not fields.ccc_cert_no and not re.search(r"CCC|3C|中国强制性产品认证", text):
-        findings.append(_finding("missing_ccc", fields.product_name or text[:40], product=fields.product_name or "该产品"))
+        if reads.from_ocr and _poor_reading(ocr):
+            findings.append(_review("未识读到 CCC 证书编号（识读质量差）", "missing_ccc", [ocr.text[:200]]))
+        else:
+            findings.append(_finding("missing_ccc", fields.product_name or text[:40],
+                                     product=fields.product_name or "该产品"))
     if kind == "food":
         findings += _claims(text, fields)
         findings += _registration(text, fields)
