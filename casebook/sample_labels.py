@@ -85,6 +85,8 @@ COPYCATS = {
 STANDARD = re.compile(r"(?:GB/T|GB|QB/T)\s?[\d.]+(?:-\d{4})?")
 PROVINCES = {"11": "北京市", "12": "天津市", "13": "河北省", "15": "内蒙古自治区", "31": "上海市", "32": "江苏省",
              "33": "浙江省", "37": "山东省", "41": "河南省", "43": "湖南省", "44": "广东省"}
+PROVINCE_ABBR = {"11": "京", "12": "津", "13": "冀", "15": "蒙", "31": "沪", "32": "苏", "33": "浙", "37": "鲁",
+                 "41": "豫", "43": "湘", "44": "粤"}
 CITY_OF = {"11": "朝阳区", "12": "西青区", "13": "衡水市桃城区", "15": "呼和浩特市和林格尔县",
            "31": "闵行区", "32": "苏州市昆山市", "33": "杭州市上城区", "37": "临沂市临沭县",
            "41": "郑州市经济技术开发区", "43": "长沙市望城区", "44": "佛山市顺德区"}
@@ -272,7 +274,7 @@ def compose_label(rng: random.Random, product_type: str, problem: str | None, pr
         if line is FORMULA and problem != "missing_registration":
             lines.append(f"产品配方注册号{c}国食注字YP{_digits(rng, 8)}")
     if product_type == "toiletry" and problem != "three_no":
-        licence = f"{PROVINCES[province][0]}妆20{rng.randint(16, 22)}{_digits(rng, 4)}"
+        licence = f"{PROVINCE_ABBR[province]}妆20{rng.randint(16, 22)}{_digits(rng, 4)}"
         lines.append(f"生产许可证编号{c}{licence}")
         fields["license_no"] = licence
     if product_type in ("appliance", "electrical", "toy") and problem not in ("missing_ccc", "three_no"):
