@@ -8,6 +8,7 @@ Engines are cached per process: the ONNX models load once, not once per photo.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
@@ -94,6 +95,15 @@ def clean_text(text: str) -> str:
 # --- RapidOCR ---------------------------------------------------------------------------------------
 
 
+def _thread_share() -> int:
+    """Threads for onnxruntime: CASEBOOK_OCR_THREADS, else OMP_NUM_THREADS (set by batch workers), else all (-1)."""
+    for name in ("CASEBOOK_OCR_THREADS", "OMP_NUM_THREADS"):
+        value = os.environ.get(name, "").strip()
+        if value.isdigit() and int(value) > 0:
+            return int(value)
+    return -1
+
+
 class RapidOcrEngine(OcrEngine):
     """PP-OCR detection + recognition through onnxruntime; the models ship inside the wheel."""
 
@@ -111,9 +121,14 @@ class RapidOcrEngine(OcrEngine):
         # detection on the long side at 736 px reads 34 px label text as well as full size at a third
         # of the cost; onnxruntime's memory arena saves ~30 % of recognition time; the angle classifier
         # only helps upside-down photos, so it runs only when the first pass reads poorly.
+        # onnxruntime ignores OMP_NUM_THREADS: a batch worker's fair share of the cores is passed on here,
+        # or N workers would each spin one thread per core.
+        threads = _thread_share()
         self._ocr = RapidOCR(params={"Global.log_level": "error", "Det.limit_type": "max", "Det.limit_side_len": 736,
                                      "Global.use_cls": False,
-                                     "EngineConfig.onnxruntime.enable_cpu_mem_arena": True})
+                                     "EngineConfig.onnxruntime.enable_cpu_mem_arena": True,
+                                     "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+                                     "EngineConfig.onnxruntime.inter_op_num_threads": 1 if threads > 0 else -1})
 
     def _read(self, picture: Image.Image) -> list[OcrLine]:
         image = to_bgr(picture)
