@@ -8,7 +8,6 @@ distributed cluster (``"local"`` starts a LocalCluster); the output folder must 
 
 from __future__ import annotations
 
-import csv
 import json
 import multiprocessing
 import os
@@ -20,9 +19,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from casebook.case import safe_case_id
+from casebook.case import scan_casebook
 from casebook.dossier import DossierOptions, DossierResult, add_pdf, render_html
-from casebook.errors import CasebookError, InputError, MissingDependencyError, UnsafePathError
+from casebook.errors import CasebookError, InputError, MissingDependencyError
 from casebook.export import write_text_atomic
 from casebook.index import write_index
 
@@ -58,34 +57,9 @@ class BatchReport:
 
 
 def list_case_dirs(casebook_dir: str | Path) -> tuple[list[Path], list[dict]]:
-    """The case folders to render, and an error entry for each row whose id is unusable.
-
-    Unlike :func:`casebook.case.case_dirs`, one bad row (``../../etc``) does not stop the batch: it is
-    refused on its own, before anything is opened or written.
-    """
-    book = Path(casebook_dir).resolve()
-    if not book.is_dir():
-        raise InputError("this casebook folder does not exist", path=book,
-                         hint="Give the folder that holds cases.csv and one folder per case.")
-    table = book / "cases.csv"
-    if not table.is_file():
-        dirs = sorted(p.parent for p in book.glob("*/case.yml"))
-        if not dirs:
-            raise InputError("no cases.csv and no case folders here", path=book,
-                             hint="Run 'casebook sample DIR' for an example casebook.")
-        return dirs, []
-    dirs, errors = [], []
-    with table.open(encoding="utf-8-sig", newline="") as handle:
-        for number, row in enumerate(csv.DictReader(handle), start=2):
-            raw = str(row.get("case_id", ""))
-            try:
-                folder = book / safe_case_id(raw)
-                if folder not in dirs:  # a case listed twice is rendered once
-                    dirs.append(folder)
-            except UnsafePathError as err:
-                err = UnsafePathError(err.message, path=table, row=number, field="case_id", hint=err.hint)
-                errors.append(_failed_entry(raw, err, linkable=False))
-    return dirs, errors
+    """The case folders to render, and a failed entry for each row whose id is unusable."""
+    dirs, errors = scan_casebook(casebook_dir)
+    return dirs, [_failed_entry(raw, err, linkable=False) for raw, err in errors]
 
 
 def _failed_entry(case_id: str, err: CasebookError, *, linkable: bool = True) -> dict:

@@ -167,28 +167,46 @@ def load_case(case_dir: str | Path) -> Case:
     )
 
 
-def case_dirs(casebook_dir: str | Path) -> list[Path]:
-    """The case folders of a casebook: the rows of ``cases.csv`` if present, else every folder with case.yml.
+def scan_casebook(casebook_dir: str | Path) -> tuple[list[Path], list[tuple[str, UnsafePathError]]]:
+    """The case folders of a casebook, and (raw id, error) for each row whose id is unusable.
 
-    Ids from ``cases.csv`` are checked as folder names first, so a row ``../../etc`` is refused before
-    anything is opened.
+    The rows of ``cases.csv`` if present (a case listed twice counts once), else every folder with
+    case.yml.  Ids are checked as folder names first, so a row ``../../etc`` is refused, on its own,
+    before anything is opened; the other cases go on.
     """
     book = Path(casebook_dir).resolve()
     if not book.is_dir():
         raise InputError("this casebook folder does not exist", path=book,
                          hint="Give the folder that holds cases.csv and one folder per case.")
     table = book / "cases.csv"
-    if table.is_file():
-        with table.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-        dirs = []
-        for number, row in enumerate(rows, start=2):
+    if not table.is_file():
+        dirs = sorted(p.parent for p in book.glob("*/case.yml"))
+        if not dirs:
+            raise InputError("no cases.csv and no case folders here", path=book,
+                             hint="Run 'casebook sample DIR' for an example casebook.")
+        return dirs, []
+    dirs: list[Path] = []
+    errors: list[tuple[str, UnsafePathError]] = []
+    with table.open(encoding="utf-8-sig", newline="") as handle:
+        for number, row in enumerate(csv.DictReader(handle), start=2):
+            raw = str(row.get("case_id") or "")
             try:
-                dirs.append(book / safe_case_id(row.get("case_id", "")))
+                folder = book / safe_case_id(raw)
             except UnsafePathError as err:
-                raise UnsafePathError(err.message, path=table, row=number, field="case_id", hint=err.hint) from err
-        return dirs
-    return sorted(p.parent for p in book.glob("*/case.yml"))
+                errors.append((raw, UnsafePathError(err.message, path=table, row=number, field="case_id",
+                                                    hint=err.hint)))
+                continue
+            if folder not in dirs:
+                dirs.append(folder)
+    return dirs, errors
+
+
+def case_dirs(casebook_dir: str | Path) -> list[Path]:
+    """The case folders of a casebook; the first unusable row of ``cases.csv`` is an error."""
+    dirs, errors = scan_casebook(casebook_dir)
+    if errors:
+        raise errors[0][1]
+    return dirs
 
 
 def iter_cases(casebook_dir: str | Path) -> Iterator[Case | InputError]:

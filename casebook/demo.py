@@ -13,51 +13,26 @@ from pathlib import Path
 from casebook.errors import CasebookError
 
 
-def seal(case_dir: str | Path, *, actor: str = "casebook demo") -> str | None:
-    """Seal one case folder's evidence (manifest.json + a custody event); return the Merkle root.
+def seal(case_dir: str | Path, *, actor: str = "casebook demo") -> str:
+    """Seal one case folder's evidence (manifest.json + a 'hashed' custody event); return the Merkle root.
 
-    Uses :func:`casebook.sealing.seal_case` where it exists; otherwise the two library calls it
-    stands for. A case already sealed is left as it is (sealing twice would hide tampering).
+    A case sealed before and unchanged is left as it is; a changed one is refused (sealing again
+    would hide tampering), which the demo reports and goes on.
     """
-    case_dir = Path(case_dir).resolve()
-    try:
-        from casebook.sealing import seal_case
-    except ImportError:
-        seal_case = None
-    if seal_case is not None:
-        manifest = getattr(seal_case(case_dir), "manifest", None)
-        return getattr(manifest, "merkle_root", None)
-    from casebook.case import load_case
-    from evidence.custody import CustodyLog
-    from evidence.manifest import build_manifest, load_manifest, write_manifest
+    from casebook.sealing import seal_case
 
-    case = load_case(case_dir)
-    if case.manifest_path.is_file():
-        return load_manifest(case.manifest_path).merkle_root
-    include = [name for name in ("evidence", "labels") if (case_dir / name).is_dir()]
-    manifest = build_manifest(case_dir, case_id=case.case_id, include=include)
-    write_manifest(manifest, case.manifest_path)
-    CustodyLog(case.custody_path).append(actor, "hashed", [{"manifest": "manifest.json",
-                                                            "merkle_root": manifest.merkle_root}])
-    return manifest.merkle_root
+    return seal_case(Path(case_dir).resolve(), actor=actor).manifest.merkle_root
 
 
 def run_hotspot_brief(casebook_dir: Path, out_dir: Path) -> Path | None:
-    """Render ``templates/hotspot_brief.ipynb`` (written by the geo side) to ``OUT/hotspot_brief.html``."""
+    """Render ``templates/hotspot_brief.ipynb`` to ``OUT/hotspot_brief.html`` (map and summary beside it)."""
     from casebook.dossier import REPO_TEMPLATES
     from casebook.export import notebook_to_html
-    from casebook.notebook_run import run_notebook, template_parameters
+    from casebook.notebook_run import run_notebook
 
     template = REPO_TEMPLATES / "hotspot_brief.ipynb"
-    if not template.is_file():
-        print("hotspot brief: templates/hotspot_brief.ipynb is not available yet; skipped.", file=sys.stderr)
-        return None
-    known = template_parameters(template)
-    offered = {"cases": casebook_dir / "cases.csv", "cases_path": casebook_dir / "cases.csv",
-               "baseline": casebook_dir / "baseline.csv", "baseline_path": casebook_dir / "baseline.csv",
-               "casebook_dir": casebook_dir, "out_dir": out_dir, "output_dir": out_dir,
-               "map_html": out_dir / "hotspot_map.html", "summary_json": out_dir / "hotspot_summary.json"}
-    params = {k: v for k, v in offered.items() if k in known}
+    params = {"cases_path": casebook_dir / "cases.csv", "baseline_path": casebook_dir / "baseline.csv",
+              "map_html": out_dir / "hotspot_map.html", "summary_json": out_dir / "hotspot_summary.json"}
     run = run_notebook(template, out_dir / "hotspot_brief.ipynb", params)
     if not run.ok:
         print(f"hotspot brief failed at cell {run.failure.cell}: {run.failure.ename}: {run.failure.evalue}",
