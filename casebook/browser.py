@@ -69,6 +69,7 @@ class PageReport:
     page_errors: list[str] = field(default_factory=list)
     pwned_frames: list[str] = field(default_factory=list)
     text: str = ""
+    probes: dict = field(default_factory=dict)  # name -> what each probe expression returned
 
     @property
     def network_requests(self) -> list[str]:
@@ -79,15 +80,18 @@ class PageReport:
         return not (self.requests or self.dialogs or self.pwned_frames)
 
 
-def inspect_page(html_path: str | Path, *, browser=None, settle_ms: int = 500) -> PageReport:
+def inspect_page(html_path: str | Path, *, browser=None, settle_ms: int = 500,
+                 probes: dict[str, tuple[str, object]] | None = None) -> PageReport:
     """Open ``html_path`` in headless Chromium; record requests, dialogs, errors and injection markers.
 
     Every request other than the page itself (and ``data:``/``about:``/``blob:`` URLs) is recorded and
-    aborted, so the check cannot leak anything even when it fails.
+    aborted, so the check cannot leak anything even when it fails.  ``probes`` maps a name to a
+    JavaScript function and its argument, evaluated in order once the page settled (open the popups
+    of a map, count injected elements ...), their results land in ``report.probes``.
     """
     if browser is None:
         with launch_browser() as own:
-            return inspect_page(html_path, browser=own, settle_ms=settle_ms)
+            return inspect_page(html_path, browser=own, settle_ms=settle_ms, probes=probes)
     page_url = Path(html_path).resolve().as_uri()
     report = PageReport(url=page_url)
     context = browser.new_context(java_script_enabled=True, service_workers="block")
@@ -113,6 +117,8 @@ def inspect_page(html_path: str | Path, *, browser=None, settle_ms: int = 500) -
         page.on("pageerror", lambda e: report.page_errors.append(str(e)))
         page.goto(page_url, wait_until="load")
         page.wait_for_timeout(settle_ms)
+        for name, (script, argument) in (probes or {}).items():
+            report.probes[name] = page.evaluate(script, argument)
         for frame in page.frames:
             try:
                 if frame.evaluate(f"() => typeof window.{PWNED_MARKER} !== 'undefined'"):

@@ -4,14 +4,13 @@
   cases follow effort, optionally with planted high-rate clusters in a peri-urban and a rural place.
 - :func:`assert_hotspot_result`: structural checks every :class:`~geo.hotspots.HotspotResult` obeys.
 - :func:`assert_summary_shape`: the JSON contract of ``casebook geo hotspots --summary``.
-- :func:`check_html_in_browser`: open an HTML file in headless Chromium (system binary, never a
-  download) and report network requests, dialogs and whether an injected marker script ran.
+
+Pages (maps) are checked in headless Chromium by the application's :func:`casebook.browser.inspect_page`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -133,65 +132,3 @@ def assert_hotspot_result(result) -> None:
     assert ((cells.gi_bin < 0) == (cells["type"] == "cold")).all()
     assert (np.sign(cells.gi_bin[cells.gi_bin != 0]) == np.sign(cells.z[cells.gi_bin != 0])).all()
     assert_summary_shape(result.summary)
-
-
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"]
-
-
-_OPEN_POPUPS_JS = """async (limit) => {
-  const groups = Object.values(window).filter(v => v && window.L && L.MarkerClusterGroup && v instanceof L.MarkerClusterGroup);
-  const out = [];
-  for (const g of groups) {
-    for (const layer of g.getLayers().slice(0, limit)) {
-      await new Promise(res => { g.zoomToShowLayer(layer, res); setTimeout(res, 3000); });
-      layer.openPopup();
-      const els = document.querySelectorAll('.leaflet-popup-content');
-      const el = els[els.length - 1];
-      out.push(el ? el.innerHTML : null);
-    }
-  }
-  return out;
-}"""
-
-
-def check_html_in_browser(path, *, chromium: str = "/usr/bin/chromium", wait_ms: int = 1000,
-                          open_popups: int = 0) -> dict:
-    """Open a local HTML file in headless Chromium and report what happened.
-
-    Returns {"requests": [every URL requested besides the page itself], "dialogs": [alert/confirm
-    messages], "pwned": bool (``window.__pwned`` set by an injected script), "errors": [page
-    errors], "leaflet": bool, "popups": [innerHTML of the first ``open_popups`` case popups],
-    "injected_images": number of ``img[src=x]`` elements, "text": visible text}.
-    Network requests are aborted, so nothing leaves the machine.
-    """
-    from playwright.sync_api import sync_playwright
-
-    url = Path(path).resolve().as_uri()
-    report = {"requests": [], "dialogs": [], "errors": [], "pwned": False, "leaflet": False}
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=BROWSER_ARGS, headless=True)
-        try:
-            page = browser.new_page()
-
-            def on_route(route):
-                if route.request.url != url and not route.request.url.startswith(("data:", "blob:", "about:")):
-                    route.abort()
-                else:
-                    route.continue_()
-
-            page.on("request", lambda req: None if req.url == url or req.url.startswith(("data:", "blob:", "about:"))
-                    else report["requests"].append(req.url))
-            page.route("**/*", on_route)
-            page.on("dialog", lambda d: (report["dialogs"].append(d.message), d.dismiss()))
-            page.on("pageerror", lambda e: report["errors"].append(str(e)))
-            page.goto(url, wait_until="load")
-            page.wait_for_timeout(wait_ms)
-            report["popups"] = page.evaluate(_OPEN_POPUPS_JS, open_popups) if open_popups else []
-            report["injected_images"] = page.evaluate("() => document.querySelectorAll('img[src=x]').length")
-            report["pwned"] = bool(page.evaluate("() => Boolean(window.__pwned)"))
-            report["leaflet"] = bool(page.evaluate("() => typeof L !== 'undefined' && !!L.map"))
-            report["text"] = page.evaluate("() => document.body.innerText")
-        finally:
-            browser.close()
-    return report

@@ -9,12 +9,13 @@ import folium
 import pytest
 
 import geo
+from casebook.browser import PWNED_MARKER, inspect_page
 from casebook.errors import InputError
 from geo.maps import CaseMarkers, js_json, offline_html
-from geo.testing import check_html_in_browser, synthetic_casebook
+from geo.testing import synthetic_casebook
 
 XSS = "<img src=x onerror=alert(1)>"
-BREAKOUT = "</script><script>window.__pwned=1;alert(2)</script>"
+BREAKOUT = f"</script><script>window.{PWNED_MARKER}=1;alert(2)</script>"
 
 
 @pytest.fixture(scope="module")
@@ -89,13 +90,13 @@ def test_large_marker_data_is_compressed():
 @pytest.mark.slow
 def test_map_in_headless_chromium_runs_no_case_script_and_makes_no_request(hostile_result, tmp_path):
     path = geo.maps.write_offline_html(geo.map(hostile_result, heat=True), tmp_path / "map.html")
-    report = check_html_in_browser(path, open_popups=4)
-    assert report["requests"] == [], report["requests"]
-    assert report["dialogs"] == [] and not report["pwned"] and report["injected_images"] == 0
-    assert report["errors"] == [] and report["leaflet"]
-    popups = " ".join(p or "" for p in report["popups"])
+    report = inspect_page(path, settle_ms=1000, probes=_map_probes(4))
+    assert report.requests == [], report.requests
+    assert report.dialogs == [] and report.pwned_frames == [] and report.probes["injected_images"] == 0
+    assert report.page_errors == [] and report.probes["leaflet"]
+    popups = " ".join(p or "" for p in report.probes["popups"])
     assert html.escape(XSS, quote=False) in popups  # shown as text
-    assert "热点 99%" in report["text"]  # the legend rendered
+    assert "热点 99%" in report.text  # the legend rendered
 
 
 @pytest.mark.slow
@@ -110,10 +111,34 @@ def test_compressed_markers_render_in_chromium(tmp_path):
     assert markers.packed
     path = tmp_path / "map.html"
     path.write_text(offline_html(m), encoding="utf-8")
-    report = check_html_in_browser(path, wait_ms=2500, open_popups=3)
-    assert report["requests"] == [] and report["dialogs"] == [] and report["errors"] == []
-    assert not report["pwned"] and report["injected_images"] == 0
-    assert len(report["popups"]) == 3 and html.escape(XSS, quote=False) in " ".join(report["popups"])
+    report = inspect_page(path, settle_ms=2500, probes=_map_probes(3))
+    assert report.requests == [] and report.dialogs == [] and report.page_errors == []
+    assert report.pwned_frames == [] and report.probes["injected_images"] == 0
+    assert len(report.probes["popups"]) == 3
+    assert html.escape(XSS, quote=False) in " ".join(report.probes["popups"])
+
+
+_OPEN_POPUPS_JS = """async (limit) => {
+  const groups = Object.values(window).filter(v => v && window.L && L.MarkerClusterGroup && v instanceof L.MarkerClusterGroup);
+  const out = [];
+  for (const g of groups) {
+    for (const layer of g.getLayers().slice(0, limit)) {
+      await new Promise(res => { g.zoomToShowLayer(layer, res); setTimeout(res, 3000); });
+      layer.openPopup();
+      const els = document.querySelectorAll('.leaflet-popup-content');
+      const el = els[els.length - 1];
+      out.push(el ? el.innerHTML : null);
+    }
+  }
+  return out;
+}"""
+
+
+def _map_probes(open_popups: int) -> dict:
+    """Open the first case popups (their HTML), count injected <img src=x>, check Leaflet loaded."""
+    return {"popups": (_OPEN_POPUPS_JS, open_popups),
+            "injected_images": ("() => document.querySelectorAll('img[src=x]').length", None),
+            "leaflet": ("() => typeof L !== 'undefined' && !!L.map", None)}
 
 
 def _rows(result):
