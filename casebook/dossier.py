@@ -16,9 +16,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from casebook import __version__
+from casebook.atomic import write_text_atomic
 from casebook.case import load_case
 from casebook.errors import InputError, UnsafePathError
-from casebook.export import notebook_to_html, write_text_atomic
+from casebook.export import notebook_to_html
 from casebook.notebook_run import DEFAULT_CELL_TIMEOUT, run_notebook, template_parameters
 
 REPO_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"

@@ -325,7 +325,7 @@ class Dossier:
         """Write ``summary.json`` into the output folder (atomically); the batch index reads it."""
         if self.out_dir is None:
             return None
-        from casebook.export import write_text_atomic
+        from casebook.atomic import write_text_atomic
 
         return write_text_atomic(self.out_dir / "summary.json",
                                  json.dumps(self.summary, ensure_ascii=False, indent=2, default=str))

@@ -7,11 +7,11 @@ dossier needs none of them (no LaTeX, no widgets). Its CSS is already inlined by
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from jinja2 import DictLoader
+
+from casebook.atomic import write_text_atomic
 
 _TEMPLATE_NAME = "casebook_offline.html.j2"
 # The print rules let one HTML serve the screen (interactive map) and the PDF (static map).
@@ -87,26 +87,3 @@ def notebook_to_html(notebook: str | Path, html: str | Path, *, title: str | Non
     return write_text_atomic(html, body)
 
 
-def write_text_atomic(path: str | Path, text: str) -> Path:
-    """Temp file in the same folder, fsync, rename: a crash never leaves a half page that looks whole."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        publish(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def publish(tmp: str | Path, path: str | Path) -> None:
-    """Give a finished temp file the usual permissions (mkstemp makes it 0600), then rename it in place."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)
-    os.replace(tmp, path)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from casebook.atomic import publish
 from casebook.errors import InputError, MissingDependencyError
-from casebook.export import publish
 
 KERNEL_NAME = "casebook"
 DEFAULT_CELL_TIMEOUT = 600
@@ -132,7 +132,7 @@ def run_notebook(
     output = Path(output).resolve()
     clean = check_parameters(template, parameters)
     output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".ipynb", dir=output.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     started = time.perf_counter()

@@ -8,13 +8,11 @@ are refused, so printing never waits on (or leaks to) the network.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
+from casebook.atomic import write_bytes_atomic
 from casebook.browser import launch_browser
-from casebook.export import publish
 
 
 class PdfPrinter:
@@ -54,18 +52,7 @@ class PdfPrinter:
                             margin={"top": "14mm", "bottom": "14mm", "left": "12mm", "right": "12mm"})
         finally:
             context.close()
-        pdf.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=pdf.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            publish(tmp, pdf)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return pdf
+        return write_bytes_atomic(pdf, data)
 
 
 def html_to_pdf(html: str | Path, pdf: str | Path) -> Path:

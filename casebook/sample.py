@@ -24,6 +24,7 @@ import yaml
 from PIL import Image, ImageDraw
 
 from casebook import __version__
+from casebook.atomic import write_text_atomic
 from casebook.errors import InputError
 from casebook.fonts import cjk_font_file
 from casebook.sample_labels import compose_label, draw_label, make_credit_code
@@ -112,10 +113,6 @@ def _urban_rural_code(setting: str, rng: random.Random) -> str:
     return {"urban": "111", "peri-urban": rng.choice(["112", "122"]), "rural": rng.choice(["210", "220"])}[setting]
 
 
-def _atomic_text(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def _shop_screenshot(shop: str, product: str, price: float, sold: int) -> bytes:
@@ -217,7 +214,7 @@ def write_sample(out_dir: str | Path, *, n_cases: int = 30, seed: int = 2024) ->
         shutil.rmtree(tmp)
     tmp.mkdir(parents=True)
     book = _write_cases(tmp, n_cases=n_cases, seed=seed)
-    _atomic_text(tmp / STAMP, json.dumps(stamp, ensure_ascii=False, indent=1))
+    write_text_atomic(tmp / STAMP, json.dumps(stamp, ensure_ascii=False, indent=1))
     os.replace(tmp, out)
     book.root = out
     return book
@@ -294,7 +291,7 @@ def _write_cases(root: Path, *, n_cases: int, seed: int) -> SampleBook:
     _write_csv(root / "baseline.csv", _baseline(places, rng))
     truth = {"generator": f"casebook {__version__}", "seed": seed, "n_evidence_files": n_evidence,
              "scored_problems": list(_scored()), "cases": case_truth, "labels": label_truth}
-    _atomic_text(root / "truth.json", json.dumps(truth, ensure_ascii=False, indent=1))
+    write_text_atomic(root / "truth.json", json.dumps(truth, ensure_ascii=False, indent=1))
     return SampleBook(root, len(rows), len(label_truth), n_evidence)
 
 
@@ -319,4 +316,4 @@ def _write_csv(path: Path, rows: list[dict]) -> None:
     writer = csv.DictWriter(out, fieldnames=list(rows[0]))
     writer.writeheader()
     writer.writerows(rows)
-    _atomic_text(path, out.getvalue())
+    write_text_atomic(path, out.getvalue())

@@ -21,8 +21,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from casebook.atomic import write_bytes_atomic
 from casebook.errors import InputError, IntegrityError
-from evidence.atomic import atomic_write_bytes
 from evidence.custody import CustodyLog, CustodyReport
 from evidence.hashing import DEFAULT_ALGORITHMS
 from evidence.manifest import Manifest, build_manifest, load_manifest, write_manifest
@@ -134,7 +134,7 @@ def _archive(case: Path, manifest_path: Path, label: str) -> Path:
     while target.exists():
         number += 1
         target = folder / f"manifest-{label}-{number}.json"
-    atomic_write_bytes(target, manifest_path.read_bytes())
+    write_bytes_atomic(target, manifest_path.read_bytes())
     return target
 
 

@@ -25,8 +25,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from casebook.atomic import write_bytes_atomic
 from casebook.errors import InputError, IntegrityError
-from evidence.atomic import atomic_write_bytes
 from evidence.listing import shanghai_time
 from evidence.model import canonical_json, printable, utc_iso
 
@@ -210,7 +210,7 @@ class CustodyLog:
             event = {"seq": report.n_events + 1, "time_utc": time_utc or utc_iso(), "actor": actor,
                      "action": action, "objects": clean, "note": str(note or ""), "prev": report.head or GENESIS}
             event["hash"] = event_hash(event)
-            atomic_write_bytes(self.path, data + canonical_json(event) + b"\n")
+            write_bytes_atomic(self.path, data + canonical_json(event) + b"\n")
         return json.loads(canonical_json(event))
 
     def events(self) -> list[dict]:

@@ -22,8 +22,8 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from casebook.atomic import write_bytes_atomic
 from casebook.errors import InputError
-from evidence.atomic import atomic_write_bytes
 from evidence.caseuco import case_graph
 from evidence.model import Entry, Manifest, printable
 
@@ -142,6 +142,6 @@ def export_manifest(manifest: Manifest, fmt: str, out: str | os.PathLike,
         skipped = [_skip(entry, entry.problem or f"a {entry.type} has no content") for entry in manifest.entries
                    if not entry.has_content]
         notes.append("validate: case_validate --ontology-graph evidence/data/uco-sm3.ttl FILE (declares SM3)")
-    atomic_write_bytes(target, body)
+    write_bytes_atomic(target, body)
     written = len(manifest.entries) - len(skipped)
     return ExportResult(format=fmt, path=str(target), written=written, skipped=skipped, notes=notes)

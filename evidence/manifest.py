@@ -16,8 +16,8 @@ import platform
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from casebook.atomic import write_bytes_atomic
 from casebook.errors import InputError
-from evidence.atomic import atomic_write_bytes
 from evidence.hashing import DEFAULT_ALGORITHMS, openssl_version, require_algorithms
 from evidence.listing import evidence_list
 from evidence.model import (
@@ -112,7 +112,7 @@ def write_manifest(manifest: Manifest, path: str | os.PathLike) -> Path:
     if not target.parent.is_dir():
         raise InputError("the folder for the manifest does not exist", path=target.parent,
                          hint="Create the folder first or choose another --out path.")
-    atomic_write_bytes(target, manifest.to_bytes())
+    write_bytes_atomic(target, manifest.to_bytes())
     manifest.path = target
     return target
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 
+from casebook.atomic import write_bytes_atomic
 from casebook.errors import InputError, IntegrityError, MissingDependencyError
-from evidence.atomic import atomic_write_bytes
 from evidence.model import Manifest
 
 TSR_SUFFIX = ".tsr"
@@ -106,7 +106,7 @@ def timestamp_manifest(manifest: Manifest, tsa_url: str, *, out: str | os.PathLi
     target = Path(out) if out is not None else token_path(manifest.path)
     message = manifest_message(manifest)
     body = request_timestamp(message, tsa_url, timeout=timeout)
-    atomic_write_bytes(target, body)
+    write_bytes_atomic(target, body)
     return _info(_client().decode_timestamp_response(body), message, str(target))
 
 

@@ -369,23 +369,6 @@ def _summary(table, base, cells, clusters, labelled, warnings, resolution, res_n
 
 def write_summary(result: HotspotResult, path) -> str:
     """Write the summary JSON atomically (temp file, fsync, rename); returns the path."""
-    import os
-    import tempfile
-    from pathlib import Path
+    from casebook.atomic import write_text_atomic
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(result.to_json(indent=2) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return str(path)
+    return str(write_text_atomic(path, result.to_json(indent=2) + "\n"))

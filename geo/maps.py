@@ -328,25 +328,9 @@ def offline_html(m: folium.Map) -> str:
 
 def write_offline_html(m: folium.Map, path) -> Path:
     """Write the offline page atomically (temp file, fsync, rename)."""
-    import os
-    import tempfile
+    from casebook.atomic import write_text_atomic
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(offline_html(m))
-            fh.flush()
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; the output is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_text_atomic(path, offline_html(m))
 
 
 def notebook_view(m: folium.Map, height: int = 520):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import click
+
+from casebook.atomic import write_text_atomic
 
 
 @click.group(name="geo")
@@ -15,22 +15,6 @@ def geo() -> None:
     """Hotspot maps of cases: where they cluster beyond what inspection effort explains."""
 
 
-def _write_text(path: Path, text: str) -> None:
-    """Atomic write: temp file in the same folder, fsync, rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; the output is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @geo.command()
@@ -63,7 +47,7 @@ def hotspots(cases, baseline, out, summary, coord_sys, resolution, distance_m, b
     result = geo.hotspots(cases, baseline, resolution, distance_m=distance_m, coord_sys=coord_sys, trend=not no_trend)
     data = result.summary
     if summary is not None:
-        _write_text(summary, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        write_text_atomic(summary, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     if out is not None:
         write_offline_html(geo.map(result, basemap=basemap, tianditu_key=tianditu_key, lang=lang), out)
     rejected = len(data["rejected_rows"]) + len(data.get("baseline_rejected_rows", []))

@@ -213,8 +213,8 @@ CRASH_SCRIPT = textwrap.dedent("""
         if when == "hashing":
             os._exit(9)
     if when == "rename":
-        import evidence.atomic
-        evidence.atomic.os.replace = lambda *a: os._exit(9)
+        import casebook.atomic
+        casebook.atomic.os.replace = lambda *a: os._exit(9)
     write_manifest(build_manifest(root, progress=progress), out)
 """)
 

@@ -62,8 +62,8 @@ def test_casebook_help_lists_every_command_group_of_the_contract():
 
 
 def test_libraries_do_not_import_the_application_layer():
-    """evidence and geo may use casebook's error family and fonts, nothing of its CLI or notebooks."""
-    allowed = {"casebook.errors", "casebook.fonts"}
+    """evidence and geo may use casebook's shared base (errors, fonts, atomic writes), nothing else of it."""
+    allowed = {"casebook.errors", "casebook.fonts", "casebook.atomic"}
     for folder in ("evidence", "geo"):
         for path in (REPO / folder).rglob("*.py"):
             for match in re.finditer(r"^\s*(?:from|import)\s+(casebook[\w.]*)", path.read_text(encoding="utf-8"),
