@@ -134,7 +134,7 @@ def render_html(case_dir: str | Path, out_root: str | Path, options: DossierOpti
         return DossierResult(case.case_id, "skipped", str(out), 0.0, None, previous.get("outputs", {}),
                              previous, input_hash)
     out.mkdir(parents=True, exist_ok=True)
-    for stale in out.glob(".*.tmp"):  # left by a render that was killed midway (casebook.atomic names)
+    for stale in [*out.glob(".*.tmp"), *out.glob(".*.tmp.ipynb")]:  # left by a render killed midway
         stale.unlink(missing_ok=True)
     (out / SUMMARY).unlink(missing_ok=True)  # no summary until this render is complete
     (out / PDF).unlink(missing_ok=True)  # a PDF of an older render would not match the new HTML

@@ -132,7 +132,7 @@ def run_notebook(
     output = Path(output).resolve()
     clean = check_parameters(template, parameters)
     output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{output.stem}.", suffix=".tmp.ipynb", dir=output.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     started = time.perf_counter()
