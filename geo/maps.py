@@ -300,30 +300,25 @@ def _css_with_images(rel: str) -> str:
 def offline_html(m: folium.Map) -> str:
     """The map as one self-contained HTML page: vendored Leaflet and plugins inlined, no CDN."""
     page = m.get_root().render()
-
-    def script(match):
-        url = match.group(1)
-        base = url.rsplit("/", 1)[-1]
-        if base in _VENDORED_JS:
-            return "<script>" + _asset(_VENDORED_JS[base]) + "</script>"
-        if any(u in url for u in _UNUSED):
-            return ""
-        raise InputError(f"the map needs a script that is not vendored: {url}",
-                         hint="Add the file under geo/assets (npm pack) and map it in geo/maps.py.")
-
-    def link(match):
-        url = match.group(1)
-        base = url.rsplit("/", 1)[-1]
-        if base in _VENDORED_CSS:
-            return "<style>" + _css_with_images(_VENDORED_CSS[base]) + "</style>"
-        if any(u in url for u in _UNUSED):
-            return ""
-        raise InputError(f"the map needs a stylesheet that is not vendored: {url}",
-                         hint="Add the file under geo/assets (npm pack) and map it in geo/maps.py.")
-
-    page = _SCRIPT_RE.sub(script, page)
-    page = _LINK_RE.sub(link, page)
+    page = _SCRIPT_RE.sub(_inliner("script", _VENDORED_JS, lambda f: "<script>" + _asset(f) + "</script>"), page)
+    page = _LINK_RE.sub(_inliner("stylesheet", _VENDORED_CSS, lambda f: "<style>" + _css_with_images(f) + "</style>"),
+                        page)
     return page
+
+
+def _inliner(kind: str, vendored: dict, inline):
+    """A regex replacement that inlines a vendored asset, drops an unused one, and refuses any other."""
+    def replace(match):
+        url = match.group(1)
+        base = url.rsplit("/", 1)[-1]
+        if base in vendored:
+            return inline(vendored[base])
+        if any(u in url for u in _UNUSED):
+            return ""
+        raise InputError(f"the map needs a {kind} that is not vendored: {url}",
+                         hint="Add the file under geo/assets (npm pack) and map it in geo/maps.py.")
+
+    return replace
 
 
 def write_offline_html(m: folium.Map, path) -> Path:
