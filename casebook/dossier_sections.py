@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from casebook import __version__
@@ -32,6 +32,7 @@ from casebook.dossier_html import (
     table,
 )
 from casebook.errors import CasebookError, InputError
+from evidence.listing import shanghai_time
 
 TEXT = {
     "zh": {
@@ -88,7 +89,6 @@ TEXT = {
         "digests": "Integrity values",
     },
 }
-SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")  # China keeps no daylight saving time
 
 
 class Dossier:
@@ -316,7 +316,7 @@ class Dossier:
             (t["parameters"], json.dumps(parameters or {}, ensure_ascii=False, sort_keys=True)),
             (t["manifest_root"], self.summary.get("manifest_root") or "-"),
             (t["rendered"], f"{now.isoformat().replace('+00:00', 'Z')} (UTC) / "
-                            f"{now.astimezone(SHANGHAI).strftime('%Y-%m-%d %H:%M:%S')} (Asia/Shanghai)"),
+                            f"{shanghai_time(now.isoformat())} (Asia/Shanghai)"),
         ]
         self.summary["sections"]["appendix"] = "ok"
         return section("appendix", t["appendix"], key_values(pairs))
