@@ -60,6 +60,8 @@ def _exportable(manifest: Manifest, algorithm: str, skipped: list[dict]) -> list
 
 def coreutils_line(digest: str, raw: bytes) -> bytes:
     """One ``sha256sum``-style line, escaped as coreutils 9 escapes ``\\``, newline and carriage return."""
+    if raw == b"-":  # coreutils reads a file named '-' as standard input: name it by path instead
+        raw = b"./-"
     if any(ch in raw for ch in (b"\\", b"\n", b"\r")):
         escaped = raw.replace(b"\\", b"\\\\").replace(b"\n", b"\\n").replace(b"\r", b"\\r")
         return b"\\" + digest.encode("ascii") + b"  " + escaped + b"\n"

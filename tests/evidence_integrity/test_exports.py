@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from evidence.caseuco import sm3_extension_path
@@ -106,6 +106,7 @@ names = st.binary(min_size=1, max_size=30).filter(lambda b: b"/" not in b and b"
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(names, min_size=1, max_size=5, unique=True))
+@example([b"-"])  # coreutils reads '-' as standard input
 def test_checksum_exports_round_trip_arbitrary_names(raws):
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "t"
