@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 def make_data(n_target: int, folder: Path, seed: int = 7) -> tuple[Path, Path, int]:
     from geo.coords import wgs84_to_gcj02
-    from geo.testing import synthetic_casebook
+    from tests.support.geo_synthetic import synthetic_casebook
 
     syn = synthetic_casebook(seed, scale=n_target / 1090.0)
     cases = syn.cases
@@ -143,7 +143,7 @@ def ours(cases_csv: Path, base_csv: Path, resolution: int | None, distance_m: fl
          clusters: bool = False):
     import geo
 
-    return geo.hotspots(cases_csv, base_csv, resolution, distance_m=distance_m, trend=trend, clusters=clusters)
+    return geo.find_hotspots(cases_csv, base_csv, resolution, distance_m=distance_m, trend=trend, clusters=clusters)
 
 
 def main() -> int:
@@ -200,7 +200,7 @@ def main() -> int:
         import geo
 
         t0 = time.perf_counter()
-        page = geo.maps.offline_html(geo.map(full))
+        page = geo.maps.offline_html(geo.hotspot_map(full))
         print(f"map HTML: {len(page.encode('utf-8')) / 1e6:.1f} MB for {n_cases} cases "
               f"({time.perf_counter() - t0:.1f} s)")
     return 0

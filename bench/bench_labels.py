@@ -54,8 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         args.photos, args.repeats = 50, 1
 
     from evidence.label_report import read_labels
-    from evidence.labels_testing import LabelScore
     from evidence.ocr import character_error_rate, get_engine
+    from tests.support.labels import LabelScore
 
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:

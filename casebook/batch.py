@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from casebook.atomic import write_text_atomic
 from casebook.case import scan_casebook
 from casebook.dossier import DossierOptions, DossierResult, add_pdf, render_html
-from casebook.errors import CasebookError, InputError, MissingDependencyError
 from casebook.index import write_index
+from safeio.atomic import write_text_atomic
+from safeio.errors import CasebookError, InputError, MissingDependencyError
 
 
 @dataclass

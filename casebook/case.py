@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from casebook.errors import InputError, UnsafePathError
+from safeio.errors import InputError, UnsafePathError
 
 SAFE_CASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 # 文号 such as 周市监处罚〔2024〕17号; ASCII and full-width brackets are accepted as variants.
@@ -23,8 +23,6 @@ CASE_NO = re.compile(
     r"(?P<organ>[\u4e00-\u9fff]{1,12}?)(?P<kind>市监[\u4e00-\u9fff]{1,6}?)"
     r"[〔\[［(（【](?P<year>\d{4})[〕\]］)）】](?P<number>\d{1,6})号"
 )
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp"}
-WRITTEN_BY_CASEBOOK = {"manifest.json", "custody.jsonl", "case.yml"}
 
 
 def safe_case_id(text: object) -> str:

@@ -1,7 +1,7 @@
 """The ``casebook`` command: a thin shell over the libraries and the application modules.
 
 Each command group lives in its own module under :mod:`casebook.commands`; this module only
-assembles them and turns :class:`~casebook.errors.CasebookError` into a readable message and the
+assembles them, passes on the exit code a command returns, and turns :class:`~safeio.errors.CasebookError` into a readable message and the
 exit codes of the contract (0 done, 1 done but something failed or does not verify, 2 bad usage
 or unusable input).
 """
@@ -15,7 +15,7 @@ import click
 from casebook import __version__
 from casebook.commands import brands, dossier, geo_cmd, labels, sample
 from casebook.commands import evidence as evidence_cmd
-from casebook.errors import CasebookError
+from safeio.errors import CasebookError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,7 +35,7 @@ cli.add_command(dossier.dossier)
 def main(argv: list[str] | None = None) -> int:
     """Entry point: run the command, print friendly errors, return the contract's exit code."""
     try:
-        cli.main(args=argv, prog_name="casebook", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="casebook", standalone_mode=False)
     except CasebookError as err:
         click.echo(f"casebook: {err}", err=True)
         return err.exit_code
@@ -47,20 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("casebook: stopped.", err=True)
         return 1
-    return _exit_code_from_context()
-
-
-_EXIT_CODE = {"value": 0}
-
-
-def set_exit_code(code: int) -> None:
-    """Commands that finish but found failures (exit 1) say so here instead of raising."""
-    _EXIT_CODE["value"] = max(_EXIT_CODE["value"], code)
-
-
-def _exit_code_from_context() -> int:
-    code, _EXIT_CODE["value"] = _EXIT_CODE["value"], 0
-    return code
+    # a command returns 1 when it finished but something failed or does not verify, else None
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from casebook.errors import CasebookError
+from safeio.errors import CasebookError
 
 
 def seal(case_dir: str | Path, *, actor: str = "casebook demo") -> str:

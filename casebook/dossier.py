@@ -16,11 +16,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from casebook import __version__
-from casebook.atomic import write_text_atomic
 from casebook.case import load_case
-from casebook.errors import InputError, UnsafePathError
 from casebook.export import notebook_to_html
 from casebook.notebook_run import DEFAULT_CELL_TIMEOUT, run_notebook, template_parameters
+from safeio.atomic import write_text_atomic
+from safeio.errors import InputError, UnsafePathError
 
 REPO_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 NOTEBOOK, HTML, PDF, SUMMARY = "dossier.ipynb", "dossier.html", "dossier.pdf", "summary.json"

@@ -31,8 +31,8 @@ from casebook.dossier_html import (
     split_hex,
     table,
 )
-from casebook.errors import CasebookError, InputError
 from evidence.listing import shanghai_time
+from safeio.errors import CasebookError, InputError
 
 TEXT = {
     "zh": {
@@ -224,7 +224,7 @@ class Dossier:
             from geo.maps import notebook_view
         except ImportError as err:
             return self._unavailable("location", err)
-        for name in ("load_cases", "hotspots", "case_context", "map"):
+        for name in ("load_cases", "find_hotspots", "case_context", "hotspot_map"):
             if not hasattr(geo, name):
                 return self._unavailable("location", ImportError(f"geo.{name}", name=f"geo.{name}"))
         c, t = self.case, self.t
@@ -236,7 +236,7 @@ class Dossier:
         try:
             cases = geo.load_cases(self.casebook_dir / "cases.csv")
             baseline_path = self.casebook_dir / "baseline.csv"
-            result = geo.hotspots(cases, baseline_path if baseline_path.is_file() else None)
+            result = geo.find_hotspots(cases, baseline_path if baseline_path.is_file() else None)
             ctx = geo.case_context(result, position[0], position[1], c.case_id, coord_sys=position[2],
                                    urban_rural_code=c.location.get("urban_rural_code") or None)
         except CasebookError as err:
@@ -260,7 +260,7 @@ class Dossier:
                 nearby["setting"] = nearby["setting"].map(lambda v: t.get(str(v), v))
             nearby = nearby.rename(columns=t["nearby_columns"])
             body += f"<h3>{esc(t['nearby'])}（{ctx.radius_m / 1000:.0f} km）</h3>" + frame_table(nearby)
-        interactive = notebook_view(geo.map(result, basemap=self.basemap, lang=self.lang))
+        interactive = notebook_view(geo.hotspot_map(result, basemap=self.basemap, lang=self.lang))
         static = png_img(ctx.static_map_png, t["map"])
         body += (f"<h3>{esc(t['map'])}</h3><div class=\"cb-map cb-screen-only\">{interactive._repr_html_()}</div>"
                  f'<div class="cb-map cb-print-only">{static}</div>')
@@ -325,7 +325,7 @@ class Dossier:
         """Write ``summary.json`` into the output folder (atomically); the batch index reads it."""
         if self.out_dir is None:
             return None
-        from casebook.atomic import write_text_atomic
+        from safeio.atomic import write_text_atomic
 
         return write_text_atomic(self.out_dir / "summary.json",
                                  json.dumps(self.summary, ensure_ascii=False, indent=2, default=str))
@@ -371,10 +371,6 @@ def _changes_html(report, t) -> str:
     heads = (["名称", "变化", "封存时", "现在"] if t is TEXT["zh"] else ["Name", "Change", "When sealed", "Now"])
     return f'<h3 class="cb-bad">{esc(heads[1])}</h3>' + table(heads, rows, row_classes=["cb-bad"] * len(rows),
                                                                hash_columns=heads[2:])
-
-
-def _get(obj, name, default=None):
-    return obj.get(name, default) if isinstance(obj, dict) else getattr(obj, name, default)
 
 
 def _column(frame, names):

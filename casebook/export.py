@@ -11,7 +11,7 @@ from pathlib import Path
 
 from jinja2 import DictLoader
 
-from casebook.atomic import write_text_atomic
+from safeio.atomic import write_text_atomic
 
 _TEMPLATE_NAME = "casebook_offline.html.j2"
 # The print rules let one HTML serve the screen (interactive map) and the PDF (static map).

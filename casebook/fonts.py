@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from casebook.errors import MissingDependencyError
+from safeio.errors import MissingDependencyError
 
 # (file, face index) in order of preference; .ttc collections hold several faces.
 _CANDIDATES = [

@@ -11,8 +11,8 @@ import html
 from datetime import UTC, datetime
 from pathlib import Path
 
-from casebook.atomic import write_text_atomic
 from casebook.export import OFFLINE_CSP
+from safeio.atomic import write_text_atomic
 
 TEXT = {
     "zh": {"title": "案件卷宗索引", "case": "案件", "case_title": "案件名称", "findings": "筛查发现",

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from casebook.atomic import publish
-from casebook.errors import InputError, MissingDependencyError
+from safeio.atomic import publish
+from safeio.errors import InputError, MissingDependencyError
 
 KERNEL_NAME = "casebook"
 DEFAULT_CELL_TIMEOUT = 600

@@ -11,8 +11,8 @@ from __future__ import annotations
 from contextlib import ExitStack
 from pathlib import Path
 
-from casebook.atomic import write_bytes_atomic
 from casebook.browser import launch_browser
+from safeio.atomic import write_bytes_atomic
 
 
 class PdfPrinter:
@@ -54,8 +54,3 @@ class PdfPrinter:
             context.close()
         return write_bytes_atomic(pdf, data)
 
-
-def html_to_pdf(html: str | Path, pdf: str | Path) -> Path:
-    """One-off conversion (starts and stops its own browser)."""
-    with PdfPrinter() as printer:
-        return printer.print(html, pdf)

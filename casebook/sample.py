@@ -24,11 +24,11 @@ import yaml
 from PIL import Image, ImageDraw
 
 from casebook import __version__
-from casebook.atomic import write_text_atomic
-from casebook.errors import InputError
 from casebook.fonts import cjk_font_file
 from casebook.sample_labels import compose_label, draw_label, make_credit_code
 from geo.coords import wgs84_to_gcj02
+from safeio.atomic import write_text_atomic
+from safeio.errors import InputError
 
 STAMP = "sample.json"
 

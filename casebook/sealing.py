@@ -21,13 +21,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from casebook.atomic import write_bytes_atomic
-from casebook.errors import InputError, IntegrityError
 from evidence.custody import CustodyLog, CustodyReport
 from evidence.hashing import DEFAULT_ALGORITHMS
 from evidence.manifest import Manifest, build_manifest, load_manifest, write_manifest
 from evidence.scan import Progress
 from evidence.verify import VerifyReport, verify_manifest
+from safeio.atomic import write_bytes_atomic
+from safeio.errors import InputError, IntegrityError
 
 CASE_INCLUDE = ("evidence", "labels")
 MANIFEST_NAME = "manifest.json"

@@ -22,7 +22,7 @@ from importlib.resources import files
 from os import PathLike
 from pathlib import Path
 
-from casebook.errors import InputError, MissingDependencyError
+from safeio.errors import InputError, MissingDependencyError
 
 # Words that name a kind of product, not a maker: never distinctive on their own (DOMAIN.md §1).
 GENERIC_WORDS = ("牛奶", "纯牛奶", "核桃", "核桃乳", "可乐", "冰红茶", "绿茶", "纯净水", "矿泉水", "饮用水", "饮料", "酸奶",

@@ -25,10 +25,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from casebook.atomic import write_bytes_atomic
-from casebook.errors import InputError, IntegrityError
 from evidence.listing import shanghai_time
 from evidence.model import canonical_json, printable, utc_iso
+from safeio.atomic import write_bytes_atomic
+from safeio.errors import InputError, IntegrityError
 
 if TYPE_CHECKING:
     import pandas

@@ -22,10 +22,10 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from casebook.atomic import write_bytes_atomic
-from casebook.errors import InputError
 from evidence.caseuco import case_graph
 from evidence.model import Entry, Manifest, printable
+from safeio.atomic import write_bytes_atomic
+from safeio.errors import InputError
 
 FORMATS = ("hashdeep", "sha256sum", "sm3sum", "case-jsonld")
 

@@ -18,7 +18,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Sequence
 
-from casebook.errors import InputError, MissingDependencyError
+from safeio.errors import InputError, MissingDependencyError
 
 DEFAULT_ALGORITHMS: tuple[str, ...] = ("sha256", "sm3")
 SUPPORTED_ALGORITHMS: tuple[str, ...] = ("sha256", "sm3", "md5")

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from casebook.errors import InputError
+from safeio.errors import InputError
 
 MAX_SIDE = 4000  # larger photos are shrunk on decode: label text stays far above OCR's needs
 MAX_PIXELS_HARD = 400_000_000  # beyond this even a reduced decode would exhaust memory

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
 
-from casebook.errors import CasebookError, InputError, MissingDependencyError
 from evidence.imageprep import load_image, thumbnail_png
 from evidence.labels import FIELD_NAMES, extract_fields
 from evidence.ocr import OcrEngine, OcrLine, OcrResult, get_engine
 from evidence.screening import Finding, screen
+from safeio.errors import CasebookError, InputError, MissingDependencyError
 
 FIELD_LABELS_ZH = {
     "product_name": "产品名称", "manufacturer": "生产者", "address": "地址", "phone": "联系方式",

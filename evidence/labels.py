@@ -217,7 +217,7 @@ def extract_fields(source) -> LabelFields:
     fields.manufacturer = _clean_value(values.get("manufacturer"))
     fields.address = _clean_value(values.get("address"))
     fields.phone = _phone(values.get("phone"))
-    fields.license_no = _license(values.get("license_no"), text)
+    fields.license_no = read_licence(values.get("license_no"), text)
     fields.ccc_cert_no = _ccc(values.get("ccc_cert_no"))
     if fields.ccc_cert_no is None:  # the key misread: a 16-digit number starting with a year is a CCC number
         found = re.search(r"(?<![\dA-Z])(20[0-3]\d{13})(?![\dA-Z])", text)
@@ -257,7 +257,8 @@ def _phone(value: str | None) -> str | None:
     return found.group(0).strip() if found else _clean_value(value)
 
 
-def _license(value: str | None, text: str) -> str | None:
+def read_licence(value: str | None, text: str) -> str | None:
+    """The licence number in its canonical form (SC/QS digits, XK, 妆), from the field or else the whole text."""
     for source in (value, text):
         if not source:
             continue
@@ -371,7 +372,7 @@ def decode_label_text(data: bytes, where: str = "<text>") -> tuple[str, list[str
     Returns (text, encodings used).  Each line is decoded on its own: UTF-8 first, then GB18030
     (a superset of GBK); a line that is neither is an InputError naming its number.
     """
-    from casebook.errors import InputError
+    from safeio.errors import InputError
 
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]

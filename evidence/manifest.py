@@ -16,8 +16,6 @@ import platform
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from casebook.atomic import write_bytes_atomic
-from casebook.errors import InputError
 from evidence.hashing import DEFAULT_ALGORITHMS, openssl_version, require_algorithms
 from evidence.listing import evidence_list
 from evidence.model import (
@@ -31,6 +29,8 @@ from evidence.model import (
 )
 from evidence.scan import Progress, check_root, scan_tree
 from evidence.verify import VerifyReport, verify_manifest
+from safeio.atomic import write_bytes_atomic
+from safeio.errors import InputError
 
 __all__ = [
     "Entry",

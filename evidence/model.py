@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from casebook.errors import IntegrityError
+from safeio.errors import IntegrityError
 
 FORMAT = "casebook-manifest/1"
 SEAL_ALGORITHMS = ("sha256", "sm3")

@@ -17,8 +17,8 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image
 
-from casebook.errors import InputError, MissingDependencyError
 from evidence.imageprep import ImageInput, even_rows, load_image, prepare_for_tesseract, to_bgr
+from safeio.errors import InputError, MissingDependencyError
 
 ENGINES = ("rapidocr", "tesseract")
 TESSERACT_PACKAGES = "tesseract-ocr tesseract-ocr-chi-sim"

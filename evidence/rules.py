@@ -90,6 +90,14 @@ MANDATORY: dict[str, tuple[str, ...]] = {
 }
 THREE_NO_SUBSUMES = ("manufacturer", "address", "license_no", "production_date")
 
+# The label problems an evaluation scores (what a seized label can really have) ...
+SCORED_CODES = ("three_no", "obsolete_qs_mark", "bad_barcode_checksum", "bad_credit_code_checksum",
+                "license_region_mismatch", "missing_ccc", "brand_lookalike", "prohibited_claim",
+                "missing_registration")
+# ... and those that allege forgery or a wrong identifier: one of these on a clean label is a false accusation.
+ACCUSING_CODES = ("obsolete_qs_mark", "bad_barcode_checksum", "bad_credit_code_checksum",
+                  "license_region_mismatch", "brand_lookalike")
+
 # Products of the CCC catalogue (强制性产品认证目录) as they are named on labels.
 CCC_PRODUCT_TYPES = ("appliance", "electrical", "toy")
 

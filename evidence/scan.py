@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from casebook.errors import InputError
 from evidence.hashing import hash_fd, require_algorithms
 from evidence.model import Entry, printable
 from evidence.walk import KIND_FILE, Found, describe_os_error, walk
+from safeio.errors import InputError
 
 BATCH_FILES = 16
 BATCH_BYTES = 2 << 20

@@ -24,6 +24,7 @@ from evidence.labels import (
     is_health_food,
     is_infant_formula,
     normalise,
+    read_licence,
 )
 from evidence.rules import (
     CCC_PRODUCT_TYPES,
@@ -296,9 +297,7 @@ def _region(fields: LabelFields, reads: _Readings) -> list[Finding]:
     licence = fields.license_no or ""
 
     def still_bad(text: str) -> bool | None:
-        from evidence.labels import _license  # the same reading rules as the first pass
-
-        again, _ = licence_provinces(_license(None, normalise(text)))
+        again, _ = licence_provinces(read_licence(None, normalise(text)))
         return None if not again else where not in again
 
     ok, readings = reads.confirm(licence[2:] if licence.startswith("SC") else licence, still_bad)

@@ -29,7 +29,7 @@ def assert_manifest_verifies(manifest: Manifest | str | os.PathLike, root: str |
 
 def assert_manifest_refused(path: str | os.PathLike) -> None:
     """Loading the manifest at ``path`` is refused as edited or damaged."""
-    from casebook.errors import IntegrityError
+    from safeio.errors import IntegrityError
 
     try:
         load_manifest(path)

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 
-from casebook.atomic import write_bytes_atomic
-from casebook.errors import InputError, IntegrityError, MissingDependencyError
 from evidence.model import Manifest
+from safeio.atomic import write_bytes_atomic
+from safeio.errors import InputError, IntegrityError, MissingDependencyError
 
 TSR_SUFFIX = ".tsr"
 

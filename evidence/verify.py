@@ -107,7 +107,7 @@ def verify_manifest(
 ) -> VerifyReport:
     """Re-hash the tree with the manifest's algorithms and sort every item into the report's lists."""
     if root is None and not default_root(manifest).is_dir():
-        from casebook.errors import InputError
+        from safeio.errors import InputError
 
         raise InputError("the folder this manifest was made for is not here", path=default_root(manifest),
                          hint="Give the folder to check with --root (the copy of the seized tree).")

@@ -15,8 +15,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from casebook.errors import InputError
 from geo.coords import COORD_SYSTEMS, normalise_coord_sys, to_wgs84
+from safeio.errors import InputError
 
 LON_NAMES = ("lon", "lng", "long", "longitude", "经度", "东经", "x坐标")
 LAT_NAMES = ("lat", "latitude", "纬度", "北纬", "y坐标")

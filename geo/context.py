@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import h3
 import numpy as np
 import pandas as pd
 
-from casebook.errors import InputError
 from geo.cells import cells_of
 from geo.coords import normalise_coord_sys, to_wgs84
 from geo.settlement import label_settings, nbs_setting
+from safeio.errors import InputError
 
 
 @dataclass
@@ -111,6 +110,3 @@ def case_context(result, lon: float, lat: float, case_id: str | None = None, rad
         ctx.static_map_png = context_png(result, ctx)
     return ctx
 
-
-def cell_of(lon: float, lat: float, resolution: int) -> str:
-    return h3.latlng_to_cell(lat, lon, resolution)

@@ -1,4 +1,4 @@
-"""Optimized hot spot analysis of cases on H3 cells: the whole pipeline behind ``geo.hotspots``.
+"""Optimized hot spot analysis of cases on H3 cells: the whole pipeline behind ``geo.find_hotspots``.
 
 load -> WGS-84 -> full H3 coverage -> counts or empirical-Bayes rates over inspection effort ->
 scale from Incremental Spatial Autocorrelation -> Gi* -> FDR bins -> settings, clusters, trend.
@@ -17,7 +17,6 @@ import shapely
 from scipy import sparse
 from scipy.spatial import cKDTree
 
-from casebook.errors import InputError
 from geo import cells as cellmod
 from geo.cases import CaseTable, _find_column, load_cases
 from geo.clusters import point_clusters, summarise_clusters
@@ -32,6 +31,7 @@ from geo.stats import (
     two_sided_p,
 )
 from geo.trend import emerging, time_slices
+from safeio.errors import InputError
 
 MIN_FEATURES = 30  # ArcGIS Optimized Hot Spot Analysis needs at least 30 incidents
 ISA_BANDS = 10
@@ -160,7 +160,7 @@ def _scale(values, x, y, spacing: float, n_features: int) -> tuple[float, str, l
     return d, f"no significant ISA peak: mean distance to {k} nearest cells ({d:.0f} m, ArcGIS fallback)", series
 
 
-def hotspots(
+def find_hotspots(
     cases,
     baseline=None,
     resolution: int | None = None,
@@ -367,8 +367,8 @@ def _summary(table, base, cells, clusters, labelled, warnings, resolution, res_n
     return json.loads(json.dumps(out, default=_clean, ensure_ascii=False))
 
 
-def write_summary(result: HotspotResult, path) -> str:
+def write_hotspot_summary(result: HotspotResult, path) -> str:
     """Write the summary JSON atomically (temp file, fsync, rename); returns the path."""
-    from casebook.atomic import write_text_atomic
+    from safeio.atomic import write_text_atomic
 
     return str(write_text_atomic(path, result.to_json(indent=2) + "\n"))

@@ -17,9 +17,9 @@ import numpy as np
 from branca.element import MacroElement, Template
 from folium.plugins import FastMarkerCluster, HeatMap
 
-from casebook.errors import InputError
 from geo.coords import from_wgs84
 from geo.settlement import cores_near
+from safeio.errors import InputError
 
 ASSETS = Path(__file__).with_name("assets")
 
@@ -138,7 +138,7 @@ def _esc(value) -> str:
     return html.escape(str(value))
 
 
-def map(result, basemap: str = "none", *, tianditu_key: str | None = None, lang: str = "zh",
+def hotspot_map(result, basemap: str = "none", *, tianditu_key: str | None = None, lang: str = "zh",
         max_markers: int | None = None, show_all_cells: bool = False, heat: bool = True,
         focus: tuple[float, float] | None = None, focus_zoom: int = 13) -> folium.Map:
     """A folium map of a :class:`~geo.hotspots.HotspotResult`: cells, heat, cases, clusters, cores.
@@ -323,7 +323,7 @@ def _inliner(kind: str, vendored: dict, inline):
 
 def write_offline_html(m: folium.Map, path) -> Path:
     """Write the offline page atomically (temp file, fsync, rename)."""
-    from casebook.atomic import write_text_atomic
+    from safeio.atomic import write_text_atomic
 
     return write_text_atomic(path, offline_html(m))
 

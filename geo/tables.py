@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from casebook.errors import InputError
 from geo.cases import CaseTable, load_cases
+from safeio.errors import InputError
 
 TREND_ORDER = ["new", "consecutive", "intensifying", "persistent", "diminishing", "sporadic", "oscillating",
                "historical", "no pattern", "insufficient period", "not tested", "not computed"]
@@ -133,12 +133,13 @@ class Exploration:
     """
 
     def __init__(self, cases, baseline=None, *, basemap: str = "none", top: int = 10):
-        from casebook.errors import CasebookError
+        from geo.hotspots import find_hotspots
+        from safeio.errors import CasebookError
 
         self.error = None
         self.result = None
         try:
-            self.result = __import__("geo.hotspots", fromlist=["hotspots"]).hotspots(cases, baseline)
+            self.result = find_hotspots(cases, baseline)
         except CasebookError as err:
             self.error = err
         self.basemap = basemap
@@ -147,15 +148,14 @@ class Exploration:
     def _repr_html_(self) -> str:
         import html
 
-        from geo.maps import map as make_map
-        from geo.maps import notebook_view
+        from geo.maps import hotspot_map, notebook_view
 
         if self.error is not None:
             return f"<p><b>No analysis:</b> {html.escape(self.error.message)}</p>"
         r = self.result
         parts = [key_figures(r).to_html(index=False), hotspot_table(r, self.top).to_html(index=False),
                  cluster_table(r, self.top).to_html(index=False),
-                 notebook_view(make_map(r, basemap=self.basemap)).data]
+                 notebook_view(hotspot_map(r, basemap=self.basemap)).data]
         return "\n".join(parts)
 
 
@@ -166,13 +166,12 @@ def explore(cases, baseline=None, *, basemap: str = "none", top: int = 10) -> Ex
 
 def save_outputs(result, *, map_html=None, summary_json=None, basemap: str = "none") -> pd.DataFrame:
     """Write the offline map page and/or the summary JSON (atomically); a table of what was written."""
-    from geo.hotspots import write_summary
-    from geo.maps import map as make_map
-    from geo.maps import write_offline_html
+    from geo.hotspots import write_hotspot_summary
+    from geo.maps import hotspot_map, write_offline_html
 
     written = []
     if map_html:
-        written.append(("map", str(write_offline_html(make_map(result, basemap=basemap), map_html))))
+        written.append(("map", str(write_offline_html(hotspot_map(result, basemap=basemap), map_html))))
     if summary_json:
-        written.append(("summary", write_summary(result, summary_json)))
+        written.append(("summary", write_hotspot_summary(result, summary_json)))
     return pd.DataFrame(written, columns=["output", "path"])

@@ -41,9 +41,8 @@ def dossier() -> None:
               show_default=True, help="Output folder; the dossier goes to OUT/<case_id>/.")
 @click.option("--lang", type=LANG, default="zh", show_default=True, help="Dossier language.")
 @_common
-def run(case_dir, out_dir, lang, pdf, basemap, engine, cell_timeout, template) -> None:
+def run(case_dir, out_dir, lang, pdf, basemap, engine, cell_timeout, template) -> int:
     """Render the dossier of one case folder."""
-    from casebook.cli import set_exit_code
     from casebook.dossier import render_dossier
 
     result = render_dossier(case_dir, out_dir, _options(lang, basemap, engine, cell_timeout, template), pdf=pdf)
@@ -52,9 +51,9 @@ def run(case_dir, out_dir, lang, pdf, basemap, engine, cell_timeout, template) -
         err = result.error or {}
         click.echo(f"{result.case_id}: FAILED at cell {err.get('cell')}: {err.get('ename')}: {err.get('evalue')}",
                    err=True)
-        set_exit_code(1)
     for name in result.outputs.values():
         click.echo(folder / name)
+    return 1 if result.status == "failed" else 0
 
 
 @dossier.command()
@@ -70,10 +69,9 @@ def run(case_dir, out_dir, lang, pdf, basemap, engine, cell_timeout, template) -
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @_common
 def batch(casebook_dir, out_dir, workers, scheduler, lang, no_resume, quiet, pdf, basemap, engine,
-          cell_timeout, template) -> None:
+          cell_timeout, template) -> int:
     """Render dossiers for every case of a casebook; exit 1 if any case failed."""
     from casebook.batch import run_batch
-    from casebook.cli import set_exit_code
 
     report = run_batch(casebook_dir, out_dir, _options(lang, basemap, engine, cell_timeout, template),
                        workers=workers, scheduler=scheduler, pdf=pdf, resume=not no_resume, progress=not quiet)
@@ -86,5 +84,4 @@ def batch(casebook_dir, out_dir, workers, scheduler, lang, no_resume, quiet, pdf
         click.echo(f"  FAILED {failure['case_id']}: {where}{err.get('ename') or err.get('type')}: "
                    f"{err.get('evalue') or err.get('message')}", err=True)
     click.echo(Path(report.out) / "index.html")
-    if report.failed:
-        set_exit_code(1)
+    return 1 if report.failed else 0

@@ -11,13 +11,7 @@ from pathlib import Path
 
 import click
 
-from casebook.errors import InputError, IntegrityError, UnsafePathError
-
-
-def _exit(code: int) -> None:
-    from casebook.cli import set_exit_code
-
-    set_exit_code(code)
+from safeio.errors import InputError, IntegrityError, UnsafePathError
 
 
 def _emit(data: dict) -> None:
@@ -92,7 +86,7 @@ def evidence() -> None:
 @click.option("--reseal", is_flag=True, help="Case folder: seal again although the evidence changed (old manifest kept).")
 @click.option("--workers", type=int, help="Hashing threads (default: one per core).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
-def hash_(directory: Path, case_id, out, algorithms, custody, actor, tsa_url, reseal, workers, as_json) -> None:
+def hash_(directory: Path, case_id, out, algorithms, custody, actor, tsa_url, reseal, workers, as_json) -> int:
     """Hash every file of DIR into a sealed manifest and record a custody event."""
     from evidence.hashing import require_algorithms
 
@@ -119,11 +113,10 @@ def hash_(directory: Path, case_id, out, algorithms, custody, actor, tsa_url, re
                                  progress.callback)
         finally:
             progress.close()
-    if summary["problems"]:
-        _exit(1)
+    code = 1 if summary["problems"] else 0
     if as_json:
         _emit(summary)
-        return
+        return code
     state = "sealed" if summary.get("created", True) else "unchanged, already sealed"
     click.echo(f"{summary['manifest']}: {state}; {summary['files']} files, {summary['bytes']} bytes; "
                f"Merkle root {summary['merkle_root']}")
@@ -133,6 +126,7 @@ def hash_(directory: Path, case_id, out, algorithms, custody, actor, tsa_url, re
         click.echo(f"problem: {_printable(item['path'])}: {item['problem']}", err=True)
     if summary.get("timestamp"):
         click.echo(f"timestamp: {summary['timestamp']['gen_time_utc']} ({summary['timestamp']['path']})")
+    return code
 
 
 def _hash_tree(directory, case_id, out, algorithms, custody, actor, tsa_url, workers, progress) -> dict:
@@ -185,7 +179,7 @@ def _manifest_path(given: Path) -> Path:
 @click.option("--workers", type=int, help="Hashing threads (default: one per core).")
 @click.option("--record", "actor", help="Record a 'verified' custody event by this person (log beside the manifest).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def verify(manifest: Path, root, tsa_ca, workers, actor, as_json) -> None:
+def verify(manifest: Path, root, tsa_ca, workers, actor, as_json) -> int:
     """Re-hash the tree and compare it with a sealed MANIFEST (exit 0 only if all content matches)."""
     from evidence.manifest import load_manifest, verify_manifest
 
@@ -195,8 +189,7 @@ def verify(manifest: Path, root, tsa_ca, workers, actor, as_json) -> None:
     except IntegrityError as err:
         if as_json:
             _emit({"ok": False, "manifest": str(path), "refused": err.message})
-            _exit(1)
-            return
+            return 1
         raise
     report = verify_manifest(sealed, root, workers=workers)
     data = report.to_dict()
@@ -210,8 +203,7 @@ def verify(manifest: Path, root, tsa_ca, workers, actor, as_json) -> None:
             token = {"ok": False, "error": err.message}
             data["ok"] = False
         data["timestamp"] = token
-    if not data["ok"]:
-        _exit(1)
+    code = 0 if data["ok"] else 1
     if actor:
         counts = {name: n for name, n in report.counts().items() if n}
         data["event"] = _record(sealed, actor, "verified", [{
@@ -219,7 +211,7 @@ def verify(manifest: Path, root, tsa_ca, workers, actor, as_json) -> None:
             "result": "all content matches" if data["ok"] else "does not verify", "counts": counts}])
     if as_json:
         _emit(data)
-        return
+        return code
     counts = report.counts()
     click.echo(f"{path}: {'OK, all content matches' if data['ok'] else 'DOES NOT VERIFY'} "
                f"(root {report.root})")
@@ -231,6 +223,7 @@ def verify(manifest: Path, root, tsa_ca, workers, actor, as_json) -> None:
             click.echo(f"  {name}: {_printable(item['path'])}{extra}{reason}")
     if token is not None:
         click.echo(f"  timestamp: {token.get('gen_time_utc') or token.get('error')}")
+    return code
 
 
 @evidence.command()
@@ -241,7 +234,7 @@ def verify(manifest: Path, root, tsa_ca, workers, actor, as_json) -> None:
               help="Custody log to include in case-jsonld (default: custody.jsonl beside the manifest).")
 @click.option("--record", "actor", help="Record an 'exported' custody event by this person (log beside the manifest).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was written and left out as JSON.")
-def export(manifest: Path, fmt, out: Path, custody, actor, as_json) -> None:
+def export(manifest: Path, fmt, out: Path, custody, actor, as_json) -> int:
     """Export a sealed MANIFEST for hashdeep, sha256sum, cksum -a sm3 or CASE/UCO tools."""
     from evidence.custody import CustodyLog
     from evidence.exports import export_manifest
@@ -256,8 +249,7 @@ def export(manifest: Path, fmt, out: Path, custody, actor, as_json) -> None:
         events = CustodyLog(log_path).events() if log_path.is_file() else None
     result = export_manifest(sealed, fmt, out, custody_events=events)
     unwritable = [item for item in result.skipped if item["reason"].startswith("hashdeep cannot")]
-    if unwritable:
-        _exit(1)
+    code = 1 if unwritable else 0
     data = result.to_dict()
     if actor:
         from evidence.hashing import hash_bytes
@@ -268,12 +260,13 @@ def export(manifest: Path, fmt, out: Path, custody, actor, as_json) -> None:
             note=f"{len(result.skipped)} item(s) left out" if result.skipped else "")
     if as_json:
         _emit(data)
-        return
+        return code
     click.echo(f"{result.path}: {result.written} entries written as {fmt}")
     for item in result.skipped:
         click.echo(f"  left out: {_printable(item['path'])} ({item['reason']})", err=bool(unwritable))
     for note in result.notes:
         click.echo(f"  note: {note}")
+    return code
 
 
 @evidence.group()
@@ -330,21 +323,20 @@ def custody_append(log: Path, actor, action, objects, note, as_json) -> None:
 @click.argument("log", type=click.Path(path_type=Path))
 @click.option("--head", help="The last event hash recorded elsewhere (detects a log cut short).")
 @click.option("--json", "as_json", is_flag=True)
-def custody_verify(log: Path, head, as_json) -> None:
+def custody_verify(log: Path, head, as_json) -> int:
     """Check LOG's hash chain; name the first bad event."""
     from evidence.custody import CustodyLog
 
     if not log.is_file():
         raise InputError("this custody log does not exist", path=log)
     report = CustodyLog(log).verify(expected_head=head)
-    if not report.ok:
-        _exit(1)
     if as_json:
         _emit({"log": str(log), **report.to_dict()})
     elif report.ok:
         click.echo(f"{log}: OK, {report.n_events} events, head {report.head}")
     else:
         click.echo(f"{log}: DOES NOT VERIFY: {report.reason}")
+    return 0 if report.ok else 1
 
 
 @custody.command("show")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from casebook.atomic import write_text_atomic
+from safeio.atomic import write_text_atomic
 
 
 @click.group(name="geo")
@@ -15,9 +15,7 @@ def geo() -> None:
     """Hotspot maps of cases: where they cluster beyond what inspection effort explains."""
 
 
-
-
-@geo.command()
+@geo.command("hotspots")
 @click.argument("cases", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="Inspection effort per place (lon, lat, inspections): analyse cases per inspection.")
@@ -34,22 +32,21 @@ def geo() -> None:
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Map legend language.")
 @click.option("--no-trend", is_flag=True, help="Skip the emerging-hot-spot trend.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary JSON instead of the short report.")
-def hotspots(cases, baseline, out, summary, coord_sys, resolution, distance_m, basemap, tianditu_key, lang,
-             no_trend, as_json) -> None:
+def hotspots_cmd(cases, baseline, out, summary, coord_sys, resolution, distance_m, basemap, tianditu_key, lang,
+             no_trend, as_json) -> int:
     """Getis-Ord Gi* hot spots of the cases in CASES (CSV, Excel, GeoJSON, GeoPackage).
 
     Exit 1 when some rows were rejected (they are listed in the summary), 2 when nothing is usable.
     """
     import geo
-    from casebook.cli import set_exit_code
     from geo.maps import write_offline_html
 
-    result = geo.hotspots(cases, baseline, resolution, distance_m=distance_m, coord_sys=coord_sys, trend=not no_trend)
+    result = geo.find_hotspots(cases, baseline, resolution, distance_m=distance_m, coord_sys=coord_sys, trend=not no_trend)
     data = result.summary
     if summary is not None:
         write_text_atomic(summary, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     if out is not None:
-        write_offline_html(geo.map(result, basemap=basemap, tianditu_key=tianditu_key, lang=lang), out)
+        write_offline_html(geo.hotspot_map(result, basemap=basemap, tianditu_key=tianditu_key, lang=lang), out)
     rejected = len(data["rejected_rows"]) + len(data.get("baseline_rejected_rows", []))
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -69,5 +66,4 @@ def hotspots(cases, baseline, out, summary, coord_sys, resolution, distance_m, b
             click.echo(f"Map: {out}")
         if summary is not None:
             click.echo(f"Summary: {summary}")
-    if rejected:
-        set_exit_code(1)
+    return 1 if rejected else 0

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from casebook.errors import InputError
+from safeio.errors import InputError
 
 ENGINES = ("auto", "rapidocr", "tesseract")
 
@@ -51,25 +51,25 @@ def labels() -> None:
 @click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
               help="OCR engine: rapidocr (most accurate), tesseract, or auto (rapidocr when installed).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per image.")
-def read(images: tuple[Path, ...], engine: str, as_json: bool) -> None:
+def read(images: tuple[Path, ...], engine: str, as_json: bool) -> int:
     """OCR label photos and screen them: fields, findings with legal basis, lookalike brands."""
-    from casebook.cli import set_exit_code
     from evidence.label_report import read_label
     from evidence.ocr import get_engine
 
     ocr = get_engine(engine)  # a missing engine or language pack stops here, naming the package
-    items = []
+    items, code = [], 0
     for path in images:
         report = read_label(path, ocr)
         item = report.to_dict()
         if report.error is not None:
-            set_exit_code(1)
+            code = 1
         if as_json:
             items.append(item)
         else:
             _human(item)
     if as_json:
         _emit(items)
+    return code
 
 
 @labels.command("check")

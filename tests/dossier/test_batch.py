@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from casebook.browser import launch_browser
-from casebook.testing import assert_html_safe, assert_inside, assert_pdf_contains
-
-from .conftest import HOSTILE
+from tests.support.browser import assert_html_safe
+from tests.support.dossier_book import HOSTILE
+from tests.support.outputs import assert_inside, assert_pdf_contains
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from casebook.export import notebook_to_html
 from casebook.index import write_index
-from casebook.testing import assert_html_safe
+from tests.support.browser import assert_html_safe
 
 REMOTE = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
 

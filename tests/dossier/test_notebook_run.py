@@ -8,8 +8,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from casebook.errors import InputError
 from casebook.notebook_run import check_parameters, run_notebook
+from safeio.errors import InputError
 
 
 def _template(path, body: str):

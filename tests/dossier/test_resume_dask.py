@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CASEBOOK, REPO
+from tests.support.dossier_book import CASEBOOK, REPO
 
 pytestmark = pytest.mark.slow
 

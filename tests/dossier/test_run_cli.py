@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from .conftest import run_cli
+from tests.support.dossier_book import run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -51,8 +51,7 @@ def test_case_walkthrough_runs_headless(source_book, tmp_path):
     import nbformat
 
     from casebook.notebook_run import run_notebook
-
-    from .conftest import REPO, keep_labels
+    from tests.support.dossier_book import REPO, keep_labels
 
     book = tmp_path / "book"
     shutil.copytree(source_book, book)

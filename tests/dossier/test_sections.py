@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from casebook.dossier_sections import Dossier
-from casebook.errors import InputError, UnsafePathError
+from safeio.errors import InputError, UnsafePathError
 
 
 def test_cover_escapes_case_data(tiny_book):

@@ -8,9 +8,9 @@ import multiprocessing
 
 import pytest
 
-from casebook.errors import InputError, IntegrityError
 from evidence.custody import ACTIONS, GENESIS, CustodyLog, custody_table
 from evidence.testing import assert_custody_ok
+from safeio.errors import InputError, IntegrityError
 
 
 @pytest.fixture

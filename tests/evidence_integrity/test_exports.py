@@ -15,8 +15,7 @@ from evidence.caseuco import sm3_extension_path
 from evidence.custody import CustodyLog
 from evidence.exports import export_manifest
 from evidence.manifest import build_manifest, write_manifest
-
-from .conftest import need, run, write
+from tests.support.tools import need, run, write
 
 
 def test_sha256sum_and_sm3sum_pass_then_fail_after_tampering(odd_tree, tmp_path):

@@ -7,7 +7,6 @@ import os
 
 import pytest
 
-from casebook.errors import InputError
 from evidence.hashing import (
     PIPELINE_MIN_SIZE,
     hash_bytes,
@@ -16,8 +15,8 @@ from evidence.hashing import (
     require_algorithms,
 )
 from evidence.manifest import build_manifest
-
-from .conftest import need, run
+from safeio.errors import InputError
+from tests.support.tools import need, run
 
 
 def test_sm3_reference_vectors():

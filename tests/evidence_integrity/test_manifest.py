@@ -12,12 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casebook.errors import IntegrityError
 from evidence.manifest import build_manifest, evidence_list, load_manifest, verify_manifest, write_manifest
 from evidence.model import merkle_root
 from evidence.testing import assert_manifest_refused, assert_manifest_verifies
-
-from .conftest import write
+from safeio.errors import IntegrityError
+from tests.support.tools import write
 
 
 @pytest.fixture

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from casebook.errors import IntegrityError
 from casebook.sealing import check_case, seal_case
 from evidence.custody import CustodyLog
 from evidence.manifest import build_manifest, load_manifest, write_manifest
 from evidence.testing import assert_custody_ok, assert_manifest_verifies, assert_tree_untouched, snapshot_tree
-
-from .conftest import VENV_BIN, run, write
+from safeio.errors import IntegrityError
+from tests.support.tools import VENV_BIN, run, write
 
 
 @pytest.fixture(scope="module")

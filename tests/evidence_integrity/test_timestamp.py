@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from casebook.errors import IntegrityError
 from evidence.manifest import build_manifest, write_manifest
 from evidence.timestamp import timestamp_manifest, token_path, verify_manifest_timestamp, verify_timestamp
-
-from .conftest import need
+from safeio.errors import IntegrityError
+from tests.support.tools import need
 
 TSA_CONF = """
 [ tsa ]

@@ -17,11 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from casebook.errors import InputError
 from evidence.manifest import build_manifest, load_manifest, verify_manifest, write_manifest
 from evidence.testing import assert_tree_untouched, snapshot_tree
-
-from .conftest import ODD_NAMES
+from safeio.errors import InputError
+from tests.support.tools import ODD_NAMES
 
 
 def by_raw(manifest):
@@ -213,8 +212,8 @@ CRASH_SCRIPT = textwrap.dedent("""
         if when == "hashing":
             os._exit(9)
     if when == "rename":
-        import casebook.atomic
-        casebook.atomic.os.replace = lambda *a: os._exit(9)
+        import safeio.atomic
+        safeio.atomic.os.replace = lambda *a: os._exit(9)
     write_manifest(build_manifest(root, progress=progress), out)
 """)
 

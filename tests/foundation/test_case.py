@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from casebook.case import case_dirs, load_case, parse_case_no, safe_case_id
-from casebook.errors import InputError, UnsafePathError
+from safeio.errors import InputError, UnsafePathError
 
 
 @pytest.mark.parametrize("bad", ["../../etc", "..", "a/b", "a\\b", "", " ", "案件1", "-x", "a" * 65, "a b"])

@@ -60,12 +60,3 @@ def test_casebook_help_lists_every_command_group_of_the_contract():
     for group in ("sample", "evidence", "labels", "brands", "geo", "dossier"):
         assert re.search(rf"^\s+{group}\s", result.stdout, re.MULTILINE), group
 
-
-def test_libraries_do_not_import_the_application_layer():
-    """evidence and geo may use casebook's shared base (errors, fonts, atomic writes), nothing else of it."""
-    allowed = {"casebook.errors", "casebook.fonts", "casebook.atomic"}
-    for folder in ("evidence", "geo"):
-        for path in (REPO / folder).rglob("*.py"):
-            for match in re.finditer(r"^\s*(?:from|import)\s+(casebook[\w.]*)", path.read_text(encoding="utf-8"),
-                                     re.MULTILINE):
-                assert match.group(1) in allowed, f"{path.relative_to(REPO)} imports {match.group(1)}"

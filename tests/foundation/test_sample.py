@@ -14,8 +14,8 @@ from stdnum import ean
 from stdnum.cn import uscc
 
 from casebook.case import iter_cases, parse_case_no
-from casebook.errors import InputError
 from casebook.sample import write_sample
+from safeio.errors import InputError
 
 PROVINCE_OF = {"北京": "11", "天津": "12", "河北": "13", "内蒙古": "15", "上海": "31", "江苏": "32",
                "浙江": "33", "山东": "37", "河南": "41", "湖南": "43", "广东": "44"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.testing import synthetic_casebook
+from tests.support.geo_synthetic import synthetic_casebook
 
 
 @pytest.fixture(scope="session")
@@ -21,11 +21,11 @@ def effort_only():
 def planted_result(planted):
     import geo
 
-    return geo.hotspots(planted.cases, planted.baseline)
+    return geo.find_hotspots(planted.cases, planted.baseline)
 
 
 @pytest.fixture(scope="session")
 def sample_result(sample_book):
     import geo
 
-    return geo.hotspots(sample_book / "cases.csv", sample_book / "baseline.csv")
+    return geo.find_hotspots(sample_book / "cases.csv", sample_book / "baseline.csv")

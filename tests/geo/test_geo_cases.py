@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import geo
-from casebook.errors import InputError
 from geo.cases import parse_coordinate
 from geo.coords import wgs84_to_gcj02
+from safeio.errors import InputError
 
 
 def write(tmp_path, name, text, encoding="utf-8"):

@@ -7,8 +7,8 @@ import json
 import pytest
 
 import geo
-from casebook.errors import InputError
 from geo.coords import wgs84_to_gcj02
+from safeio.errors import InputError
 
 
 def test_case_in_planted_cluster(planted, planted_result):

@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 
 import geo
-from casebook.errors import InputError
 from geo.coords import wgs84_to_gcj02
-from geo.testing import assert_hotspot_result, synthetic_casebook
+from geo.testing import assert_hotspot_result
+from safeio.errors import InputError
+from tests.support.geo_synthetic import synthetic_casebook
 
 
 def near(cells, lon, lat, km):
@@ -18,12 +19,12 @@ def near(cells, lon, lat, km):
 
 
 def test_effort_only_cases_show_no_hot_cells_with_baseline(effort_only):
-    with_base = geo.hotspots(effort_only.cases, effort_only.baseline)
+    with_base = geo.find_hotspots(effort_only.cases, effort_only.baseline)
     assert_hotspot_result(with_base)
     assert (with_base.cells.gi_bin >= 2).sum() == 0, with_base.summary["hotspots"][:5]
     assert (with_base.cells.gi_bin <= -2).sum() == 0
     # the same cases as plain counts: hot where inspections are dense (towns)
-    counts = geo.hotspots(effort_only.cases)
+    counts = geo.find_hotspots(effort_only.cases)
     hot = counts.cells.loc[counts.cells.gi_bin >= 2]
     assert len(hot) > 0 and (hot.setting == "urban").any()
 
@@ -31,7 +32,7 @@ def test_effort_only_cases_show_no_hot_cells_with_baseline(effort_only):
 @pytest.mark.parametrize("seed", [3, 5])
 def test_effort_only_null_holds_for_other_seeds(seed):
     syn = synthetic_casebook(seed + 100, planted=False)
-    result = geo.hotspots(syn.cases, syn.baseline, trend=False, clusters=False)
+    result = geo.find_hotspots(syn.cases, syn.baseline, trend=False, clusters=False)
     assert (result.cells.gi_bin >= 2).sum() == 0
 
 
@@ -56,13 +57,13 @@ def test_cluster_given_in_gcj02_lands_where_it_is_in_wgs84(planted, planted_resu
     cases = planted.cases.copy()
     glon, glat = wgs84_to_gcj02(cases.lon.to_numpy(), cases.lat.to_numpy())
     cases["lon"], cases["lat"], cases["coord_sys"] = glon, glat, "gcj02"
-    shifted = geo.hotspots(cases, planted.baseline, trend=False)
+    shifted = geo.find_hotspots(cases, planted.baseline, trend=False)
     assert np.max(np.abs(shifted.cases.lon.to_numpy() - planted.cases.lon.to_numpy())) < 5e-7
     a = set(shifted.cells.cell[shifted.cells.gi_bin >= 2])
     b = set(planted_result.cells.cell[planted_result.cells.gi_bin >= 2])
     assert a == b
     # read as WGS-84 by mistake, the cases would sit ~500 m off, in other cells
-    wrong = geo.hotspots(cases.assign(coord_sys="wgs84"), planted.baseline, resolution=planted_result.resolution,
+    wrong = geo.find_hotspots(cases.assign(coord_sys="wgs84"), planted.baseline, resolution=planted_result.resolution,
                          trend=False, clusters=False)
     assert (wrong.cases.cell.to_numpy() != planted_result.cases.cell.to_numpy()).mean() > 0.15
 
@@ -85,7 +86,7 @@ def test_sample_casebook_result(sample_result):
 
 def test_one_case_gives_a_documented_result():
     df = pd.DataFrame({"case_id": ["A"], "lon": [114.6], "lat": [33.6], "coord_sys": ["wgs84"]})
-    result = geo.hotspots(df)
+    result = geo.find_hotspots(df)
     assert result.summary["cases"] == 1
     assert result.summary["hotspots"] == []
     assert any("at least 30" in w for w in result.summary["warnings"])
@@ -94,7 +95,7 @@ def test_one_case_gives_a_documented_result():
 
 def test_all_cases_on_one_point():
     df = pd.DataFrame({"case_id": list("ABCDEFGHIJ"), "lon": 114.6, "lat": 33.6, "coord_sys": "wgs84"})
-    result = geo.hotspots(df)
+    result = geo.find_hotspots(df)
     assert any("one location" in w for w in result.summary["warnings"])
     assert result.summary["cases"] == 10 and len(result.summary["clusters"]) == 1
 
@@ -105,7 +106,7 @@ def test_zero_variance_rates_give_no_hot_spot():
     lon, lat = rng.uniform(114.4, 115.4, 60), rng.uniform(33.4, 34.0, 60)
     base = pd.DataFrame({"lon": lon, "lat": lat, "coord_sys": "wgs84", "inspections": 10})
     cases = pd.DataFrame({"lon": np.repeat(lon, 2), "lat": np.repeat(lat, 2), "coord_sys": "wgs84"})
-    result = geo.hotspots(cases, base, resolution=8, trend=False)
+    result = geo.find_hotspots(cases, base, resolution=8, trend=False)
     assert result.summary["hotspots"] == []
     assert any("same value" in w for w in result.summary["warnings"])
 
@@ -115,18 +116,18 @@ def test_baseline_with_zero_effort_where_cases_exist(planted):
     lon, lat, _ = planted.planted["rural"]
     d = np.hypot((base.lon - lon) * 93, (base.lat - lat) * 111)
     base.loc[d < 2, "inspections"] = 0
-    result = geo.hotspots(planted.cases, base, trend=False)
+    result = geo.find_hotspots(planted.cases, base, trend=False)
     assert any("zero inspection effort" in w for w in result.summary["warnings"])
     assert not result.cells.analysed[result.cells.cases > 0].all()
     with pytest.raises(InputError, match="no inspection effort"):
-        geo.hotspots(planted.cases, base.assign(inspections=0))
+        geo.find_hotspots(planted.cases, base.assign(inspections=0))
 
 
 def test_bad_baseline_rows_are_rejected_not_dropped(planted):
     base = planted.baseline.copy().astype({"inspections": object})
     base.loc[0, "inspections"] = "many"
     base.loc[1, "inspections"] = -3
-    result = geo.hotspots(planted.cases, base, trend=False, clusters=False)
+    result = geo.find_hotspots(planted.cases, base, trend=False, clusters=False)
     rows = result.summary["baseline_rejected_rows"]
     assert [r["row"] for r in rows] == [0, 1]
     assert "not a number" in rows[0]["reason"]
@@ -136,4 +137,4 @@ def test_all_rows_rejected_is_an_input_error(tmp_path):
     path = tmp_path / "c.csv"
     path.write_text("case_id,lon,lat\nA,,\nB,x,y\n", encoding="utf-8")
     with pytest.raises(InputError, match="no usable cases"):
-        geo.hotspots(path)
+        geo.find_hotspots(path)

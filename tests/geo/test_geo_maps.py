@@ -9,10 +9,10 @@ import folium
 import pytest
 
 import geo
-from casebook.browser import PWNED_MARKER, inspect_page
-from casebook.errors import InputError
 from geo.maps import CaseMarkers, js_json, offline_html
-from geo.testing import synthetic_casebook
+from safeio.errors import InputError
+from tests.support.browser import PWNED_MARKER, inspect_page
+from tests.support.geo_synthetic import synthetic_casebook
 
 XSS = "<img src=x onerror=alert(1)>"
 BREAKOUT = f"</script><script>window.{PWNED_MARKER}=1;alert(2)</script>"
@@ -26,11 +26,11 @@ def hostile_result():
     cases.loc[1, "title"] = BREAKOUT
     cases.loc[2, "category"] = "<b onmouseover=alert(3)>x</b>"
     cases.loc[3, "market"] = "\u2028'\"&amp;"
-    return geo.hotspots(cases, syn.baseline)
+    return geo.find_hotspots(cases, syn.baseline)
 
 
 def test_offline_page_has_no_cdn_and_inlines_vendored_assets(hostile_result):
-    page = offline_html(geo.map(hostile_result))
+    page = offline_html(geo.hotspot_map(hostile_result))
     assert not re.search(r'<script[^>]+src=', page)
     assert not re.search(r'<link[^>]+href="https?:', page)
     assert "cdn.jsdelivr" not in page and "cdnjs" not in page and "code.jquery" not in page
@@ -39,7 +39,7 @@ def test_offline_page_has_no_cdn_and_inlines_vendored_assets(hostile_result):
 
 
 def test_case_fields_never_reach_the_page_as_markup(hostile_result):
-    page = offline_html(geo.map(hostile_result))
+    page = offline_html(geo.hotspot_map(hostile_result))
     assert XSS not in page and BREAKOUT not in page
     assert "<b onmouseover" not in page
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in page  # JSON-escaped inside the script
@@ -51,19 +51,19 @@ def test_js_json_cannot_close_its_script():
 
 
 def test_basemaps(hostile_result):
-    m = offline_html(geo.map(hostile_result, basemap="gaode"))
+    m = offline_html(geo.hotspot_map(hostile_result, basemap="gaode"))
     assert "autonavi" in m
     with pytest.raises(InputError, match="key"):
-        geo.map(hostile_result, basemap="tianditu")
-    assert "tk=KEY123" in offline_html(geo.map(hostile_result, basemap="tianditu", tianditu_key="KEY123"))
+        geo.hotspot_map(hostile_result, basemap="tianditu")
+    assert "tk=KEY123" in offline_html(geo.hotspot_map(hostile_result, basemap="tianditu", tianditu_key="KEY123"))
     with pytest.raises(InputError, match="basemap"):
-        geo.map(hostile_result, basemap="google")
+        geo.hotspot_map(hostile_result, basemap="google")
 
 
 def test_gaode_basemap_shifts_overlays_to_gcj02(hostile_result):
     lon, lat = float(hostile_result.cases.lon[0]), float(hostile_result.cases.lat[0])
-    plain = geo.map(hostile_result, focus=(lon, lat))
-    shifted = geo.map(hostile_result, basemap="gaode", focus=(lon, lat))
+    plain = geo.hotspot_map(hostile_result, focus=(lon, lat))
+    shifted = geo.hotspot_map(hostile_result, basemap="gaode", focus=(lon, lat))
     glon, glat = geo.coords.wgs84_to_gcj02(lon, lat)
     assert plain.location == pytest.approx([lat, lon])
     assert shifted.location == pytest.approx([float(glat), float(glon)])
@@ -71,7 +71,7 @@ def test_gaode_basemap_shifts_overlays_to_gcj02(hostile_result):
 
 
 def test_notebook_view_escapes_the_page_into_srcdoc(hostile_result):
-    view = geo.maps.notebook_view(geo.map(hostile_result), height=400)
+    view = geo.maps.notebook_view(geo.hotspot_map(hostile_result), height=400)
     frame = view.data
     assert frame.startswith("<iframe srcdoc=\"") and 'sandbox="allow-scripts"' in frame
     inner = frame[len('<iframe srcdoc="'):frame.index('" sandbox=')]
@@ -89,7 +89,7 @@ def test_large_marker_data_is_compressed():
 
 @pytest.mark.slow
 def test_map_in_headless_chromium_runs_no_case_script_and_makes_no_request(hostile_result, tmp_path):
-    path = geo.maps.write_offline_html(geo.map(hostile_result, heat=True), tmp_path / "map.html")
+    path = geo.maps.write_offline_html(geo.hotspot_map(hostile_result, heat=True), tmp_path / "map.html")
     report = inspect_page(path, settle_ms=1000, probes=_map_probes(4))
     assert report.requests == [], report.requests
     assert report.dialogs == [] and report.pwned_frames == [] and report.probes["injected_images"] == 0
@@ -104,7 +104,7 @@ def test_compressed_markers_render_in_chromium(tmp_path):
     syn = synthetic_casebook(4, scale=3)
     cases = syn.cases.copy()
     cases.loc[0, "title"] = XSS
-    result = geo.hotspots(cases, syn.baseline, trend=False)
+    result = geo.find_hotspots(cases, syn.baseline, trend=False)
     m = folium.Map(location=[33.7, 114.8], zoom_start=9, tiles=None, prefer_canvas=True)
     m.options["maxZoom"] = 18
     markers = CaseMarkers(_rows(result), compress_over=0).add_to(m)
@@ -149,7 +149,7 @@ def _rows(result):
 
 def test_map_of_100k_like_volume_stays_small():
     syn = synthetic_casebook(9, scale=20)  # ~24k cases: the size scales linearly (bench checks 100k)
-    result = geo.hotspots(syn.cases, syn.baseline, trend=False, clusters=False)
-    page = offline_html(geo.map(result))
+    result = geo.find_hotspots(syn.cases, syn.baseline, trend=False, clusters=False)
+    page = offline_html(geo.hotspot_map(result))
     per_case = len(page.encode()) / len(syn.cases)
     assert per_case * 100_000 < 10e6, per_case

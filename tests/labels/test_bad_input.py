@@ -7,9 +7,9 @@ import io
 import pytest
 from PIL import Image
 
-from casebook.errors import InputError
 from evidence.imageprep import load_image
 from evidence.label_report import read_labels
+from safeio.errors import InputError
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from casebook.errors import InputError
 from evidence.brands import BrandRegistry, char_similarity
+from safeio.errors import InputError
 
 # DOMAIN.md §1 copycat examples, plus those of the sample casebook.
 COPYCATS = {"康帅傅": "康师傅", "雷碧": "雪碧", "粤利粤": "奥利奥", "红午": "红牛", "大白免": "大白兔", "全典": "金典",

@@ -12,7 +12,7 @@ from stdnum import ean
 from stdnum.cn import uscc
 
 from evidence.labels import decode_label_text, extract_fields, guess_product_type
-from evidence.labels_testing import assert_fields_match
+from tests.support.labels import assert_fields_match
 
 FOOD = """康师傅
 食品名称：康师傅红烧牛肉面

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from casebook.errors import MissingDependencyError
 from evidence.labels import extract_fields
-from evidence.labels_testing import assert_fields_match
 from evidence.ocr import OcrLine, OcrResult, TesseractEngine, character_error_rate, get_engine, merge_rows
+from safeio.errors import MissingDependencyError
+from tests.support.labels import assert_fields_match
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from evidence.label_report import read_labels
-from evidence.labels_testing import assert_findings
+from tests.support.labels import assert_findings
 
 # the installed console script: 'python -m casebook.cli' would run a second copy of casebook.cli as
 # __main__, whose exit-code register the commands do not see

@@ -6,9 +6,9 @@ import pytest
 from stdnum import ean
 
 from evidence.labels import extract_fields
-from evidence.labels_testing import assert_findings, assert_no_accusation
 from evidence.ocr import OcrLine, OcrResult
 from evidence.screening import Finding, screen, screen_text
+from tests.support.labels import assert_findings, assert_no_accusation
 
 BASE = """食品名称：{name}
 配料：小麦粉、白砂糖

@@ -1,4 +1,4 @@
-"""Assertions and scores for label reading, for tests and benchmarks (like ``pandas.testing``).
+"""Assertions and scores for label reading, for the tests and the label benchmark.
 
 Scoring follows the sample casebook's truth.json: fields compared after NFKC with white space
 removed, findings scored on the codes the sample plants, character error rate after NFKC with
@@ -14,12 +14,7 @@ from dataclasses import dataclass, field
 
 from evidence.labels import FIELD_NAMES
 from evidence.ocr import character_error_rate
-
-SCORED_CODES = ("three_no", "obsolete_qs_mark", "bad_barcode_checksum", "bad_credit_code_checksum",
-                "license_region_mismatch", "missing_ccc", "brand_lookalike", "prohibited_claim",
-                "missing_registration")
-ACCUSING_CODES = ("obsolete_qs_mark", "bad_barcode_checksum", "bad_credit_code_checksum",
-                  "license_region_mismatch", "brand_lookalike")
+from evidence.rules import ACCUSING_CODES, SCORED_CODES
 
 
 def comparable(value):

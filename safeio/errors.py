@@ -77,6 +77,3 @@ class IntegrityError(CasebookError):
 
     exit_code = 1
 
-
-class NotYetAvailableError(CasebookError):
-    """A command of the contract whose implementation has not landed yet."""
