@@ -6,6 +6,7 @@ so the dossier of a case with a damaged photo still renders with the others.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 from evidence.imageprep import load_image, thumbnail_png
 from evidence.labels import FIELD_NAMES, extract_fields
 from evidence.ocr import OcrEngine, OcrLine, OcrResult, get_engine
+from evidence.readings import ReadingCache
 from evidence.screening import Finding, screen
 from safeio.errors import CasebookError, InputError, MissingDependencyError
 
@@ -121,13 +123,47 @@ def report_from_ocr(image: str, picture, result: OcrResult, engine: OcrEngine, r
                        lookalikes=sorted(lookalikes.values(), key=lambda x: -x["score"]))
 
 
-def read_label(path: str | PathLike, engine: str | OcrEngine = "auto", registry=None) -> LabelReport:
-    """One photo -> its report; an unusable photo gives a report whose ``error`` says why."""
+def _photo_bytes(path: Path) -> bytes:
+    if not path.is_file():
+        raise InputError("the photo does not exist or is not a file", path=str(path),
+                         hint="Check the file name; give the path of a JPEG or PNG photo.")
+    return path.read_bytes()  # read once: evidence originals are only ever read
+
+
+def read_label(path: str | PathLike, engine: str | OcrEngine = "auto", registry=None,
+               cache: ReadingCache | None = None) -> LabelReport:
+    """One photo -> its report; an unusable photo gives a report whose ``error`` says why.
+
+    Parameters
+    ----------
+    path : path of the photo (JPEG, PNG, TIFF ...).
+    engine : "auto", "rapidocr", "tesseract" or an engine from :func:`evidence.ocr.get_engine`.
+    registry : the brand registry for lookalike checks (default: the shipped one).
+    cache : where readings are kept by the photo's SHA-256; a photo read before is not read again.
+
+    Returns
+    -------
+    LabelReport
+        Fields, findings and lookalikes, or ``error`` (a CasebookError dict) for an unusable photo.
+
+    Raises
+    ------
+    MissingDependencyError
+        When the engine cannot run here at all (the same for every photo).
+    """
     image = str(path)
     ocr = engine if isinstance(engine, OcrEngine) else get_engine(engine)
     try:
-        picture = load_image(Path(path))
-        result = ocr.read(picture)
+        data = _photo_bytes(Path(path))
+        picture = load_image(data, name=image)
+        result = None
+        if cache is not None:
+            digest = hashlib.sha256(data).hexdigest()
+            result = cache.get(digest, ocr.fingerprint)
+        if result is None:
+            result = ocr.read(picture)
+            if cache is not None and result.lines:
+                cache.put(digest, ocr.fingerprint, result)
         if not result.lines:
             raise InputError("no text was found on this photo", path=image,
                              hint="Check that it shows the label; photograph the label closer, in focus and lit.")
@@ -142,7 +178,7 @@ def read_label(path: str | PathLike, engine: str | OcrEngine = "auto", registry=
         return LabelReport(image=image, engine=ocr.name, error=failure.to_dict())
 
 
-def read_labels(paths, engine: str = "auto", registry=None) -> list[LabelReport]:
+def read_labels(paths, engine: str = "auto", registry=None, cache: ReadingCache | None = None) -> list[LabelReport]:
     """Reports for many photos, in input order; the engine's models load once for all of them."""
     ocr = get_engine(engine)
-    return [read_label(p, ocr, registry) for p in paths]
+    return [read_label(p, ocr, registry, cache) for p in paths]

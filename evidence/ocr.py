@@ -21,6 +21,8 @@ from evidence.imageprep import ImageInput, even_rows, load_image, prepare_for_te
 from safeio.errors import InputError, MissingDependencyError
 
 ENGINES = ("rapidocr", "tesseract")
+# the revision of casebook's own reading code (preparation, row merging, cleaning): part of the cache key
+READING_REVISION = 1
 TESSERACT_PACKAGES = "tesseract-ocr tesseract-ocr-chi-sim"
 _HAN_SPACE = re.compile(r"(?<=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])\s+(?=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])")
 
@@ -35,6 +37,10 @@ class OcrLine:
 
     def to_dict(self) -> dict:
         return {"text": self.text, "box": [list(p) for p in self.box], "confidence": round(self.confidence, 4)}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> OcrLine:
+        return cls(str(data["text"]), tuple((float(x), float(y)) for x, y in data["box"]), float(data["confidence"]))
 
 
 @dataclass
@@ -56,11 +62,28 @@ class OcrResult:
         data["size"] = list(self.size)
         return data
 
+    @classmethod
+    def from_dict(cls, data: dict) -> OcrResult:
+        lines = [OcrLine.from_dict(line) for line in data["lines"]]
+        width, height = data["size"]
+        return cls(engine=str(data["engine"]), text=str(data["text"]), lines=lines, size=(int(width), int(height)))
+
 
 class OcrEngine:
     """The interface: ``read`` a whole photo, ``read_crop`` one line's region again, enlarged."""
 
     name = "base"
+
+    @property
+    def fingerprint(self) -> str:
+        """Names this engine's exact reading behaviour: a cached reading is reused only under the same one.
+
+        Bump ``READING_REVISION`` when image preparation or line merging changes what is read.
+        """
+        return f"{self.name}-{self._version()}-r{READING_REVISION}"
+
+    def _version(self) -> str:  # pragma: no cover - interface
+        raise NotImplementedError
 
     def read(self, image: ImageInput) -> OcrResult:
         picture = load_image(image)
@@ -130,6 +153,11 @@ class RapidOcrEngine(OcrEngine):
                                      "EngineConfig.onnxruntime.intra_op_num_threads": threads,
                                      "EngineConfig.onnxruntime.inter_op_num_threads": 1 if threads > 0 else -1})
 
+    def _version(self) -> str:
+        from importlib.metadata import version
+
+        return f"{version('rapidocr')}-det736"
+
     def _read(self, picture: Image.Image) -> list[OcrLine]:
         image = to_bgr(picture)
         # RapidOCR keeps per-call flags as state: pass all three every time
@@ -189,6 +217,9 @@ class TesseractEngine(OcrEngine):
                 hint=f"Install them: 'sudo apt-get install {package}' (Chinese labels need chi_sim).",
             )
         self.lang = lang
+
+    def _version(self) -> str:
+        return f"{self._tess.get_tesseract_version()}-{self.lang}"
 
     def _read(self, picture: Image.Image) -> list[OcrLine]:
         prepared = prepare_for_tesseract(picture)
