@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from casebook.dossier_sections import Dossier
+from casebook.sections import Dossier
 from safeio.errors import InputError, UnsafePathError
 
 

@@ -1,0 +1,42 @@
+"""6 附录: tool versions, template digest, parameters, manifest root and the time of rendering."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from datetime import UTC, datetime
+
+from casebook import __version__
+from casebook.dossier_html import Html, key_values, section
+from evidence.listing import shanghai_time
+
+
+def render(d, parameters: dict | None = None) -> Html:
+    from importlib.metadata import PackageNotFoundError, version
+
+    def v(name: str) -> str:  # metadata, not import: importing nbconvert in the kernel costs ~2 s
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return "?"
+
+    t = d.t
+    now = datetime.now(UTC).replace(microsecond=0)
+    d.summary["rendered_at"] = now.isoformat().replace("+00:00", "Z")
+    versions = "; ".join([f"casebook {__version__}", *(f"{n} {v(n)}" for n in (
+        "papermill", "nbconvert", "pandas", "geopandas", "esda", "rapidocr", "folium")),
+        f"Python {platform.python_version()}"])
+    template = ""
+    if d.template and d.template.is_file():
+        digest = hashlib.sha256(d.template.read_bytes()).hexdigest()
+        template = f"{d.template.name} (SHA-256 {digest})"
+    pairs = [
+        (t["tool"], versions), (t["template"], template),
+        (t["parameters"], json.dumps(parameters or {}, ensure_ascii=False, sort_keys=True)),
+        (t["manifest_root"], d.summary.get("manifest_root") or "-"),
+        (t["rendered"], f"{now.isoformat().replace('+00:00', 'Z')} (UTC) / "
+                        f"{shanghai_time(now.isoformat())} (Asia/Shanghai)"),
+    ]
+    d.summary["sections"]["appendix"] = "ok"
+    return section("appendix", t["appendix"], key_values(pairs))
