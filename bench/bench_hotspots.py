@@ -8,7 +8,7 @@ geo.hotspots additionally labels urban/peri-urban/rural settings (included in it
 clusters are timed separately.
 
     python bench/bench_hotspots.py            # ~20k cases, 3 repeats (a few minutes on 2 cores)
-    python bench/bench_hotspots.py --full     # ~100k cases (issue 5's size), also the map size
+    python bench/bench_hotspots.py --full     # ~100k cases (a prefecture's few years), also the map size
 """
 
 from __future__ import annotations
@@ -148,7 +148,7 @@ def ours(cases_csv: Path, base_csv: Path, resolution: int | None, distance_m: fl
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--full", action="store_true", help="100k cases (issue 5's size)")
+    ap.add_argument("--full", action="store_true", help="100k cases (a prefecture's few years)")
     ap.add_argument("--cases", type=int, help="number of cases (default 20k, or 100k with --full)")
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()

@@ -1,4 +1,4 @@
-"""The case folder: ``case.yml`` plus ``labels/`` and ``evidence/`` (see DESIGN.md).
+"""The case folder: ``case.yml`` plus ``labels/`` and ``evidence/`` (see docs/architecture.md).
 
 ``case.yml`` is read with YAML's base loader so that every scalar stays a string: a case number
 ``0012`` stays ``"0012"`` and a party called ``no`` stays ``"no"`` (PyYAML's safe loader would

@@ -2,7 +2,7 @@
 
 papermill escapes parameter *values* but not *names* (a crafted key is code in the injected cell),
 writes Chinese as ``\\uXXXX`` escapes, and changes ``chdir`` for the whole process. This wrapper
-closes those gaps (DOMAIN.md §4) and turns a failing cell into data a batch can report.
+closes those gaps (docs/domain.md, "Dossiers") and turns a failing cell into data a batch can report.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The deterministic sample casebook: about 30 cases in 周口市 (Zhoukou, Henan), the embedded default.
 
 The demo, the notebooks, the tests and the benchmarks all need real work without any download,
-so this writes a casebook in the folder format of DESIGN.md with the truth beside it
+so this writes a casebook in the case-folder format of docs/architecture.md with the truth beside it
 (``truth.json``): what every label prints, which problems it carries, and where every case is.
 The same seed gives the same bytes.  Places are real counties and towns; their positions are
 approximate (within a few km), and all parties, makers and people are invented.

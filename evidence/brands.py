@@ -24,7 +24,7 @@ from pathlib import Path
 
 from safeio.errors import InputError, MissingDependencyError
 
-# Words that name a kind of product, not a maker: never distinctive on their own (DOMAIN.md §1).
+# Words that name a kind of product, not a maker: never distinctive on their own (docs/domain.md, "Copycat brands").
 GENERIC_WORDS = ("牛奶", "纯牛奶", "核桃", "核桃乳", "可乐", "冰红茶", "绿茶", "纯净水", "矿泉水", "饮用水", "饮料", "酸奶",
                  "奶粉", "饼干", "方便面", "牛肉面", "红烧牛肉面", "牛肉", "红烧", "酱油", "食醋", "香醋", "陈醋", "白酒",
                  "啤酒", "香皂", "洗衣粉", "洗衣液", "洗发水", "洗发露", "护发素", "沐浴露", "洗洁精", "复合肥", "复合肥料",

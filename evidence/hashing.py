@@ -2,7 +2,7 @@
 
 Evidence is hashed with SHA-256 and SM3 (GB/T 32905-2016) by default, MD5 only on request (legacy
 tools such as hashdeep still print it).  Every stored value carries its algorithm name because no
-rule fixes one algorithm (DOMAIN.md §2).
+rule fixes one algorithm (docs/domain.md, "Electronic evidence").
 
 Speed: hashlib releases the GIL on large updates, so threads use every core.  Small files are
 spread over a thread pool (see :mod:`evidence.scan`); a large file is read once and each digest

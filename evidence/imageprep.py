@@ -5,7 +5,7 @@ phone panorama).  ``load_image`` turns each of these into a clear :class:`InputE
 reasonably sized RGB image, so that one bad photo never stops a batch.
 
 Tesseract reads clean, upright, black-on-white text about 30-40 px high far better than a raw
-photo (DOMAIN.md §1): ``prepare_for_tesseract`` upscales, flattens uneven light, deskews and
+photo (docs/domain.md, "OCR"): ``prepare_for_tesseract`` upscales, flattens uneven light, deskews and
 binarises.  RapidOCR does its own preparation and gets the photo as it is.
 """
 

@@ -62,7 +62,7 @@ class LabelReport:
         return pd.DataFrame(rows, columns=["代码", "性质", "说明", "依据", "证据"])
 
     def to_dict(self) -> dict:
-        """The JSON shape of ``casebook labels read --json`` (issue 4)."""
+        """The JSON shape of ``casebook labels read --json``."""
         data = {"image": self.image, "engine": self.engine, "text": self.text,
                 "lines": [line.to_dict() for line in self.lines], "fields": self.fields,
                 "findings": [f.to_dict() for f in self.findings]}

@@ -2,7 +2,7 @@
 
 Both return an :class:`OcrResult` whose lines keep their box and confidence, so that screening can
 tell a confident reading from a guess and re-read a doubtful crop with the other engine before it
-accuses anyone (DOMAIN.md §1: a single OCR'd character must never decide a forgery finding).
+accuses anyone (docs/domain.md: a single OCR'd character must never decide a forgery finding).
 Engines are cached per process: the ONNX models load once, not once per photo.
 """
 

@@ -1,6 +1,6 @@
 """The screening rules: each finding code with its severity, Chinese message and legal basis.
 
-Sources (DOMAIN.md §1): GB 7718-2011 《预包装食品标签通则》 (and GB 7718-2025, in force 2027-03-16);
+Sources (docs/domain.md, "Labels"): GB 7718-2011 《预包装食品标签通则》 (and GB 7718-2025, in force 2027-03-16);
 《中华人民共和国食品安全法》 (2021 revision) arts. 67, 71, 76, 81; 《中华人民共和国产品质量法》 art. 27;
 《中华人民共和国认证认可条例》 art. 28 and 《强制性产品认证管理规定》; 《食品生产许可管理办法》
 (QS mark abolished for food produced from 2018-10-01; SC numbers); GB 32100-2015 (USCC);

@@ -1,7 +1,7 @@
 """H3 cells over the whole study area (zero cells included) and distance-band neighbour matrices.
 
 ``libpysal.graph.Graph.build_h3`` on the occupied cells alone silently drops the empty cells in
-between, which biases Gi* (DOMAIN.md §3); here the coverage is the study area's hull, filled with
+between, which biases Gi* (docs/domain.md, "Hot spots"); here the coverage is the study area's hull, filled with
 h3, and the neighbour matrix is built on projected cell centres in metres with scipy's cKDTree.
 """
 
@@ -115,7 +115,7 @@ def distance_band(cov: Coverage, distance_m: float, *, self_weight: bool = True)
         rows = np.concatenate([rows, np.arange(n)])
         cols = np.concatenate([cols, np.arange(n)])
     w = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
-    if w.shape != (n, n):  # the graph must hold every coverage cell (DOMAIN.md §3)
+    if w.shape != (n, n):  # the graph must hold every coverage cell (docs/domain.md, "Hot spots")
         raise AssertionError("neighbour matrix does not cover the study area")
     return w
 

@@ -42,7 +42,7 @@ CODE_NAMES = ("urban_rural_code", "城乡分类代码", "城乡代码", "nbs_cod
 
 @dataclass
 class HotspotResult:
-    """Cells with their statistics, labelled cases, clusters and the summary of issue 5's JSON."""
+    """Cells with their statistics, labelled cases, clusters and the summary JSON of ``casebook geo hotspots``."""
 
     cells: gpd.GeoDataFrame
     cases: gpd.GeoDataFrame

@@ -1,1 +1,1 @@
-"""One module per command group of the ``casebook`` command (see DESIGN.md's contract)."""
+"""One module per command group of the ``casebook`` command (the contract is in docs/architecture.md)."""

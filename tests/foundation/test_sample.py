@@ -1,4 +1,4 @@
-"""The sample casebook: deterministic, in the DESIGN.md folder format, and its truth is true."""
+"""The sample casebook: deterministic, in the case-folder format of docs/architecture.md, and its truth is true."""
 
 from __future__ import annotations
 

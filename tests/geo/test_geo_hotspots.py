@@ -44,7 +44,7 @@ def test_planted_peri_urban_and_rural_clusters_are_found(planted, planted_result
         found = near(hot, lon, lat, 2.0)
         assert len(found) > 0, f"planted {name} cluster not found"
         assert setting in set(found.setting), (name, set(found.setting))
-    # the summary lists exactly the significant cells, with issue 5's fields
+    # the summary lists exactly the significant cells, with the documented fields
     assert len(result.summary["hotspots"]) == int((result.cells.gi_bin != 0).sum())
     assert {h["setting"] for h in result.summary["hotspots"]} >= {"peri-urban", "rural"}
     # and a point cluster sits on the planted peri-urban market group

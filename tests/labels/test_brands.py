@@ -7,7 +7,7 @@ import pytest
 from evidence.brands import BrandRegistry, char_similarity
 from safeio.errors import InputError
 
-# DOMAIN.md §1 copycat examples, plus those of the sample casebook.
+# Documented copycat examples (docs/domain.md, "Copycat brands"), plus those of the sample casebook.
 COPYCATS = {"康帅傅": "康师傅", "雷碧": "雪碧", "粤利粤": "奥利奥", "红午": "红牛", "大白免": "大白兔", "全典": "金典",
             "特伦苏": "特仑苏", "六个土核桃": "六个核桃", "可日可乐": "可口可乐", "清场": "清扬", "娃啥哈": "娃哈哈",
             "海非丝": "海飞丝", "漂柔": "飘柔", "舒服佳": "舒肤佳", "汰清": "汰渍", "立日": "立白", "雕脾": "雕牌",
