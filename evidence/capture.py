@@ -18,16 +18,20 @@ any earlier page.  Only http and https reach the page (:mod:`evidence.page_guard
 ``capture.json`` says which condition failed.  A page whose scripts never yield has them terminated so that it can still be captured.
 
 Playwright's async API is used under a synchronous facade: only it lets every browser call be
-bounded in time (the sync API has no timeout for ``content()``, ``evaluate`` or ``pdf()``).
+bounded in time (the sync API has no timeout for ``content()``, ``evaluate`` or ``pdf()``).  Its
+event loop runs in a thread of its own, so callers may use Playwright's sync API beside it (the
+record is printed that way) or call from a notebook, whose own loop is already running.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import re
 import struct
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -241,6 +245,7 @@ class WebCapturer:
     def __init__(self, settings: CaptureSettings | None = None) -> None:
         self.settings = settings or CaptureSettings()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
         self._pw = None
         self._pw_manager = None
         self._browser = None
@@ -249,6 +254,8 @@ class WebCapturer:
     # -- lifecycle -------------------------------------------------------------------------------
     def __enter__(self) -> WebCapturer:
         self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="casebook-web-capture", daemon=True)
+        self._thread.start()
         try:
             self._run(self._start())
         except BaseException:
@@ -262,11 +269,22 @@ class WebCapturer:
         try:
             self._run(self._stop())
         finally:
-            self._loop.close()
-            self._loop = None
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(60)
+            if not self._thread.is_alive():
+                self._loop.close()
+            self._loop = self._thread = None
 
     def _run(self, coroutine):
-        return self._loop.run_until_complete(coroutine)
+        """Run a coroutine on the capture thread and wait; an interrupt here cancels it there first."""
+        future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        try:
+            return future.result()
+        except BaseException:
+            if not future.done():
+                future.cancel()
+                concurrent.futures.wait([future], timeout=60)
+            raise
 
     async def _start(self) -> None:
         try:
