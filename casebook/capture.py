@@ -245,7 +245,8 @@ class CaseCapture:
     """Capture addresses into one case: ``with CaseCapture(case_dir) as run: run.capture(url)``.
 
     One Chromium drives the pages (a fresh context each) and one prints the records, for the
-    whole run.  ``finish()`` (called on leaving the ``with``) brings the case seal up to date.
+    whole run; both start with the first address not captured yet.  ``finish()`` brings the case
+    seal up to date once the addresses are done.
     """
 
     def __init__(self, case_dir: str | os.PathLike, *, actor: str | None = None, place: str | None = None,
@@ -269,16 +270,8 @@ class CaseCapture:
         self._printer = None
 
     def __enter__(self) -> CaseCapture:
-        from casebook.pdf import PdfPrinter
-
         self.web.mkdir(parents=True, exist_ok=True)
         self.removed_partial = self._sweep_partial()
-        self._capturer = WebCapturer(self.settings).__enter__()
-        try:
-            self._printer = PdfPrinter().__enter__()
-        except BaseException:
-            self._capturer.__exit__(None, None, None)
-            raise
         return self
 
     def __exit__(self, *exc) -> None:
@@ -289,6 +282,15 @@ class CaseCapture:
             if self._capturer is not None:
                 self._capturer.__exit__(None, None, None)
             self._printer = self._capturer = None
+
+    def _browsers(self) -> None:
+        """Start the capturing and the printing browser on the first address that needs them."""
+        from casebook.pdf import PdfPrinter
+
+        if self._capturer is None:
+            self._capturer = WebCapturer(self.settings).__enter__()
+        if self._printer is None:
+            self._printer = PdfPrinter().__enter__()
 
     def _sweep_partial(self) -> list[str]:
         """Remove hidden partial folders left by runs that died (never sealed, never recorded)."""
@@ -349,9 +351,6 @@ class CaseCapture:
         IntegrityError
             The case's custody log does not verify (nothing is appended to a broken chain).
         """
-        if self._capturer is None:
-            with self:
-                return self.capture(url)
         url = check_url(url)
         if not self.again:
             existing = self._existing(url)
@@ -361,6 +360,7 @@ class CaseCapture:
         if not report.ok:  # refuse before capturing, not after: the capture could not be recorded
             raise IntegrityError(f"the custody log does not verify ({report.reason}); nothing was captured",
                                  path=self.log.path, hint="Keep the log as it is and report it to the case supervisor.")
+        self._browsers()
         name, partial = self._claim(url)
         try:
             result = self._build(url, name, partial)
@@ -378,6 +378,7 @@ class CaseCapture:
         return result
 
     def _claim(self, url: str) -> tuple[str, Path]:
+        self.web.mkdir(parents=True, exist_ok=True)
         base = folder_name(datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), url)
         for number in range(1, 1000):
             name = base if number == 1 else f"{base}-{number}"
