@@ -121,7 +121,8 @@ def check_url(url: str) -> str:
     try:
         host, port = parts.hostname, parts.port
     except ValueError as err:
-        raise InputError(f"'{short(text)}' has a bad port ({err})", field="url") from err
+        raise InputError(f"'{short(text)}' has a bad port ({err})", field="url",
+                         hint="A port is a number from 1 to 65535, as in https://shop.example.com:8443/.") from err
     if not host:
         raise InputError(f"'{short(text)}' names no host", field="url",
                          hint="A web address looks like https://shop.example.com/item/123.")
@@ -390,6 +391,9 @@ class WebCapturer:
         cdp = await context.new_cdp_session(page)
         cdp.on("Log.entryAdded", watch.browser_log)
         await cdp.send("Log.enable")
+        # Network on this session only so that the browser keeps the certificates it is shown (read
+        # back with Network.getCertificate); response bodies are not wanted here, so the buffers stay small.
+        await cdp.send("Network.enable", {"maxTotalBufferSize": 1 << 20, "maxResourceBufferSize": 1 << 19})
         started = moment()
         deadline = self._loop.time() + s.timeout_s
         try:
@@ -524,7 +528,6 @@ class WebCapturer:
         certificates = {}
         https = sorted({origin_of(hop["url"]) for hop in chain if hop["tls"] is not None})
         if https:
-            await cdp.send("Network.enable")
             for origin in https:
                 try:
                     names = (await cdp.send("Network.getCertificate", {"origin": origin})).get("tableNames", [])
