@@ -290,7 +290,7 @@ class CaseCapture:
         if self._capturer is None:
             self._capturer = WebCapturer(self.settings).__enter__()
         if self._printer is None:
-            self._printer = PdfPrinter().__enter__()
+            self._printer = PdfPrinter(settle_ms=0).__enter__()  # a record has nothing to settle
 
     def _sweep_partial(self) -> list[str]:
         """Remove hidden partial folders left by runs that died (never sealed, never recorded)."""
@@ -361,9 +361,10 @@ class CaseCapture:
             raise IntegrityError(f"the custody log does not verify ({report.reason}); nothing was captured",
                                  path=self.log.path, hint="Keep the log as it is and report it to the case supervisor.")
         self._browsers()
-        name, partial = self._claim(url)
+        started = datetime.now(UTC)
+        name, partial = self._claim(url, started)
         try:
-            result = self._build(url, name, partial)
+            result = self._build(url, name, partial, started)
         except BaseException:
             shutil.rmtree(partial, ignore_errors=True)
             raise
@@ -377,9 +378,9 @@ class CaseCapture:
                                             timestamp=result.timestamp)
         return result
 
-    def _claim(self, url: str) -> tuple[str, Path]:
+    def _claim(self, url: str, started: datetime) -> tuple[str, Path]:
         self.web.mkdir(parents=True, exist_ok=True)
-        base = folder_name(datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), url)
+        base = folder_name(started.strftime("%Y-%m-%dT%H:%M:%SZ"), url)
         for number in range(1, 1000):
             name = base if number == 1 else f"{base}-{number}"
             if (self.web / name).exists():
@@ -392,8 +393,8 @@ class CaseCapture:
             return name, partial
         raise InputError("no free folder name for this capture", path=self.web)  # pragma: no cover
 
-    def _build(self, url: str, name: str, partial: Path) -> CaptureResult:
-        page = self._capturer.capture(url, partial)
+    def _build(self, url: str, name: str, partial: Path, started: datetime) -> CaptureResult:
+        page = self._capturer.capture(url, partial, started=started)
         manifest = build_manifest(partial, case_id=self.case.case_id, include=sorted(ARTIFACT_FILES.values()))
         for artifact in page.artifacts:  # what was written is what was sealed
             entry = next((e for e in manifest.entries if e.path == artifact.name), None)

@@ -308,5 +308,5 @@ def write_record(folder: str | os.PathLike, facts: RecordFacts, *, printer=None,
 
     target = Path(folder)
     html_path = write_text_atomic(target / RECORD_HTML, render_record(facts, lang))
-    pdf_path = (printer or PdfPrinter()).print(html_path, target / RECORD_PDF)
+    pdf_path = (printer or PdfPrinter(settle_ms=0)).print(html_path, target / RECORD_PDF)
     return html_path, pdf_path

@@ -315,7 +315,7 @@ class WebCapturer:
         self._browser = self._pw = self._pw_manager = None
 
     # -- one capture -----------------------------------------------------------------------------
-    def capture(self, url: str, folder: str | os.PathLike) -> PageCapture:
+    def capture(self, url: str, folder: str | os.PathLike, *, started: datetime | None = None) -> PageCapture:
         """Open ``url`` in a fresh context and write the six artifacts into ``folder``.
 
         Parameters
@@ -324,6 +324,9 @@ class WebCapturer:
             An http or https address (checked with :func:`check_url`).
         folder : path
             An existing, empty folder; the caller moves it into place once everything is written.
+        started : datetime, optional
+            When the capture began, if the caller already named its folder after that moment;
+            now by default.
 
         Returns
         -------
@@ -341,14 +344,14 @@ class WebCapturer:
         """
         if self._loop is None:
             with self:
-                return self.capture(url, folder)
+                return self.capture(url, folder, started=started)
         url = check_url(url)
         target = Path(folder)
         if not target.is_dir():
             raise InputError("the folder for the capture does not exist", path=target)
-        return self._run(self._capture(url, target))
+        return self._run(self._capture(url, target, moment(started)))
 
-    async def _capture(self, url: str, folder: Path) -> PageCapture:
+    async def _capture(self, url: str, folder: Path, started: dict) -> PageCapture:
         if self._browser is None or not self._browser.is_connected():
             await self._launch()
         s = self.settings
@@ -358,7 +361,7 @@ class WebCapturer:
             user_agent=user_agent or None, locale=s.locale, timezone_id=s.timezone_id, service_workers="block",
             accept_downloads=False, ignore_https_errors=s.ignore_https_errors)
         try:
-            return await self._in_context(context, url, folder, user_agent)
+            return await self._in_context(context, url, folder, user_agent, started)
         finally:
             try:
                 await asyncio.wait_for(context.close(), 15)
@@ -372,7 +375,7 @@ class WebCapturer:
             pass
         self._browser = None
 
-    async def _in_context(self, context, url: str, folder: Path, user_agent: str) -> PageCapture:
+    async def _in_context(self, context, url: str, folder: Path, user_agent: str, started: dict) -> PageCapture:
         from playwright.async_api import Error as PlaywrightError
 
         s = self.settings
@@ -394,7 +397,6 @@ class WebCapturer:
         # Network on this session only so that the browser keeps the certificates it is shown (read
         # back with Network.getCertificate); response bodies are not wanted here, so the buffers stay small.
         await cdp.send("Network.enable", {"maxTotalBufferSize": 1 << 20, "maxResourceBufferSize": 1 << 19})
-        started = moment()
         deadline = self._loop.time() + s.timeout_s
         try:
             first = await page.goto(url, wait_until="commit", timeout=s.timeout_s * 1000)
@@ -402,14 +404,19 @@ class WebCapturer:
             raise _navigation_error(url, err, s.timeout_s) from None
         if first is None:
             raise InputError(f"{url}: the browser opened no document", field="url")
-        try:
-            not_settled, stopped = await self._settle(page, cdp, deadline)
-            return await self._snapshot(page, cdp, watch, url, folder, started, not_settled, stopped, user_agent)
-        except PlaywrightError as err:
-            first_line = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-            raise InputError(f"{url}: the page failed while it was captured ({short(first_line, 200)})",
-                             field="url", hint="Try again; a page that crashes the browser every time "
-                             "must be captured by other means.") from None
+        for attempt in range(1, 4):
+            moves = len(watch.navigations)
+            try:
+                not_settled, stopped = await self._settle(page, cdp, deadline)
+                return await self._snapshot(page, cdp, watch, url, folder, started, not_settled, stopped, user_agent)
+            except PlaywrightError as err:
+                if len(watch.navigations) > moves and attempt < 3:
+                    continue  # the page moved itself to another document meanwhile: settle on that one
+                first_line = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+                raise InputError(f"{url}: the page failed while it was captured ({short(first_line, 200)})",
+                                 field="url", hint="Try again; a page that crashes the browser every time "
+                                 "must be captured by other means.") from None
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def _settle(self, page, cdp, deadline: float) -> tuple[list[str], bool]:
         from playwright.async_api import TimeoutError as PlaywrightTimeout

@@ -21,12 +21,13 @@ from pathlib import Path
 
 import pytest
 
+from casebook.capture import folder_name
 from tests.support.browser import inspect_page
 from tests.support.web_pages import HOSTILE_TITLE, unused_port, write_case
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
-GOOD = ["/redirect", "/changes", "/tall", "/restless", "/hostile", "/gbk"]
+GOOD = ["/redirect", "/changes", "/tall", "/restless", "/hostile", "/gbk", "/moves"]
 
 
 def casebook(*args, timeout: float = 600) -> subprocess.CompletedProcess:
@@ -101,7 +102,8 @@ def test_each_capture_has_every_artifact_and_the_json_digests_are_the_files(run)
         assert Path(item["record_pdf"]).read_bytes().startswith(b"%PDF")
         folder = Path(item["folder"])
         assert folder.parent == run.case / "evidence" / "web"
-        assert folder.name.startswith(item["captured_at"][:10].replace("-", "")) and folder.name.endswith("-127.0.0.1")
+        assert folder.name == folder_name(item["captured_at"], item["url"])  # <UTC time>-<host>, the capture's start
+        assert folder.name.endswith("-127.0.0.1")
 
 
 def test_the_redirect_chain_status_headers_and_server_are_recorded(run):
@@ -114,6 +116,15 @@ def test_the_redirect_chain_status_headers_and_server_are_recorded(run):
     assert response["tls"] is None
     cookies = [value for name, value in response["chain"][-1]["headers"] if name.lower() == "set-cookie"]
     assert cookies == ["session=abc; Path=/", "region=zk; Path=/"]  # duplicates kept, as sent
+
+
+def test_a_page_that_moves_itself_on_is_captured_where_it_landed(run):
+    item = run.capture("/moves")
+    assert item["final_url"] == run.urls["/moves"].replace("/moves", "/listing") and item["status"] == 200
+    response = json.loads((run.folder("/moves") / "response.json").read_text(encoding="utf-8"))
+    assert response["client_navigations"] == [item["final_url"]]
+    assert response["chain"][-1]["url"] == item["final_url"]
+    assert "耐克 Air 运动鞋" in (run.folder("/moves") / "page.html").read_text(encoding="utf-8-sig")
 
 
 def test_capture_json_has_both_clocks_versions_viewport_and_user_agent(run):

@@ -40,6 +40,11 @@ TALL = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>长页面</tit
 <body style="margin:0"><div style="height:6000px;background:linear-gradient(#fff,#39c)">商品详情（很长）</div>
 <p>页底：售后说明</p></body></html>"""
 
+# Sellers also move buyers on with a script once the page has loaded.
+MOVES = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>跳转中</title></head>
+<body><p>正在跳转…</p><script>addEventListener('load', () => setTimeout(() => { location.href = '/listing'; }, 150));
+</script></body></html>"""
+
 RESTLESS = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>一直变化</title></head>
 <body><p id="clock">0</p><script>let n = 0;
 setInterval(() => { document.getElementById('clock').textContent = String(++n); }, 100);</script></body></html>"""
@@ -93,7 +98,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         site.paths.append(path)
         port = self.server.server_address[1]
-        pages = {"/listing": LISTING, "/changes": CHANGES, "/tall": TALL, "/restless": RESTLESS,
+        pages = {"/listing": LISTING, "/changes": CHANGES, "/tall": TALL, "/restless": RESTLESS, "/moves": MOVES,
                  "/hostile": hostile_page(port), "/popup": "<p>popup</p>"}
         if path in pages:
             self._send(pages[path])
