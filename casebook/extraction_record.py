@@ -54,8 +54,9 @@ TEXT = {
                         "dom_quiet": "页面内容在时限内持续变化"},
         "step_open": "在全新的浏览器配置（无缓存、Cookie 与本地存储）中以无界面方式打开上述网址；仅允许 http 和 https，"
                      "阻止其他协议（file:、data:、javascript: 等）、弹出窗口、WebSocket 与下载。",
-        "step_settle": "等待页面稳定（load 事件、网络空闲、页面内容 {quiet} 毫秒无变化），时限 {timeout} 秒：页面已稳定。",
-        "step_unsettled": "等待页面稳定，时限 {timeout} 秒：页面在时限内未稳定（{reasons}），按时限届满时的状态提取。",
+        "step_settle": "等待页面稳定（load 事件、网络空闲、页面内容 {quiet} 毫秒无变化），时限 {timeout:g} 秒：页面已稳定。",
+        "step_unsettled": "等待页面稳定，时限 {timeout:g} 秒：页面在时限内未稳定（{reasons}），按时限届满时的状态提取。",
+        "step_unchecked": "本次提取未校验服务器的 TLS 证书（仅用于测试，不能作为正式取证）。",
         "step_terminated": "页面脚本持续运行不让出，已由浏览器调试接口终止后提取。",
         "step_save": "保存脚本运行后的页面 DOM（page.html）、含资源的网页存档（page.mhtml）、整页截图（screenshot.png）、"
                      "网页 PDF（page.pdf）、服务器响应记录（response.json）和提取过程记录（capture.json）。",
@@ -96,9 +97,11 @@ TEXT = {
                      "http and https allowed; other schemes (file:, data:, javascript: ...), popups, WebSockets "
                      "and downloads refused.",
         "step_settle": "Waited for the page to settle (load event, network idle, DOM unchanged for {quiet} ms), "
-                       "at most {timeout} s: the page settled.",
-        "step_unsettled": "Waited for the page to settle, at most {timeout} s: it did not ({reasons}); captured as it "
+                       "at most {timeout:g} s: the page settled.",
+        "step_unsettled": "Waited for the page to settle, at most {timeout:g} s: it did not ({reasons}); captured as it "
                           "was when the time ran out.",
+        "step_unchecked": "The server's TLS certificate was NOT checked in this capture (for tests only, not "
+                          "for evidence).",
         "step_terminated": "The page's scripts never yielded; they were terminated through the browser's "
                            "DevTools interface before the capture.",
         "step_save": "Saved the DOM after the page's scripts ran (page.html), the web archive with resources "
@@ -218,7 +221,8 @@ def record_facts(case, capture: PageCapture, manifest: Manifest, *, folder: str,
                  "timezone": record.get("timezone"), "ua": record.get("user_agent")},
         settled=capture.settled, not_settled=list(capture.not_settled),
         scripts_terminated=bool(record.get("scripts_terminated")),
-        settings={"timeout": record.get("timeout_s"), "quiet": record.get("quiet_ms")},
+        settings={"timeout": record.get("timeout_s"), "quiet": record.get("quiet_ms"),
+                  "certificate_unchecked": bool(record.get("policy", {}).get("ignore_https_errors"))},
         refused=list(record.get("refused", [])), files=files,
         seal={"folder": folder, "manifest": f"{folder}/manifest.json", "merkle_root": manifest.merkle_root,
               "seal_sha256": manifest.seal.get("sha256", ""), "seal_sm3": manifest.seal.get("sm3", "")},
@@ -227,11 +231,14 @@ def record_facts(case, capture: PageCapture, manifest: Manifest, *, folder: str,
 
 def _steps(facts: RecordFacts, t: dict) -> list[dict]:
     steps = [{"text": t["step_open"]}]
+    if facts.settings.get("certificate_unchecked"):
+        steps.append({"text": t["step_unchecked"], "warn": True})
     if facts.settled:
-        steps.append({"text": t["step_settle"].format(**facts.settings)})
+        steps.append({"text": t["step_settle"].format(timeout=facts.settings["timeout"], quiet=facts.settings["quiet"])})
     else:
         reasons = "；".join(t["not_settled"].get(code, code) for code in facts.not_settled)
-        steps.append({"text": t["step_unsettled"].format(reasons=reasons, **facts.settings), "warn": True})
+        steps.append({"text": t["step_unsettled"].format(reasons=reasons, timeout=facts.settings["timeout"]),
+                      "warn": True})
     if facts.scripts_terminated:
         steps.append({"text": t["step_terminated"], "warn": True})
     steps += [{"text": t["step_save"]}, {"text": t["step_seal"]}]

@@ -72,8 +72,9 @@ def test_https_records_the_certificate_and_a_trusted_timestamp_fixes_the_time(ca
     assert response["tls"]["sha256_fingerprint"] == site_cert.fingerprint(hashes.SHA256()).hex()
     record = result.record_html.read_text(encoding="utf-8")
     assert "O=周口鞋业测试网店,CN=127.0.0.1" in record and "RFC 3161" in record
+    assert "未校验服务器的 TLS 证书" in record  # said plainly, never silently
     capture = json.loads((result.folder / "capture.json").read_text(encoding="utf-8"))
-    assert capture["policy"]["ignore_https_errors"] is True  # said plainly, never silently
+    assert capture["policy"]["ignore_https_errors"] is True
 
 
 def test_a_crash_after_the_page_was_taken_leaves_no_folder(case_dir, site, monkeypatch):
