@@ -151,7 +151,21 @@ def read_url_list(path: str | os.PathLike) -> list[tuple[int, str]]:
 
 
 def folder_name(started_utc: str, url: str) -> str:
-    """``<UTC time>-<host>``: ``20240607T081502Z-shop.example.com`` (IDN hosts in their ASCII form)."""
+    """The name of a capture's folder: the UTC second it began, then the host.
+
+    Parameters
+    ----------
+    started_utc : str
+        An ISO-8601 UTC time (``2024-06-07T08:15:02.123Z``).
+    url : str
+        The address captured.
+
+    Returns
+    -------
+    str
+        ``20240607T081502Z-shop.example.com``; an IDN host in its ASCII form, anything but letters,
+        digits, dots and hyphens as ``_`` (an IPv6 host, for one), so the name is safe on Windows.
+    """
     moment = datetime.fromisoformat(started_utc.replace("Z", "+00:00")).astimezone(UTC)
     host = urlsplit(url).hostname or "unknown"
     try:

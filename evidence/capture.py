@@ -41,6 +41,7 @@ from evidence.chromium import CHROMIUM_ARGS, chromium_path
 from evidence.hashing import hash_bytes
 from evidence.listing import SHANGHAI
 from evidence.page_guard import ALLOWED_SCHEMES, GUARD_SCRIPT, QUIET_JS, SCRIPT_FRAMES_JS, PageWatch, short
+from evidence.web_errors import navigation_error
 from evidence.web_response import certificate_details, hop_record, origin_of, response_record
 from safeio.atomic import write_bytes_atomic
 from safeio.errors import InputError, MissingDependencyError
@@ -60,29 +61,19 @@ CAPTURE_FORMAT = "casebook-web-capture/1"
 ARTIFACT_FILES = {"html": "page.html", "mhtml": "page.mhtml", "screenshot": "screenshot.png", "pdf": "page.pdf",
                   "response": "response.json", "capture": "capture.json"}
 
-# Chromium network errors -> (what people are told, what to do)
-_NET_ERRORS = [
-    (re.compile(r"ERR_CONNECTION_REFUSED|ERR_ADDRESS_UNREACHABLE|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE"),
-     "nothing answers at this address ({code})", "Check the address and that the site is up; try again later."),
-    (re.compile(r"ERR_NAME_NOT_RESOLVED|ERR_NAME_RESOLUTION_FAILED"),
-     "the host name cannot be resolved ({code})", "Check the spelling of the address and the network connection."),
-    (re.compile(r"ERR_CERT_|ERR_SSL_|ERR_BAD_SSL|ERR_TLS"),
-     "the site's TLS certificate or connection is not valid ({code}); nothing was captured",
-     "A capture over a connection the browser does not trust proves little: check the address. If the site "
-     "really has a broken certificate, capture it by other means and record why."),
-    (re.compile(r"ERR_UNSAFE_PORT"),
-     "the browser refuses to connect to this port, which is reserved for other services ({code})",
-     "Check the port in the address."),
-    (re.compile(r"ERR_UNSAFE_REDIRECT|ERR_INVALID_REDIRECT|ERR_DISALLOWED_URL_SCHEME"),
-     "the site sends the browser to an address that is not http or https, which is refused ({code})",
-     "Capture the page the listing should lead to directly, by its http(s) address."),
-    (re.compile(r"ERR_TIMED_OUT|ERR_CONNECTION_TIMED_OUT"),
-     "the site did not answer in time ({code})", "Try again later or with a longer --timeout."),
-]
-
-
 def moment(when: datetime | None = None) -> dict:
-    """A moment as stored (UTC, milliseconds) and as shown (Asia/Shanghai)."""
+    """A moment as stored (UTC) and as shown (Asia/Shanghai), both to the millisecond.
+
+    Parameters
+    ----------
+    when : datetime, optional
+        An aware moment; now by default.
+
+    Returns
+    -------
+    dict
+        ``{"utc": "2024-06-07T08:15:02.123Z", "asia_shanghai": "2024-06-07T16:15:02.123+08:00"}``.
+    """
     when = (when or datetime.now(UTC)).astimezone(UTC)
     millis = f"{when.microsecond // 1000:03d}"
     return {"utc": when.strftime("%Y-%m-%dT%H:%M:%S.") + millis + "Z",
@@ -200,22 +191,6 @@ class PageCapture:
 
     def artifact(self, kind: str) -> Artifact:
         return next(item for item in self.artifacts if item.kind == kind)
-
-
-def _navigation_error(url: str, err: Exception, timeout_s: float) -> InputError:
-    text = str(err)
-    code = (re.search(r"net::(ERR_[A-Z_]+)", text) or [None, None])[1]
-    if "Download is starting" in text:
-        return InputError(f"{url}: the address gives a file to download, not a page", field="url",
-                          hint="Download the file and seal it with 'casebook evidence hash'.")
-    for pattern, message, hint in _NET_ERRORS:
-        if code and pattern.search(code):
-            return InputError(f"{url}: " + message.format(code=code), field="url", hint=hint)
-    if "Timeout" in type(err).__name__ or "Timeout" in text.split("\n", 1)[0]:
-        return InputError(f"{url}: the site did not answer within {timeout_s:g} s; nothing was captured",
-                          field="url", hint="Try again later or with a longer --timeout.")
-    first = text.strip().splitlines()[0] if text.strip() else type(err).__name__
-    return InputError(f"{url}: the page could not be opened ({short(first, 200)})", field="url")
 
 
 def _png_size(data: bytes) -> tuple[int, int] | None:
@@ -401,7 +376,7 @@ class WebCapturer:
         try:
             first = await page.goto(url, wait_until="commit", timeout=s.timeout_s * 1000)
         except PlaywrightError as err:
-            raise _navigation_error(url, err, s.timeout_s) from None
+            raise navigation_error(url, err, s.timeout_s) from None
         if first is None:
             raise InputError(f"{url}: the browser opened no document", field="url")
         for attempt in range(1, 4):

@@ -19,7 +19,19 @@ _KEEP = 200  # at most this many items in each list of capture.json (failed requ
 
 
 def short(text: object, limit: int = 160) -> str:
-    """``text`` cut to ``limit`` characters (an ellipsis marks the cut)."""
+    """Text for a record, cut to a length (an ellipsis marks the cut).
+
+    Parameters
+    ----------
+    text : object
+        Anything; shown as ``str(text)``.
+    limit : int
+        The most characters kept.
+
+    Returns
+    -------
+    str
+    """
     text = str(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 

@@ -20,7 +20,17 @@ RESPONSE_FORMAT = "casebook-web-response/1"
 
 
 def origin_of(url: str) -> str:
-    """``scheme://host[:port]`` of a URL, the key Chromium files certificates under."""
+    """The origin of a URL, the key Chromium files the certificates it was shown under.
+
+    Parameters
+    ----------
+    url : str
+
+    Returns
+    -------
+    str
+        ``scheme://host[:port]`` (any user name dropped).
+    """
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}"
 
@@ -87,7 +97,23 @@ def certificate_details(chain_b64: list[str]) -> dict:
 
 def hop_record(url: str, method: str, status: int, status_text: str, headers: list[dict],
                server: dict | None, security: dict | None) -> dict:
-    """One request-response pair of the chain, with Playwright's server and TLS facts as given."""
+    """One request-response pair of the redirect chain.
+
+    Parameters
+    ----------
+    url, method : str
+        The request.
+    status, status_text, headers
+        The response; ``headers`` as Playwright's ``headers_array()`` gives them (order and
+        duplicates kept).
+    server, security : dict or None
+        Playwright's ``server_addr()`` and ``security_details()``.
+
+    Returns
+    -------
+    dict
+        ``{"url", "method", "status", "status_text", "headers": [[name, value], ...], "server", "tls"}``.
+    """
     tls = None
     if security:
         tls = {"protocol": security.get("protocol"), "subject_cn": security.get("subjectName"),

@@ -111,3 +111,28 @@ def test_partial_folders_of_dead_runs_are_swept_and_live_ones_kept(case_dir):
     with CaseCapture(case_dir) as run:  # no address: no browser starts
         assert run.removed_partial == [stale.name]
     assert not stale.exists() and live.exists()
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("Page.goto: net::ERR_CONNECTION_REFUSED at http://127.0.0.1:9999/", "nothing answers"),
+    ("Page.goto: net::ERR_NAME_NOT_RESOLVED at http://shop.invalid/", "cannot be resolved"),
+    ("Page.goto: net::ERR_CERT_DATE_INVALID at https://shop.example/", "certificate"),
+    ("Page.goto: net::ERR_SSL_PROTOCOL_ERROR at https://shop.example/", "certificate or connection"),
+    ("Page.goto: net::ERR_UNSAFE_REDIRECT at http://shop.example/r", "not http or https"),
+    ("Page.goto: Download is starting", "file to download"),
+    ("Page.goto: net::ERR_TOO_MANY_REDIRECTS at http://shop.example/", "could not be opened (Page.goto: net::ERR_TOO"),
+])
+def test_browser_errors_are_told_in_plain_words(message, expected):
+    from evidence.web_errors import navigation_error
+
+    err = navigation_error("http://shop.example/", Exception(message), 30)
+    assert expected in err.message and err.message.startswith("http://shop.example/: ")
+
+
+def test_a_timeout_says_how_long_was_waited():
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    from evidence.web_errors import navigation_error
+
+    err = navigation_error("http://shop.example/", PlaywrightTimeout("Page.goto: Timeout 6000ms exceeded."), 6)
+    assert "did not answer within 6 s" in err.message and "--timeout" in err.hint
