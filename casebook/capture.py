@@ -18,12 +18,13 @@ change is left for a person to look at.
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,7 +32,7 @@ from urllib.parse import urlsplit
 
 from casebook.case import Case, load_case
 from casebook.extraction_record import RECORD_HTML, RECORD_PDF, record_facts, write_record
-from evidence.capture import ARTIFACT_FILES, CaptureSettings, WebCapturer, check_url
+from evidence.capture import ARTIFACT_FILES, CaptureSettings, PageCapture, WebCapturer, check_url
 from evidence.custody import CustodyLog
 from evidence.hashing import hash_bytes
 from evidence.manifest import Manifest, build_manifest, load_manifest, verify_manifest, write_manifest
@@ -255,12 +256,29 @@ def _artifacts(folder: Path, manifest: Manifest) -> list[dict]:
     return out
 
 
+@dataclass
+class _Pending:
+    """A page being captured on the capture thread into its claimed partial folder."""
+
+    url: str
+    name: str
+    partial: Path
+    future: concurrent.futures.Future
+
+
+def _abandon(pending: _Pending) -> None:
+    pending.future.cancel()
+    concurrent.futures.wait([pending.future], timeout=60)
+    shutil.rmtree(pending.partial, ignore_errors=True)
+
+
 class CaseCapture:
     """Capture addresses into one case: ``with CaseCapture(case_dir) as run: run.capture(url)``.
 
-    One Chromium drives the pages (a fresh context each) and one prints the records, for the
-    whole run; both start with the first address not captured yet.  ``finish()`` brings the case
-    seal up to date once the addresses are done.
+    One Chromium drives the pages (a fresh context each, on a thread of its own) and one prints the
+    records, for the whole run; both start with the first address not captured yet.  With
+    :meth:`capture_many` the next page is taken while the last one is sealed and its record
+    printed.  ``finish()`` brings the case seal up to date once the addresses are done.
     """
 
     def __init__(self, case_dir: str | os.PathLike, *, actor: str | None = None, place: str | None = None,
@@ -365,6 +383,51 @@ class CaseCapture:
         IntegrityError
             The case's custody log does not verify (nothing is appended to a broken chain).
         """
+        started = self._begin(url)
+        return started if isinstance(started, CaptureResult) else self._complete(started)
+
+    def capture_many(self, urls: Iterable[tuple[int | None, str]]) -> Iterator[tuple]:
+        """Capture many addresses; each page is taken while the one before is sealed and recorded.
+
+        Parameters
+        ----------
+        urls : iterable of (row, url)
+
+        Yields
+        ------
+        (row, url, CaptureResult or CasebookError)
+            One per address: its result, or the error that stopped it (the others go on).  An
+            address found already captured comes out at once, so the order may differ by one.
+        """
+        pending = None
+        try:
+            for row, url in urls:
+                try:
+                    started = self._begin(url)
+                except CasebookError as err:
+                    yield row, url, err
+                    continue
+                if isinstance(started, CaptureResult):
+                    yield row, url, started
+                    continue
+                previous, pending = pending, (row, url, started)
+                if previous is not None:
+                    yield self._settled(*previous)
+            previous, pending = pending, None
+            if previous is not None:
+                yield self._settled(*previous)
+        finally:
+            if pending is not None:  # stopped early: the page in flight is cancelled and its folder removed
+                _abandon(pending[2])
+
+    def _settled(self, row, url, pending: _Pending) -> tuple:
+        try:
+            return row, url, self._complete(pending)
+        except CasebookError as err:
+            return row, url, err
+
+    def _begin(self, url: str) -> CaptureResult | _Pending:
+        """Check the address, find it already captured, or claim a folder and start the page."""
         url = check_url(url)
         if not self.again:
             existing = self._existing(url)
@@ -378,17 +441,27 @@ class CaseCapture:
         started = datetime.now(UTC)
         name, partial = self._claim(url, started)
         try:
-            result = self._build(url, name, partial, started)
+            future = self._capturer.submit(url, partial, started=started)
         except BaseException:
             shutil.rmtree(partial, ignore_errors=True)
             raise
-        target = self.web / name
-        os.rename(partial, target)
+        return _Pending(url, name, partial, future)
+
+    def _complete(self, pending: _Pending) -> CaptureResult:
+        """Wait for the page, seal it, write its record, move the folder into place, log custody."""
+        try:
+            page = self._capturer.wait(pending.future)
+            result = self._build(pending.url, pending.name, pending.partial, page)
+        except BaseException:
+            shutil.rmtree(pending.partial, ignore_errors=True)
+            raise
+        target = self.web / pending.name
+        os.rename(pending.partial, target)
         _fsync_folder(self.web)
         self.new_folders.append(target)
         result.folder = target
         result.artifacts = _artifacts(target, result.manifest)
-        result.event = self._record_custody(target, url, result.final_url, result.status, result.manifest,
+        result.event = self._record_custody(target, pending.url, result.final_url, result.status, result.manifest,
                                             timestamp=result.timestamp)
         return result
 
@@ -407,8 +480,7 @@ class CaseCapture:
             return name, partial
         raise InputError("no free folder name for this capture", path=self.web)  # pragma: no cover
 
-    def _build(self, url: str, name: str, partial: Path, started: datetime) -> CaptureResult:
-        page = self._capturer.capture(url, partial, started=started)
+    def _build(self, url: str, name: str, partial: Path, page: PageCapture) -> CaptureResult:
         manifest = build_manifest(partial, case_id=self.case.case_id, include=sorted(ARTIFACT_FILES.values()))
         for artifact in page.artifacts:  # what was written is what was sealed
             entry = next((e for e in manifest.entries if e.path == artifact.name), None)
@@ -503,11 +575,11 @@ def capture_urls(case_dir: str | os.PathLike, urls: Iterable[tuple[int | None, s
     """
     with CaseCapture(case_dir, **options) as run:
         outcome = CaptureRun(case_dir=run.case.root, removed_partial=list(run.removed_partial))
-        for row, url in urls:
-            try:
-                outcome.results.append(run.capture(url))
-            except CasebookError as err:
-                outcome.failed.append({**err.to_dict(), "row": row, "url": url})
+        for row, url, got in run.capture_many(urls):
+            if isinstance(got, CaptureResult):
+                outcome.results.append(got)
+            else:
+                outcome.failed.append({**got.to_dict(), "row": row, "url": url})
             if progress is not None:
                 progress(url)
         if outcome.results:

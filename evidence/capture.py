@@ -252,8 +252,26 @@ class WebCapturer:
             self._loop = self._thread = None
 
     def _run(self, coroutine):
-        """Run a coroutine on the capture thread and wait; an interrupt here cancels it there first."""
-        future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        """Run a coroutine on the capture thread and wait for it."""
+        return self.wait(asyncio.run_coroutine_threadsafe(coroutine, self._loop))
+
+    @staticmethod
+    def wait(future: concurrent.futures.Future):
+        """The result of a :meth:`submit`; an interrupt while waiting cancels the capture first.
+
+        Parameters
+        ----------
+        future : concurrent.futures.Future
+
+        Returns
+        -------
+        PageCapture
+
+        Raises
+        ------
+        InputError
+            As :meth:`capture`.
+        """
         try:
             return future.result()
         except BaseException:
@@ -320,11 +338,34 @@ class WebCapturer:
         if self._loop is None:
             with self:
                 return self.capture(url, folder, started=started)
+        return self.wait(self.submit(url, folder, started=started))
+
+    def submit(self, url: str, folder: str | os.PathLike, *,
+               started: datetime | None = None) -> concurrent.futures.Future:
+        """Start a capture on the capture thread and return at once (the caller may do other work).
+
+        Parameters
+        ----------
+        url, folder, started
+            As :meth:`capture`.
+
+        Returns
+        -------
+        concurrent.futures.Future
+            Pass it to :meth:`wait` for the :class:`PageCapture`.
+
+        Raises
+        ------
+        InputError
+            Not an http(s) address, or no such folder (checked before anything starts).
+        """
+        if self._loop is None:
+            raise InputError("the capturer is not started", hint="Use 'with WebCapturer() as capturer:'.")
         url = check_url(url)
         target = Path(folder)
         if not target.is_dir():
             raise InputError("the folder for the capture does not exist", path=target)
-        return self._run(self._capture(url, target, moment(started)))
+        return asyncio.run_coroutine_threadsafe(self._capture(url, target, moment(started)), self._loop)
 
     async def _capture(self, url: str, folder: Path, started: dict) -> PageCapture:
         if self._browser is None or not self._browser.is_connected():

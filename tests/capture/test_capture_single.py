@@ -88,3 +88,16 @@ def test_a_crash_after_the_page_was_taken_leaves_no_folder(case_dir, site, monke
         capture_urls(case_dir, [(None, site.url("/listing"))], settings=CaptureSettings(timeout_s=20))
     assert list((case_dir / "evidence" / "web").iterdir()) == []
     assert not (case_dir / "custody.jsonl").exists()
+
+
+def test_a_run_stopped_between_pages_cancels_the_page_in_flight_and_leaves_no_partial_folder(case_dir, site):
+    from casebook.capture import CaseCapture
+
+    with CaseCapture(case_dir, settings=CaptureSettings(timeout_s=20)) as run:
+        pages = run.capture_many([(1, site.url("/listing")), (2, site.url("/tall"))])
+        row, _, first = next(pages)  # the first is sealed while the second is being taken ...
+        pages.close()  # ... and then the officer stops the run
+    assert row == 1 and first.folder.is_dir()
+    assert [p.name for p in (case_dir / "evidence" / "web").iterdir()] == [first.folder.name]
+    events = (case_dir / "custody.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(events) == 1 and json.loads(events[0])["objects"][0]["url"] == site.url("/listing")
