@@ -9,9 +9,9 @@ a stylesheet and a script that sets the price after load):
 - **chromium-cli**: ``chromium --headless --screenshot`` per page (a browser start each time),
   what an officer can do from a shell: a viewport-sized screenshot and nothing else.
 
-Reported: wall seconds per page (median over rounds), the ratio to each anchor, and the peak RSS
-of the whole process tree (the command, its Playwright driver and every Chromium process),
-sampled every 50 ms with psutil.
+Reported: wall seconds per page (median over rounds), the ratio to each anchor, and the peak
+memory of the whole process tree (the command, its Playwright drivers and every Chromium
+process) as PSS, which splits shared pages among their sharers, sampled every 0.2 s with psutil.
 
     python bench/bench_capture.py            # 8 pages, 1 round (about a minute on 2 cores)
     python bench/bench_capture.py --full     # 20 pages, 3 rounds
@@ -84,24 +84,26 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def _tree_rss(pid: int) -> int:
+def _tree_memory(pid: int) -> int:
+    """PSS summed over a process and its descendants: shared pages (Chromium's many processes share
+    most of theirs) are split among their sharers, so the sum is what the tree really holds."""
     import psutil
+
+    def one(process) -> int:
+        try:
+            return getattr(process.memory_full_info(), "pss", None) or process.memory_info().rss
+        except psutil.Error:
+            return 0
 
     try:
         root = psutil.Process(pid)
-        total = root.memory_info().rss
-        for child in root.children(recursive=True):
-            try:
-                total += child.memory_info().rss
-            except psutil.Error:
-                pass
-        return total
+        return one(root) + sum(one(child) for child in root.children(recursive=True))
     except psutil.Error:
         return 0
 
 
 def measured(args: list[str], **kwargs) -> tuple[float, int, subprocess.CompletedProcess]:
-    """Run a command; wall seconds and the peak RSS (bytes) of its whole process tree."""
+    """Run a command; wall seconds and the peak memory (PSS, bytes) of its whole process tree."""
     started = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
     peak = 0
@@ -110,8 +112,8 @@ def measured(args: list[str], **kwargs) -> tuple[float, int, subprocess.Complete
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(proc.pid))
-            time.sleep(0.05)
+            peak = max(peak, _tree_memory(proc.pid))
+            time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -192,7 +194,7 @@ def main() -> None:
             peaks["chromium-cli"] = max(peaks["chromium-cli"], peak)
     server.shutdown()
     ours = statistics.median(times["casebook"])
-    print(f"{'':14}{'s/page (median)':>16}{'ratio casebook/x':>18}{'peak RSS tree':>16}")
+    print(f"{'':14}{'s/page (median)':>16}{'ratio casebook/x':>18}{'peak PSS tree':>16}")
     for name, values in times.items():
         median = statistics.median(values)
         print(f"{name:14}{median:16.2f}{ours / median:18.2f}{peaks[name] / 2**20:13.0f} MiB")
