@@ -253,6 +253,21 @@ def test_a_rerun_skips_what_is_captured_whole_without_starting_a_browser(run, tm
     assert len(list((case / "evidence" / "web").iterdir())) == len(GOOD)
 
 
+def test_a_rerun_records_a_capture_whose_custody_event_a_dying_run_never_wrote(run, tmp_path):
+    from casebook.capture import CaseCapture
+
+    case = tmp_path / run.case.name
+    shutil.copytree(run.case, case)
+    log = case / "custody.jsonl"
+    lines = log.read_text(encoding="utf-8").splitlines(keepends=True)
+    lost = json.loads(lines[-2])  # the last page's 'captured' event (the reseal's 'hashed' follows it)
+    log.write_text("".join(lines[:-2]), encoding="utf-8")  # as if the run died right after the rename
+    with CaseCapture(case) as again:
+        found = again.capture(lost["objects"][0]["url"])
+    assert found.already_captured and found.event["action"] == "captured"
+    assert found.event["objects"] == lost["objects"] and "later run" in found.event["note"]
+
+
 def test_the_dossier_lists_the_captured_pages_with_digests_and_record_links(run):
     from casebook.sections.base import Dossier
 
