@@ -7,9 +7,11 @@ One capture writes six files into a folder the caller gives (see docs/domain.md,
 - ``page.mhtml``: the page with its resources, from DevTools ``Page.captureSnapshot``;
 - ``screenshot.png``: the full page, not the viewport;
 - ``page.pdf``: the page printed with screen styles;
-- ``response.json``: redirect chain, status, headers, server address, certificate (:mod:`evidence.web_response`);
+- ``response.json``: redirect chain, status, headers, server address, certificate
+  (:mod:`evidence.web_response`);
 - ``capture.json``: addresses, start and end times (UTC and Asia/Shanghai), browser and tool
-  versions, viewport, user agent, whether the page settled, and what was refused.
+  versions, viewport, user agent, whether the page settled, and what was refused
+  (:mod:`evidence.capture_record`).
 
 Every capture runs in a new browser context: no cookies, cache, storage or service workers from
 any earlier page.  Only http and https reach the page (:mod:`evidence.page_guard`).  A page
@@ -27,19 +29,17 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import json
 import os
 import re
-import struct
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from evidence.capture_record import capture_record, json_bytes, moment
 from evidence.chromium import CHROMIUM_ARGS, chromium_path
 from evidence.hashing import hash_bytes
-from evidence.listing import SHANGHAI
 from evidence.page_guard import ALLOWED_SCHEMES, GUARD_SCRIPT, QUIET_JS, SCRIPT_FRAMES_JS, PageWatch, short
 from evidence.web_errors import navigation_error
 from evidence.web_response import certificate_details, hop_record, origin_of, response_record
@@ -57,28 +57,8 @@ __all__ = [
     "moment",
 ]
 
-CAPTURE_FORMAT = "casebook-web-capture/1"
 ARTIFACT_FILES = {"html": "page.html", "mhtml": "page.mhtml", "screenshot": "screenshot.png", "pdf": "page.pdf",
                   "response": "response.json", "capture": "capture.json"}
-
-def moment(when: datetime | None = None) -> dict:
-    """A moment as stored (UTC) and as shown (Asia/Shanghai), both to the millisecond.
-
-    Parameters
-    ----------
-    when : datetime, optional
-        An aware moment; now by default.
-
-    Returns
-    -------
-    dict
-        ``{"utc": "2024-06-07T08:15:02.123Z", "asia_shanghai": "2024-06-07T16:15:02.123+08:00"}``.
-    """
-    when = (when or datetime.now(UTC)).astimezone(UTC)
-    millis = f"{when.microsecond // 1000:03d}"
-    return {"utc": when.strftime("%Y-%m-%dT%H:%M:%S.") + millis + "Z",
-            "asia_shanghai": when.astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M:%S.") + millis + "+08:00"}
-
 
 def check_url(url: str) -> str:
     """The address to capture, checked and written in one form (scheme and host in lower case).
@@ -191,24 +171,6 @@ class PageCapture:
 
     def artifact(self, kind: str) -> Artifact:
         return next(item for item in self.artifacts if item.kind == kind)
-
-
-def _png_size(data: bytes) -> tuple[int, int] | None:
-    if data[:8] != b"\x89PNG\r\n\x1a\n" or len(data) < 24:
-        return None
-    return struct.unpack(">II", data[16:24])
-
-
-def _tool_versions() -> dict:
-    from importlib.metadata import PackageNotFoundError, version
-
-    from evidence.manifest import tool_info
-
-    try:
-        playwright = version("playwright")
-    except PackageNotFoundError:  # pragma: no cover - a declared dependency
-        playwright = "unknown"
-    return {**tool_info(), "playwright": playwright}
 
 
 class WebCapturer:
@@ -519,14 +481,19 @@ class WebCapturer:
         keep("pdf", pdf, taken)
         taken = moment()
         response = await self._step(cdp, "response record", lambda: self._response(page, cdp, watch, url), stopped)
-        keep("response", _json_bytes(response), taken)
+        keep("response", json_bytes(response), taken)
         script_frames = await self._step(cdp, "frame list", lambda: _isolated(cdp, SCRIPT_FRAMES_JS), stopped)
         for src in script_frames or []:
             watch.refuse("frame", src)
         ended = moment()
-        record = self._record(url, final_url, response, title, started, snapshot, ended, not_settled, stopped[0],
-                              watch, user_agent, _png_size(png))
-        keep("capture", _json_bytes(record), ended)
+        record = capture_record(
+            url=url, final_url=final_url, status=response["status"], title=title,
+            times={"started": started, "snapshot": snapshot, "ended": ended}, not_settled=not_settled,
+            scripts_terminated=stopped[0], settings=self.settings, watch=watch, user_agent=user_agent,
+            browser={"product": self._version.get("product"), "version": self._browser.version,
+                     "revision": self._version.get("revision"), "js_version": self._version.get("jsVersion")},
+            png=png)
+        keep("capture", json_bytes(record), ended)
         return PageCapture(url=url, final_url=final_url, status=response["status"], title=title, folder=folder,
                            started=started, ended=ended, settled=not not_settled, not_settled=not_settled,
                            artifacts=artifacts, record=record, response=response)
@@ -561,45 +528,6 @@ class WebCapturer:
         later = [nav for nav in watch.navigations[1:] if nav != url]
         return response_record(url, chain, certificates, later)
 
-    def _record(self, url, final_url, response, title, started, snapshot, ended, not_settled, stopped, watch,
-                user_agent, png_size) -> dict:
-        s = self.settings
-        return {
-            "format": CAPTURE_FORMAT,
-            "url": url,
-            "final_url": final_url,
-            "status": response["status"],
-            "title": title,
-            "started": started,
-            "snapshot": snapshot,
-            "ended": ended,
-            "settled": not not_settled,
-            "not_settled": not_settled,
-            "scripts_terminated": stopped,
-            "timeout_s": s.timeout_s,
-            "quiet_ms": s.quiet_ms,
-            "browser": {"name": "Chromium", "product": self._version.get("product"),
-                        "version": self._browser.version, "revision": self._version.get("revision"),
-                        "js_version": self._version.get("jsVersion"), "executable": chromium_path(),
-                        "headless": True, "args": list(CHROMIUM_ARGS)},
-            "tools": _tool_versions(),
-            "viewport": {"width": s.viewport_width, "height": s.viewport_height, "device_scale_factor": 1},
-            "page_size": {"width": png_size[0], "height": png_size[1]} if png_size else None,
-            "user_agent": user_agent,
-            "locale": s.locale,
-            "timezone": s.timezone_id,
-            "policy": {"schemes": list(ALLOWED_SCHEMES), "fresh_context": True, "service_workers": "blocked",
-                       "websockets": "refused", "popups": "closed", "downloads": "refused",
-                       "dialogs": "dismissed", "ignore_https_errors": s.ignore_https_errors,
-                       "pdf_media": "screen"},
-            "refused": watch.refused,
-            "dialogs": watch.dialogs,
-            "requests": {"total": watch.requests, "failed": watch.failed},
-            "browser_log": watch.log,
-            "html_encoding": "utf-8 with BOM (the DOM serialised after the page's scripts ran)",
-        }
-
-
 async def _isolated(cdp, expression: str):
     """Evaluate in a fresh isolated world of the main frame: same DOM, none of the page's globals."""
     tree = await cdp.send("Page.getFrameTree")
@@ -608,10 +536,6 @@ async def _isolated(cdp, expression: str):
     result = await cdp.send("Runtime.evaluate", {"expression": expression, "contextId": world["executionContextId"],
                                                  "awaitPromise": True, "returnByValue": True})
     return result.get("result", {}).get("value")
-
-
-def _json_bytes(document: dict) -> bytes:
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 def capture_page(url: str, folder: str | os.PathLike, settings: CaptureSettings | None = None) -> PageCapture:
