@@ -84,6 +84,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A browser that hangs up mid-answer (chromium --screenshot does) is not worth a traceback."""
+
+
 def _tree_memory(pid: int) -> int:
     """PSS summed over a process and its descendants: shared pages (Chromium's many processes share
     most of theirs) are split among their sharers, so the sum is what the tree really holds."""
@@ -155,8 +162,7 @@ def main() -> None:
     args = parser.parse_args()
     pages, rounds = (20, 3) if args.full else (8, 1)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    server.daemon_threads = True
+    server = _QuietServer(("127.0.0.1", 0), _Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     urls = [f"http://127.0.0.1:{server.server_address[1]}/item/{i}" for i in range(pages)]
     print(f"load before: {os.getloadavg()[0]:.2f} (1-min), {os.cpu_count()} cores; {pages} pages x {rounds} round(s)")
