@@ -33,10 +33,11 @@ from safeio.errors import InputError, IntegrityError
 if TYPE_CHECKING:
     import pandas
 
-ACTIONS = ("seized", "extracted", "hashed", "transferred", "verified", "exported", "dossier")
+ACTIONS = ("seized", "extracted", "captured", "hashed", "transferred", "verified", "exported", "dossier")
 ACTION_LABELS = {
     "seized": ("扣押", "seized"),
     "extracted": ("提取", "extracted"),
+    "captured": ("网络在线提取", "captured from the web"),
     "hashed": ("计算校验值并封存清单", "hashed and sealed"),
     "transferred": ("移交", "transferred"),
     "verified": ("校验", "verified"),

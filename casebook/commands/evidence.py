@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from casebook.commands.capture import capture as capture_cmd
 from safeio.errors import InputError, IntegrityError, UnsafePathError
 
 
@@ -71,6 +72,9 @@ def _refuse_inside(target: Path, root: Path, include: list[str] | None, what: st
 @click.group()
 def evidence() -> None:
     """Hash, seal, verify and export electronic evidence; keep the custody log."""
+
+
+evidence.add_command(capture_cmd)
 
 
 @evidence.command("hash")

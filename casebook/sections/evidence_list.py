@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from casebook.capture_listing import captured_pages_html
 from casebook.dossier_html import Html, esc, frame_table, note, plain_cell, split_hex, table
 from casebook.sections.text import TEXT
 from safeio.errors import CasebookError
@@ -13,12 +14,13 @@ def render(d) -> Html:
     except ImportError as err:
         return d._unavailable("evidence", err)
     c, t = d.case, d.t
+    web = captured_pages_html(c.root, d.lang)  # pages captured online, each with its own seal and record
     if not c.manifest_path.is_file():
         if not c.evidence_files():
             d.summary["integrity"] = "no_evidence"
             return d._done("evidence", note(t["no_evidence"]))
         d.summary["integrity"] = "unsealed"
-        return d._done("evidence", note(t["not_sealed"].format(dir=c.root, id=c.case_id)))
+        return d._done("evidence", note(t["not_sealed"].format(dir=c.root, id=c.case_id)) + web)
     try:
         manifest = load_manifest(c.manifest_path)  # refuses an edited manifest
         report = verify_manifest(manifest)  # re-hashes now: the status is as of this render
@@ -33,7 +35,7 @@ def render(d) -> Html:
     status = (f'<p class="cb-ok">{esc(t["verified"])}</p>' if report.ok
               else f'<p class="cb-bad">{esc(t["tampered"])}</p>')
     body = (f"<h3>{esc(t['integrity'])}</h3>{status}"
-            + (_evidence_table(frame, classes, t) or note(t["no_evidence"])) + _changes_html(report, t))
+            + (_evidence_table(frame, classes, t) or note(t["no_evidence"])) + _changes_html(report, t) + web)
     return d._done("evidence", body)
 
 
