@@ -10,6 +10,9 @@ import base64
 import html
 from collections.abc import Iterable, Sequence
 
+# The MIME type of the dossier's summary inside the executed notebook (read by casebook.dossier).
+SUMMARY_MIME = "application/vnd.casebook.summary+json"
+
 STYLE = """
 <style>
 .cb-section { margin: 0 0 1.2em 0; font-size: 13px; line-height: 1.55; }

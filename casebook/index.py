@@ -20,11 +20,14 @@ TEXT = {
            "ok": "完成", "failed": "失败", "skipped": "未变更（跳过）", "cases": "件", "hot": "热点",
            "urban": "城区", "peri-urban": "城乡结合部", "rural": "农村", "verified": "一致",
            "tampered": "不一致（疑被篡改）", "unsealed": "未封存", "no_evidence": "无电子数据",
-           "manifest_broken": "清单无法读取", "unavailable": "暂缺"},
+           "manifest_broken": "清单无法读取", "unavailable": "暂缺", "degraded": "不完整（有章节未能生成）"},
     "en": {"title": "Case dossier index", "case": "Case", "case_title": "Title", "findings": "Findings",
            "integrity": "Integrity", "setting": "Setting", "status": "Status", "links": "Files",
            "generated": "Generated", "ok": "done", "failed": "failed", "skipped": "unchanged (skipped)",
-           "cases": "cases", "hot": "hot spot"},
+           "cases": "cases", "hot": "hot spot", "degraded": "incomplete (a section could not be built)",
+           "urban": "urban", "peri-urban": "peri-urban", "rural": "rural", "verified": "matches",
+           "tampered": "does not match (tampered?)", "unsealed": "not sealed", "no_evidence": "no electronic data",
+           "manifest_broken": "manifest unreadable", "unavailable": "unavailable"},
 }
 _SORT_JS = """
 document.querySelectorAll('th[data-sort]').forEach(function (th, col) {
@@ -51,7 +54,7 @@ table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #bbb; padding: 4px 8px; text-align: left; vertical-align: top; white-space: pre-wrap; }
 th { background: #eee; cursor: pointer; user-select: none; }
 th[aria-sort=ascending]::after { content: " ▲"; } th[aria-sort=descending]::after { content: " ▼"; }
-.failed { color: #b00000; font-weight: 600; } .tampered, .broken { color: #b00000; font-weight: 600; }
+.failed { color: #b00000; font-weight: 600; } .degraded { color: #9a6000; font-weight: 600; } .tampered, .broken { color: #b00000; font-weight: 600; }
 """
 
 
@@ -77,9 +80,7 @@ def index_rows(results: list[dict], lang: str = "zh") -> list[str]:
         error = item.get("error") or {}
         status_text = t.get(status, status)
         if error:
-            where = f" (cell {error.get('cell')})" if error.get("cell") is not None else ""
-            status_text += f"{where}: {error.get('ename') or error.get('type', '')}: " \
-                           f"{error.get('evalue') or error.get('message', '')}"
+            status_text += f": {error.get('message', '')}"
         links = []
         case_id = str(item.get("case_id", ""))
         outputs = item.get("outputs") or {}
