@@ -128,14 +128,11 @@ def _encode(value, work: Path, stem: str, names: set[str]):
         return value.item()
     if isinstance(value, Path):
         return str(value)
-    if isinstance(value, gpd.GeoDataFrame):
-        name = _file(names, stem, ".parquet")
-        value.to_parquet(work / name)
-        return {"geoparquet": name}
     if isinstance(value, pd.DataFrame):
         name = _file(names, stem, ".parquet")
-        value.to_parquet(work / name)
-        return {"parquet": name}
+        frame, nested = _nested_as_json(value)
+        frame.to_parquet(work / name)
+        return {"geoparquet" if isinstance(value, gpd.GeoDataFrame) else "parquet": name, "json_columns": nested}
     if sparse.issparse(value):
         name = _file(names, stem, ".npz")
         sparse.save_npz(work / name, sparse.csr_matrix(value))
@@ -158,6 +155,37 @@ def _encode(value, work: Path, stem: str, names: set[str]):
     raise TypeError(f"cannot save a {type(value).__name__} in a hot-spot result ({stem})")
 
 
+def _plain(value):
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"cannot save a {type(value).__name__} inside a table cell")
+
+
+def _nested_as_json(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Columns of lists or dicts as JSON text: Parquet would give lists back as arrays and merge the
+    keys of dicts into structs, so ``{'rural': 5}`` would come back as ``{'rural': 5.0, 'urban': None}``."""
+    nested = [str(c) for c in frame.columns
+              if frame[c].dtype == object and frame[c].map(lambda v: isinstance(v, list | tuple | dict | np.ndarray)).any()]
+    if not nested:
+        return frame, []
+    frame = frame.copy()
+    for column in nested:
+        frame[column] = frame[column].map(
+            lambda v: v if v is None or (isinstance(v, float) and np.isnan(v))
+            else json.dumps(v, ensure_ascii=False, default=_plain))
+    return frame, nested
+
+
+def _json_back(frame: pd.DataFrame, nested: list[str]) -> pd.DataFrame:
+    for column in nested:
+        if column not in frame.columns:
+            raise InputError(f"the saved analysis has no column {column!r}", field=column)
+        frame[column] = frame[column].map(lambda v: json.loads(v) if isinstance(v, str) else v).astype(object)
+    return frame
+
+
 def _path(root: Path, name) -> Path:
     path = (root / str(name)).resolve()
     if path.parent != root or not path.is_file():
@@ -169,9 +197,9 @@ def _decode(node, root: Path):
     if not isinstance(node, dict):
         return node
     if "geoparquet" in node:
-        return gpd.read_parquet(_path(root, node["geoparquet"]))
+        return _json_back(gpd.read_parquet(_path(root, node["geoparquet"])), node.get("json_columns", []))
     if "parquet" in node:
-        return pd.read_parquet(_path(root, node["parquet"]))
+        return _json_back(pd.read_parquet(_path(root, node["parquet"])), node.get("json_columns", []))
     if "sparse" in node:
         return sparse.load_npz(_path(root, node["sparse"])).tocsr()
     if "array" in node:

@@ -19,8 +19,14 @@ from safeio.errors import InputError
 
 
 @pytest.fixture(scope="session")
-def result(source_book):
-    return geo.find_hotspots(geo.load_cases(source_book / "cases.csv"), source_book / "baseline.csv")
+def result():
+    """A casebook of about 1,200 cases with clusters (whose cells hold lists and dicts)."""
+    from tests.support.geo_synthetic import synthetic_casebook
+
+    book = synthetic_casebook(1)
+    found = geo.find_hotspots(book.cases, book.baseline)
+    assert len(found.clusters) and isinstance(found.clusters.settings.iloc[0], dict)
+    return found
 
 
 def _same(a, b) -> None:
@@ -76,15 +82,17 @@ json_values = st.recursive(
     max_leaves=20)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(summary=st.dictionaries(st.text(max_size=10), json_values, max_size=5),
        isa=st.lists(st.tuples(st.floats(allow_nan=False), st.floats(allow_nan=False), st.floats(allow_nan=False)),
                     max_size=5),
-       notes=st.lists(st.text(max_size=30), min_size=1, max_size=1))
-def test_any_plain_values_and_text_survive(result, summary, isa, notes):
-    cells = result.cells.assign(note=notes[0])
+       notes=st.lists(st.text(max_size=30), min_size=1, max_size=1),
+       tags=st.lists(st.text(max_size=5), max_size=3))
+def test_any_plain_values_and_text_survive(result, summary, isa, notes, tags):
+    cells = result.cells.assign(note=notes[0], tags=[list(tags)] * len(result.cells))
     changed = dataclasses.replace(result, summary=summary, isa=isa, cells=cells)
     with tempfile.TemporaryDirectory() as tmp:
         loaded = load_hotspots(save_hotspots(changed, Path(tmp) / "h"))
     assert loaded.summary == summary and loaded.isa == isa
     assert list(loaded.cells.note) == list(cells.note)
+    assert all(isinstance(v, list) and v == tags for v in loaded.cells.tags)  # lists stay lists
