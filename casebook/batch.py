@@ -37,6 +37,8 @@ HOTSPOTS = "hotspots"  # OUT/hotspots/: the casebook's hot-spot analysis, as eve
 
 @dataclass
 class BatchReport:
+    """What a batch did: one entry per case (``DossierResult.to_dict``), counts, times."""
+
     casebook: str
     out: str
     results: list[dict] = field(default_factory=list)

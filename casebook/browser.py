@@ -13,6 +13,8 @@ from pathlib import Path
 
 from safeio.errors import MissingDependencyError
 
+__all__ = ["CHROMIUM_ARGS", "chromium_path", "launch_browser"]
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

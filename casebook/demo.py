@@ -12,6 +12,8 @@ from pathlib import Path
 
 from safeio.errors import CasebookError
 
+__all__ = ["main", "run_hotspot_brief", "seal"]
+
 
 def seal(case_dir: str | Path, *, actor: str = "casebook demo") -> str:
     """Seal one case folder's evidence (manifest.json + a 'hashed' custody event); return the Merkle root.

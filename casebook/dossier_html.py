@@ -10,6 +10,9 @@ import base64
 import html
 from collections.abc import Iterable, Sequence
 
+__all__ = ["STYLE", "SUMMARY_MIME", "Html", "error_box", "esc", "frame_table", "key_values", "note", "plain_cell",
+           "png_img", "section", "split_hex", "table"]
+
 # The MIME type of the dossier's summary inside the executed notebook (read by casebook.dossier).
 SUMMARY_MIME = "application/vnd.casebook.summary+json"
 

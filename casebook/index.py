@@ -14,6 +14,8 @@ from pathlib import Path
 from casebook.export import OFFLINE_CSP
 from safeio.atomic import write_text_atomic
 
+__all__ = ["index_rows", "write_index"]
+
 TEXT = {
     "zh": {"title": "案件卷宗索引", "case": "案件", "case_title": "案件名称", "findings": "筛查发现",
            "integrity": "完整性", "setting": "区位", "status": "状态", "links": "文件", "generated": "生成时间",
@@ -70,6 +72,7 @@ def _findings_text(summary: dict) -> tuple[str, int]:
 
 
 def index_rows(results: list[dict], lang: str = "zh") -> list[str]:
+    """One escaped ``<tr>`` per case, sorted by case id; status and integrity classes are codes."""
     t = TEXT[lang]
     rows = []
     for item in sorted(results, key=lambda r: str(r.get("case_id", ""))):
@@ -104,7 +107,22 @@ def index_rows(results: list[dict], lang: str = "zh") -> list[str]:
 
 
 def write_index(out_dir: str | Path, results: list[dict], *, lang: str = "zh") -> Path:
-    """Write ``out_dir/index.html`` from batch results (dicts of :class:`DossierResult`)."""
+    """Write ``out_dir/index.html`` from batch results.
+
+    Parameters
+    ----------
+    out_dir : path
+        The batch's output folder.
+    results : list of dict
+        :meth:`casebook.dossier.DossierResult.to_dict` of every case (errors in the one error shape).
+    lang : {"zh", "en"}
+        The language of the page.
+
+    Returns
+    -------
+    Path
+        ``out_dir/index.html``.
+    """
     t = TEXT[lang]
     heads = ["case", "case_title", "findings", "integrity", "setting", "status", "links"]
     header = "".join(f'<th data-sort="{i}">{esc(t[h])}</th>' for i, h in enumerate(heads))

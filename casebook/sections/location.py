@@ -6,6 +6,8 @@ import geo
 from casebook.dossier_html import Html, esc, frame_table, key_values, note, png_img
 from geo.maps import notebook_view
 
+__all__ = ["render"]
+
 
 def render(d) -> Html:
     """Setting, hot-spot context and nearby cases of this case within the casebook's analysis."""

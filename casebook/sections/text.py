@@ -1,6 +1,12 @@
-"""The words of the dossier in Chinese (the default) and English; sections add their own beside them."""
+"""The words of the dossier in Chinese (the default) and English; sections add their own beside them.
+
+The libraries return codes; ``TEXT[lang]`` maps them to words (``status_words``, ``action_words``
+...), so both languages colour the same rows the same way.
+"""
 
 from __future__ import annotations
+
+__all__ = ["TEXT"]
 
 TEXT = {
     "zh": {
@@ -9,7 +15,7 @@ TEXT = {
         "case_title": "案件名称", "case_no": "文号", "organ": "办案机构", "party": "当事人",
         "party_name": "名称", "credit_code": "统一社会信用代码", "address": "地址", "opened": "立案日期",
         "closed": "结案日期", "investigators": "办案人员", "case_id": "案件编号", "retention": "保管期限",
-        "unavailable": "本节所需的功能尚未提供（{what}），本节暂缺。", "not_sealed":
+        "not_sealed":
         "本案证据尚未封存（无 manifest.json），无法核验完整性。请先运行：casebook evidence hash {dir} --case {id}",
         "no_evidence": "本案没有电子数据文件。", "integrity": "完整性核验（生成卷宗时）",
         "verified": "全部证据与封存清单一致。", "tampered": "有证据与封存清单不一致，见红色行。",
@@ -37,7 +43,6 @@ TEXT = {
         "case_no": "Case number", "organ": "Handling organ", "party": "Party", "party_name": "Name",
         "credit_code": "Unified social credit code", "address": "Address", "opened": "Opened",
         "closed": "Closed", "investigators": "Investigators", "case_id": "Case id", "retention": "Retention",
-        "unavailable": "This section needs a part that is not available yet ({what}); it is left out.",
         "not_sealed": "The evidence of this case is not sealed (no manifest.json), so its integrity cannot "
         "be checked. Run: casebook evidence hash {dir} --case {id}",
         "no_evidence": "This case has no electronic evidence files.", "integrity": "Integrity check (at render time)",
