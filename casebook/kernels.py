@@ -9,19 +9,26 @@ Every kernel that renders a template
   ``geo/`` or ``casebook/`` folder wherever the user stands cannot shadow them;
 - runs under :mod:`casebook.kernel_guard`, which caps memory and time and kills the kernel's
   whole process group on timeout, on error and when this process dies;
-- is used for one notebook only. A batch worker starts the next case's kernel while the current
-  case runs (:func:`take_kernel` with ``warm_next``), so the kernel's start and its imports of
-  pandas, geo and evidence overlap with work instead of adding to it.
+- is used for one notebook only, and costs a fork: on POSIX each process keeps a
+  :mod:`casebook.kernel_zygote` that has imported ipykernel, pandas, geo and evidence once and forks
+  a fresh kernel per notebook (no cell has run in it; nothing passes between cases). Where fork is
+  missing (Windows) or for another kernel than ``casebook``, the kernel starts from scratch under
+  the guard. A batch worker also makes the next case's kernel while the current case runs
+  (:func:`take_kernel` with ``warm_next``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import select
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +37,7 @@ from jupyter_client.manager import AsyncKernelManager
 import safeio
 
 __all__ = ["DEFAULT_MEMORY_MB", "DEFAULT_SECONDS", "PRELOAD", "GuardedKernelManager", "KernelLimits",
-           "discard_spare", "limits_note", "package_root", "take_kernel"]
+           "KernelZygote", "discard_spare", "limits_note", "package_root", "take_kernel"]
 
 DEFAULT_MEMORY_MB = 4096  # a dossier kernel peaks near 1 GiB of address space; a runaway stops at 4
 DEFAULT_SECONDS = 1800
@@ -91,6 +98,92 @@ def _kernel_env() -> dict[str, str]:
     return env
 
 
+class _ZygoteChild:
+    """A kernel forked by the zygote, seen through the parts of ``Popen`` jupyter_client uses."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, zygote: KernelZygote, pid: int) -> None:
+        self.zygote, self.pid, self.returncode = zygote, pid, None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            self.returncode = self.zygote.request({"status": self.pid}).get("returncode")
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(["kernel"], timeout)
+            time.sleep(0.05)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        os.killpg(self.pid, signum)
+
+    def kill(self) -> None:
+        self.zygote.request({"kill": self.pid})
+
+    terminate = kill
+
+
+class KernelZygote:
+    """One :mod:`casebook.kernel_zygote` process: libraries imported once, a fork per kernel."""
+
+    def __init__(self, python: list[str]) -> None:
+        self.workdir = Path(tempfile.mkdtemp(prefix="casebook-zygote-"))
+        self.process = subprocess.Popen(
+            [*python, "-m", "casebook.kernel_zygote", "--parent", str(os.getpid())],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=self.workdir, env=_kernel_env(),
+            start_new_session=True)
+        if self._line(timeout=300) != "ready":
+            self.close()
+            raise RuntimeError("the kernel zygote did not start")
+
+    def _line(self, timeout: float = 30) -> str:
+        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+        return self.process.stdout.readline().decode().strip() if ready else ""
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def request(self, message: dict) -> dict:
+        self.process.stdin.write((json.dumps(message) + "\n").encode())
+        self.process.stdin.flush()
+        answer = self._line()
+        if not answer:
+            raise RuntimeError("the kernel zygote did not answer")
+        return json.loads(answer)
+
+    def close(self) -> None:
+        """Close the pipe: the zygote kills what it still runs and exits."""
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=10)
+        if self.process.poll() is None:
+            self.process.kill()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+_zygotes: dict[tuple[str, ...], KernelZygote] = {}
+
+
+def _zygote_for(python: list[str]) -> KernelZygote | None:
+    """This process's zygote for the kernel interpreter (started on first use); None without fork."""
+    if not hasattr(os, "fork") or os.environ.get("CASEBOOK_KERNEL_ZYGOTE", "1") == "0":
+        return None
+    key = tuple(python)
+    zygote = _zygotes.get(key)
+    if zygote is None or not zygote.alive():
+        zygote = _zygotes[key] = KernelZygote(python)
+        import atexit
+
+        atexit.register(zygote.close)
+    return zygote
+
+
 class GuardedKernelManager(AsyncKernelManager):
     """A kernel manager that starts its kernel under :mod:`casebook.kernel_guard` in a private folder."""
 
@@ -106,20 +199,48 @@ class GuardedKernelManager(AsyncKernelManager):
         self._clients: list = []
         self.pgid: int | None = None
 
+    def _split_cmd(self, cmd: list[str]) -> tuple[list[str], list[str]] | None:
+        """(interpreter and its flags, kernel arguments) of an ipykernel command, else None."""
+        if "ipykernel_launcher" not in cmd or self.kernel_name != "casebook":
+            return None
+        at = cmd.index("ipykernel_launcher")
+        if at < 1 or cmd[at - 1] != "-m":
+            return None
+        return cmd[:at - 1], cmd[at + 1:]
+
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         extra = list(extra_arguments or [])
         if self.preload:
             extra.append(f"--IPKernelApp.exec_lines={self.preload}")
         cmd = super().format_kernel_cmd(extra_arguments=extra)
+        split = self._split_cmd(cmd)
+        if split is not None and _zygote_for(split[0]) is not None:
+            return cmd  # forked by the zygote in _async_launch_kernel
         return [cmd[0], "-I", str(GUARD), "--memory-mb", str(self.limits.memory_mb), "--seconds",
                 str(self.limits.seconds), "--parent", str(os.getpid()), "--", *cmd]
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+        split = self._split_cmd(kernel_cmd)
+        zygote = _zygote_for(split[0]) if split is not None else None
+        if zygote is None:
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            return
+        answer = zygote.request({"fork": split[1], "cwd": str(self.workdir), "memory_mb": self.limits.memory_mb,
+                                 "seconds": self.limits.seconds})
+        provisioner = self.provisioner
+        provisioner.process = _ZygoteChild(zygote, int(answer["pid"]))
+        provisioner.pid = provisioner.pgid = provisioner.process.pid  # a session of its own
+        provisioner.cwd = str(self.workdir)
+        self._reconcile_connection_info(provisioner.connection_info)
 
     async def start_kernel(self, **kwargs) -> None:
         kwargs["cwd"] = str(self.workdir)
         kwargs["env"] = _kernel_env()
         await super().start_kernel(**kwargs)
         process = getattr(self.provisioner, "process", None)
-        if process is not None and hasattr(os, "getpgid"):
+        if isinstance(process, _ZygoteChild):
+            self.pgid = process.pid  # its own session, perhaps not yet entered: never ask getpgid
+        elif process is not None and hasattr(os, "getpgid"):
             with contextlib.suppress(OSError):
                 self.pgid = os.getpgid(process.pid)
 

@@ -24,6 +24,13 @@ from tests.support.processes import new_marker, wait_gone
 pytestmark = pytest.mark.slow
 
 
+@pytest.fixture(params=["zygote", "guard"])
+def kernel_start(request, monkeypatch):
+    """Both ways a kernel starts: forked by the zygote (POSIX), or from scratch under the guard."""
+    monkeypatch.setenv("CASEBOOK_KERNEL_ZYGOTE", "1" if request.param == "zygote" else "0")
+    return request.param
+
+
 def _template(path, *cells: str):
     nb = new_notebook(cells=[new_code_cell("x = 0", metadata={"tags": ["parameters"]}),
                              *(new_code_cell(c) for c in cells)],
@@ -41,11 +48,11 @@ def _shadowing_folder(root):
     return root
 
 
-def test_kernel_starts_in_its_own_folder_with_our_packages_first(tmp_path):
+def test_kernel_starts_in_its_own_folder_with_our_packages_first(tmp_path, kernel_start):
     template = _template(tmp_path / "t.ipynb", textwrap.dedent("""\
         import json, os, sys, geo, evidence, casebook
         print(json.dumps({"cwd": os.getcwd(), "listing": os.listdir("."), "geo": geo.__file__,
-                          "path0": sys.path[0], "pgrp_is_parent": os.getpgrp() == os.getppid()}))"""))
+                          "path0": sys.path[0], "pgrp": os.getpgrp(), "pid": os.getpid(), "ppid": os.getppid()}))"""))
     cwd = _shadowing_folder(tmp_path / "work")
     old = os.getcwd()
     os.chdir(cwd)
@@ -58,7 +65,8 @@ def test_kernel_starts_in_its_own_folder_with_our_packages_first(tmp_path):
     assert seen["geo"] == str(REPO / "geo" / "__init__.py")
     assert seen["cwd"] != str(cwd) and not any(n in seen["listing"] for n in ("geo", "casebook"))
     assert seen["path0"] == str(REPO)
-    assert seen["pgrp_is_parent"]  # the guard leads the kernel's process group
+    # the kernel's process group is its own (or its guard's), never the caller's
+    assert seen["pgrp"] in (seen["pid"], seen["ppid"]) and seen["pgrp"] != os.getpgrp()
     assert not os.path.exists(seen["cwd"])  # the private folder is removed afterwards
 
 
@@ -86,7 +94,7 @@ def test_dossier_from_a_folder_full_of_lookalike_packages_is_the_same(tiny_book,
     assert pages["hostile.json"] == pages["clean.json"]
 
 
-def test_a_runaway_kernel_is_stopped_with_its_children_and_leaves_no_temp_file(tmp_path):
+def test_a_runaway_kernel_is_stopped_with_its_children_and_leaves_no_temp_file(tmp_path, kernel_start):
     pids = tmp_path / "pids.json"
     template = _template(tmp_path / "t.ipynb", textwrap.dedent(f"""\
         import json, os, subprocess
@@ -101,14 +109,14 @@ def test_a_runaway_kernel_is_stopped_with_its_children_and_leaves_no_temp_file(t
     assert not list(tmp_path.glob(".*.tmp*"))
 
 
-def test_memory_is_capped(tmp_path):
+def test_memory_is_capped(tmp_path, kernel_start):
     template = _template(tmp_path / "t.ipynb", "block = bytearray(3 * 1024 ** 3)")
     run = run_notebook(template, tmp_path / "out.ipynb", {}, limits=KernelLimits(memory_mb=1536, seconds=120))
     assert not run.ok and run.failure.ename == "MemoryError"
     assert not list(tmp_path.glob(".*.tmp*"))
 
 
-def test_the_kernel_dies_with_the_process_that_started_it(tmp_path):
+def test_the_kernel_dies_with_the_process_that_started_it(tmp_path, kernel_start):
     pids = tmp_path / "pids.json"
     template = _template(tmp_path / "t.ipynb", textwrap.dedent(f"""\
         import json, os, subprocess, time
