@@ -48,18 +48,19 @@ def make_book(root: Path, n_cases: int) -> Path:
     return book
 
 
-def run_ours(book: Path, out: Path, workers: int) -> tuple[float, list[float]]:
+def run_ours(book: Path, out: Path, workers: int) -> tuple[float, list[float], list[float]]:
     started = time.perf_counter()
     subprocess.run([str(BIN / "casebook"), "dossier", "batch", str(book), "--out", str(out), "--workers",
                     str(workers), "--no-resume", "--quiet"], check=True, capture_output=True)
     wall = time.perf_counter() - started
     report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
     assert report["failed"] == 0, report["failures"]
-    return wall, [r["seconds"] for r in report["results"]]
+    return (wall, [r["seconds"] for r in report["results"]],
+            [r["summary"]["cpu_seconds"] for r in report["results"] if r["summary"].get("cpu_seconds") is not None])
 
 
-def run_anchor(book: Path, out: Path, case_ids: list[str]) -> tuple[float, list[float]]:
-    """The shell loop, verbatim: papermill then nbconvert, one case after another."""
+def run_anchor(book: Path, out: Path, case_ids: list[str]) -> tuple[float, list[float], float]:
+    """The shell loop, verbatim: papermill then nbconvert, one case after another (and its CPU time)."""
     q = shlex.quote
     lines = ["set -e"]
     for case_id in case_ids:
@@ -75,11 +76,14 @@ def run_anchor(book: Path, out: Path, case_ids: list[str]) -> tuple[float, list[
             f'echo "{case_id} $s $(date +%s.%N)"',
         ]
     started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.run(["bash", "-c", "\n".join(lines)], check=True, capture_output=True, text=True)
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     per = [float(end) - float(start) for _, start, end in (line.split() for line in proc.stdout.split("\n")
                                                           if line.strip())]
-    return wall, per
+    return wall, per, cpu / len(case_ids)
 
 
 def pdf_costs(htmls: list[Path], out: Path) -> tuple[float, list[float]]:
@@ -110,18 +114,20 @@ def main() -> int:
         book = make_book(root, n_cases)
         case_ids = sorted(p.name for p in book.iterdir() if (p / "case.yml").is_file())
         print(f"{len(case_ids)} sample cases (sealed), {repeat} round(s), {args.workers} workers, 2 cores shared")
-        ours_wall, anchor_wall, ours_per, anchor_per = [], [], [], []
+        ours_wall, anchor_wall, ours_per, anchor_per, ours_cpu, anchor_cpu = [], [], [], [], [], []
         for r in range(repeat):
             order = [("ours", "anchor"), ("anchor", "ours")][r % 2]  # alternate who runs first
             for who in order:
                 if who == "ours":
-                    wall, per = run_ours(book, root / f"ours{r}", args.workers)
+                    wall, per, cpu = run_ours(book, root / f"ours{r}", args.workers)
                     ours_wall.append(wall)
                     ours_per += per
+                    ours_cpu += cpu
                 else:
-                    wall, per = run_anchor(book, root / f"anchor{r}", case_ids)
+                    wall, per, cpu = run_anchor(book, root / f"anchor{r}", case_ids)
                     anchor_wall.append(wall)
                     anchor_per += per
+                    anchor_cpu.append(cpu)
                 print(f"  round {r + 1} {who:6s}: {wall:7.1f} s")
         htmls = sorted((root / "ours0").glob("*/dossier.html"))
         launch, pdf_per = pdf_costs(htmls, root / "pdfs")
@@ -136,8 +142,13 @@ def main() -> int:
           f"{anchor_med / len(case_ids):26.2f}")
     print(f"{'median seconds per dossier (one case)':42s}{statistics.median(ours_per):16.2f}"
           f"{statistics.median(anchor_per):26.2f}")
+    print(f"{'CPU seconds per dossier (median)':42s}{statistics.median(ours_cpu):16.2f}"
+          f"{statistics.median(anchor_cpu):26.2f}")
     print(f"{'remote references in dossier.html':42s}{remote_ours:16d}{remote_plain:26d}")
     print(f"ratio (loop / casebook batch): {anchor_med / ours_med:.2f}x faster  (aim >= 3x)")
+    print("  (ours: the worker's and the kernel's CPU of each dossier, from summary.json; the loop: all of its")
+    print("   processes' CPU over the cases. Neither counts the batch's one-off costs: hot spots, kernel zygote.)")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"worker time per dossier (summary 'seconds'): median {statistics.median(ours_per):.2f} s, "
           f"max {max(ours_per):.2f} s  (aim <= 3 s)")
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

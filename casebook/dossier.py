@@ -184,7 +184,7 @@ def render_html(case_dir: str | Path, out_root: str | Path, options: DossierOpti
         No usable case.yml, an unsafe case id, or a template without ``case_dir``.
     """
     options = options or DossierOptions()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     case = load_case(case_dir)
     out = case_out_dir(out_root, case.case_id)
     book = Path(casebook_dir).resolve() if casebook_dir else case.root.parent
@@ -223,6 +223,9 @@ def render_html(case_dir: str | Path, out_root: str | Path, options: DossierOpti
         "status": status, "error": None if run.ok else run.failure.to_dict(),
         "input_hash": input_hash, "outputs": outputs, "kernel_limits": run.limits,
         "seconds": round(time.perf_counter() - started, 3),
+        # this process and the kernel: what the dossier cost, whatever else the machine was doing
+        "cpu_seconds": None if run.kernel_cpu_seconds is None else
+        round(time.process_time() - cpu_started + run.kernel_cpu_seconds, 3),
     }
     return DossierResult(case.case_id, status, str(out), summary["seconds"], summary["error"], outputs, summary,
                          input_hash)

@@ -198,6 +198,7 @@ class GuardedKernelManager(AsyncKernelManager):
             self.ip = str(self.workdir / "ipc")  # sockets ipc-1 ... ipc-5: an absolute, private path
         self._clients: list = []
         self.pgid: int | None = None
+        self.used_cpu: float | None = None
 
     def _split_cmd(self, cmd: list[str]) -> tuple[list[str], list[str]] | None:
         """(interpreter and its flags, kernel arguments) of an ipykernel command, else None."""
@@ -249,8 +250,25 @@ class GuardedKernelManager(AsyncKernelManager):
         self._clients.append(kc)  # closed in finish(): a worker renders hundreds of cases
         return kc
 
+    def cpu_seconds(self) -> float | None:
+        """CPU time the kernel has used so far (Linux ``/proc``; None elsewhere or when it is gone)."""
+        process = getattr(self.provisioner, "process", None) if self.provisioner else None
+        if process is None or not sys.platform.startswith("linux"):
+            return None
+        pids = [process.pid]
+        if not isinstance(process, _ZygoteChild):  # the guard: the kernel is its child
+            with contextlib.suppress(OSError):
+                pids += [int(p) for p in Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()]
+        total = 0.0
+        for pid in pids:
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime..cstime
+        return round(total, 3)
+
     async def finish(self) -> None:
         """Stop the kernel now, kill anything left in its process group, remove its private folder."""
+        self.used_cpu = self.cpu_seconds()
         for kc in self._clients:
             with contextlib.suppress(Exception):
                 kc.stop_channels()

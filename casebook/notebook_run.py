@@ -116,6 +116,7 @@ class NotebookRun:
     failure: NotebookError | None
     seconds: float
     limits: str = ""
+    kernel_cpu_seconds: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -210,7 +211,7 @@ def run_notebook(
     finally:
         tmp.unlink(missing_ok=True)
     return NotebookRun(output=output, failure=failure, seconds=time.perf_counter() - started,
-                       limits=limits_note())
+                       limits=limits_note(), kernel_cpu_seconds=km.used_cpu if km is not None else None)
 
 
 def _fsync(path: Path) -> None:
