@@ -40,10 +40,9 @@ def _kill_all(*_args) -> None:
 
 
 def _preload() -> None:
+    # what ipykernel sets before the first cell; matplotlib reads it once, at import, here
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     import ipykernel.kernelapp  # noqa: F401 - the kernel itself
-    import matplotlib
-
-    matplotlib.use("Agg")
     from casebook.kernels import PRELOAD
 
     exec(PRELOAD, {})  # noqa: S102 - a fixed import line of our own
@@ -65,6 +64,8 @@ def _run_kernel(args: list[str], cwd: str, memory_mb: int, seconds: int) -> None
             cpu = seconds * max(os.cpu_count() or 1, 1)
             resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
     os.chdir(cwd)
+    if "numpy" in sys.modules:  # a fork shares the parent's global generator state (random reseeds itself)
+        sys.modules["numpy"].random.seed()
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 0)
     os.dup2(2, 1)  # C-level output of the kernel goes where the zygote's errors go

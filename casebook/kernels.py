@@ -94,7 +94,6 @@ def _kernel_env() -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join([root, *rest])
     env["PYTHONSAFEPATH"] = "1"  # Python 3.11+: neither the cwd nor a script's folder goes first
     env.pop("PYTHONSTARTUP", None)
-    env["MPLBACKEND"] = "Agg"
     return env
 
 
