@@ -43,6 +43,7 @@ def _preload() -> None:
     # what ipykernel sets before the first cell; matplotlib reads it once, at import, here
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     import ipykernel.kernelapp  # noqa: F401 - the kernel itself
+
     from casebook.kernels import PRELOAD
 
     exec(PRELOAD, {})  # noqa: S102 - a fixed import line of our own

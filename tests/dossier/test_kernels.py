@@ -103,7 +103,7 @@ def test_dossier_from_a_folder_full_of_lookalike_packages_is_the_same(tiny_book,
         html = re.sub(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\dZ?", "TIME", html)
         html = re.sub(r"cell-id=[0-9a-f-]+", "cell-id=ID", html)
         pages[where.name] = re.sub(r"[0-9a-f]{32}", "ID", html)
-        for key in ("seconds", "rendered_at"):
+        for key in ("seconds", "cpu_seconds", "rendered_at"):
             summary.pop(key)
         pages[where.name + ".json"] = summary
     assert pages["hostile"] == pages["clean"]
@@ -117,9 +117,10 @@ def test_a_runaway_kernel_is_stopped_with_its_children_and_leaves_no_temp_file(t
         child = subprocess.Popen(["sleep", "600"])
         open({str(pids)!r}, "w").write(json.dumps([os.getpid(), child.pid]))"""), "while True:\n    pass")
     started = time.monotonic()
-    run = run_notebook(template, tmp_path / "out.ipynb", {}, cell_timeout=120,
-                       limits=KernelLimits(memory_mb=2048, seconds=8))
-    assert not run.ok and time.monotonic() - started < 60
+    # the wall clock runs from the kernel's start: leave a loaded machine time to start it
+    run = run_notebook(template, tmp_path / "out.ipynb", {}, cell_timeout=300,
+                       limits=KernelLimits(memory_mb=2048, seconds=30))
+    assert not run.ok and time.monotonic() - started < 150
     assert run.failure.cell is None and run.failure.to_dict()["type"] == "NotebookError"
     assert wait_gone(json.loads(pids.read_text()), 5) == []
     assert not list(tmp_path.glob(".*.tmp*"))
