@@ -3,7 +3,7 @@
 ``python -m casebook.kernel_zygote --parent PID`` imports ipykernel, pandas, geo, evidence and the
 dossier sections, says ``ready``, and then serves one JSON request per line on stdin:
 
-- ``{"fork": [kernel args], "cwd": DIR, "memory_mb": M, "seconds": S}`` -> ``{"pid": PID}``: a child
+- ``{"fork": [kernel args], "cwd": DIR, "env": {...}, "memory_mb": M, "seconds": S}`` -> ``{"pid": PID}``: a child
   in a session of its own (its process group holds everything it starts), with its address space
   capped, its wall-clock time watched, and the parent-death signal set; it runs the IPython kernel.
 - ``{"status": PID}`` -> ``{"returncode": CODE or null}``; ``{"kill": PID}`` kills that child's group.
@@ -49,9 +49,13 @@ def _preload() -> None:
     exec(PRELOAD, {})  # noqa: S102 - a fixed import line of our own
 
 
-def _run_kernel(args: list[str], cwd: str, memory_mb: int, seconds: int) -> None:
+def _run_kernel(args: list[str], cwd: str, env: dict | None, memory_mb: int, seconds: int) -> None:
     """In the forked child: become a fresh session under limits, then run the IPython kernel."""
     os.setsid()
+    if env is not None:  # the caller's environment now, not the one the zygote started with
+        os.environ.clear()
+        os.environ.update(env)
+        os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     for signum in (signal.SIGTERM, signal.SIGCHLD, signal.SIGHUP):
         signal.signal(signum, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -103,8 +107,8 @@ def _answer(request: dict) -> dict:
         deadline = time.monotonic() + request["seconds"] if request.get("seconds") else 0.0
         pid = os.fork()
         if pid == 0:
-            _run_kernel(list(request["fork"]), request["cwd"], int(request.get("memory_mb") or 0),
-                        int(request.get("seconds") or 0))
+            _run_kernel(list(request["fork"]), request["cwd"], request.get("env"),
+                        int(request.get("memory_mb") or 0), int(request.get("seconds") or 0))
         _children[pid] = deadline
         return {"pid": pid}
     if "status" in request:

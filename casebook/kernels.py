@@ -184,7 +184,11 @@ def _zygote_for(python: list[str]) -> KernelZygote | None:
 
 
 class GuardedKernelManager(AsyncKernelManager):
-    """A kernel manager that starts its kernel under :mod:`casebook.kernel_guard` in a private folder."""
+    """A kernel manager for one notebook: its kernel forked by the zygote, or started under the guard.
+
+    Either way the kernel gets a private empty working folder (which also holds its IPC sockets),
+    our import path, the caps of :class:`KernelLimits`, and a process group killed in :meth:`finish`.
+    """
 
     def __init__(self, limits: KernelLimits | None = None, *, kernel_name: str = "casebook",
                  preload: str = PRELOAD, **kwargs) -> None:
@@ -225,8 +229,8 @@ class GuardedKernelManager(AsyncKernelManager):
         if zygote is None:
             await super()._async_launch_kernel(kernel_cmd, **kw)
             return
-        answer = zygote.request({"fork": split[1], "cwd": str(self.workdir), "memory_mb": self.limits.memory_mb,
-                                 "seconds": self.limits.seconds})
+        answer = zygote.request({"fork": split[1], "cwd": str(self.workdir), "env": _kernel_env(),
+                                 "memory_mb": self.limits.memory_mb, "seconds": self.limits.seconds})
         provisioner = self.provisioner
         provisioner.process = _ZygoteChild(zygote, int(answer["pid"]))
         provisioner.pid = provisioner.pgid = provisioner.process.pid  # a session of its own

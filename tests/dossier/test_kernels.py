@@ -70,18 +70,20 @@ def test_kernel_starts_in_its_own_folder_with_our_packages_first(tmp_path, kerne
     assert not os.path.exists(seen["cwd"])  # the private folder is removed afterwards
 
 
-def test_a_kernel_behaves_like_a_fresh_one(tmp_path, kernel_start):
-    """Inline figures, fresh random state and a clean namespace, forked or not."""
+def test_a_kernel_behaves_like_a_fresh_one(tmp_path, kernel_start, monkeypatch):
+    """Inline figures, fresh random state, a clean namespace and the caller's environment of now."""
     template = _template(tmp_path / "t.ipynb", "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()",
-                         "import json, numpy\nprint(json.dumps([numpy.random.random(), 'dossier' in dir()]))")
+                         "import json, os, numpy\nprint(json.dumps([numpy.random.random(), 'dossier' in dir(), "
+                         "os.environ.get('CASEBOOK_PROBE')]))")
     draws = []
     for n in range(2):
+        monkeypatch.setenv("CASEBOOK_PROBE", f"run {n}")
         run = run_notebook(template, tmp_path / f"out{n}.ipynb", {})
         assert run.ok, run.failure
         cells = nbformat.read(tmp_path / f"out{n}.ipynb", as_version=4).cells
         assert any("image/png" in o.get("data", {}) for o in cells[-2].outputs)
-        draw, leaked = json.loads(cells[-1].outputs[0]["text"])
-        assert not leaked
+        draw, leaked, probe = json.loads(cells[-1].outputs[0]["text"])
+        assert not leaked and probe == f"run {n}"
         draws.append(draw)
     assert draws[0] != draws[1]
 
