@@ -76,21 +76,26 @@ def test_a_crafted_folder_is_refused(result, tmp_path):
         load_hotspots(tmp_path / "nowhere")
 
 
+@pytest.fixture(scope="session")
+def small_result(source_book):
+    return geo.find_hotspots(geo.load_cases(source_book / "cases.csv"), source_book / "baseline.csv")
+
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-2**53, 2**53) | st.floats(allow_nan=False) | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=20)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(summary=st.dictionaries(st.text(max_size=10), json_values, max_size=5),
        isa=st.lists(st.tuples(st.floats(allow_nan=False), st.floats(allow_nan=False), st.floats(allow_nan=False)),
                     max_size=5),
        notes=st.lists(st.text(max_size=30), min_size=1, max_size=1),
        tags=st.lists(st.text(max_size=5), max_size=3))
-def test_any_plain_values_and_text_survive(result, summary, isa, notes, tags):
-    cells = result.cells.assign(note=notes[0], tags=[list(tags)] * len(result.cells))
-    changed = dataclasses.replace(result, summary=summary, isa=isa, cells=cells)
+def test_any_plain_values_and_text_survive(small_result, summary, isa, notes, tags):
+    cells = small_result.cells.assign(note=notes[0], tags=[list(tags)] * len(small_result.cells))
+    changed = dataclasses.replace(small_result, summary=summary, isa=isa, cells=cells)
     with tempfile.TemporaryDirectory() as tmp:
         loaded = load_hotspots(save_hotspots(changed, Path(tmp) / "h"))
     assert loaded.summary == summary and loaded.isa == isa
