@@ -1,8 +1,12 @@
 """Dossiers for every case of a casebook: in parallel, failures isolated, resumable, with an index.
 
-Each case runs in its own worker process (papermill's ``chdir`` is process-wide) with a fresh
-kernel; the driver prints PDFs with one shared Chromium as results come in, writes
-``OUT/index.html`` and ``OUT/batch-report.json``. With ``scheduler`` the cases go to a Dask
+The driver computes the casebook's hot-spot analysis once (``OUT/hotspots/``) and hands it to
+every dossier. Each case renders in a worker process with a fresh kernel of its own (the worker
+starts the next case's kernel while the current one runs); the driver prints PDFs with one
+shared Chromium as results come in, writes each case's ``summary.json`` (its only writer), then
+``OUT/index.html`` and ``OUT/batch-report.json``. Workers die with the driver (Linux parent-death
+signal), and their kernels with them, so a killed batch leaves nothing running and a rerun
+renders every case that has no complete summary. With ``scheduler`` the cases go to a Dask
 distributed cluster (``"local"`` starts a LocalCluster); the output folder must then be shared.
 """
 
@@ -11,6 +15,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -20,14 +25,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from casebook.case import scan_casebook
-from casebook.dossier import DossierOptions, DossierResult, add_pdf, render_html
+from casebook.dossier import DossierOptions, DossierResult, add_pdf, render_html, write_summary
 from casebook.index import write_index
 from safeio.atomic import write_text_atomic
 from safeio.errors import CasebookError, InputError, MissingDependencyError
 
+__all__ = ["HOTSPOTS", "BatchReport", "list_case_dirs", "render_task", "run_batch", "save_casebook_hotspots"]
+
+HOTSPOTS = "hotspots"  # OUT/hotspots/: the casebook's hot-spot analysis, as every dossier used it
+
 
 @dataclass
 class BatchReport:
+    """What a batch did: one entry per case (``DossierResult.to_dict``), counts, times."""
+
     casebook: str
     out: str
     results: list[dict] = field(default_factory=list)
@@ -42,16 +53,17 @@ class BatchReport:
 
     @property
     def failed(self) -> int:
-        return self.count("failed")
+        """Cases that did not give a complete dossier (failed or degraded): the batch exits 1."""
+        return self.count("failed") + self.count("degraded")
 
     def to_dict(self) -> dict:
         return {
             "casebook": self.casebook, "out": self.out, "started": self.started, "finished": self.finished,
             "seconds": round(self.seconds, 3), "workers": self.workers, "scheduler": self.scheduler,
             "cases": len(self.results), "ok": self.count("ok"), "skipped": self.count("skipped"),
-            "failed": self.failed,
-            "failures": [{"case_id": r["case_id"], "error": r["error"]} for r in self.results
-                         if r["status"] == "failed"],
+            "degraded": self.count("degraded"), "failed": self.count("failed"),
+            "failures": [{"case_id": r["case_id"], "status": r["status"], "error": r["error"]}
+                         for r in self.results if r["status"] in ("failed", "degraded")],
             "results": self.results,
         }
 
@@ -67,14 +79,54 @@ def _failed_entry(case_id: str, err: CasebookError, *, linkable: bool = True) ->
             "outputs": {}, "summary": {}, "input_hash": "", "pdf_seconds": None, "linkable": linkable}
 
 
-def render_task(case_dir: str, out_root: str, options: dict, casebook_dir: str, resume: bool) -> dict:
-    """What a worker runs for one case: plain arguments and a plain dict back (picklable for Dask)."""
+def render_task(case_dir: str, out_root: str, options: dict, casebook_dir: str, resume: bool,
+                hotspots: str = "", warm_next: bool = False) -> dict:
+    """What a worker runs for one case: plain arguments and a plain dict back (picklable for Dask).
+
+    Parameters
+    ----------
+    case_dir, out_root, casebook_dir : str
+        The case, the batch's output folder, the casebook.
+    options : dict
+        The fields of :class:`DossierOptions`.
+    resume : bool
+        Skip the case when its complete dossier is up to date.
+    hotspots : str
+        The saved hot-spot analysis of the casebook (``OUT/hotspots``), or empty.
+    warm_next : bool
+        Start a kernel for this worker's next case now.
+
+    Returns
+    -------
+    dict
+        :meth:`DossierResult.to_dict`; an unusable case gives a ``failed`` entry, never an exception.
+    """
     try:
         result = render_html(case_dir, out_root, DossierOptions(**options), casebook_dir=casebook_dir,
-                             resume=resume)
+                             resume=resume, hotspots=hotspots, warm_next=warm_next)
         return result.to_dict()
     except CasebookError as err:
         return _failed_entry(Path(case_dir).name, err, linkable=False)
+
+
+def save_casebook_hotspots(casebook_dir: Path, out: Path) -> str:
+    """Compute the casebook's hot-spot analysis once and save it for the dossiers; "" when there is none.
+
+    A casebook without cases.csv has no analysis; one whose cases.csv cannot be used gives ""
+    too, and each dossier's location section then says why.
+    """
+    if not (casebook_dir / "cases.csv").is_file():
+        return ""
+    import geo
+    from geo.result_io import save_hotspots
+
+    baseline = casebook_dir / "baseline.csv"
+    try:
+        result = geo.find_hotspots(geo.load_cases(casebook_dir / "cases.csv"),
+                                   baseline if baseline.is_file() else None)
+    except CasebookError:
+        return ""
+    return str(save_hotspots(result, out / HOTSPOTS))
 
 
 def _now() -> str:
@@ -84,12 +136,18 @@ def _now() -> str:
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 
 
-def _share_cores(threads: int) -> None:
-    """Worker initializer: the kernels it starts inherit a fair share of the cores.
+def _start_worker(threads: int, parent: int) -> None:
+    """Worker initializer: die with the driver, and give the kernels a fair share of the cores.
 
-    N workers each running BLAS with one thread per core oversubscribe the machine (OpenBLAS
-    busy-waits); Dask's nanny sets the same variables for its workers.
+    A worker whose driver was killed must not go on rendering: a rerun would race with it (Linux:
+    the parent-death signal; the kernels' guards then take their kernels down in turn). N workers
+    each running BLAS with one thread per core oversubscribe the machine (OpenBLAS busy-waits);
+    Dask's nanny sets the same variables for its workers.
     """
+    from casebook.kernel_guard import parent_death_signal
+
+    if parent_death_signal(signal.SIGKILL) and os.getppid() != parent:
+        os._exit(1)  # the driver ended before the signal was armed
     for name in _THREAD_VARS:
         os.environ.setdefault(name, str(threads))
 
@@ -99,7 +157,7 @@ class _PoolSubmitter:
         # spawn: workers must not inherit the driver's threads (tqdm, Playwright)
         threads = max(1, (os.cpu_count() or 1) // workers)
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_share_cores, initargs=(threads,))
+                                        initializer=_start_worker, initargs=(threads, os.getpid()))
 
     def submit(self, *args):
         return self.pool.submit(render_task, *args)
@@ -148,7 +206,35 @@ class _DaskSubmitter:
 def run_batch(casebook_dir: str | Path, out_dir: str | Path, options: DossierOptions | None = None, *,
               workers: int = 2, scheduler: str | None = None, pdf: bool = False, resume: bool = True,
               progress: bool = True) -> BatchReport:
-    """Render every case; a failing case is recorded and the rest go on. Returns the batch report."""
+    """Render every case; a failing case is recorded and the rest go on.
+
+    Parameters
+    ----------
+    casebook_dir, out_dir : path
+        The casebook (cases.csv and one folder per case) and the output folder.
+    options : DossierOptions, optional
+        Language, basemap, OCR engine, timeouts, template.
+    workers : int
+        Cases rendered at once.
+    scheduler : str, optional
+        A Dask scheduler address, or ``"local"`` for a LocalCluster.
+    pdf : bool
+        Also print each dossier to PDF (one shared Chromium).
+    resume : bool
+        Skip cases whose complete (``ok``) dossier is up to date; failed, degraded and unfinished
+        cases are rendered again.
+    progress : bool
+        Show a progress bar on stderr.
+
+    Returns
+    -------
+    BatchReport
+
+    Raises
+    ------
+    InputError
+        An unusable casebook, or a Dask scheduler that cannot be reached.
+    """
     from tqdm import tqdm
 
     options = options or DossierOptions()
@@ -159,7 +245,9 @@ def run_batch(casebook_dir: str | Path, out_dir: str | Path, options: DossierOpt
     dirs, results = list_case_dirs(book)
     report = BatchReport(str(book), str(out), results, started=_now(), workers=workers, scheduler=scheduler)
     opts = {"lang": options.lang, "basemap": options.basemap, "ocr_engine": options.ocr_engine,
-            "cell_timeout": options.cell_timeout, "template": str(options.template_path())}
+            "cell_timeout": options.cell_timeout, "template": str(options.template_path()),
+            "kernel_memory_mb": options.kernel_memory_mb, "kernel_seconds": options.kernel_seconds}
+    hotspots = save_casebook_hotspots(book, out) if dirs else ""
     with ExitStack() as stack:
         printer = None
         if pdf:
@@ -168,21 +256,20 @@ def run_batch(casebook_dir: str | Path, out_dir: str | Path, options: DossierOpt
             printer = stack.enter_context(PdfPrinter())
         submitter = _DaskSubmitter(scheduler, workers) if scheduler else _PoolSubmitter(workers)
         stack.callback(submitter.close)
-        futures = {submitter.submit(str(d), str(out), opts, str(book), resume): d for d in dirs}
+        # each worker warms a kernel for its next case, except on its last one
+        futures = {submitter.submit(str(d), str(out), opts, str(book), resume, hotspots,
+                                    scheduler is None and i < len(dirs) - workers): d
+                   for i, d in enumerate(dirs)}
         bar = stack.enter_context(tqdm(total=len(dirs), desc="dossiers", unit="case", disable=not progress,
                                        file=sys.stderr))
         for future in submitter.as_completed(list(futures)):
             try:
                 item = future.result()
             except Exception as err:  # the worker itself died (killed, out of memory): this case only
-                item = _failed_entry(futures[future].name, CasebookError(f"the worker stopped: {err!r}"))
-            if printer is not None and item["status"] in ("ok", "skipped"):
-                try:
-                    item = add_pdf(_as_result(item), printer).to_dict()
-                except Exception as err:  # a PDF that cannot be printed fails this case, not the batch
-                    item["status"] = "failed"
-                    item["error"] = {"cell": None, "ename": "PdfError", "evalue": str(err)[:1000]}
-            item.setdefault("linkable", True)
+                item = _failed_entry(futures[future].name, CasebookError(
+                    f"the worker rendering this case stopped ({type(err).__name__}: {err})",
+                    hint="Render the case alone with 'casebook dossier run' to see why."))
+            item = _finish_case(item, printer)
             results.append(item)
             bar.set_postfix_str(f"{item['case_id']} {item['status']}")
             bar.update(1)
@@ -192,6 +279,26 @@ def run_batch(casebook_dir: str | Path, out_dir: str | Path, options: DossierOpt
     write_text_atomic(out / "batch-report.json",
                       json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
     return report
+
+
+def _finish_case(item: dict, printer) -> dict:
+    """Print the PDF (when asked), then write the case's summary.json: the end of one case's render."""
+    item.setdefault("linkable", True)
+    if not item.get("out_dir") or not item.get("summary"):
+        return item  # unusable case: nothing of it was written
+    result = _as_result(item)
+    if printer is not None and result.status in ("ok", "degraded", "skipped"):
+        try:
+            result = add_pdf(result, printer)
+        except Exception as err:  # a PDF that cannot be printed fails this case, not the batch
+            error = CasebookError(f"the PDF could not be printed ({type(err).__name__}: {err})"[:1000],
+                                  path=Path(result.out_dir) / "dossier.html",
+                                  hint="Open the HTML in a browser and print it; check that Chromium runs.")
+            result.status, result.error = "failed", error.to_dict()
+            result.summary = {**result.summary, "status": "failed", "error": result.error}
+    if result.status != "skipped" or ("pdf" in result.outputs and result.pdf_seconds is not None):
+        write_summary(result)
+    return {**result.to_dict(), "linkable": item["linkable"]}
 
 
 def _as_result(item: dict) -> DossierResult:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from safeio.errors import CasebookError
 
+__all__ = ["main", "run_hotspot_brief", "seal"]
+
 
 def seal(case_dir: str | Path, *, actor: str = "casebook demo") -> str:
     """Seal one case folder's evidence (manifest.json + a 'hashed' custody event); return the Merkle root.
@@ -25,22 +27,19 @@ def seal(case_dir: str | Path, *, actor: str = "casebook demo") -> str:
 
 
 def run_hotspot_brief(casebook_dir: Path, out_dir: Path) -> Path | None:
-    """Render ``templates/hotspot_brief.ipynb`` to ``OUT/hotspot_brief.html`` (map and summary beside it)."""
-    from casebook.dossier import REPO_TEMPLATES
-    from casebook.export import notebook_to_html
-    from casebook.notebook_run import run_notebook
+    """Render ``templates/hotspot_brief.ipynb`` to ``OUT/hotspot_brief.html`` (map and summary beside it).
 
-    template = REPO_TEMPLATES / "hotspot_brief.ipynb"
+    It takes the path of the dossiers: :func:`casebook.dossier.execute_and_export`.
+    """
+    from casebook.dossier import default_template, execute_and_export
+
     params = {"cases_path": casebook_dir / "cases.csv", "baseline_path": casebook_dir / "baseline.csv",
               "map_html": out_dir / "hotspot_map.html", "summary_json": out_dir / "hotspot_summary.json"}
-    run = run_notebook(template, out_dir / "hotspot_brief.ipynb", params)
+    run, outputs = execute_and_export(default_template("hotspot_brief.ipynb"), out_dir / "hotspot_brief.ipynb",
+                                      out_dir / "hotspot_brief.html", params, title="热点简报 / Hotspot brief")
     if not run.ok:
-        print(f"hotspot brief failed at cell {run.failure.cell}: {run.failure.ename}: {run.failure.evalue}",
-              file=sys.stderr)
-    if (out_dir / "hotspot_brief.ipynb").is_file():
-        return notebook_to_html(out_dir / "hotspot_brief.ipynb", out_dir / "hotspot_brief.html",
-                                title="热点简报 / Hotspot brief")
-    return None
+        print(f"hotspot brief: {run.failure.message}", file=sys.stderr)
+    return out_dir / outputs["html"] if "html" in outputs else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,8 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sealed the evidence of {sealed} of {len(dirs)} cases", file=sys.stderr)
         report = run_batch(book, args.out, workers=args.workers, pdf=not args.no_pdf)
         data = report.to_dict()
-        print(f"dossiers: {data['ok']} rendered, {data['skipped']} unchanged, {data['failed']} failed",
-              file=sys.stderr)
+        print(f"dossiers: {data['ok']} rendered, {data['skipped']} unchanged, {data['degraded']} degraded, "
+              f"{data['failed']} failed", file=sys.stderr)
         brief = run_hotspot_brief(book, args.out.resolve())
         if brief:
             print(f"hotspot brief: {brief}", file=sys.stderr)

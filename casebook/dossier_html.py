@@ -10,6 +10,12 @@ import base64
 import html
 from collections.abc import Iterable, Sequence
 
+__all__ = ["STYLE", "SUMMARY_MIME", "Html", "error_box", "esc", "frame_table", "key_values", "note", "plain_cell",
+           "png_img", "section", "split_hex", "table"]
+
+# The MIME type of the dossier's summary inside the executed notebook (read by casebook.dossier).
+SUMMARY_MIME = "application/vnd.casebook.summary+json"
+
 STYLE = """
 <style>
 .cb-section { margin: 0 0 1.2em 0; font-size: 13px; line-height: 1.55; }

@@ -13,6 +13,8 @@ from jinja2 import DictLoader
 
 from safeio.atomic import write_text_atomic
 
+__all__ = ["OFFLINE_CSP", "html_exporter", "notebook_to_html"]
+
 _TEMPLATE_NAME = "casebook_offline.html.j2"
 # The print rules let one HTML serve the screen (interactive map) and the PDF (static map).
 _TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
@@ -73,9 +75,21 @@ OFFLINE_CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; sc
 
 def notebook_to_html(notebook: str | Path, html: str | Path, *, title: str | None = None,
                      allow_network: bool = False) -> Path:
-    """Write the HTML form of an executed notebook atomically; return its path.
+    """Write the HTML form of an executed notebook atomically: no code, nothing fetched from outside.
 
-    ``allow_network=True`` drops the Content-Security-Policy, for maps with an online basemap.
+    Parameters
+    ----------
+    notebook, html : path
+        The executed notebook and the HTML file to write.
+    title : str, optional
+        The page title.
+    allow_network : bool
+        Drop the Content-Security-Policy, for maps with an online basemap.
+
+    Returns
+    -------
+    Path
+        The HTML file.
     """
     import nbformat
 

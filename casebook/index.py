@@ -14,17 +14,22 @@ from pathlib import Path
 from casebook.export import OFFLINE_CSP
 from safeio.atomic import write_text_atomic
 
+__all__ = ["index_rows", "write_index"]
+
 TEXT = {
     "zh": {"title": "案件卷宗索引", "case": "案件", "case_title": "案件名称", "findings": "筛查发现",
            "integrity": "完整性", "setting": "区位", "status": "状态", "links": "文件", "generated": "生成时间",
            "ok": "完成", "failed": "失败", "skipped": "未变更（跳过）", "cases": "件", "hot": "热点",
            "urban": "城区", "peri-urban": "城乡结合部", "rural": "农村", "verified": "一致",
            "tampered": "不一致（疑被篡改）", "unsealed": "未封存", "no_evidence": "无电子数据",
-           "manifest_broken": "清单无法读取", "unavailable": "暂缺"},
+           "manifest_broken": "清单无法读取", "unavailable": "暂缺", "degraded": "不完整（有章节未能生成）"},
     "en": {"title": "Case dossier index", "case": "Case", "case_title": "Title", "findings": "Findings",
            "integrity": "Integrity", "setting": "Setting", "status": "Status", "links": "Files",
            "generated": "Generated", "ok": "done", "failed": "failed", "skipped": "unchanged (skipped)",
-           "cases": "cases", "hot": "hot spot"},
+           "cases": "cases", "hot": "hot spot", "degraded": "incomplete (a section could not be built)",
+           "urban": "urban", "peri-urban": "peri-urban", "rural": "rural", "verified": "matches",
+           "tampered": "does not match (tampered?)", "unsealed": "not sealed", "no_evidence": "no electronic data",
+           "manifest_broken": "manifest unreadable", "unavailable": "unavailable"},
 }
 _SORT_JS = """
 document.querySelectorAll('th[data-sort]').forEach(function (th, col) {
@@ -51,7 +56,7 @@ table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #bbb; padding: 4px 8px; text-align: left; vertical-align: top; white-space: pre-wrap; }
 th { background: #eee; cursor: pointer; user-select: none; }
 th[aria-sort=ascending]::after { content: " ▲"; } th[aria-sort=descending]::after { content: " ▼"; }
-.failed { color: #b00000; font-weight: 600; } .tampered, .broken { color: #b00000; font-weight: 600; }
+.failed { color: #b00000; font-weight: 600; } .degraded { color: #9a6000; font-weight: 600; } .tampered, .broken { color: #b00000; font-weight: 600; }
 """
 
 
@@ -67,6 +72,7 @@ def _findings_text(summary: dict) -> tuple[str, int]:
 
 
 def index_rows(results: list[dict], lang: str = "zh") -> list[str]:
+    """One escaped ``<tr>`` per case, sorted by case id; status and integrity classes are codes."""
     t = TEXT[lang]
     rows = []
     for item in sorted(results, key=lambda r: str(r.get("case_id", ""))):
@@ -77,9 +83,7 @@ def index_rows(results: list[dict], lang: str = "zh") -> list[str]:
         error = item.get("error") or {}
         status_text = t.get(status, status)
         if error:
-            where = f" (cell {error.get('cell')})" if error.get("cell") is not None else ""
-            status_text += f"{where}: {error.get('ename') or error.get('type', '')}: " \
-                           f"{error.get('evalue') or error.get('message', '')}"
+            status_text += f": {error.get('message', '')}"
         links = []
         case_id = str(item.get("case_id", ""))
         outputs = item.get("outputs") or {}
@@ -103,7 +107,22 @@ def index_rows(results: list[dict], lang: str = "zh") -> list[str]:
 
 
 def write_index(out_dir: str | Path, results: list[dict], *, lang: str = "zh") -> Path:
-    """Write ``out_dir/index.html`` from batch results (dicts of :class:`DossierResult`)."""
+    """Write ``out_dir/index.html`` from batch results.
+
+    Parameters
+    ----------
+    out_dir : path
+        The batch's output folder.
+    results : list of dict
+        :meth:`casebook.dossier.DossierResult.to_dict` of every case (errors in the one error shape).
+    lang : {"zh", "en"}
+        The language of the page.
+
+    Returns
+    -------
+    Path
+        ``out_dir/index.html``.
+    """
     t = TEXT[lang]
     heads = ["case", "case_title", "findings", "integrity", "setting", "status", "links"]
     header = "".join(f'<th data-sort="{i}">{esc(t[h])}</th>' for i, h in enumerate(heads))

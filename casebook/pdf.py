@@ -14,6 +14,8 @@ from pathlib import Path
 from casebook.browser import launch_browser
 from safeio.atomic import write_bytes_atomic
 
+__all__ = ["PdfPrinter"]
+
 
 class PdfPrinter:
     """``with PdfPrinter() as printer: printer.print(html, pdf)`` - starting Chromium once costs ~1 s."""
@@ -34,7 +36,23 @@ class PdfPrinter:
         self._stack = self._browser = None
 
     def print(self, html: str | Path, pdf: str | Path) -> Path:
-        """Print one HTML file to an A4 PDF (written atomically); return the PDF path."""
+        """Print one HTML file to an A4 PDF with print media, refusing any request outside the file.
+
+        Parameters
+        ----------
+        html, pdf : path
+            The page to print and the PDF to write (atomically).
+
+        Returns
+        -------
+        Path
+            The PDF.
+
+        Raises
+        ------
+        MissingDependencyError
+            No Chromium or no Playwright.
+        """
         if self._browser is None:
             with self:
                 return self.print(html, pdf)

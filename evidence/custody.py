@@ -25,7 +25,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from evidence.listing import shanghai_time
 from evidence.model import canonical_json, printable, utc_iso
 from safeio.atomic import write_bytes_atomic
 from safeio.errors import InputError, IntegrityError
@@ -34,17 +33,8 @@ if TYPE_CHECKING:
     import pandas
 
 ACTIONS = ("seized", "extracted", "captured", "hashed", "transferred", "verified", "exported", "dossier")
-ACTION_LABELS = {
-    "seized": ("扣押", "seized"),
-    "extracted": ("提取", "extracted"),
-    "captured": ("网络在线提取", "captured from the web"),
-    "hashed": ("计算校验值并封存清单", "hashed and sealed"),
-    "transferred": ("移交", "transferred"),
-    "verified": ("校验", "verified"),
-    "exported": ("导出", "exported"),
-    "dossier": ("生成案卷", "dossier made"),
-}
 GENESIS = "0" * 64
+TABLE_COLUMNS = ["seq", "time_utc", "actor", "action", "objects", "note", "chain", "problem"]
 _FIELDS = {"seq": int, "time_utc": str, "actor": str, "action": str, "objects": list, "note": str, "prev": str,
            "hash": str}
 
@@ -231,8 +221,9 @@ class CustodyLog:
     def head(self) -> str | None:
         return self.verify().head
 
-    def table(self, lang: str = "zh") -> pandas.DataFrame:
-        return custody_table(self, lang)
+    def table(self) -> pandas.DataFrame:
+        """The log as data (see :func:`custody_table`)."""
+        return custody_table(self)
 
 
 def describe_object(item: dict) -> str:
@@ -246,30 +237,40 @@ def describe_object(item: dict) -> str:
     return name
 
 
-def custody_table(log: CustodyLog | str | os.PathLike, lang: str = "zh") -> pandas.DataFrame:
-    """The log as a table for the dossier; the chain column shows where verification fails."""
+def custody_table(log: CustodyLog | str | os.PathLike) -> pandas.DataFrame:
+    """The log as data for the dossier: one row per line, with where verification fails.
+
+    Parameters
+    ----------
+    log : CustodyLog or path
+        The custody log to read.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``seq``, ``time_utc``, ``actor``, ``action`` (a code of :data:`ACTIONS`),
+        ``objects`` (one readable line), ``note``, ``chain`` (``ok`` up to the first bad line,
+        ``broken`` there, ``unconfirmed`` after it) and ``problem`` (why the line is bad).
+        An unreadable line keeps its position with empty fields.
+    """
     import pandas
 
     log = log if isinstance(log, CustodyLog) else CustodyLog(log)
-    en = str(lang).lower().startswith("en")
     data = log._read()
     report = verify_bytes(data)
     rows = []
     for index, line in enumerate(_lines(data)):
         event, _ = _parse(line)
         if report.first_bad_index is None or index < report.first_bad_index:
-            chain = "ok" if en else "正常"
+            chain, problem = "ok", ""
         elif index == report.first_bad_index:
-            chain = ("broken: " if en else "异常：") + (report.reason or "")
+            chain, problem = "broken", report.reason or ""
         else:
-            chain = "unconfirmed" if en else "无法确认"
+            chain, problem = "unconfirmed", ""
         if event is None:
-            rows.append([index + 1, "", "", "(unreadable line)" if en else "（无法读取的记录）", "", "", chain])
+            rows.append([index + 1, "", "", "", "", "", chain, problem])
             continue
-        label = ACTION_LABELS.get(event["action"], (event["action"], event["action"]))[1 if en else 0]
         objects = "; ".join(describe_object(item) for item in event["objects"] if isinstance(item, dict))
-        rows.append([event["seq"], shanghai_time(event["time_utc"]), printable(event["actor"]), label, objects,
-                     printable(event["note"]), chain])
-    columns = (["No.", "Time (Asia/Shanghai)", "Actor", "Action", "Objects", "Note", "Chain"] if en
-               else ["序号", "时间", "操作人", "操作", "对象", "备注", "链校验"])
-    return pandas.DataFrame(rows, columns=columns)
+        rows.append([event["seq"], event["time_utc"], printable(event["actor"]), event["action"], objects,
+                     printable(event["note"]), chain, problem])
+    return pandas.DataFrame(rows, columns=TABLE_COLUMNS)

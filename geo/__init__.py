@@ -2,7 +2,8 @@
 
 A library: it returns data (GeoDataFrames, dataclasses) and knows nothing of notebooks or the CLI.
 Entry points: ``load_cases``, ``find_hotspots``, ``hotspot_map`` (folium), ``maps.offline_html``,
-``maps.notebook_view``, ``case_context`` (dossiers), and the display tables in :mod:`geo.tables`.
+``maps.notebook_view``, ``case_context`` (dossiers), the display tables in :mod:`geo.tables`, and
+:mod:`geo.result_io` to save an analysis once and load it in every dossier (GeoParquet + JSON).
 """
 
 from geo import maps, static, tables

@@ -48,12 +48,13 @@ def run(case_dir, out_dir, lang, pdf, basemap, engine, cell_timeout, template) -
     result = render_dossier(case_dir, out_dir, _options(lang, basemap, engine, cell_timeout, template), pdf=pdf)
     folder = Path(result.out_dir)
     if result.status == "failed":
-        err = result.error or {}
-        click.echo(f"{result.case_id}: FAILED at cell {err.get('cell')}: {err.get('ename')}: {err.get('evalue')}",
-                   err=True)
+        click.echo(f"{result.case_id}: FAILED: {(result.error or {}).get('message')}", err=True)
+    elif result.status == "degraded":
+        missing = [name for name, state in result.summary.get("sections", {}).items() if state != "ok"]
+        click.echo(f"{result.case_id}: DEGRADED: sections not built: {', '.join(missing) or '?'}", err=True)
     for name in result.outputs.values():
         click.echo(folder / name)
-    return 1 if result.status == "failed" else 0
+    return 1 if result.status in ("failed", "degraded") else 0
 
 
 @dossier.command()
@@ -77,11 +78,9 @@ def batch(casebook_dir, out_dir, workers, scheduler, lang, no_resume, quiet, pdf
                        workers=workers, scheduler=scheduler, pdf=pdf, resume=not no_resume, progress=not quiet)
     data = report.to_dict()
     click.echo(f"{data['cases']} cases: {data['ok']} rendered, {data['skipped']} unchanged, "
-               f"{data['failed']} failed ({data['seconds']:.1f} s)")
+               f"{data['degraded']} degraded, {data['failed']} failed ({data['seconds']:.1f} s)")
     for failure in data["failures"]:
-        err = failure["error"] or {}
-        where = f"cell {err['cell']}: " if err.get("cell") is not None else ""
-        click.echo(f"  FAILED {failure['case_id']}: {where}{err.get('ename') or err.get('type')}: "
-                   f"{err.get('evalue') or err.get('message')}", err=True)
+        message = (failure["error"] or {}).get("message") or "a section could not be built"
+        click.echo(f"  {failure['status'].upper()} {failure['case_id']}: {message}", err=True)
     click.echo(Path(report.out) / "index.html")
     return 1 if report.failed else 0

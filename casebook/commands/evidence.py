@@ -349,9 +349,14 @@ def custody_verify(log: Path, head, as_json) -> int:
 @click.option("--json", "as_json", is_flag=True, help="Print the events as stored.")
 def custody_show(log: Path, lang, as_json) -> None:
     """Print LOG as a table (times in Asia/Shanghai)."""
+    import pandas
+
+    from casebook.sections.custody import custody_rows
+    from casebook.sections.text import TEXT
     from evidence.custody import CustodyLog, custody_table
 
     if as_json:
         _emit({"log": str(log), "events": CustodyLog(log).events()})
         return
-    click.echo(custody_table(CustodyLog(log), lang).to_string(index=False))
+    head, rows, _ = custody_rows(custody_table(CustodyLog(log)), TEXT[lang])
+    click.echo(pandas.DataFrame(rows, columns=head).to_string(index=False))

@@ -11,8 +11,11 @@ from casebook import __version__
 from casebook.dossier_html import Html, key_values, section
 from evidence.listing import shanghai_time
 
+__all__ = ["render"]
+
 
 def render(d, parameters: dict | None = None) -> Html:
+    """What made this dossier: tool versions, the template and its digest, parameters, manifest root, time."""
     from importlib.metadata import PackageNotFoundError, version
 
     def v(name: str) -> str:  # metadata, not import: importing nbconvert in the kernel costs ~2 s

@@ -2,29 +2,72 @@
 
 Each section lives in its own module of :mod:`casebook.sections` and presents library data as
 escaped HTML, modelled on the SAMR case file (docs/domain.md).  ``Dossier.summary`` gathers what
-each section found; ``finish()`` writes it as ``summary.json`` for the batch index.  A per-item
-problem (a corrupt photo) shows inside its section; anything else fails the cell, so the batch
-reports the cell and the error.
+each section found; ``finish()`` hands it to the renderer inside the executed notebook (the
+renderer is the one writer of ``summary.json``).  A section whose input is unusable (a
+:class:`~safeio.errors.CasebookError`) shows the error in its place and marks the dossier
+degraded; any other exception fails the cell, so the batch reports the cell and the error.
+
+A new section is one module with a ``render(dossier)`` function and one method here.
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from pathlib import Path
 
 from casebook.case import Case, load_case
-from casebook.dossier_html import Html, error_box, note, section
+from casebook.dossier_html import SUMMARY_MIME, Html, error_box, section
 from casebook.sections import appendix, cover, custody, evidence_list, labels, location
 from casebook.sections.text import TEXT
 from safeio.errors import CasebookError, InputError
 
+__all__ = ["Dossier", "SummaryOutput"]
+
+
+class SummaryOutput:
+    """The dossier's summary as a notebook output: JSON for the renderer, one line for a person."""
+
+    def __init__(self, summary: dict) -> None:
+        self.summary = summary
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        failed = [name for name, state in self.summary["sections"].items() if state != "ok"]
+        text = "summary: " + (f"sections not built: {', '.join(failed)}" if failed else "every section built")
+        return {SUMMARY_MIME: self.summary, "text/plain": text}
+
 
 class Dossier:
-    """One case's dossier being rendered; each public method is one section of the template."""
+    """One case's dossier being rendered; each public method is one section of the template.
+
+    Parameters
+    ----------
+    case_dir : path
+        The case folder (case.yml, labels/, evidence/).
+    out_dir : path, optional
+        Unused by the sections; kept so a template can name where its outputs go.
+    casebook_dir : path, optional
+        The casebook holding cases.csv (default: the case folder's parent).
+    lang : {"zh", "en"}
+        The dossier's language.
+    basemap, ocr_engine : str
+        Map background and OCR engine.
+    template : path, optional
+        The template file, named with its digest in the appendix.
+    hotspots : path, optional
+        A hot-spot analysis saved by :func:`geo.result_io.save_hotspots` (a batch computes it once
+        for all its dossiers); empty: the location section computes it from cases.csv.
+    reading_cache : path, optional
+        The label-reading cache folder; empty: :func:`casebook.cachedir.reading_cache`'s default.
+
+    Raises
+    ------
+    InputError
+        An unknown language, no case folder, or a case folder that cannot be used.
+    """
 
     def __init__(self, case_dir: str | Path, *, out_dir: str | Path = "", casebook_dir: str | Path = "",
                  lang: str = "zh", basemap: str = "none", ocr_engine: str = "auto",
-                 template: str | Path = "") -> None:
+                 template: str | Path = "", hotspots: str | Path = "", reading_cache: str | Path = "") -> None:
         if lang not in TEXT:
             raise InputError(f"unknown dossier language '{lang}'", field="lang", hint="Use zh or en.")
         if not str(case_dir).strip():
@@ -38,6 +81,10 @@ class Dossier:
         self.basemap = basemap
         self.ocr_engine = ocr_engine
         self.template = Path(template).resolve() if str(template).strip() else None
+        self.hotspots_path = Path(hotspots).resolve() if str(hotspots).strip() else None
+        from casebook.cachedir import reading_cache as default_cache
+
+        self.readings = default_cache(str(reading_cache).strip() or None)
         self.summary: dict = {
             "case_id": self.case.case_id, "case_no": self.case.case_no, "title": self.case.title,
             "lang": lang, "sections": {}, "findings_by_code": {}, "n_findings": 0, "labels": 0,
@@ -46,50 +93,57 @@ class Dossier:
         }
 
     # -- helpers ---------------------------------------------------------------------------------
-    def _unavailable(self, name: str, err: ImportError) -> Html:
-        self.summary["sections"][name] = "unavailable"
-        what = getattr(err, "name", None) or str(err)
-        return section(name, self.t[name], note(self.t["unavailable"].format(what=what)))
-
     def _failed(self, name: str, err: CasebookError) -> Html:
         self.summary["sections"][name] = "error"
+        self.summary.setdefault("section_errors", {})[name] = err.to_dict()
         return section(name, self.t[name], error_box(str(err)))
 
     def _done(self, name: str, body: str) -> Html:
         self.summary["sections"].setdefault(name, "ok")
         return section(name, self.t[name], body)
 
+    def _build(self, name: str, render: Callable[..., Html], *args) -> Html:
+        try:
+            return render(self, *args)
+        except CasebookError as err:  # unusable input for this section: the others still render
+            return self._failed(name, err)
+
+    def hotspot_result(self):
+        """The casebook's hot-spot analysis: the one handed in, else computed here from cases.csv."""
+        import geo
+        from geo.result_io import load_hotspots
+
+        if self.hotspots_path is not None:
+            return load_hotspots(self.hotspots_path)
+        baseline = self.casebook_dir / "baseline.csv"
+        return geo.find_hotspots(geo.load_cases(self.casebook_dir / "cases.csv"),
+                                 baseline if baseline.is_file() else None)
+
     # -- the sections, in the order of the SAMR case file; each lives in its own module -----------
     def cover(self) -> Html:
         """1 卷宗封面."""
-        return cover.render(self)
+        return self._build("cover", cover.render)
 
     def evidence(self) -> Html:
         """2 证据清单 / 电子数据清单."""
-        return evidence_list.render(self)
+        return self._build("evidence", evidence_list.render)
 
     def labels(self) -> Html:
         """3 标签识别与筛查."""
-        return labels.render(self)
+        return self._build("labels", labels.render)
 
     def location(self) -> Html:
         """4 案发地."""
-        return location.render(self)
+        return self._build("location", location.render)
 
     def custody(self) -> Html:
         """5 监管链."""
-        return custody.render(self)
+        return self._build("custody", custody.render)
 
     def appendix(self, parameters: dict | None = None) -> Html:
         """6 附录."""
-        return appendix.render(self, parameters)
+        return self._build("appendix", appendix.render, parameters)
 
-    def finish(self) -> Path | None:
-        """Write ``summary.json`` into the output folder (atomically); the batch index reads it."""
-        if self.out_dir is None:
-            return None
-        from safeio.atomic import write_text_atomic
-
-        return write_text_atomic(self.out_dir / "summary.json",
-                                 json.dumps(self.summary, ensure_ascii=False, indent=2, default=str))
-
+    def finish(self) -> SummaryOutput:
+        """The summary of what each section found, as the last output of the notebook."""
+        return SummaryOutput(self.summary)

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from casebook.dossier_html import STYLE, Html, esc, key_values
 
+__all__ = ["render"]
+
 
 def render(d) -> Html:
+    """The case's identity from case.yml, in the dossier's language, every value escaped."""
     c, t = d.case, d.t
     party = c.party if isinstance(c.party, dict) else {"name": c.party}
-    people = "、".join(
-        (p.get("name", "") + (f"（{p['badge']}）" if p.get("badge") else "")) if isinstance(p, dict) else str(p)
-        for p in c.investigators
+    people = t["list_sep"].join(
+        (p.get("name", "") + (t["paren"].format(p["badge"]) if p.get("badge") else "")) if isinstance(p, dict)
+        else str(p) for p in c.investigators
     )
     pairs = [
         (t["case_title"], c.title), (t["case_no"], c.case_no), (t["organ"], c.organ),

@@ -1,18 +1,32 @@
-"""2 证据清单 / 电子数据清单: every sealed item with its integrity values, verified at render time."""
+"""2 证据清单 / 电子数据清单: every sealed item with its integrity values, verified at render time.
+
+``evidence.listing.evidence_list`` gives the items with codes; this module turns them into the
+words of the dossier's language and colours each row by its status code, never by its words.
+"""
 
 from __future__ import annotations
 
 from casebook.capture_listing import captured_pages_html
-from casebook.dossier_html import Html, esc, frame_table, note, plain_cell, split_hex, table
-from casebook.sections.text import TEXT
+from casebook.dossier_html import Html, esc, note, plain_cell, split_hex, table
+from evidence.listing import evidence_list, shanghai_time
+from evidence.manifest import load_manifest
+from evidence.verify import verify_manifest
 from safeio.errors import CasebookError
+
+__all__ = ["STATUS_CLASS", "evidence_rows", "render", "status_class"]
+
+# Row colour per status code: an item that still matches its seal is plain; anything else is red,
+# except a change of metadata only (the content matches), which is amber.
+STATUS_CLASS = {"recorded": "", "matched": "", "metadata_changed": "cb-warn", "skipped": "cb-warn"}
+
+
+def status_class(status: str) -> str:
+    """The CSS class of an evidence row with this status code (``cb-bad`` for anything unknown)."""
+    return STATUS_CLASS.get(status, "cb-bad")
 
 
 def render(d) -> Html:
-    try:
-        from evidence.manifest import evidence_list, load_manifest, verify_manifest
-    except ImportError as err:
-        return d._unavailable("evidence", err)
+    """Verify the case's sealed manifest now and list every item; note an unsealed case."""
     c, t = d.case, d.t
     web = captured_pages_html(c.root, d.lang)  # pages captured online, each with its own seal and record
     if not c.manifest_path.is_file():
@@ -27,38 +41,41 @@ def render(d) -> Html:
     except CasebookError as err:
         d.summary["integrity"] = "manifest_broken"
         return d._failed("evidence", err)
-    frame = evidence_list(manifest, report, lang=d.lang)
     d.summary["integrity"] = "verified" if report.ok else "tampered"
     d.summary["integrity_counts"] = report.counts()
     d.summary["manifest_root"] = manifest.merkle_root
-    classes = [_status_class(s) for s in _status_column(frame)]
+    head, rows, classes = evidence_rows(evidence_list(manifest, report), t)
     status = (f'<p class="cb-ok">{esc(t["verified"])}</p>' if report.ok
               else f'<p class="cb-bad">{esc(t["tampered"])}</p>')
-    body = (f"<h3>{esc(t['integrity'])}</h3>{status}"
-            + (_evidence_table(frame, classes, t) or note(t["no_evidence"])) + _changes_html(report, t) + web)
-    return d._done("evidence", body)
+    listing = table(head, rows, row_classes=classes, hash_columns=(t["digests"],)) if rows else note(t["no_evidence"])
+    return d._done("evidence", f"<h3>{esc(t['integrity'])}</h3>{status}{listing}{_changes_html(report, t)}{web}")
 
 
-def _evidence_table(frame, classes, t) -> str:
-    """The evidence list with SHA-256 and SM3 stacked in one 完整性校验值 column (fits A4 portrait)."""
-    if frame is None or len(frame) == 0:
-        return ""
-    columns = list(frame.columns)
-    if "SHA-256" not in columns or "SM3" not in columns:
-        return frame_table(frame, row_classes=classes)
-    digest_at = columns.index("SHA-256")
-    head = [*columns[:digest_at], t["digests"], *[c for c in columns[digest_at:] if c not in ("SHA-256", "SM3")]]
-    rows = []
-    for record in frame.to_dict("records"):
-        digests = f"SHA-256\n{split_hex(record['SHA-256'])}\nSM3\n{split_hex(record['SM3'])}"
-        rest = [record[c] for c in columns[digest_at:] if c not in ("SHA-256", "SM3")]
-        rows.append([*(record[c] for c in columns[:digest_at]), digests, *rest])
-    rows = [[plain_cell(v) for v in row] for row in rows]
-    return table(head, rows, row_classes=classes, hash_columns=(t["digests"],))
+def evidence_rows(frame, t: dict) -> tuple[list[str], list[list], list[str]]:
+    """Headers, display rows and row classes of the evidence list in the words of ``t``.
+
+    SHA-256 and SM3 are stacked in one 完整性校验值 column, so ten columns fit A4 portrait.
+    """
+    names = t["evidence_columns"]
+    head = [names["no"], names["path"], names["category"], names["format"], names["size"], t["digests"],
+            names["extracted_utc"], names["source"], names["status"]]
+    rows, classes = [], []
+    for item in frame.to_dict("records"):
+        state = t["status_words"].get(item["status"], item["status"])
+        if item["moved_to"]:
+            state = f"{state} → {item['moved_to']}"
+        digests = f"SHA-256\n{split_hex(item['sha256'])}\nSM3\n{split_hex(item['sm3'])}"
+        rows.append([plain_cell(v) for v in (
+            item["no"], item["path"], t["category_words"].get(item["category"], item["category"]), item["format"],
+            item["size"], digests, shanghai_time(item["extracted_utc"]),
+            t["source_words"].get(item["source"], item["source"]), state)])
+        classes.append(status_class(item["status"]))
+    return head, rows, classes
 
 
 def _changes_html(report, t) -> str:
     """What changed, for each item that no longer matches (the red rows say that; this says how)."""
+    words = {**t["status_words"], **t["change_words"]}
     rows = []
     for item in report.modified:
         expected, found = item.get("expected", {}), item.get("found", {})
@@ -75,31 +92,8 @@ def _changes_html(report, t) -> str:
         rows.append([item.get("path"), "unverifiable", "", item.get("reason")])
     if not rows:
         return ""
-    heads = (["名称", "变化", "封存时", "现在"] if t is TEXT["zh"] else ["Name", "Change", "When sealed", "Now"])
-    return f'<h3 class="cb-bad">{esc(heads[1])}</h3>' + table(heads, rows, row_classes=["cb-bad"] * len(rows),
-                                                               hash_columns=heads[2:])
-
-
-def _column(frame, names):
-    if frame is None:
-        return []
-    for name in names:
-        if name in getattr(frame, "columns", ()):
-            return list(frame[name])
-    return []
-
-
-def _status_column(frame):
-    return _column(frame, ("状态", "status", "Status"))
-
-
-def _status_class(status) -> str:
-    text = str(status).lower()
-    if any(k in text for k in ("一致", "matched", "ok", "verified")) and not any(
-            k in text for k in ("不一致", "mismatch")):
-        return ""
-    if any(k in text for k in ("元数据", "metadata")):
-        return "cb-warn"
-    return "cb-bad"
-
-
+    for row in rows:
+        row[1] = words.get(row[1], row[1])
+    heads = t["changes_columns"]
+    return f'<h3 class="cb-bad">{esc(t["changes_heading"])}</h3>' + table(
+        heads, rows, row_classes=["cb-bad"] * len(rows), hash_columns=heads[2:])

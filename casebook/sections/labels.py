@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from casebook.dossier_html import Html, error_box, esc, frame_table, note, png_img
+from evidence.label_report import read_labels
 
 
 def render(d) -> Html:
-    try:
-        from evidence.label_report import read_labels
-    except ImportError as err:
-        return d._unavailable("labels", err)
     t = d.t
     photos = d.case.label_photos()
     d.summary["labels"] = len(photos)
@@ -17,7 +14,7 @@ def render(d) -> Html:
         return d._done("labels", note(t["no_labels"]))
     parts = []
     counts: dict[str, int] = {}
-    for photo, rep in zip(photos, read_labels(photos, engine=d.ocr_engine), strict=True):
+    for photo, rep in zip(photos, read_labels(photos, engine=d.ocr_engine, cache=d.readings), strict=True):
         title = f"<h3>{esc(t['photo'])}：{esc(photo.name)}</h3>"
         if rep.error:
             d.summary["label_errors"] += 1

@@ -2,33 +2,24 @@
 
 from __future__ import annotations
 
+import geo
 from casebook.dossier_html import Html, esc, frame_table, key_values, note, png_img
-from safeio.errors import CasebookError
+from geo.maps import notebook_view
+
+__all__ = ["render"]
 
 
 def render(d) -> Html:
-    try:
-        import geo
-        from geo.maps import notebook_view
-    except ImportError as err:
-        return d._unavailable("location", err)
-    for name in ("load_cases", "find_hotspots", "case_context", "hotspot_map"):
-        if not hasattr(geo, name):
-            return d._unavailable("location", ImportError(f"geo.{name}", name=f"geo.{name}"))
+    """Setting, hot-spot context and nearby cases of this case within the casebook's analysis."""
     c, t = d.case, d.t
     position = c.lon_lat()
     if position is None:
         return d._done("location", note(t["no_location"]))
     if not (d.casebook_dir / "cases.csv").is_file():
         return d._done("location", note(t["no_casebook"].format(dir=d.casebook_dir)))
-    try:
-        cases = geo.load_cases(d.casebook_dir / "cases.csv")
-        baseline_path = d.casebook_dir / "baseline.csv"
-        result = geo.find_hotspots(cases, baseline_path if baseline_path.is_file() else None)
-        ctx = geo.case_context(result, position[0], position[1], c.case_id, coord_sys=position[2],
-                               urban_rural_code=c.location.get("urban_rural_code") or None)
-    except CasebookError as err:
-        return d._failed("location", err)
+    result = d.hotspot_result()  # handed in by a batch, computed once for all its dossiers
+    ctx = geo.case_context(result, position[0], position[1], c.case_id, coord_sys=position[2],
+                           urban_rural_code=c.location.get("urban_rural_code") or None)
     d.summary.update(setting=ctx.setting, in_hotspot=ctx.in_hotspot, trend=ctx.trend,
                         hotspot_confidence=ctx.confidence, setting_method=ctx.setting_method)
     hot = t["yes"] + (f"（{ctx.confidence}%）" if ctx.confidence else "") if ctx.in_hotspot else t["no"]
@@ -48,7 +39,7 @@ def render(d) -> Html:
             nearby["setting"] = nearby["setting"].map(lambda v: t.get(str(v), v))
         nearby = nearby.rename(columns=t["nearby_columns"])
         body += f"<h3>{esc(t['nearby'])}（{ctx.radius_m / 1000:.0f} km）</h3>" + frame_table(nearby)
-    interactive = notebook_view(geo.hotspot_map(result, basemap=d.basemap, lang=d.lang))
+    interactive = notebook_view(geo.hotspot_map(result, basemap=d.basemap, lang=d.lang, focus=(ctx.lon, ctx.lat)))
     static = png_img(ctx.static_map_png, t["map"])
     body += (f"<h3>{esc(t['map'])}</h3><div class=\"cb-map cb-screen-only\">{interactive._repr_html_()}</div>"
              f'<div class="cb-map cb-print-only">{static}</div>')

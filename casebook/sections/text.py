@@ -1,6 +1,12 @@
-"""The words of the dossier in Chinese (the default) and English; sections add their own beside them."""
+"""The words of the dossier in Chinese (the default) and English; sections add their own beside them.
+
+The libraries return codes; ``TEXT[lang]`` maps them to words (``status_words``, ``action_words``
+...), so both languages colour the same rows the same way.
+"""
 
 from __future__ import annotations
+
+__all__ = ["TEXT"]
 
 TEXT = {
     "zh": {
@@ -9,7 +15,7 @@ TEXT = {
         "case_title": "案件名称", "case_no": "文号", "organ": "办案机构", "party": "当事人",
         "party_name": "名称", "credit_code": "统一社会信用代码", "address": "地址", "opened": "立案日期",
         "closed": "结案日期", "investigators": "办案人员", "case_id": "案件编号", "retention": "保管期限",
-        "unavailable": "本节所需的功能尚未提供（{what}），本节暂缺。", "not_sealed":
+        "not_sealed":
         "本案证据尚未封存（无 manifest.json），无法核验完整性。请先运行：casebook evidence hash {dir} --case {id}",
         "no_evidence": "本案没有电子数据文件。", "integrity": "完整性核验（生成卷宗时）",
         "verified": "全部证据与封存清单一致。", "tampered": "有证据与封存清单不一致，见红色行。",
@@ -37,7 +43,6 @@ TEXT = {
         "case_no": "Case number", "organ": "Handling organ", "party": "Party", "party_name": "Name",
         "credit_code": "Unified social credit code", "address": "Address", "opened": "Opened",
         "closed": "Closed", "investigators": "Investigators", "case_id": "Case id", "retention": "Retention",
-        "unavailable": "This section needs a part that is not available yet ({what}); it is left out.",
         "not_sealed": "The evidence of this case is not sealed (no manifest.json), so its integrity cannot "
         "be checked. Run: casebook evidence hash {dir} --case {id}",
         "no_evidence": "This case has no electronic evidence files.", "integrity": "Integrity check (at render time)",
@@ -57,3 +62,50 @@ TEXT = {
         "digests": "Integrity values",
     },
 }
+
+# The codes the libraries return (evidence.listing, evidence.custody, evidence.verify), in words.
+_CODE_WORDS = {
+    "zh": {
+        "evidence_columns": {"no": "序号", "path": "名称", "category": "类别", "format": "格式", "size": "大小",
+                             "extracted_utc": "提取时间", "source": "来源", "status": "状态"},
+        "category_words": {"image": "图片", "video": "视频", "audio": "音频", "document": "文档", "sheet": "表格",
+                           "web": "网页", "chat": "聊天记录/数据", "archive": "压缩包", "disk_image": "磁盘镜像",
+                           "symlink": "符号链接", "special": "特殊文件", "other": "其他"},
+        "source_words": {"evidence": "电子数据", "labels": "扣押商品标签照片"},
+        "status_words": {"recorded": "已登记", "matched": "一致", "metadata_changed": "一致（修改时间变化）",
+                         "modified": "已修改", "missing": "缺失", "added": "新增", "moved": "移动",
+                         "skipped": "跳过（无内容）", "unverifiable": "未能校验", "problem": "未能计算校验值"},
+        "change_words": {"content": "内容", "type": "类型", "link target": "链接目标"},
+        "changes_columns": ["名称", "变化", "封存时", "现在"], "changes_heading": "变化",
+        "custody_columns": {"seq": "序号", "time_utc": "时间", "actor": "操作人", "action": "操作", "objects": "对象",
+                            "note": "备注", "chain": "链校验"},
+        "action_words": {"seized": "扣押", "extracted": "提取", "captured": "网络在线提取", "hashed": "计算校验值并封存清单", "transferred": "移交",
+                         "verified": "校验", "exported": "导出", "dossier": "生成案卷"},
+        "chain_words": {"ok": "正常", "broken": "异常", "unconfirmed": "无法确认"},
+        "unreadable_line": "（无法读取的记录）", "list_sep": "、", "paren": "（{}）",
+    },
+    "en": {
+        "evidence_columns": {"no": "No.", "path": "Name", "category": "Category", "format": "Format",
+                             "size": "Size", "extracted_utc": "Extracted", "source": "Source", "status": "Status"},
+        "category_words": {"image": "image", "video": "video", "audio": "audio", "document": "document",
+                           "sheet": "spreadsheet", "web": "web page", "chat": "chat log / data",
+                           "archive": "archive", "disk_image": "disk image", "symlink": "symbolic link",
+                           "special": "special file", "other": "other"},
+        "source_words": {"evidence": "electronic data", "labels": "seized label photos"},
+        "status_words": {"recorded": "recorded", "matched": "matches", "metadata_changed": "matches (mtime changed)",
+                         "modified": "modified", "missing": "missing", "added": "added", "moved": "moved",
+                         "skipped": "skipped (no content)", "unverifiable": "not verifiable",
+                         "problem": "not hashed"},
+        "change_words": {"content": "content", "type": "type", "link target": "link target"},
+        "changes_columns": ["Name", "Change", "When sealed", "Now"], "changes_heading": "Changes",
+        "custody_columns": {"seq": "No.", "time_utc": "Time (Asia/Shanghai)", "actor": "Actor", "action": "Action",
+                            "objects": "Objects", "note": "Note", "chain": "Chain"},
+        "action_words": {"seized": "seized", "extracted": "extracted", "captured": "captured from the web", "hashed": "hashed and sealed",
+                         "transferred": "transferred", "verified": "verified", "exported": "exported",
+                         "dossier": "dossier made"},
+        "chain_words": {"ok": "ok", "broken": "broken", "unconfirmed": "unconfirmed"},
+        "unreadable_line": "(unreadable line)", "list_sep": ", ", "paren": " ({})",
+    },
+}
+for _lang, _words in _CODE_WORDS.items():
+    TEXT[_lang].update(_words)

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.support.dossier_book import build_tiny_book, case_rows, run_cli
+
+
+@pytest.fixture(scope="session", autouse=True)
+def reading_cache_of_its_own(tmp_path_factory):
+    """Label readings go to a session folder, not the user's cache (kernels and CLIs inherit it)."""
+    old = os.environ.get("CASEBOOK_CACHE")
+    os.environ["CASEBOOK_CACHE"] = str(tmp_path_factory.mktemp("casebook-cache"))
+    yield
+    if old is None:
+        os.environ.pop("CASEBOOK_CACHE", None)
+    else:
+        os.environ["CASEBOOK_CACHE"] = old
 
 
 @pytest.fixture(scope="session")

@@ -73,20 +73,39 @@ def test_tampered_item_shows_red_with_what_changed(batch_run):
 def test_no_evidence_no_labels_case_says_so(batch_run):
     _, out = batch_run
     html = (out / "ZK-T-HOSTILE" / "dossier.html").read_text(encoding="utf-8")
-    assert "本案没有电子数据文件" in html
+    assert "本案没有电子数据文件" in html and "本案没有标签照片" in html
     summary = json.loads((out / "ZK-T-HOSTILE" / "summary.json").read_text(encoding="utf-8"))
-    if summary["sections"].get("labels") == "ok":
-        assert "本案没有标签照片" in html
+    assert summary["sections"]["labels"] == "ok" and summary["labels"] == 0
 
 
 def test_corrupt_photo_shows_its_error(batch_run):
     _, out = batch_run
     summary = json.loads((out / "ZK-T-TAMPER" / "summary.json").read_text(encoding="utf-8"))
-    if summary["sections"].get("labels") != "ok":
-        pytest.skip("the label reader has not landed yet")
+    assert summary["sections"]["labels"] == "ok"  # one bad photo is shown in place, not a broken section
     html = (out / "ZK-T-TAMPER" / "dossier.html").read_text(encoding="utf-8")
     assert "broken_photo.jpg" in html and "cb-error" in html
-    assert summary["label_errors"] == 1
+    assert summary["label_errors"] == 1 and summary["labels"] == 2
+
+
+def test_the_batch_computes_the_hot_spots_once_and_every_dossier_uses_them(batch_run):
+    from geo.result_io import load_hotspots
+
+    _, out = batch_run
+    result = load_hotspots(out / "hotspots")
+    for case_id in ("ZK-T-TAMPER", "ZK-T-CLEAN", "ZK-T-HOSTILE"):
+        nb = json.loads((out / case_id / "dossier.ipynb").read_text(encoding="utf-8"))
+        injected = "".join(next(c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
+                           ["source"])
+        assert f"hotspots_path = {str(out / 'hotspots')!r}" in injected
+    summary = json.loads((out / "ZK-T-CLEAN" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["setting"] in set(result.cases.setting)
+
+
+def test_errors_have_one_shape(batch_run):
+    _, out = batch_run
+    shape = {"type", "message", "hint", "path", "row", "field"}
+    for failure in _report(out)["failures"]:
+        assert set(failure["error"]) == shape, failure
 
 
 def test_hostile_case_data_is_text_in_dossier_and_index(batch_run):

@@ -49,7 +49,9 @@ def test_index_escapes_everything_and_sorts(tmp_path):
         {"case_id": "B-2", "status": "ok", "outputs": {"html": "dossier.html"},
          "summary": {"title": hostile, "case_no": "<script>alert(2)</script>", "findings_by_code": {"three_no": 2},
                      "integrity": "verified", "setting": "rural"}},
-        {"case_id": "A-1", "status": "failed", "outputs": {}, "error": {"cell": 3, "ename": "X", "evalue": hostile},
+        {"case_id": "A-1", "status": "failed", "outputs": {}, "error": {"type": "NotebookError", "message": hostile,
+                                                                     "hint": None, "path": None, "row": None,
+                                                                     "field": None},
          "summary": {"title": "甲", "findings_by_code": {}, "integrity": "tampered"}},
     ]
     page = write_index(tmp_path, results)

@@ -53,8 +53,10 @@ def test_failing_cell_is_reported_and_notebook_kept(tmp_path):
     assert not run.ok
     assert run.failure.ename == "ValueError" and "标签照片坏了" in run.failure.evalue
     assert run.failure.cell is not None
+    error = run.failure.to_dict()
+    assert error["type"] == "NotebookError" and "标签照片坏了" in error["message"] and error["hint"]
     assert (tmp_path / "out.ipynb").is_file()
-    assert not list(tmp_path.glob(".tmp-*"))
+    assert not list(tmp_path.glob(".*.tmp*"))
 
 
 @pytest.mark.slow

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -11,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.dossier_book import CASEBOOK, REPO
+from tests.support.dossier_book import CASEBOOK, REPO, case_rows
+from tests.support.processes import new_marker, wait_gone
 
 pytestmark = pytest.mark.slow
 
@@ -30,17 +33,19 @@ def _done(out: Path) -> set[str]:
 
 def test_killed_batch_resumes_and_renders_nothing_twice(light_book, tmp_path):
     out = tmp_path / "out"
+    marker = new_marker()
     cmd = [*CASEBOOK, "dossier", "batch", str(light_book), "--out", str(out), "--workers", "1", "--quiet"]
-    proc = subprocess.Popen(cmd, cwd=REPO, start_new_session=True, stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen(cmd, cwd=REPO, env={**os.environ, **marker}, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 240
         while not _done(out) and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.2)
+            time.sleep(0.05)
     finally:
         if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)  # the driver, its workers and their kernels
+            os.kill(proc.pid, signal.SIGKILL)  # the driver only: its workers and kernels must follow
         proc.wait(timeout=30)
+    assert wait_gone(marker, 5) == [], "processes of the killed batch are still running"
     first = _done(out)
     assert first, "no case finished before the kill"
     cases = {p.name for p in light_book.iterdir() if (p / "case.yml").is_file()}
@@ -69,6 +74,29 @@ def test_killed_batch_resumes_and_renders_nothing_twice(light_book, tmp_path):
     subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=600, check=True)
     report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
     assert {r["case_id"] for r in report["results"] if r["status"] == "ok"} == {victim}
+
+
+def test_degraded_dossiers_are_rendered_again(light_book, tmp_path):
+    """A section that cannot be built marks the dossier degraded: exit 1, and no resume skips it."""
+    book = tmp_path / "book"
+    shutil.copytree(light_book, book)
+    rows = case_rows(book)
+    with (book / "cases.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({**row, "lon": "not a number", "lat": ""} for row in rows)  # no usable place
+    out = tmp_path / "out"
+    cmd = [*CASEBOOK, "dossier", "batch", str(book), "--out", str(out), "--workers", "2", "--quiet"]
+    for _ in range(2):
+        proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 1, proc.stderr
+        report = json.loads((out / "batch-report.json").read_text(encoding="utf-8"))
+        assert {r["status"] for r in report["results"]} == {"degraded"}, report["results"]
+        assert report["degraded"] == len(rows) and report["skipped"] == 0
+    summary = json.loads((out / rows[0]["case_id"] / "summary.json").read_text(encoding="utf-8"))
+    assert summary["status"] == "degraded" and summary["sections"]["location"] == "error"
+    assert summary["sections"]["evidence"] == "ok"  # the other sections are there
+    assert set(summary["section_errors"]["location"]) == {"type", "message", "hint", "path", "row", "field"}
 
 
 def test_batch_on_a_dask_local_cluster(light_book, tmp_path):

@@ -16,6 +16,7 @@ def test_run_one_case_with_pdf(tiny_book, tmp_path):
     out = tmp_path / "out"
     proc = run_cli("dossier", "run", str(tiny_book / "ZK-T-HOSTILE"), "--out", str(out), "--pdf")
     assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == "", proc.stderr  # quiet: no kernel warning (IPC, not TCP), no banner
     folder = out / "ZK-T-HOSTILE"
     printed = {line.strip() for line in proc.stdout.splitlines()}
     for name in ("dossier.ipynb", "dossier.html", "dossier.pdf"):

@@ -82,8 +82,9 @@ def test_tampering_is_found_and_the_first_bad_event_named(log, tamper, bad_line,
     with pytest.raises(IntegrityError, match="nothing was added to a broken chain"):
         log.append("x", "verified", [])
     table = custody_table(log)
-    assert table["链校验"].iloc[bad_line - 1].startswith("异常")
-    assert all(v == "正常" for v in table["链校验"].iloc[: bad_line - 1])
+    assert table["chain"].iloc[bad_line - 1] == "broken" and table["problem"].iloc[bad_line - 1]
+    assert all(v == "ok" for v in table["chain"].iloc[: bad_line - 1])
+    assert all(v == "unconfirmed" for v in table["chain"].iloc[bad_line:])
 
 
 def test_a_cut_off_end_is_found_with_the_head_kept_elsewhere(log):
@@ -107,12 +108,12 @@ def test_bad_events_are_refused(log):
 
 
 def test_table_for_the_dossier(log):
-    zh = custody_table(log)
-    assert list(zh.columns) == ["序号", "时间", "操作人", "操作", "对象", "备注", "链校验"]
-    assert list(zh["操作"])[:2] == ["扣押", "提取"] and set(zh["链校验"]) == {"正常"}
-    assert zh["时间"].iloc[0].count(":") == 2
-    en = log.table("en")
-    assert list(en["Action"]) == ["seized", "extracted", "hashed and sealed", "transferred"]
+    table = custody_table(log)
+    assert list(table.columns) == ["seq", "time_utc", "actor", "action", "objects", "note", "chain", "problem"]
+    assert list(table["action"]) == ["seized", "extracted", "hashed", "transferred"]
+    assert set(table["chain"]) == {"ok"} and set(table["problem"]) == {""}
+    assert table["time_utc"].iloc[0].endswith("Z")
+    assert log.table().equals(table)
 
 
 def _append_many(path, who, n):

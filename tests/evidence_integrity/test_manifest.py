@@ -113,21 +113,20 @@ def test_evidence_list_for_the_dossier(sealed):
     root, path = sealed
     manifest = load_manifest(path)
     frame = evidence_list(manifest)
-    assert list(frame.columns) == ["序号", "名称", "类别", "格式", "大小", "SHA-256", "SM3", "提取时间", "来源", "状态"]
-    assert list(frame["序号"]) == list(range(1, len(manifest.entries) + 1))
-    row = frame[frame["名称"] == "子目录/截图 1.png"].iloc[0]
-    assert (row["类别"], row["格式"], row["大小"], row["状态"]) == ("图片", "PNG", 3000, "已登记")
-    assert row["提取时间"].count(":") == 2 and len(row["SM3"]) == 64
-    assert frame[frame["名称"] == "new\\nline.txt"].shape[0] == 1  # control characters shown escaped
+    assert list(frame.columns) == ["no", "path", "category", "format", "size", "sha256", "sm3", "extracted_utc",
+                                   "source", "status", "moved_to"]
+    assert list(frame["no"]) == list(range(1, len(manifest.entries) + 1))
+    row = frame[frame["path"] == "子目录/截图 1.png"].iloc[0]
+    assert (row["category"], row["format"], row["size"], row["status"]) == ("image", "PNG", 3000, "recorded")
+    assert row["extracted_utc"] == manifest.created_utc and len(row["sm3"]) == 64
+    assert frame[frame["path"] == "new\\nline.txt"].shape[0] == 1  # control characters shown escaped
     (root / "plain.txt").write_text("tampered")
     write(root, b"extra.jpg", b"x")
     report = verify_manifest(manifest)
-    zh = evidence_list(manifest, report)
-    assert zh.loc[zh["名称"] == "plain.txt", "状态"].item() == "已修改"
-    assert zh.loc[zh["名称"] == "extra.jpg", "状态"].item() == "新增"
-    assert set(zh["状态"]) == {"一致", "已修改", "新增"}
-    en = evidence_list(manifest, report, lang="en")
-    assert list(en.columns)[:3] == ["No.", "Name", "Category"] and "modified" in set(en["Status"])
+    listed = evidence_list(manifest, report)
+    assert listed.loc[listed["path"] == "plain.txt", "status"].item() == "modified"
+    assert listed.loc[listed["path"] == "extra.jpg", "status"].item() == "added"
+    assert set(listed["status"]) == {"matched", "modified", "added"}
 
 
 names = st.binary(min_size=1, max_size=40).filter(lambda b: b"/" not in b and b"\0" not in b and b not in (b".", b".."))

@@ -21,8 +21,11 @@ def _name(requirement: str) -> str:
 
 
 def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+    """Runtime dependencies and the dev and distributed extras: the conda path can run the tests."""
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    wanted = {_name(r) for r in project["dependencies"]}
+    extras = project["optional-dependencies"]
+    wanted = {_name(r) for r in [*project["dependencies"], *extras["dev"], *extras["distributed"]]}
+    assert {"pytest", "pytest-timeout", "hypothesis", "ruff"} <= wanted
     env = yaml.safe_load((REPO / "environment.yml").read_text(encoding="utf-8"))
     conda, pip = set(), set()
     for dep in env["dependencies"]:
