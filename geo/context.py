@@ -92,7 +92,7 @@ def case_context(result, lon: float, lat: float, case_id: str | None = None, rad
     nearby = cases.assign(distance_m=np.round(dist, 1)).loc[dist <= radius_m]
     if case_id is not None and "case_id" in nearby:
         nearby = nearby.loc[nearby.case_id.astype(str) != str(case_id)]
-    nearby = pd.DataFrame(nearby.drop(columns="geometry")).sort_values("distance_m", kind="stable").reset_index(drop=True)
+    nearby = pd.DataFrame(nearby.drop(columns="geometry", errors="ignore")).sort_values("distance_m", kind="stable").reset_index(drop=True)
     cluster = None
     if case_id is not None and "case_id" in cases:
         own = cases.loc[cases.case_id.astype(str) == str(case_id)]

@@ -31,6 +31,16 @@ class LocalProjection:
         lat = np.asarray(lat, dtype=float)
         return cls(float(np.nanmean(lon)) if lon.size else 105.0, float(np.nanmean(lat)) if lat.size else 35.0)
 
+    @classmethod
+    def centred(cls, lon, lat) -> LocalProjection:
+        """Centred on the bounding box: the same centre whatever the order the points come in."""
+        lon = np.asarray(lon, dtype=float)
+        lat = np.asarray(lat, dtype=float)
+        if not lon.size:
+            return cls(105.0, 35.0)
+        return cls(round((float(np.nanmin(lon)) + float(np.nanmax(lon))) / 2, 6),
+                   round((float(np.nanmin(lat)) + float(np.nanmax(lat))) / 2, 6))
+
     @property
     def crs(self) -> str:
         return f"+proj=aeqd +lat_0={self.lat0:.6f} +lon_0={self.lon0:.6f} +datum=WGS84 +units=m +no_defs"

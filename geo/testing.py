@@ -34,7 +34,9 @@ def assert_hotspot_result(result) -> None:
     cells = result.cells
     assert len(cells) == result.weights.shape[0] == result.weights.shape[1], "graph size != cell count"
     assert cells.cell.is_unique
-    assert int(cells.cases.sum()) == len(result.cases), "some cases were not counted in a cell"
+    assert int(cells.cases.sum()) == result.summary["cases"], "some cases were not counted in a cell"
+    if result.complete:
+        assert len(result.cases) == result.summary["cases"]
     assert (cells.cases == 0).any() or len(cells) <= 7, "no zero cells: coverage looks occupied-only"
     assert set(result.cases.cell) <= set(cells.cell)
     assert ((cells.gi_bin > 0) == (cells["type"] == "hot")).all()

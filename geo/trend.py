@@ -40,6 +40,21 @@ def time_slices(opened: pd.Series, n_slices: int | None = None) -> tuple[np.ndar
     return index, spans
 
 
+def slice_edges(start, end, n_slices: int | None = None) -> np.ndarray | None:
+    """Equal time slices over [start, end]: n+1 edges (datetime64), or None when the period is too short.
+
+    As many slices as months, clamped to 3..12, unless ``n_slices`` is given.
+    """
+    if start is None or end is None or pd.isna(start) or pd.isna(end):
+        return None
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    if end <= start:
+        return None
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    n = n_slices or int(np.clip(months, MIN_SLICES, MAX_SLICES))
+    return pd.date_range(start, end, periods=n + 1).to_numpy().astype("datetime64[s]")
+
+
 def emerging(values_by_slice: np.ndarray, w, candidates: np.ndarray | None = None) -> pd.DataFrame:
     """Trend category and Mann-Kendall (tau, p) per cell from a cells x slices value matrix."""
     n_cells, n_slices = values_by_slice.shape
