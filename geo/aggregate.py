@@ -18,7 +18,8 @@ from geo.coords import COORD_SYSTEMS
 from geo.scan import CaseScan
 from geo.settlement import SETTINGS, Rings, label_settings
 
-__all__ = ["MAX_FLAGS", "Partial", "Places", "Plan", "aggregate", "key_lonlat", "place_keys", "places_of"]
+__all__ = ["MAX_FLAGS", "Partial", "Places", "Plan", "Survey", "aggregate", "key_lonlat", "place_keys", "places_of",
+           "survey"]
 
 MAX_FLAGS = 2000  # county mismatch warnings listed one by one; beyond that only counted
 _LAT_SPAN = 100_000_000
@@ -57,6 +58,32 @@ def places_of(scan: CaseScan) -> Places:
     """The distinct places of the cases and how many cases each holds."""
     uniq, counts = np.unique(place_keys(scan.lon, scan.lat), return_counts=True)
     return Places(uniq, counts.astype(np.int64))
+
+
+@dataclass
+class Survey:
+    """What a first pass over the cases gives: distinct places, period, sample, rejections (all small)."""
+
+    places: Places
+    n: int
+    start: object
+    end: object
+    has_dates: bool
+    sample: pd.DataFrame
+    rejected: pd.DataFrame
+    warnings: list[str]
+    source: str | None
+
+    def rejected_rows(self) -> list[dict]:
+        return CaseScan.rejected_rows(self)  # same JSON shape
+
+
+def survey(scan: CaseScan) -> Survey:
+    """The first-pass summary of a scan (the single-machine path; Dask builds the same per partition)."""
+    dated = scan.opened[~np.isnat(scan.opened)]
+    return Survey(places_of(scan), len(scan), dated.min() if len(dated) else None,
+                  dated.max() if len(dated) else None, scan.has_dates, scan.sample, scan.rejected,
+                  list(scan.warnings), scan.source)
 
 
 @dataclass

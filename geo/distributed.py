@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.aggregate import Partial, Places, Plan, aggregate
+from geo.aggregate import Partial, Places, Plan, Survey, aggregate, survey
 from geo.reader import table_parts
 from geo.scan import CaseScan, scan_cases
 from safeio.errors import InputError, MissingDependencyError
@@ -55,9 +55,7 @@ def _scan_part(path: str, coord_sys, sample_size: int) -> CaseScan:
     return scan_cases(path, coord_sys=coord_sys, sample_size=sample_size)
 
 
-def _survey_part(scan: CaseScan):
-    from geo.hotspots import survey
-
+def _survey_part(scan: CaseScan) -> Survey:
     return survey(scan)
 
 
@@ -99,8 +97,6 @@ def survey_and_aggregate(cases, scheduler: str, *, coord_sys=None, sample_size: 
     -------
     (Survey, DaskRun)
     """
-    from geo.hotspots import Survey
-
     if isinstance(cases, pd.DataFrame):
         raise InputError("the Dask path reads files: give the path of a Parquet/CSV table or folder.",
                          field="--scheduler", hint="Write the table as Parquet parts, or leave out --scheduler.")

@@ -20,18 +20,18 @@ from scipy import sparse
 from scipy.spatial import cKDTree
 
 from geo import cells as cellmod
-from geo.aggregate import Partial, Places, Plan, aggregate, places_of
+from geo.aggregate import Partial, Plan, Survey, aggregate, survey
 from geo.cases import CaseTable, _find_column, load_cases
 from geo.clusters import place_clusters, summarise_clusters
 from geo.projection import LocalProjection
-from geo.scan import SAMPLE_SIZE, CaseScan, scan_cases
+from geo.scan import SAMPLE_SIZE, scan_cases
 from geo.settlement import Rings, label_settings
 from geo.stats import BIN_CONFIDENCE, fdr_bins, first_peak, gi_star, incremental_autocorrelation, two_sided_p
 from geo.summary import build_summary, county_table, labelled_sample
 from geo.trend import emerging, slice_edges
 from safeio.errors import InputError
 
-__all__ = ["HotspotResult", "Survey", "analyse", "find_hotspots", "survey", "write_hotspot_summary"]
+__all__ = ["HotspotResult", "analyse", "find_hotspots", "write_hotspot_summary"]
 
 MIN_FEATURES = 30  # ArcGIS Optimized Hot Spot Analysis needs at least 30 incidents
 ISA_BANDS = 10
@@ -136,32 +136,6 @@ class HotspotResult:
         return cls(cells=cells, cases=pd.DataFrame(tables["cases"]), clusters=clusters, counties=counties,
                    summary=tables["summary"], coverage=cov, weights=weights, distance_m=float(meta["distance_m"]),
                    rings=Rings(**meta["rings"]), isa=[tuple(t) for t in meta.get("isa", [])], outlines=outlines)
-
-
-@dataclass
-class Survey:
-    """What a first pass over the cases gives: distinct places, period, sample, rejections (all small)."""
-
-    places: Places
-    n: int
-    start: object
-    end: object
-    has_dates: bool
-    sample: pd.DataFrame
-    rejected: pd.DataFrame
-    warnings: list[str]
-    source: str | None
-
-    def rejected_rows(self) -> list[dict]:
-        return CaseScan.rejected_rows(self)  # same JSON shape
-
-
-def survey(scan: CaseScan) -> Survey:
-    """The first-pass summary of a scan (the single-machine path; Dask builds the same per partition)."""
-    dated = scan.opened[~np.isnat(scan.opened)]
-    return Survey(places_of(scan), len(scan), dated.min() if len(dated) else None,
-                  dated.max() if len(dated) else None, scan.has_dates, scan.sample, scan.rejected,
-                  list(scan.warnings), scan.source)
 
 
 def _load_baseline(baseline, coord_sys) -> tuple[CaseTable, np.ndarray]:
