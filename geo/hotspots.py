@@ -232,7 +232,7 @@ def find_hotspots(
     coord_sys: str | None = None,
     rings: Rings = Rings(),
     cluster_eps_m: float = 1000.0,
-    cluster_min_cases: int = 3,
+    cluster_min_cases: int | None = None,
     trend: bool = True,
     clusters: bool = True,
     counties: bool = True,
@@ -258,8 +258,9 @@ def find_hotspots(
         System of the whole file (a ``coord_sys`` column wins row by row).
     rings : Rings
         Urban / peri-urban ring radii around urban cores.
-    cluster_eps_m, cluster_min_cases : float, int
-        DBSCAN radius and minimum cases of a point cluster.
+    cluster_eps_m, cluster_min_cases : float, int or None
+        DBSCAN radius and the cases a cluster's core needs within it; default: 3, or twice what an
+        even spread of the cases over the study area would put within the radius, if more.
     trend, clusters, counties : bool
         Compute the emerging-hot-spot trend, point clusters, the county table and checks.
     n_slices : int, optional
@@ -296,7 +297,7 @@ def find_hotspots(
 
 
 def analyse(first: Survey, baseline, run, *, coord_sys=None, resolution=None, distance_m=None, rings=Rings(),
-            cluster_eps_m=1000.0, cluster_min_cases=3, trend=True, clusters=True, counties=True, n_slices=None,
+            cluster_eps_m=1000.0, cluster_min_cases=None, trend=True, clusters=True, counties=True, n_slices=None,
             max_cells=250_000) -> HotspotResult:
     """The statistics on a first pass (:class:`Survey`) and a function that aggregates cases for a :class:`Plan`."""
     if first.n == 0:
@@ -345,7 +346,10 @@ def analyse(first: Survey, baseline, run, *, coord_sys=None, resolution=None, di
                             "no county borders, no county checks.")
     labels, cluster_method = (np.full(len(pcount), -1, dtype=np.int64), "not computed")
     if clusters:
+        if cluster_min_cases is None:  # a density-relative core: at a million cases 3 would join a whole city
+            cluster_min_cases = max(3, int(np.ceil(2 * first.n * np.pi * cluster_eps_m ** 2 / max(area, 1e8))))
         labels, cluster_method = place_clusters(px, py, pcount, eps_m=cluster_eps_m, min_cases=cluster_min_cases)
+        cluster_method += f", at least {cluster_min_cases} cases within {cluster_eps_m:.0f} m"
     in_cluster = labels >= 0
     edges = slice_edges(first.start, first.end, n_slices) if trend and first.has_dates else None
     plan = Plan(resolution=resolution, cell_ids=cov.ids, edges=edges, rings=rings, shapes=shapes,
