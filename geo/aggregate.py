@@ -8,15 +8,14 @@ by their position rounded to 1e-6 degrees (~0.1 m), cells by H3 id, categories a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from geo.cells import cell_ints
 from geo.coords import COORD_SYSTEMS
 from geo.scan import CaseScan
-from geo.settlement import SETTINGS, Rings, label_settings
+from geo.settlement import SETTINGS
 
 __all__ = ["MAX_FLAGS", "Partial", "Places", "Plan", "Survey", "aggregate", "key_lonlat", "place_keys", "places_of",
            "survey"]
@@ -88,15 +87,21 @@ def survey(scan: CaseScan) -> Survey:
 
 @dataclass
 class Plan:
-    """What the driver decided and every partition needs: cells, slices, counties, clusters."""
+    """What the driver decided and every partition needs: per distinct place its cell, setting, county, cluster.
 
-    resolution: int
-    cell_ids: np.ndarray  # sorted uint64 H3 ids of the coverage
+    The driver labels each distinct place once (H3 cell, distance-ring setting, county outline,
+    cluster); partitions only look their cases' places up (a binary search), so cells, settings
+    and clusters are the same whichever machine counts a case.
+    """
+
+    n_cells: int
     edges: np.ndarray | None  # datetime64 slice edges (None: no trend)
-    rings: Rings
     shapes: pd.DataFrame  # county outlines in view (geo.counties.outlines)
-    cluster_keys: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))  # sorted place keys in clusters
-    cluster_labels: np.ndarray = field(default_factory=lambda: np.empty(0, np.int64))
+    place_keys: np.ndarray  # sorted int64 keys of every distinct place
+    place_cell: np.ndarray  # int32 row of the coverage
+    place_setting: np.ndarray  # int8 index into SETTINGS (distance rings)
+    place_county: np.ndarray  # int32 row of ``shapes`` (-1: none)
+    place_cluster: np.ndarray  # int32 cluster label (-1: none)
     n_clusters: int = 0
 
 
@@ -169,14 +174,13 @@ def aggregate(scan: CaseScan, plan: Plan) -> Partial:
     from geo import counties as cty
 
     n = len(scan)
-    n_cells = len(plan.cell_ids)
+    n_cells = plan.n_cells
     keys = place_keys(scan.lon, scan.lat)
-    uniq, inverse = np.unique(keys, return_inverse=True)
-    inverse = inverse.ravel()
-    plon, plat = key_lonlat(uniq)
-    # cells of distinct places, then of cases
-    pcell = np.searchsorted(plan.cell_ids, cell_ints(plon, plat, plan.resolution))
-    cell_idx = np.clip(pcell, 0, max(n_cells - 1, 0))[inverse]
+    pos = np.searchsorted(plan.place_keys, keys)
+    if len(pos) and (pos.max() >= len(plan.place_keys) or (plan.place_keys[pos] != keys).any()):
+        raise AssertionError("a case's place is missing from the plan")
+    del keys
+    cell_idx = plan.place_cell[pos].astype(np.int64)
     cells = np.bincount(cell_idx, minlength=n_cells).astype(np.int64)
     n_slices = 0 if plan.edges is None else len(plan.edges) - 1
     slices = np.zeros((n_cells, n_slices), dtype=np.int64)
@@ -185,17 +189,14 @@ def aggregate(scan: CaseScan, plan: Plan) -> Partial:
         t = scan.opened[dated].astype("datetime64[s]")
         s = np.clip(np.searchsorted(plan.edges[1:-1].astype("datetime64[s]"), t, side="right"), 0, n_slices - 1)
         slices = np.bincount(cell_idx[dated] * n_slices + s, minlength=n_cells * n_slices).reshape(n_cells, n_slices)
-    # settings: distance rings per distinct place, the case's own NBS code where it has one
-    place_setting = label_settings(plon, plat, rings=plan.rings).setting.map(SETTINGS.index).to_numpy(np.int8)
-    setting = place_setting[inverse]
+    # settings: distance rings of the place, the case's own NBS code where it has one
     has_code = scan.nbs >= 0
-    setting = np.where(has_code, scan.nbs, setting)
+    setting = np.where(has_code, scan.nbs, plan.place_setting[pos]).astype(np.int64)
     settings = np.bincount(setting, minlength=len(SETTINGS)).astype(np.int64)
     methods = np.array([int((~has_code).sum()), int(has_code.sum())], dtype=np.int64)
     # counties: where each place lies, and what each case says
     n_cty = len(plan.shapes)
-    pcounty = cty.county_of(plon, plat, plan.shapes) if n_cty else np.full(len(uniq), -1, np.int32)
-    county = pcounty[inverse]
+    county = plan.place_county[pos].astype(np.int64)
     county_cases = np.bincount(np.where(county >= 0, county, n_cty), minlength=n_cty + 1).astype(np.int64)
     county_categories = _crosstab(county, n_cty, scan.category, scan.categories)
     flags, n_flags, unnamed = [], 0, {}
@@ -220,11 +221,7 @@ def aggregate(scan: CaseScan, plan: Plan) -> Partial:
                               "coord_sys": str(sys_), "cause": cause})
     # clusters: a label per distinct place from the plan
     k = plan.n_clusters
-    cluster = np.full(n, -1, dtype=np.int64)
-    if k and len(plan.cluster_keys):
-        pos = np.clip(np.searchsorted(plan.cluster_keys, uniq), 0, len(plan.cluster_keys) - 1)
-        plabel = np.where(plan.cluster_keys[pos] == uniq, plan.cluster_labels[pos], -1)
-        cluster = plabel[inverse]
+    cluster = plan.place_cluster[pos].astype(np.int64)
     member = cluster >= 0
     cluster_cases = np.bincount(cluster[member], minlength=k).astype(np.int64)
     cluster_categories = _crosstab(cluster, k, scan.category, scan.categories)

