@@ -2,8 +2,8 @@
 
 The 30 full case folders of the sample show one case each; a hot-spot analysis needs a register.
 Cases follow inspection effort (dense in the city and county seats, thin in the countryside), and
-two places get more cases than their effort explains: a peri-urban belt east of the city, growing
-year by year, and a rural market town, high throughout.  ``truth.json`` lists them (``hotspots``)
+two places get more cases than their effort explains: a peri-urban belt of the city, growing year
+by year, and a rural market town, high at first and falling since.  ``truth.json`` lists them (``hotspots``)
 with the few rows whose county does not match their coordinates on purpose (``county_mismatches``).
 Positions are approximate (within a few km of the real towns); shops and people are invented.
 """
@@ -27,7 +27,7 @@ BASE_RATE = 0.3  # cases per inspection where nothing is planted
 # planted: (county, town of the sample, setting, rate factor per year, radius km, markets)
 PLANTED = [
     ("川汇区", "李埠口乡", "peri-urban", (2.5, 5.0, 8.0), 1.2, 9),
-    ("西华县", "逍遥镇", "rural", (6.0, 6.0, 6.5), 1.0, 7),
+    ("西华县", "逍遥镇", "rural", (10.0, 6.0, 3.0), 1.0, 7),
 ]
 CATEGORY_WEIGHTS = {"food": 11, "small_appliance": 4, "toiletry": 4, "hardware_electrical": 3,
                     "agri_input": 4, "children": 3}
@@ -169,7 +169,7 @@ def register_rows(counties: dict, places: dict, *, seed: int, abbreviations: dic
         "hotspots": [{"name": f"{c}{t}", "county": c, "town": t, "setting": s,
                       "lon": round(places[(c, t)][0], 6), "lat": round(places[(c, t)][1], 6), "radius_km": r,
                       "rate_factor_by_year": list(f), "cases_by_year": per_year_planted[f"{c}{t}"],
-                      "trend": "rising" if f[-1] > 1.5 * f[0] else "steady"}
+                      "trend": "rising" if f[-1] > 1.5 * f[0] else "falling" if f[0] > 1.5 * f[-1] else "steady"}
                      for c, t, s, f, r, _ in PLANTED],
         "county_mismatches": mismatches,
     }

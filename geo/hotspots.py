@@ -27,7 +27,7 @@ from geo.projection import LocalProjection
 from geo.scan import SAMPLE_SIZE, CaseScan, scan_cases
 from geo.settlement import SETTINGS, Rings, label_settings
 from geo.stats import BIN_CONFIDENCE, fdr_bins, first_peak, gi_star, incremental_autocorrelation, two_sided_p
-from geo.summary import build_summary, county_table, labelled_sample
+from geo.summary import build_summary, county_table, hot_areas, labelled_sample
 from geo.trend import emerging, slice_edges
 from safeio.errors import InputError
 
@@ -478,11 +478,12 @@ def analyse(first: Survey, baseline, run, *, coord_sys=None, resolution=None, di
     county_frame = county_table(shapes, part, cells, blon, blat, base.effort if base is not None else None)
     sample = labelled_sample(first.sample, cells, cov, shapes, rings, first.places.keys[in_cluster],
                              labels[in_cluster])
+    areas, cells["hot_area"] = hot_areas(cells, w, part.slices if edges is not None else None, edges, shapes)
     summary = build_summary(
         first=first, base=base, cells=cells, clusters=cluster_frame, counties=county_frame, part=part,
         warnings=warnings, resolution=resolution, res_note=res_note, cell_size=cell_size, distance_m=distance_m,
         scale_note=scale_note, analysis=analysis, rings=rings, period=period, cluster_method=cluster_method,
-        sample_rows=len(sample))
+        sample_rows=len(sample), areas=areas)
     return HotspotResult(cells=cells, cases=sample, clusters=cluster_frame, counties=county_frame, summary=summary,
                          coverage=cov, weights=w, distance_m=distance_m, rings=rings, isa=isa, outlines=shapes)
 

@@ -27,6 +27,7 @@ WORDS = {
     "oscillating": ("波动", "oscillating"), "historical": ("历史热点", "historical"),
     "no pattern": ("无明显趋势", "no pattern"), "insufficient period": ("时段不足", "insufficient period"),
     "not tested": ("未检验", "not tested"), "not computed": ("未计算", "not computed"),
+    "rising": ("上升", "rising"), "falling": ("下降", "falling"), "steady": ("平稳", "steady"),
     "gcj02_as_wgs84": ("GCJ-02（高德/腾讯）坐标被当作 WGS-84", "GCJ-02 (Amap/Tencent) given as WGS-84"),
     "bd09_as_wgs84": ("BD-09（百度）坐标被当作 WGS-84", "BD-09 (Baidu) given as WGS-84"),
     "wgs84_as_gcj02": ("WGS-84 坐标被标为 GCJ-02", "WGS-84 labelled GCJ-02"),
@@ -49,7 +50,8 @@ COLUMNS = {
     "cause": ("可能原因", "likely cause"), "coord_sys": ("坐标系", "coordinate system"),
     "category": ("类别", "category"), "title": ("案件名称", "title"), "opened": ("立案日期", "opened"),
     "distance_m": ("距离（米）", "distance (m)"), "output": ("输出", "output"), "path": ("路径", "path"),
-    "row": ("行号", "row"), "reason": ("原因", "reason"),
+    "row": ("行号", "row"), "reason": ("原因", "reason"), "county": ("县区", "county"),
+    "cells": ("单元数", "cells"), "cases_by_year": ("逐年案件数", "cases by year"),
 }
 
 LABELS = {
@@ -65,7 +67,7 @@ LABELS = {
     "Hot/cold cells": ("热点/冷点单元", "Hot/cold cells"), "Heat map": ("热力图", "Heat map"),
     "Cases": ("案件", "Cases"), "Case clusters": ("案件聚集", "Case clusters"),
     "Urban cores and rings": ("城区与环带", "Urban cores and rings"), "Counties": ("县区界线", "County borders"),
-    "this case": ("本案", "this case"), "Gi* hot spot analysis": ("Gi* 热点分析", "Gi* hot spot analysis"),
+    "this case": ("本案", "this case"), "Hot area": ("热点区域", "Hot area"), "Hot areas": ("热点区域", "Hot areas"), "Gi* hot spot analysis": ("Gi* 热点分析", "Gi* hot spot analysis"),
 }
 
 
@@ -90,9 +92,9 @@ def word(code, lang: str = "zh") -> str:
 
 
 def column(name, lang: str = "zh") -> str:
-    """A table header for display."""
+    """A table header for display (a setting or trend used as a header reads as that word)."""
     text = str(name)
-    return _pick(COLUMNS[text], lang) if text in COLUMNS else text
+    return _pick(COLUMNS[text], lang) if text in COLUMNS else word(text, lang)
 
 
 def label(text, lang: str = "zh") -> str:

@@ -216,6 +216,8 @@ def _county_layer(m, result, shift, lang, focus, window_m) -> None:
 
 
 _COUNTY_CSS = """<style>.cb-county{font:bold 13px sans-serif;color:#333;text-align:center;white-space:nowrap;
+text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;pointer-events:none}
+.cb-area{font:bold 12px sans-serif;color:#b2182b;white-space:nowrap;
 text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;pointer-events:none}</style>"""
 
 
@@ -309,6 +311,20 @@ def hotspot_map(result, basemap: str = "none", *, tianditu_key: str | None = Non
                                       "weight": 0.5, "fillOpacity": 0.65},
             tooltip=folium.GeoJsonTooltip(fields=list(fields), aliases=[column(f, lang) for f in fields]),
         ).add_to(cell_layer)
+
+    areas = result.summary.get("hot_areas") or []
+    if areas and focus is None:  # at prefecture zoom a cell is a pixel: mark each hot area where it is
+        area_layer = folium.FeatureGroup(name=label("Hot areas", lang), show=True).add_to(m)
+        for k, area in enumerate(areas, start=1):
+            x, y = shift([area["lon"]], [area["lat"]])
+            where = [float(y[0]), float(x[0])]
+            text = (f"{label('Hot area', lang)} {k}: {area.get('county') or ''} {word(area.get('setting'), lang)}, "
+                    f"{column('cases', lang)} {area['cases']}, {column('trend', lang)} {word(area.get('trend'), lang)}")
+            folium.CircleMarker(where, radius=16, color="#d62f27", weight=3, fill=True, fill_color="#d62f27",
+                                fill_opacity=0.15, tooltip=html.escape(text)).add_to(area_layer)
+            folium.Marker(where, icon=folium.DivIcon(
+                html=f'<div class="cb-area">{html.escape(label("Hot area", lang))} {k}</div>', icon_size=(90, 18),
+                icon_anchor=(-14, 22))).add_to(area_layer)
 
     if heat and focus is None:
         occ = cells.loc[cells.cases > 0]

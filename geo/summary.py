@@ -10,7 +10,7 @@ import pandas as pd
 from geo.cells import cell_ints
 from geo.settlement import SETTINGS, label_settings
 
-__all__ = ["COUNTY_COLUMNS", "build_summary", "county_table", "labelled_sample"]
+__all__ = ["COUNTY_COLUMNS", "build_summary", "county_table", "hot_areas", "labelled_sample"]
 
 COUNTY_COLUMNS = ["adcode", "name", "cases", "inspections", "rate", "hot_cells", "cold_cells", "top_categories"]
 
@@ -57,6 +57,56 @@ def county_table(shapes: pd.DataFrame, part, cells, blon, blat, effort) -> pd.Da
     return frame.sort_values(["cases", "adcode"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
+def hot_areas(cells, weights, slices: np.ndarray | None, edges, shapes) -> tuple[list[dict], np.ndarray]:
+    """Hot cells joined into areas (cells within the distance band of each other), each with its trend.
+
+    Per area: cells, cases, case-weighted centre, main setting, county, cases per year and per
+    time slice, and the Mann-Kendall direction of the per-slice counts (rising / falling / steady).
+    Returns the areas (most cases first) and each cell's area number (1-based; 0 = none).
+    """
+    from scipy.sparse.csgraph import connected_components
+
+    from geo import counties as cty
+    from geo.trend import mann_kendall
+
+    bins = cells.gi_bin.to_numpy()
+    hot = np.flatnonzero(bins > 0)
+    number = np.zeros(len(cells), dtype=np.int32)
+    if not len(hot):
+        return [], number
+    _, comp = connected_components(weights[hot][:, hot], directed=False)
+    counts = cells.cases.to_numpy(float)
+    lon, lat = cells.lon.to_numpy(float), cells.lat.to_numpy(float)
+    out = []
+    for c in np.unique(comp):
+        idx = hot[comp == c]
+        w = counts[idx] if counts[idx].sum() > 0 else np.ones(len(idx))
+        clon, clat = float(np.average(lon[idx], weights=w)), float(np.average(lat[idx], weights=w))
+        by_setting = pd.Series(counts[idx]).groupby(cells.setting.to_numpy()[idx]).sum()
+        area = {"_idx": idx, "cells": len(idx), "cases": int(counts[idx].sum()), "lon": round(clon, 6), "lat": round(clat, 6),
+                "setting": str(by_setting.idxmax()) if len(by_setting) else None,
+                "confidence": int(max(cells.confidence.to_numpy()[idx])), "county": None, "adcode": None,
+                "cases_by_year": {}, "cases_by_slice": [], "trend": None}
+        if len(shapes):
+            k = int(cty.county_of([clon], [clat], shapes)[0])
+            if k >= 0:
+                area["county"], area["adcode"] = str(shapes.name.iloc[k]), str(shapes.adcode.iloc[k])
+        if slices is not None and edges is not None and slices.shape[1]:
+            series = slices[idx].sum(axis=0)
+            mid = edges[:-1] + (edges[1:] - edges[:-1]) // 2
+            years = mid.astype("datetime64[Y]").astype(int) + 1970
+            area["cases_by_slice"] = [int(v) for v in series]
+            area["cases_by_year"] = {str(y): int(series[years == y].sum()) for y in np.unique(years)}
+            direction, _, _ = mann_kendall(series[None, :].astype(float))
+            area["trend"] = {1: "rising", -1: "falling", 0: "steady"}[int(direction[0])]
+        out.append(area)
+    out = sorted(out, key=lambda a: (-a["cases"], a["lon"]))
+    for k, area in enumerate(out, start=1):
+        number[area.pop("_idx")] = k
+        area["area"] = k
+    return out, number
+
+
 def labelled_sample(sample: pd.DataFrame, cells, cov, shapes, rings, cluster_keys, cluster_labels) -> pd.DataFrame:
     """The kept case rows with their cell, setting, cluster, Gi* bin and the county they lie in."""
     from geo import counties as cty
@@ -98,7 +148,8 @@ def _clean(value):
 
 
 def build_summary(*, first, base, cells, clusters, counties, part, warnings, resolution, res_note, cell_size,
-                  distance_m, scale_note, analysis, rings, period, cluster_method, sample_rows) -> dict:
+                  distance_m, scale_note, analysis, rings, period, cluster_method, sample_rows,
+                  areas=()) -> dict:
     """The JSON of ``casebook geo hotspots --summary``: plain numbers, codes and English identifiers."""
     sig = cells.loc[cells.gi_bin != 0]
     sig = sig.reindex(sig.z.abs().sort_values(ascending=False).index)
@@ -142,6 +193,7 @@ def build_summary(*, first, base, cells, clusters, counties, part, warnings, res
         "hot_cells": int((cells.gi_bin > 0).sum()),
         "cold_cells": int((cells.gi_bin < 0).sum()),
         "hotspots": hot,
+        "hot_areas": list(areas),
         "clusters": cluster_list,
         "cluster_method": cluster_method,
         "settings": {SETTINGS[i]: int(v) for i, v in enumerate(part.settings) if v > 0},
@@ -149,6 +201,8 @@ def build_summary(*, first, base, cells, clusters, counties, part, warnings, res
                             if v > 0},
         "rings_m": rings.to_dict(),
         "period": period,
+        "cases_by_month": {str(m): {str(k): int(v) for k, v in row.items() if v} for m, row in
+                           part.period.sort_index().to_dict("index").items()} if len(part.period) else {},
         "counties": county_rows,
         "cases_outside_counties": outside if len(counties) else None,
         "county_warnings": part.flags,

@@ -96,6 +96,11 @@ def test_sample_register_planted_hot_spots_are_found(sample_book, sample_result)
         county = sample_result.counties.set_index("name").loc[spot["county"]]
         assert county.hot_cells >= 1
     assert len(hot) <= 40  # the planted areas, not the whole prefecture
+    areas = sample_result.summary["hot_areas"]
+    for spot in truth["hotspots"]:
+        area = next(a for a in areas if np.hypot((a["lon"] - spot["lon"]) * 93, (a["lat"] - spot["lat"]) * 111) < 2)
+        assert area["county"] == spot["county"] and area["setting"] == spot["setting"]
+        assert area["trend"] == spot["trend"], (spot["name"], area["cases_by_slice"])
     flagged = {w["case_id"] for w in sample_result.summary["county_warnings"]}
     assert {m["case_id"] for m in truth["county_mismatches"]} <= flagged
 
