@@ -22,7 +22,7 @@ from geo.i18n import category, column, label, word
 from geo.settlement import cores_near
 from safeio.errors import InputError
 
-__all__ = ["BIN_COLOURS", "BIN_LABELS", "BIN_LABELS_EN", "CaseMarkers", "Legend", "MetricScale", "hotspot_map", "js_json",
+__all__ = ["BIN_COLOURS", "BIN_LABELS", "BIN_LABELS_EN", "CaseMarkers", "FitWhenShown", "Legend", "MetricScale", "hotspot_map", "js_json",
            "notebook_view", "offline_html", "write_offline_html"]
 
 ASSETS = Path(__file__).with_name("assets")
@@ -85,7 +85,7 @@ class CaseMarkers(FastMarkerCluster):
                 {% else %}
                 add({{ this.data_json }});
                 {% endif %}
-                cluster.addTo({{ this._parent.get_name() }});
+                {% if this.show %}cluster.addTo({{ this._parent.get_name() }});{% endif %}
             })({{ this.get_name() }});
         {% endmacro %}""")
 
@@ -153,6 +153,31 @@ class MetricScale(MacroElement):
         {% macro script(this, kwargs) %}
             L.control.scale({metric: true, imperial: false, maxWidth: 160}).addTo({{ this._parent.get_name() }});
         {% endmacro %}""")
+
+
+class FitWhenShown(MacroElement):
+    """Fit the bounds again once the map has a size: a map inside a notebook's iframe may be laid out
+    after its script ran, and Leaflet fits a zero-size map to the whole world."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            (function(map) {
+                var bounds = L.latLngBounds({{ this.bounds|tojson }}), done = false;
+                var fit = function() {
+                    var size = map.getSize();
+                    if (done || size.x === 0 || size.y === 0) { return; }
+                    done = true;
+                    map.invalidateSize();
+                    map.fitBounds(bounds);
+                };
+                window.addEventListener('load', fit);
+                if (window.ResizeObserver) { new ResizeObserver(fit).observe(map.getContainer()); }
+            })({{ this._parent.get_name() }});
+        {% endmacro %}""")
+
+    def __init__(self, bounds):
+        super().__init__()
+        self.bounds = bounds
 
 
 def _in_window(lon, lat, focus, window_m) -> np.ndarray:
@@ -312,20 +337,6 @@ def hotspot_map(result, basemap: str = "none", *, tianditu_key: str | None = Non
             tooltip=folium.GeoJsonTooltip(fields=list(fields), aliases=[column(f, lang) for f in fields]),
         ).add_to(cell_layer)
 
-    areas = result.summary.get("hot_areas") or []
-    if areas and focus is None:  # at prefecture zoom a cell is a pixel: mark each hot area where it is
-        area_layer = folium.FeatureGroup(name=label("Hot areas", lang), show=True).add_to(m)
-        for k, area in enumerate(areas, start=1):
-            x, y = shift([area["lon"]], [area["lat"]])
-            where = [float(y[0]), float(x[0])]
-            text = (f"{label('Hot area', lang)} {k}: {area.get('county') or ''} {word(area.get('setting'), lang)}, "
-                    f"{column('cases', lang)} {area['cases']}, {column('trend', lang)} {word(area.get('trend'), lang)}")
-            folium.CircleMarker(where, radius=16, color="#d62f27", weight=3, fill=True, fill_color="#d62f27",
-                                fill_opacity=0.15, tooltip=html.escape(text)).add_to(area_layer)
-            folium.Marker(where, icon=folium.DivIcon(
-                html=f'<div class="cb-area">{html.escape(label("Hot area", lang))} {k}</div>', icon_size=(90, 18),
-                icon_anchor=(-14, 22))).add_to(area_layer)
-
     if heat and focus is None:
         occ = cells.loc[cells.cases > 0]
         hx, hy = shift(occ.lon, occ.lat)
@@ -340,7 +351,24 @@ def hotspot_map(result, basemap: str = "none", *, tianditu_key: str | None = Non
     records = sample.to_dict("records")
     rows = [[round(float(b), 5), round(float(a), 5), _case_text(rec, lang), int(c)]
             for a, b, rec, c in zip(mx, my, records, colours, strict=True)]
-    CaseMarkers(rows, name=label("Cases", lang)).add_to(m)
+    # at prefecture scale thousands of case bubbles hide the hot areas: the layer starts off there
+    CaseMarkers(rows, name=label("Cases", lang), show=focus is not None or len(near) <= 500).add_to(m)
+
+    areas = result.summary.get("hot_areas") or []
+    if areas and focus is None:  # at prefecture zoom a cell is a pixel: mark each hot area where it is
+        folium.map.CustomPane("cb-hot-areas", z_index=650).add_to(m)  # above markers and clusters
+        area_layer = folium.FeatureGroup(name=label("Hot areas", lang), show=True).add_to(m)
+        for k, area in enumerate(areas, start=1):
+            x, y = shift([area["lon"]], [area["lat"]])
+            where = [float(y[0]), float(x[0])]
+            text = (f"{label('Hot area', lang)} {k}: {area.get('county') or ''} {word(area.get('setting'), lang)}, "
+                    f"{column('cases', lang)} {area['cases']}, {column('trend', lang)} {word(area.get('trend'), lang)}")
+            folium.CircleMarker(where, radius=16, color="#d62f27", weight=3, fill=True, fill_color="#d62f27",
+                                fill_opacity=0.15, tooltip=html.escape(text), pane="cb-hot-areas").add_to(area_layer)
+            folium.Marker(where, icon=folium.DivIcon(
+                html=f'<div class="cb-area" style="text-align:{"left" if k % 2 else "right"}">'
+                     f'{html.escape(label("Hot area", lang))} {k}</div>', icon_size=(90, 18),
+                icon_anchor=(-14, 22) if k % 2 else (104, 22)), z_index_offset=10_000).add_to(area_layer)
 
     clusters = result.clusters.loc[_in_window(result.clusters.lon, result.clusters.lat, focus, window_m * 2)] \
         if len(result.clusters) else result.clusters
@@ -386,6 +414,7 @@ def hotspot_map(result, basemap: str = "none", *, tianditu_key: str | None = Non
         bounds = [[float(np.min(by)), float(np.min(bx))], [float(np.max(by)), float(np.max(bx))]]
         if bounds[0] != bounds[1]:
             m.fit_bounds(bounds)
+            FitWhenShown(bounds).add_to(m)
     return m
 
 
