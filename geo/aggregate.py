@@ -176,11 +176,11 @@ def aggregate(scan: CaseScan, plan: Plan) -> Partial:
     n = len(scan)
     n_cells = plan.n_cells
     keys = place_keys(scan.lon, scan.lat)
-    pos = np.searchsorted(plan.place_keys, keys)
+    pos = np.searchsorted(plan.place_keys, keys).astype(np.int32 if len(plan.place_keys) < 2**31 else np.int64)
     if len(pos) and (pos.max() >= len(plan.place_keys) or (plan.place_keys[pos] != keys).any()):
         raise AssertionError("a case's place is missing from the plan")
     del keys
-    cell_idx = plan.place_cell[pos].astype(np.int64)
+    cell_idx = plan.place_cell[pos]
     cells = np.bincount(cell_idx, minlength=n_cells).astype(np.int64)
     n_slices = 0 if plan.edges is None else len(plan.edges) - 1
     slices = np.zeros((n_cells, n_slices), dtype=np.int64)
@@ -188,15 +188,17 @@ def aggregate(scan: CaseScan, plan: Plan) -> Partial:
     if n_slices:
         t = scan.opened[dated].astype("datetime64[s]")
         s = np.clip(np.searchsorted(plan.edges[1:-1].astype("datetime64[s]"), t, side="right"), 0, n_slices - 1)
-        slices = np.bincount(cell_idx[dated] * n_slices + s, minlength=n_cells * n_slices).reshape(n_cells, n_slices)
+        slices = np.bincount(cell_idx[dated].astype(np.int64) * n_slices + s,
+                             minlength=n_cells * n_slices).reshape(n_cells, n_slices)
+        del t, s
     # settings: distance rings of the place, the case's own NBS code where it has one
     has_code = scan.nbs >= 0
-    setting = np.where(has_code, scan.nbs, plan.place_setting[pos]).astype(np.int64)
+    setting = np.where(has_code, scan.nbs, plan.place_setting[pos]).astype(np.int8)
     settings = np.bincount(setting, minlength=len(SETTINGS)).astype(np.int64)
     methods = np.array([int((~has_code).sum()), int(has_code.sum())], dtype=np.int64)
     # counties: where each place lies, and what each case says
     n_cty = len(plan.shapes)
-    county = plan.place_county[pos].astype(np.int64)
+    county = plan.place_county[pos]
     county_cases = np.bincount(np.where(county >= 0, county, n_cty), minlength=n_cty + 1).astype(np.int64)
     county_categories = _crosstab(county, n_cty, scan.category, scan.categories)
     flags, n_flags, unnamed = [], 0, {}
@@ -221,11 +223,12 @@ def aggregate(scan: CaseScan, plan: Plan) -> Partial:
                               "coord_sys": str(sys_), "cause": cause})
     # clusters: a label per distinct place from the plan
     k = plan.n_clusters
-    cluster = plan.place_cluster[pos].astype(np.int64)
+    cluster = plan.place_cluster[pos]
+    del pos
     member = cluster >= 0
     cluster_cases = np.bincount(cluster[member], minlength=k).astype(np.int64)
     cluster_categories = _crosstab(cluster, k, scan.category, scan.categories)
-    cluster_settings = np.bincount(cluster[member] * len(SETTINGS) + setting[member],
+    cluster_settings = np.bincount(cluster[member].astype(np.int64) * len(SETTINGS) + setting[member],
                                    minlength=k * len(SETTINGS)).reshape(k, len(SETTINGS)).astype(np.int64)
     first = np.full(k, np.datetime64("NaT"), dtype="datetime64[s]")
     last = first.copy()

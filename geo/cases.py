@@ -122,7 +122,13 @@ def _read_excel(path: Path) -> tuple[pd.DataFrame, int]:
 
     Returns the table and the spreadsheet row number of its header.
     """
-    raw = pd.read_excel(path, header=None, dtype=str)
+    try:  # calamine (Rust) reads a million-row sheet in seconds where openpyxl takes minutes
+        import python_calamine  # noqa: F401
+
+        engine = "calamine"
+    except ImportError:
+        engine = "openpyxl"
+    raw = pd.read_excel(path, header=None, dtype=str, engine=engine)
     if raw.empty:
         raise InputError("the workbook's first sheet is empty.", path=path,
                          hint="Put the cases on the first sheet with a header row.")

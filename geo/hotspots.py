@@ -25,7 +25,7 @@ from geo.cases import CaseTable, _find_column
 from geo.clusters import place_clusters, summarise_clusters
 from geo.projection import LocalProjection
 from geo.scan import SAMPLE_SIZE, CaseScan, scan_cases
-from geo.settlement import SETTINGS, Rings, label_settings
+from geo.settlement import Rings, label_settings, setting_codes
 from geo.stats import BIN_CONFIDENCE, fdr_bins, first_peak, gi_star, incremental_autocorrelation, two_sided_p
 from geo.summary import build_summary, county_table, hot_areas, labelled_sample
 from geo.trend import emerging, slice_edges
@@ -410,7 +410,7 @@ def analyse(first: Survey, baseline, run, *, coord_sys=None, resolution=None, di
         cluster_method += f", at least {cluster_min_cases} cases within {cluster_eps_m:.0f} m"
     in_cluster = labels >= 0
     edges = slice_edges(first.start, first.end, n_slices) if trend and first.has_dates else None
-    place_setting = label_settings(plon, plat, rings=rings).setting.map(SETTINGS.index).to_numpy(np.int8)
+    place_setting = setting_codes(plon, plat, rings)
     plan = Plan(n_cells=len(cov), edges=edges, shapes=shapes, place_keys=first.places.keys,
                 place_cell=np.searchsorted(cov.ids, place_cells).astype(np.int32), place_setting=place_setting,
                 place_county=place_county.astype(np.int32), place_cluster=labels.astype(np.int32),

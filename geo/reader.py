@@ -149,37 +149,39 @@ def _gis_chunks(path: Path, chunk_rows: int) -> Iterator[Chunk]:
     import shapely
 
     try:
-        meta, reader = pyogrio.raw.open_arrow(path, batch_size=chunk_rows).__enter__(), None
+        opened = pyogrio.raw.open_arrow(path, batch_size=chunk_rows, use_pyarrow=True)
+        meta, reader = opened.__enter__()
     except Exception as err:  # pyogrio raises several types for unreadable files
         raise InputError(f"cannot read the file as GIS data ({err}).", path=path,
                          hint="Export it again as GeoJSON or GeoPackage, or as CSV with lon/lat.") from err
-    meta, reader = meta
-    crs = meta.get("crs")
-    geom_col = meta.get("geometry_name") or "wkb_geometry"
-    first = 1
-    transformer = None
-    if crs:
-        from pyproj import CRS, Transformer
+    try:
+        crs = meta.get("crs")
+        geom_col = meta.get("geometry_name") or "wkb_geometry"
+        transformer = None
+        if crs:
+            from pyproj import CRS, Transformer
 
-        src = CRS.from_user_input(crs)
-        if src.to_epsg() not in (4326, 4490):
-            transformer = Transformer.from_crs(src, 4326, always_xy=True)
-    for batch in reader:
-        frame = batch.to_pandas()
-        wkb_name = geom_col if geom_col in frame else next((c for c in frame if c.lower() in ("geometry", "wkb_geometry")),
-                                                           None)
-        geoms = shapely.from_wkb(frame.pop(wkb_name).to_numpy()) if wkb_name else None
-        text = _text(frame)
-        if geoms is not None and not ({"lon", "lat"} <= {c.lower() for c in text.columns}):
-            is_point = shapely.get_type_id(geoms) == 0
-            x = np.where(is_point, shapely.get_x(geoms), np.nan)
-            y = np.where(is_point, shapely.get_y(geoms), np.nan)
-            if transformer is not None:
-                x, y = transformer.transform(x, y)
-            text["lon"] = [repr(float(v)) if np.isfinite(v) else "" for v in x]
-            text["lat"] = [repr(float(v)) if np.isfinite(v) else "" for v in y]
-        yield Chunk(text, np.arange(first, first + len(text)), str(path))
-        first += len(text)
+            src = CRS.from_user_input(crs)
+            if src.to_epsg() not in (4326, 4490):
+                transformer = Transformer.from_crs(src, 4326, always_xy=True)
+        first = 1
+        for batch in reader:
+            frame = batch.to_pandas()
+            wkb_name = geom_col if geom_col in frame else next(
+                (c for c in frame if str(c).lower() in ("geometry", "wkb_geometry", "geom")), None)
+            geoms = shapely.from_wkb(frame.pop(wkb_name).to_numpy()) if wkb_name else None
+            text = _text(frame)
+            if geoms is not None and not ({"lon", "lat"} <= {c.lower() for c in text.columns}):
+                is_point = shapely.get_type_id(geoms) == 0
+                x = np.where(is_point, shapely.get_x(geoms), np.nan)
+                y = np.where(is_point, shapely.get_y(geoms), np.nan)
+                if transformer is not None:
+                    x, y = transformer.transform(x, y)
+                text["lon"], text["lat"] = x, y
+            yield Chunk(text, np.arange(first, first + len(text)), str(path))
+            first += len(text)
+    finally:
+        opened.__exit__(None, None, None)
 
 
 def _excel_chunks(path: Path, chunk_rows: int) -> Iterator[Chunk]:

@@ -100,6 +100,25 @@ def distance_settings(lon, lat, rings: Rings = Rings(), cores: pd.DataFrame | No
     return settings, dist[:, 0], names
 
 
+def setting_codes(lon, lat, rings: Rings = Rings(), block: int = 250_000) -> np.ndarray:
+    """Setting of many points by distance rings, as int8 indexes into :data:`SETTINGS`, in bounded memory.
+
+    The neighbour query holds 8 distances and indexes per point: done in blocks, a province's
+    millions of distinct places never hold them all at once.
+    """
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    out = np.empty(len(lon), dtype=np.int8)
+    if len(lon) == 0:
+        return out
+    cores = cores_near(lon, lat)
+    index = {name: i for i, name in enumerate(SETTINGS)}
+    for start in range(0, len(lon), block):
+        part, _, _ = distance_settings(lon[start:start + block], lat[start:start + block], rings, cores)
+        out[start:start + block] = pd.Series(part).map(index).to_numpy(np.int8)
+    return out
+
+
 def label_settings(lon, lat, codes=None, rings: Rings = Rings(), cores: pd.DataFrame | None = None) -> pd.DataFrame:
     """Setting, method and nearest core for each point; the NBS code wins where present."""
     settings, dist, names = distance_settings(lon, lat, rings, cores)
