@@ -92,9 +92,26 @@ def parse_coordinate(value) -> float:
 _BLANK = {"", "nan", "none", "null", "<na>"}
 
 
+def _arrow_floats(values: pd.Series) -> np.ndarray | None:
+    """Text to float64 in Arrow's C++ cast (blanks -> NaN); None when any value is not a plain number."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:
+        return None
+    try:
+        arr = pc.utf8_trim_whitespace(pa.array(values, type=pa.string(), from_pandas=True))
+        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+        return pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False).astype(float, copy=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
+        return None
+
+
 def _parse_column(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Vectorised number parsing (values, blank mask); only leftovers go through the DMS parser."""
-    out = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, copy=True)
+    out = _arrow_floats(values) if values.dtype == object or pd.api.types.is_string_dtype(values) else None
+    if out is None:
+        out = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, copy=True)
     blank = np.zeros(len(out), dtype=bool)
     for i in np.flatnonzero(np.isnan(out)):  # few rows: blanks, DMS text, typos
         raw = values.iloc[i]
