@@ -363,8 +363,10 @@ def hotspot_map(result, basemap: str = "none", *, tianditu_key: str | None = Non
             where = [float(y[0]), float(x[0])]
             text = (f"{label('Hot area', lang)} {k}: {area.get('county') or ''} {word(area.get('setting'), lang)}, "
                     f"{column('cases', lang)} {area['cases']}, {column('trend', lang)} {word(area.get('trend'), lang)}")
-            folium.CircleMarker(where, radius=16, color="#d62f27", weight=3, fill=True, fill_color="#d62f27",
-                                fill_opacity=0.15, tooltip=html.escape(text), pane="cb-hot-areas").add_to(area_layer)
+            ring = folium.CircleMarker(where, radius=16, color="#d62f27", weight=3, fill=True, fill_color="#d62f27",
+                                       fill_opacity=0.15, tooltip=html.escape(text))
+            ring.options["pane"] = "cb-hot-areas"  # folium drops a path's pane argument
+            ring.add_to(area_layer)
             folium.Marker(where, icon=folium.DivIcon(
                 html=f'<div class="cb-area" style="text-align:{"left" if k % 2 else "right"}">'
                      f'{html.escape(label("Hot area", lang))} {k}</div>', icon_size=(90, 18),
@@ -405,8 +407,11 @@ def hotspot_map(result, basemap: str = "none", *, tianditu_key: str | None = Non
     Legend(label("Gi* hot spot analysis", lang), [(BIN_COLOURS[b], labels[b]) for b in (3, 2, 1, 0, -1, -2, -3)]).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     if focus is not None:
-        folium.CircleMarker([float(centre[1][0]), float(centre[0][0])], radius=9, color="#000", weight=2, fill=True,
-                            fill_color="#ffd700", fill_opacity=0.9, tooltip=label("this case", lang)).add_to(m)
+        folium.map.CustomPane("cb-this-case", z_index=700).add_to(m)  # above the case bubbles
+        mark = folium.CircleMarker([float(centre[1][0]), float(centre[0][0])], radius=10, color="#000", weight=2,
+                                   fill=True, fill_color="#ffd700", fill_opacity=0.95, tooltip=label("this case", lang))
+        mark.options["pane"] = "cb-this-case"  # folium drops a path's pane argument
+        mark.add_to(m)
         return m
     occ = cells.loc[cells.cases > 0]
     if len(occ):
