@@ -55,6 +55,9 @@ def show(frame: pd.DataFrame, lang: str = "zh"):
 def key_figures(result, lang: str = "zh"):
     """The headline numbers of the analysis."""
     frame = tables.key_figures(result)
+    by_setting = frame["item"] == "cases by setting"
+    sep = "、" if lang == "zh" else ", "
+    frame.loc[by_setting, "value"] = sep.join(f"{word(k, lang)} {v}" for k, v in result.summary["settings"].items())
     frame["item"] = frame["item"].map(lambda v: label(v, lang))
     frame["value"] = frame["value"].map(lambda v: label(v, lang))
     return show(frame, lang)

@@ -164,10 +164,11 @@ class FitWhenShown(MacroElement):
             (function(map) {
                 var bounds = L.latLngBounds({{ this.bounds|tojson }}), done = false;
                 var fit = function() {
+                    if (done) { return; }
+                    map.invalidateSize();  // Leaflet caches the size it saw first (0 x 0 in a hidden frame)
                     var size = map.getSize();
-                    if (done || size.x === 0 || size.y === 0) { return; }
+                    if (size.x === 0 || size.y === 0) { return; }
                     done = true;
-                    map.invalidateSize();
                     map.fitBounds(bounds);
                 };
                 window.addEventListener('load', fit);

@@ -29,12 +29,11 @@ def test_demo_brief_shows_the_planted_hot_areas_with_county_borders(sample_book,
     truth = json.loads((sample_book / "truth.json").read_text(encoding="utf-8"))["register"]
     summary = json.loads((tmp_path / "hotspot_summary.json").read_text(encoding="utf-8"))
     with launch_browser() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page = browser.new_page(viewport={"width": 1280, "height": 2400})  # the map in view from the start
         page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:", "about:", "blob:"))
                    else r.abort())
         page.goto(brief.resolve().as_uri(), wait_until="load")
         frame = page.locator("iframe[srcdoc]").first
-        frame.scroll_into_view_if_needed()
         page.wait_for_timeout(2500)  # Leaflet draws, the markers inflate
         # the map page runs in a sandboxed frame (no same-origin access): probe it from inside
         probes = [f.evaluate(_MAP_PROBE) for f in page.frames if f != page.main_frame]
