@@ -16,7 +16,7 @@ def geo() -> None:
 
 
 @geo.command("hotspots")
-@click.argument("cases", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("cases", type=click.Path(path_type=Path))
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="Inspection effort per place (lon, lat, inspections): analyse cases per inspection.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),

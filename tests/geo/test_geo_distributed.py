@@ -31,3 +31,20 @@ def test_dask_local_cluster_equals_the_single_machine_path(planted, tmp_path):
     assert dask.summary["counties"] == local.summary["counties"]
     assert list(dask.cells.trend) == list(local.cells.trend)
     assert [c["cases"] for c in dask.summary["clusters"]] == [c["cases"] for c in local.summary["clusters"]]
+
+
+@pytest.mark.slow
+def test_cli_scheduler_local_on_parquet_parts(planted, tmp_path, capsys):
+    import json
+
+    from casebook.cli import main
+
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    for k, start in enumerate(range(0, len(planted.cases), 500)):
+        planted.cases.iloc[start:start + 500].to_parquet(parts / f"p{k}.parquet", index=False)
+    base = tmp_path / "baseline.csv"
+    planted.baseline.to_csv(base, index=False)
+    assert main(["geo", "hotspots", str(parts), "--baseline", str(base), "--scheduler", "local", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["cases"] == len(planted.cases) and data["hot_cells"] > 0
