@@ -18,6 +18,8 @@ import pandas as pd
 from geo.coords import COORD_SYSTEMS, normalise_coord_sys, to_wgs84
 from safeio.errors import InputError
 
+__all__ = ["CaseTable", "PositionCheck", "check_positions", "load_cases", "parse_coordinate", "parse_dates"]
+
 LON_NAMES = ("lon", "lng", "long", "longitude", "经度", "东经", "x坐标")
 LAT_NAMES = ("lat", "latitude", "纬度", "北纬", "y坐标")
 SYS_NAMES = ("coord_sys", "coord_system", "coordsys", "crs", "坐标系", "坐标系统")

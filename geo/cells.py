@@ -17,6 +17,9 @@ from scipy.spatial import cKDTree
 
 from geo.projection import LocalProjection
 
+__all__ = ["Coverage", "cell_ints", "cell_polygons", "cells_of", "choose_resolution", "coverage", "distance_band",
+           "hull_polygon", "nearest_neighbour_distances"]
+
 DEFAULT_RESOLUTION = 8
 MIN_RESOLUTION, MAX_RESOLUTION = 4, 11
 

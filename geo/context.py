@@ -12,6 +12,8 @@ from geo.coords import normalise_coord_sys, to_wgs84
 from geo.settlement import label_settings, nbs_setting
 from safeio.errors import InputError
 
+__all__ = ["CaseContext", "case_context"]
+
 
 @dataclass
 class CaseContext:

@@ -13,6 +13,8 @@ from functools import lru_cache
 import numpy as np
 from pyproj import Transformer
 
+__all__ = ["LocalProjection"]
+
 
 @lru_cache(maxsize=32)
 def _transformer(src: str, dst: str) -> Transformer:

@@ -22,6 +22,9 @@ from scipy.spatial import cKDTree
 
 from geo.projection import LocalProjection
 
+__all__ = ["NBS_CLASSES", "PERI", "RURAL", "SETTINGS", "URBAN", "Rings", "cores_near", "distance_settings",
+           "label_settings", "nbs_setting", "setting_codes", "urban_cores"]
+
 URBAN, PERI, RURAL = "urban", "peri-urban", "rural"
 SETTINGS = (URBAN, PERI, RURAL)
 

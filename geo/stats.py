@@ -13,6 +13,9 @@ from esda import fdr
 from scipy import sparse
 from scipy.stats import norm
 
+__all__ = ["BIN_CONFIDENCE", "CONFIDENCE_ALPHA", "empirical_bayes", "fdr_bins", "first_peak", "gi_star",
+           "incremental_autocorrelation", "moran_z", "two_sided_p"]
+
 CONFIDENCE_ALPHA = ((3, 0.01), (2, 0.05), (1, 0.10))
 BIN_CONFIDENCE = {3: 99, 2: 95, 1: 90}
 

@@ -10,6 +10,8 @@ import numpy as np
 
 from geo.settlement import PERI, RURAL, URBAN
 
+__all__ = ["assert_hotspot_result", "assert_summary_shape"]
+
 SUMMARY_KEYS = {"cases", "rejected_rows", "cell_resolution", "hotspots", "clusters"}
 HOTSPOT_KEYS = {"cell", "lon", "lat", "cases", "z", "p", "confidence", "type", "setting", "trend"}
 
