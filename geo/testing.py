@@ -12,7 +12,9 @@ from geo.settlement import PERI, RURAL, URBAN
 
 __all__ = ["assert_hotspot_result", "assert_summary_shape"]
 
-SUMMARY_KEYS = {"cases", "rejected_rows", "cell_resolution", "hotspots", "clusters"}
+SUMMARY_KEYS = {"cases", "rejected_rows", "cell_resolution", "hotspots", "clusters", "hot_areas", "counties",
+                "county_warnings", "case_sample"}
+COUNTY_KEYS = {"adcode", "name", "cases", "inspections", "rate", "hot_cells", "cold_cells", "top_categories"}
 HOTSPOT_KEYS = {"cell", "lon", "lat", "cases", "z", "p", "confidence", "type", "setting", "trend"}
 
 
@@ -29,6 +31,11 @@ def assert_summary_shape(summary: dict) -> None:
         assert spot["type"] in ("hot", "cold"), spot
         assert spot["setting"] in (URBAN, PERI, RURAL), spot
         assert 0.0 <= spot["p"] <= 1.0
+    for county in summary["counties"]:
+        assert COUNTY_KEYS <= set(county), f"county row lacks {COUNTY_KEYS - set(county)}"
+        assert len(county["adcode"]) == 6 and county["adcode"].isdigit(), county
+    for flag in summary["county_warnings"]:
+        assert {"case_id", "county_named", "county_found", "cause"} <= set(flag), flag
 
 
 def assert_hotspot_result(result) -> None:
