@@ -1,7 +1,7 @@
 """Benchmark: geo.find_hotspots end to end against the plain geopandas sjoin + esda pipeline, 100k / 1M / 10M cases.
 
-Each side runs in its own subprocess, so the peak RSS printed is that of a whole process doing one
-job (``resource.getrusage``).  The plain side runs under an address-space cap (RLIMIT_AS,
+Each side runs in its own subprocess (and the data is written by another), so the peak RSS printed
+is that of a whole process doing one job (VmHWM).  The plain side runs under an address-space cap (RLIMIT_AS,
 ``--plain-cap-gb``) and is reported as "out of memory" past it, rather than taking the shared
 machine down.  geo's time covers load, conversion, cells, rates, Gi*, FDR, settings, clusters,
 trend, counties, summary and the offline map page; the plain side does load, conversion, sjoin
@@ -84,6 +84,15 @@ def make_data(n_target: int, folder: Path, seed: int = 7, fmt: str = "csv") -> t
     return c, b, n
 
 
+def generate_in_child(n: int, folder: Path, fmt: str) -> tuple[Path, Path, int]:
+    """Write the data from a subprocess: the parent keeps no gigabytes that its children would inherit."""
+    code = (f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); from bench_hotspots import make_data; "
+            f"from pathlib import Path; c, b, n = make_data({n}, Path({str(folder)!r}), fmt={fmt!r}); print(n)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    name = "cases.parquet" if fmt == "parquet" else "cases.csv"
+    return folder / name, folder / "baseline.csv", int(out.stdout.strip().splitlines()[-1])
+
+
 def run_geo(cases: Path, base: Path, out: Path) -> dict:
     t0 = time.perf_counter()
     import geo
@@ -159,6 +168,19 @@ def run_plain(cases: Path, base: Path, out: Path, resolution: int, distance_m: f
     return {"seconds": time.perf_counter() - t0, "hot": int((bins > 0).sum()), "cold": int((bins < 0).sum())}
 
 
+def peak_rss_gb() -> float:
+    """Peak resident memory of this process (VmHWM), in GiB.
+
+    Not ``getrusage``: on Linux a child's ru_maxrss starts from its parent's RSS at fork and
+    survives exec, so a child of a parent holding the generated data would report the parent's size.
+    """
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 2**20
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+
+
 def child(args) -> int:
     out = Path(args.out)
     if args.side == "plain" and args.cap_gb:
@@ -171,7 +193,7 @@ def child(args) -> int:
             res = run_plain(Path(args.cases), Path(args.baseline), out, args.resolution, args.distance)
     except MemoryError:
         res = {"seconds": None, "oom": True}
-    res["peak_rss_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    res["peak_rss_gb"] = peak_rss_gb()
     print("RESULT " + json.dumps(res))
     return 0
 
@@ -223,7 +245,7 @@ def main() -> int:
             tmp = Path(tmp)
             fmt_in = "parquet" if n >= 5_000_000 else "csv"
             t0 = time.perf_counter()
-            cases, base, n_cases = make_data(n, tmp, fmt=fmt_in)
+            cases, base, n_cases = generate_in_child(n, tmp, fmt_in)
             print(f"{n_cases} cases written as {fmt_in} in {time.perf_counter() - t0:.0f} s", flush=True)
             mine = spawn("geo", cases, base, tmp, [], args.timeout)
             print(f"  geo.find_hotspots + map: {fmt(mine)}  {json.dumps(mine)}", flush=True)
