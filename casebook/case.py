@@ -168,7 +168,8 @@ def load_case(case_dir: str | Path) -> Case:
 def scan_casebook(casebook_dir: str | Path) -> tuple[list[Path], list[tuple[str, UnsafePathError]]]:
     """The case folders of a casebook, and (raw id, error) for each row whose id is unusable.
 
-    The rows of ``cases.csv`` if present (a case listed twice counts once), else every folder with
+    The rows of ``cases.csv`` if present (a case listed twice counts once; rows of kind ``register``
+    have no folder and are skipped), else every folder with
     case.yml.  Ids are checked as folder names first, so a row ``../../etc`` is refused, on its own,
     before anything is opened; the other cases go on.
     """
@@ -188,6 +189,8 @@ def scan_casebook(casebook_dir: str | Path) -> tuple[list[Path], list[tuple[str,
     with table.open(encoding="utf-8-sig", newline="") as handle:
         for number, row in enumerate(csv.DictReader(handle), start=2):
             raw = str(row.get("case_id") or "")
+            if str(row.get("kind") or "").strip() == "register":
+                continue  # a register row: counted by the hot-spot analysis, no case folder to render
             try:
                 folder = book / safe_case_id(raw)
             except UnsafePathError as err:

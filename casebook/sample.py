@@ -26,6 +26,7 @@ from PIL import Image, ImageDraw
 from casebook import __version__
 from casebook.fonts import cjk_font_file
 from casebook.sample_labels import compose_label, draw_label, make_credit_code
+from casebook.sample_register import keep_towns_in_their_counties, register_rows
 from geo.coords import wgs84_to_gcj02
 from safeio.atomic import write_text_atomic
 from safeio.errors import InputError
@@ -222,7 +223,7 @@ def write_sample(out_dir: str | Path, *, n_cases: int = 30, seed: int = 2024) ->
 
 def _write_cases(root: Path, *, n_cases: int, seed: int) -> SampleBook:
     rng = random.Random(seed)
-    places = _places(rng)
+    places = keep_towns_in_their_counties(_places(rng), COUNTIES)
     plan = _plan_problems(rng, n_cases)
     place_keys = list(places)
     cluster_keys = [(c, t) for c, t, _ in CLUSTERS]
@@ -287,10 +288,14 @@ def _write_cases(root: Path, *, n_cases: int, seed: int) -> SampleBook:
         case_truth.append({"case_id": case_id, "lon_wgs84": round(lon, 7), "lat_wgs84": round(lat, 7),
                            "setting": setting, "cluster": f"{county}{town}" if key in cluster_keys else None,
                            "problems": planted})
-    _write_csv(root / "cases.csv", rows)
-    _write_csv(root / "baseline.csv", _baseline(places, rng))
+    register, register_baseline, register_truth = register_rows(
+        COUNTIES, places, seed=seed, abbreviations={k: v[4] for k, v in COUNTIES.items()},
+        organs={k: v[3] for k, v in COUNTIES.items()})
+    _write_csv(root / "cases.csv", [{**r, "kind": "case"} for r in rows] + [{**r, "kind": "register"} for r in register])
+    _write_csv(root / "baseline.csv", _baseline(places, rng) + register_baseline)
     truth = {"generator": f"casebook {__version__}", "seed": seed, "n_evidence_files": n_evidence,
-             "scored_problems": list(_scored()), "cases": case_truth, "labels": label_truth}
+             "scored_problems": list(_scored()), "cases": case_truth, "labels": label_truth,
+             "register": register_truth}
     write_text_atomic(root / "truth.json", json.dumps(truth, ensure_ascii=False, indent=1))
     return SampleBook(root, len(rows), len(label_truth), n_evidence)
 

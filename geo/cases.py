@@ -18,6 +18,8 @@ import pandas as pd
 from geo.coords import COORD_SYSTEMS, normalise_coord_sys, to_wgs84
 from safeio.errors import InputError
 
+__all__ = ["CaseTable", "PositionCheck", "check_positions", "load_cases", "parse_coordinate", "parse_dates"]
+
 LON_NAMES = ("lon", "lng", "long", "longitude", "经度", "东经", "x坐标")
 LAT_NAMES = ("lat", "latitude", "纬度", "北纬", "y坐标")
 SYS_NAMES = ("coord_sys", "coord_system", "coordsys", "crs", "坐标系", "坐标系统")
@@ -92,9 +94,26 @@ def parse_coordinate(value) -> float:
 _BLANK = {"", "nan", "none", "null", "<na>"}
 
 
+def _arrow_floats(values: pd.Series) -> np.ndarray | None:
+    """Text to float64 in Arrow's C++ cast (blanks -> NaN); None when any value is not a plain number."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:
+        return None
+    try:
+        arr = pc.utf8_trim_whitespace(pa.array(values, type=pa.string(), from_pandas=True))
+        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+        return pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False).astype(float, copy=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
+        return None
+
+
 def _parse_column(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Vectorised number parsing (values, blank mask); only leftovers go through the DMS parser."""
-    out = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, copy=True)
+    out = _arrow_floats(values) if values.dtype == object or pd.api.types.is_string_dtype(values) else None
+    if out is None:
+        out = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, copy=True)
     blank = np.zeros(len(out), dtype=bool)
     for i in np.flatnonzero(np.isnan(out)):  # few rows: blanks, DMS text, typos
         raw = values.iloc[i]
@@ -122,7 +141,13 @@ def _read_excel(path: Path) -> tuple[pd.DataFrame, int]:
 
     Returns the table and the spreadsheet row number of its header.
     """
-    raw = pd.read_excel(path, header=None, dtype=str)
+    try:  # calamine (Rust) reads a million-row sheet in seconds where openpyxl takes minutes
+        import python_calamine  # noqa: F401
+
+        engine = "calamine"
+    except ImportError:
+        engine = "openpyxl"
+    raw = pd.read_excel(path, header=None, dtype=str, engine=engine)
     if raw.empty:
         raise InputError("the workbook's first sheet is empty.", path=path,
                          hint="Put the cases on the first sheet with a header row.")
@@ -231,19 +256,38 @@ def load_cases(path_or_df, *, coord_sys: str | None = None, require: tuple[str, 
     return _validate(table, rows, lon_col, lat_col, file_sys, source)
 
 
-def _validate(table, rows, lon_col, lat_col, file_sys, source) -> CaseTable:
+@dataclass
+class PositionCheck:
+    """Row-wise outcome of reading positions: WGS-84 where usable, a reason where not."""
+
+    lon: np.ndarray  # WGS-84 (NaN where rejected)
+    lat: np.ndarray
+    lon_src: np.ndarray  # as given
+    lat_src: np.ndarray
+    systems: np.ndarray  # canonical system per row (object)
+    reasons: np.ndarray  # None where usable (object)
+    warnings: list[str]
+
+    @property
+    def bad(self) -> np.ndarray:
+        return self.reasons != None  # noqa: E711 (object array comparison)
+
+
+def check_positions(table: pd.DataFrame, lon_col, lat_col, file_sys, sys_col=None, *,
+                    convert: bool = True) -> PositionCheck:
+    """Parse, check and convert the positions of one table (or one chunk of a large one)."""
     warnings: list[str] = []
     lon, lon_blank = _parse_column(table[lon_col])
     lat, lat_blank = _parse_column(table[lat_col])
     blank = {"", "nan", "none", "null", "<na>"}
     missing = lon_blank | lat_blank
-    sys_col = _find_column(table.columns, SYS_NAMES)
     systems = np.full(len(table), file_sys or "wgs84", dtype=object)
     bad_sys = np.zeros(len(table), dtype=bool)
     if sys_col is not None:
         given = table[sys_col].astype(str).str.strip()
-        empty = given.str.lower().isin(blank).to_numpy()
         canon = {text: normalise_coord_sys(text) for text in given.unique()}  # a handful of distinct values
+        empty_values = {text for text in canon if text.lower() in blank}
+        empty = given.isin(empty_values).to_numpy(dtype=bool)
         mapped = given.map(canon).to_numpy(dtype=object)
         known = ~empty & pd.notna(mapped)
         systems[known] = mapped[known]
@@ -272,23 +316,50 @@ def _validate(table, rows, lon_col, lat_col, file_sys, source) -> CaseTable:
         reasons[i] = f"outside China (lon={lon[i]:g}, lat={lat[i]:g})"
     for i in np.flatnonzero(bad_sys & (reasons == None)):  # noqa: E711 (object array comparison)
         reasons[i] = f"unknown coordinate system {table[sys_col].iloc[i]!r}"
-    bad = reasons != None  # noqa: E711
+    good = reasons == None  # noqa: E711
+    wlon, wlat = np.full(len(table), np.nan), np.full(len(table), np.nan)
+    if convert:
+        wlon[good], wlat[good] = to_wgs84(lon[good], lat[good], systems[good])
+    return PositionCheck(wlon, wlat, lon, lat, systems, reasons, warnings)
+
+
+def parse_dates(values: pd.Series) -> tuple[pd.Series, int]:
+    """Dates of a column (NaT where empty or unreadable) and the number of unreadable ones.
+
+    ISO dates take the fast vectorised path; only the rest go through pandas' mixed-format parser.
+    """
+    text = values.astype(str).str.strip()
+    empty = text.str.lower().isin({"", "nan", "none", "null", "<na>", "nat"})
+    parsed = pd.to_datetime(text.where(~empty), errors="coerce", format="ISO8601")
+    retry = parsed.isna() & ~empty
+    if retry.any():
+        parsed = parsed.copy()
+        parsed[retry] = pd.to_datetime(text[retry], errors="coerce", format="mixed")
+    if getattr(parsed.dt, "tz", None) is not None:
+        parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
+    return parsed.astype("datetime64[s]"), int((parsed.isna() & ~empty).sum())
+
+
+def _validate(table, rows, lon_col, lat_col, file_sys, source) -> CaseTable:
+    sys_col = _find_column(table.columns, SYS_NAMES)
+    check = check_positions(table, lon_col, lat_col, file_sys, sys_col)
+    warnings = list(check.warnings)
+    bad = check.bad
     id_col = _find_column(table.columns, ("case_id", "id", "案件编号"))
-    rejected = pd.DataFrame({"row": rows[bad].tolist(), "reason": list(reasons[bad])})
+    rejected = pd.DataFrame({"row": rows[bad].tolist(), "reason": list(check.reasons[bad])})
     if id_col is not None:
         rejected["case_id"] = table[id_col].to_numpy()[bad]
     good = table.loc[~bad].copy()
     good.insert(0, "row", rows[~bad].tolist())
-    glon, glat = to_wgs84(lon[~bad], lat[~bad], systems[~bad])
-    good["coord_sys"] = systems[~bad]
-    good["lon_src"] = lon[~bad]
-    good["lat_src"] = lat[~bad]
+    glon, glat = check.lon[~bad], check.lat[~bad]
+    good["coord_sys"] = check.systems[~bad]
+    good["lon_src"] = check.lon_src[~bad]
+    good["lat_src"] = check.lat_src[~bad]
     good["lon"] = glon
     good["lat"] = glat
     date_col = _find_column(good.columns, DATE_NAMES)
     if date_col is not None:
-        parsed = pd.to_datetime(good[date_col].replace("", None), errors="coerce", format="mixed")
-        n_bad = int(parsed.isna().sum() - good[date_col].astype(str).str.strip().isin(blank).sum())
+        parsed, n_bad = parse_dates(good[date_col])
         if n_bad > 0:
             warnings.append(f"{n_bad} case(s) have an unreadable date in '{date_col}': left out of the trend.")
         good["opened"] = parsed

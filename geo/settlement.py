@@ -22,6 +22,9 @@ from scipy.spatial import cKDTree
 
 from geo.projection import LocalProjection
 
+__all__ = ["NBS_CLASSES", "PERI", "RURAL", "SETTINGS", "URBAN", "Rings", "cores_near", "distance_settings",
+           "label_settings", "nbs_setting", "setting_codes", "urban_cores"]
+
 URBAN, PERI, RURAL = "urban", "peri-urban", "rural"
 SETTINGS = (URBAN, PERI, RURAL)
 
@@ -98,6 +101,25 @@ def distance_settings(lon, lat, rings: Rings = Rings(), cores: pd.DataFrame | No
     settings = np.where(urban, URBAN, np.where(peri, PERI, RURAL)).astype(object)
     names = cores.name.to_numpy()[idx[:, 0]]
     return settings, dist[:, 0], names
+
+
+def setting_codes(lon, lat, rings: Rings = Rings(), block: int = 250_000) -> np.ndarray:
+    """Setting of many points by distance rings, as int8 indexes into :data:`SETTINGS`, in bounded memory.
+
+    The neighbour query holds 8 distances and indexes per point: done in blocks, a province's
+    millions of distinct places never hold them all at once.
+    """
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    out = np.empty(len(lon), dtype=np.int8)
+    if len(lon) == 0:
+        return out
+    cores = cores_near(lon, lat)
+    index = {name: i for i, name in enumerate(SETTINGS)}
+    for start in range(0, len(lon), block):
+        part, _, _ = distance_settings(lon[start:start + block], lat[start:start + block], rings, cores)
+        out[start:start + block] = pd.Series(part).map(index).to_numpy(np.int8)
+    return out
 
 
 def label_settings(lon, lat, codes=None, rings: Rings = Rings(), cores: pd.DataFrame | None = None) -> pd.DataFrame:

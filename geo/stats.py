@@ -13,6 +13,9 @@ from esda import fdr
 from scipy import sparse
 from scipy.stats import norm
 
+__all__ = ["BIN_CONFIDENCE", "CONFIDENCE_ALPHA", "empirical_bayes", "fdr_bins", "first_peak", "gi_star",
+           "incremental_autocorrelation", "moran_z", "two_sided_p"]
+
 CONFIDENCE_ALPHA = ((3, 0.01), (2, 0.05), (1, 0.10))
 BIN_CONFIDENCE = {3: 99, 2: 95, 1: 90}
 
@@ -82,24 +85,39 @@ def moran_z(values, w: sparse.spmatrix) -> tuple[float, float]:
 
 
 def incremental_autocorrelation(values, x, y, distances) -> list[tuple[float, float, float]]:
-    """Global Moran's I z-score at each distance band (ISA), from one sparse distance matrix.
+    """Global Moran's I z-score at each distance band (ISA), from one pass of neighbour pairs.
 
-    Returns (distance, I, z) per band.  Building every band from the largest band's pairs is
-    what makes this ~25x faster than libpysal's per-band weights.
+    Returns (distance, I, z) per band.  With binary symmetric weights every term of Moran's I and
+    its variance (S0, S1, S2, the cross-product) is a sum over the pairs within the band, so the
+    pairs of the largest band are found once and each band is a mask: no weights matrix is built.
+    The numbers equal :func:`moran_z` (and ``esda.Moran``), which the tests check.
     """
     from scipy.spatial import cKDTree
 
-    n = len(values)
+    v = np.asarray(values, dtype=float)
+    n = len(v)
     tree = cKDTree(np.column_stack([x, y]))
     pairs = tree.query_pairs(float(max(distances)), output_type="ndarray")
     d = np.hypot(x[pairs[:, 0]] - x[pairs[:, 1]], y[pairs[:, 0]] - y[pairs[:, 1]])
+    order = np.argsort(d, kind="stable")
+    pairs, d = pairs[order], d[order]
+    zdev = v - v.mean()
+    zz = float(zdev @ zdev)
+    cross = zdev[pairs[:, 0]] * zdev[pairs[:, 1]]
     out = []
     for band in distances:
-        keep = d <= band
-        r, c = pairs[keep, 0], pairs[keep, 1]
-        w = sparse.csr_matrix((np.ones(2 * len(r)), (np.concatenate([r, c]), np.concatenate([c, r]))), shape=(n, n))
-        i, z = moran_z(values, w)
-        out.append((float(band), i, z))
+        k = int(np.searchsorted(d, band, side="right"))
+        if k == 0 or zz == 0 or n < 3:
+            out.append((float(band), float("nan"), float("nan")))
+            continue
+        s0 = 2.0 * k
+        i_stat = n / s0 * 2.0 * float(cross[:k].sum()) / zz
+        degree = np.bincount(pairs[:k].ravel(), minlength=n).astype(float)
+        s1 = 2.0 * s0
+        s2 = float(((2.0 * degree) ** 2).sum())
+        ei = -1.0 / (n - 1)
+        var = (n * n * s1 - n * s2 + 3 * s0 * s0) / ((n * n - 1) * s0 * s0) - ei * ei
+        out.append((float(band), i_stat, (i_stat - ei) / np.sqrt(var)))
     return out
 
 

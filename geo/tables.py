@@ -7,6 +7,10 @@ import pandas as pd
 from geo.cases import CaseTable, load_cases
 from safeio.errors import InputError
 
+__all__ = ["categories", "category_options", "cluster_table", "county_table", "county_warning_table",
+           "filter_cases", "hot_area_table", "hotspot_table", "key_figures", "month_end", "months", "period_table",
+           "save_outputs", "trend_table"]
+
 TREND_ORDER = ["new", "consecutive", "intensifying", "persistent", "diminishing", "sporadic", "oscillating",
                "historical", "no pattern", "insufficient period", "not tested", "not computed"]
 
@@ -49,6 +53,14 @@ def categories(cases) -> list[str]:
     return sorted(df["category"].dropna().astype(str).unique().tolist()) if "category" in df else []
 
 
+def category_options(cases, lang: str = "zh") -> list[tuple[str, str]]:
+    """(shown name, code) pairs for a category picker, "all" first (an empty code)."""
+    from geo.i18n import category
+
+    everything = ("全部", "") if lang == "zh" else ("(all)", "")
+    return [everything, *[(category(c, lang), c) for c in categories(cases)]]
+
+
 def months(cases) -> list[str]:
     """The months (YYYY-MM) the cases span, in order (for period sliders)."""
     df = cases.cases if isinstance(cases, CaseTable) else cases
@@ -74,6 +86,7 @@ def key_figures(result) -> pd.DataFrame:
         ("cold cells", s["cold_cells"]),
         ("point clusters", len(s["clusters"])),
         ("cases by setting", ", ".join(f"{k} {v}" for k, v in s["settings"].items())),
+        ("county warnings", s.get("county_warnings_total", 0)),
     ]
     return pd.DataFrame(rows, columns=["item", "value"]).astype({"value": str})
 
@@ -110,14 +123,42 @@ def trend_table(result) -> pd.DataFrame:
 
 
 def period_table(result, freq: str = "M") -> pd.DataFrame:
-    """Cases per month (or ``freq``) and setting: the trend over the period at a glance."""
-    cases = result.cases
-    if "opened" not in cases:
-        return pd.DataFrame()
-    opened = pd.to_datetime(cases["opened"], errors="coerce")
-    frame = pd.DataFrame({"period": opened.dt.to_period(freq).astype(str), "setting": cases["setting"]})
-    frame = frame.loc[opened.notna()]
-    return frame.groupby(["period", "setting"]).size().unstack(fill_value=0).reset_index()
+    """Cases per month (or quarter, ``freq="Q"``) and setting, over every case: the trend at a glance."""
+    months = result.summary.get("cases_by_month") or {}
+    if not months:
+        return pd.DataFrame(columns=["period"])
+    frame = pd.DataFrame.from_dict(months, orient="index").fillna(0).astype(int)
+    frame = frame[[c for c in ("urban", "peri-urban", "rural") if c in frame]]
+    if freq != "M":
+        frame.index = pd.PeriodIndex(frame.index, freq="M").asfreq(freq).astype(str)
+        frame = frame.groupby(level=0).sum()
+    return frame.rename_axis("period").reset_index()
+
+
+def hot_area_table(result) -> pd.DataFrame:
+    """Hot areas (hot cells joined within the distance band): county, setting, cases, per year, trend."""
+    cols = ["county", "setting", "cells", "cases", "confidence", "cases_by_year", "trend", "lon", "lat"]
+    areas = result.summary.get("hot_areas") or []
+    if not areas:
+        return pd.DataFrame(columns=cols)
+    frame = pd.DataFrame(areas)
+    frame["cases_by_year"] = frame["cases_by_year"].map(lambda d: " / ".join(f"{k}: {v}" for k, v in d.items()))
+    return frame[cols]
+
+
+def county_table(result) -> pd.DataFrame:
+    """Per county (县区): adcode, name, cases, inspections, rate, hot and cold cells, top categories."""
+    from geo.summary import COUNTY_COLUMNS
+
+    frame = pd.DataFrame(result.counties)
+    return frame[COUNTY_COLUMNS] if len(frame) else pd.DataFrame(columns=COUNTY_COLUMNS)
+
+
+def county_warning_table(result) -> pd.DataFrame:
+    """Cases outside the county they name: case id, county named, county found, likely cause."""
+    cols = ["case_id", "county_named", "county_found", "cause", "coord_sys", "lon", "lat"]
+    rows = result.summary.get("county_warnings") or []
+    return pd.DataFrame(rows, columns=cols)
 
 
 def month_end(month: str) -> str:
@@ -125,53 +166,14 @@ def month_end(month: str) -> str:
     return (pd.Period(month, freq="M").end_time.date()).isoformat()
 
 
-class Exploration:
-    """One run of the explorer: the result (or the reason there is none), shown as tables and a map.
-
-    Renders through ``_repr_html_`` (escaped tables, the offline map in an iframe), so a notebook
-    displays it with no widget code of its own.
-    """
-
-    def __init__(self, cases, baseline=None, *, basemap: str = "none", top: int = 10):
-        from geo.hotspots import find_hotspots
-        from safeio.errors import CasebookError
-
-        self.error = None
-        self.result = None
-        try:
-            self.result = find_hotspots(cases, baseline)
-        except CasebookError as err:
-            self.error = err
-        self.basemap = basemap
-        self.top = top
-
-    def _repr_html_(self) -> str:
-        import html
-
-        from geo.maps import hotspot_map, notebook_view
-
-        if self.error is not None:
-            return f"<p><b>No analysis:</b> {html.escape(self.error.message)}</p>"
-        r = self.result
-        parts = [key_figures(r).to_html(index=False), hotspot_table(r, self.top).to_html(index=False),
-                 cluster_table(r, self.top).to_html(index=False),
-                 notebook_view(hotspot_map(r, basemap=self.basemap)).data]
-        return "\n".join(parts)
-
-
-def explore(cases, baseline=None, *, basemap: str = "none", top: int = 10) -> Exploration:
-    """Run the analysis on (filtered) cases for display: tables and the offline map, or why not."""
-    return Exploration(cases, baseline, basemap=basemap, top=top)
-
-
-def save_outputs(result, *, map_html=None, summary_json=None, basemap: str = "none") -> pd.DataFrame:
+def save_outputs(result, *, map_html=None, summary_json=None, basemap: str = "none", lang: str = "zh") -> pd.DataFrame:
     """Write the offline map page and/or the summary JSON (atomically); a table of what was written."""
     from geo.hotspots import write_hotspot_summary
     from geo.maps import hotspot_map, write_offline_html
 
     written = []
     if map_html:
-        written.append(("map", str(write_offline_html(hotspot_map(result, basemap=basemap), map_html))))
+        written.append(("map", str(write_offline_html(hotspot_map(result, basemap=basemap, lang=lang), map_html))))
     if summary_json:
         written.append(("summary", write_hotspot_summary(result, summary_json)))
     return pd.DataFrame(written, columns=["output", "path"])

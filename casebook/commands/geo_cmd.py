@@ -16,7 +16,7 @@ def geo() -> None:
 
 
 @geo.command("hotspots")
-@click.argument("cases", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("cases", type=click.Path(path_type=Path))
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="Inspection effort per place (lon, lat, inspections): analyse cases per inspection.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
@@ -31,17 +31,20 @@ def geo() -> None:
 @click.option("--tianditu-key", envvar="TIANDITU_KEY", help="Key for the Tianditu basemap (or TIANDITU_KEY).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Map legend language.")
 @click.option("--no-trend", is_flag=True, help="Skip the emerging-hot-spot trend.")
+@click.option("--scheduler", help="Aggregate the cases on Dask: 'local' (a LocalCluster) or a scheduler address. "
+              "CASES is then a Parquet/CSV file or a folder of parts that every worker can read.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary JSON instead of the short report.")
 def hotspots_cmd(cases, baseline, out, summary, coord_sys, resolution, distance_m, basemap, tianditu_key, lang,
-             no_trend, as_json) -> int:
-    """Getis-Ord Gi* hot spots of the cases in CASES (CSV, Excel, GeoJSON, GeoPackage).
+             no_trend, scheduler, as_json) -> int:
+    """Getis-Ord Gi* hot spots of the cases in CASES (CSV, Parquet, Excel, GeoJSON, GeoPackage, or a folder of parts).
 
     Exit 1 when some rows were rejected (they are listed in the summary), 2 when nothing is usable.
     """
     import geo
     from geo.maps import write_offline_html
 
-    result = geo.find_hotspots(cases, baseline, resolution, distance_m=distance_m, coord_sys=coord_sys, trend=not no_trend)
+    result = geo.find_hotspots(cases, baseline, resolution, distance_m=distance_m, coord_sys=coord_sys,
+                               trend=not no_trend, scheduler=scheduler)
     data = result.summary
     if summary is not None:
         write_text_atomic(summary, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -58,6 +61,13 @@ def hotspots_cmd(cases, baseline, out, summary, coord_sys, resolution, distance_
         for spot in data["hotspots"][:10]:
             click.echo(f"  {spot['type']:4} {spot['confidence']}%  {spot['cell']}  ({spot['lon']:.5f}, {spot['lat']:.5f})  "
                        f"cases {spot['cases']}  z {spot['z']:+.2f}  {spot['setting']}  {spot['trend']}")
+        for row in data.get("counties", [])[:20]:
+            rate = f"{row['rate']:.3f}" if row.get("rate") is not None else "-"
+            click.echo(f"  {row['adcode']} {row['name']}: cases {row['cases']}, rate {rate}, "
+                       f"hot {row['hot_cells']}, cold {row['cold_cells']}")
+        for flag in data.get("county_warnings", [])[:20]:
+            click.echo(f"  case {flag['case_id']} names {flag['county_named']} but lies in "
+                       f"{flag['county_found'] or 'no county in view'}: likely {flag['cause']}", err=True)
         for row in data["rejected_rows"][:20]:
             click.echo(f"  rejected row {row['row']}: {row['reason']}", err=True)
         for warning in data["warnings"]:

@@ -1,17 +1,20 @@
-"""4 案发地: setting (urban / peri-urban / rural), hot-spot context, nearby cases and the map."""
+"""4 案发地: setting, county, hot-spot context, nearby cases, and a map of the neighbourhood (a few km)."""
 
 from __future__ import annotations
 
 import geo
 from casebook.dossier_html import Html, esc, frame_table, key_values, note, png_img
+from geo.i18n import category, column, label, word
 from geo.maps import notebook_view
 
-__all__ = ["render"]
+__all__ = ["WINDOW_M", "render"]
+
+WINDOW_M = 3000.0  # half the side of the dossier's map: the case's neighbourhood, not the prefecture
 
 
 def render(d) -> Html:
-    """Setting, hot-spot context and nearby cases of this case within the casebook's analysis."""
-    c, t = d.case, d.t
+    """Setting, county, hot-spot context and nearby cases of this case, on a map of its neighbourhood."""
+    c, t, lang = d.case, d.t, d.lang
     position = c.lon_lat()
     if position is None:
         return d._done("location", note(t["no_location"]))
@@ -19,27 +22,48 @@ def render(d) -> Html:
         return d._done("location", note(t["no_casebook"].format(dir=d.casebook_dir)))
     result = d.hotspot_result()  # handed in by a batch, computed once for all its dossiers
     ctx = geo.case_context(result, position[0], position[1], c.case_id, coord_sys=position[2],
-                           urban_rural_code=c.location.get("urban_rural_code") or None)
+                           urban_rural_code=c.location.get("urban_rural_code") or None,
+                           county=c.location.get("county") or None, lang=lang)
     d.summary.update(setting=ctx.setting, in_hotspot=ctx.in_hotspot, trend=ctx.trend,
-                        hotspot_confidence=ctx.confidence, setting_method=ctx.setting_method)
+                     hotspot_confidence=ctx.confidence, setting_method=ctx.setting_method, county=ctx.county,
+                     adcode=ctx.adcode, county_warning=ctx.county_cause, hot_area=ctx.hot_area)
     hot = t["yes"] + (f"（{ctx.confidence}%）" if ctx.confidence else "") if ctx.in_hotspot else t["no"]
-    pairs = [(t["setting"], f"{t.get(ctx.setting, ctx.setting)}（{t['method_' + ctx.setting_method]}"
+    pairs = [(t["setting"], f"{word(ctx.setting, lang)}（{word(ctx.setting_method, lang)}"
                             + (f"；{ctx.nearest_core} {ctx.core_distance_m / 1000:.1f} km" if ctx.nearest_core
-                               and ctx.core_distance_m is not None else "") + "）"),
-             (t["in_hotspot"], hot), (t["trend"], t.get("trend_" + str(ctx.trend), ctx.trend or "-")),
-             ("WGS-84", f"{ctx.lon:.6f}, {ctx.lat:.6f}")]
+                               and ctx.core_distance_m is not None else "") + "）")]
+    if ctx.county:
+        pairs.append((column("name", lang), f"{ctx.county}（{ctx.adcode}）"))
+    pairs += [(t["in_hotspot"], hot), (t["trend"], word(ctx.trend, lang) if ctx.trend else "—")]
+    areas = result.summary.get("hot_areas") or []
+    if ctx.hot_area and ctx.hot_area <= len(areas):
+        area = areas[ctx.hot_area - 1]
+        years = "、".join(f"{y}: {n}" for y, n in area.get("cases_by_year", {}).items())
+        pairs.append((label("Hot area", lang), f"{ctx.hot_area}: {area.get('county') or ''} "
+                      f"{word(area.get('setting'), lang)}, {column('cases', lang)} {area['cases']}"
+                      + (f"（{years}）" if years else "") + f", {column('trend', lang)} {word(area.get('trend'), lang)}"))
+    pairs.append(("WGS-84", f"{ctx.lon:.6f}, {ctx.lat:.6f}"))
     body = key_values(pairs)
-    cols = [col for col in ("case_id", "title", "opened", "category", "setting", "distance_m")
-            if col in ctx.nearby]
+    if ctx.county_cause:
+        warn = (f"案件登记为{ctx.county_named}，坐标却位于{ctx.county or '辖区外'}：可能原因是{word(ctx.county_cause, 'zh')}。"
+                "请核对坐标系与坐标。" if lang == "zh" else
+                f"The case names {ctx.county_named} but its position lies in {ctx.county or 'no county in view'}: "
+                f"likely {word(ctx.county_cause, 'en')}. Check the coordinate system and the numbers.")
+        body += note(warn)
+    cols = [col for col in ("case_id", "title", "opened", "category", "setting", "distance_m") if col in ctx.nearby]
     if len(ctx.nearby):
-        nearby = ctx.nearby[cols].copy()
+        nearby = ctx.nearby[cols].head(20).copy()
         if "opened" in nearby:
             nearby["opened"] = nearby["opened"].astype(str).str[:10]
         if "setting" in nearby:
-            nearby["setting"] = nearby["setting"].map(lambda v: t.get(str(v), v))
-        nearby = nearby.rename(columns=t["nearby_columns"])
-        body += f"<h3>{esc(t['nearby'])}（{ctx.radius_m / 1000:.0f} km）</h3>" + frame_table(nearby)
-    interactive = notebook_view(geo.hotspot_map(result, basemap=d.basemap, lang=d.lang, focus=(ctx.lon, ctx.lat)))
+            nearby["setting"] = nearby["setting"].map(lambda v: word(v, lang))
+        if "category" in nearby:
+            nearby["category"] = nearby["category"].map(lambda v: category(v, lang))
+        nearby = nearby.rename(columns={col: column(col, lang) for col in nearby.columns})
+        shown = f"（{ctx.radius_m / 1000:.0f} km，{len(ctx.nearby)}）" if lang == "zh" else \
+            f" ({ctx.radius_m / 1000:.0f} km, {len(ctx.nearby)})"
+        body += f"<h3>{esc(t['nearby'])}{esc(shown)}</h3>" + frame_table(nearby)
+    interactive = notebook_view(geo.hotspot_map(result, basemap=d.basemap, lang=lang, focus=(ctx.lon, ctx.lat),
+                                                window_m=WINDOW_M, focus_zoom=14))
     static = png_img(ctx.static_map_png, t["map"])
     body += (f"<h3>{esc(t['map'])}</h3><div class=\"cb-map cb-screen-only\">{interactive._repr_html_()}</div>"
              f'<div class="cb-map cb-print-only">{static}</div>')

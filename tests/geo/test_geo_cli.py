@@ -15,10 +15,13 @@ def test_hotspots_on_the_sample(sample_book, tmp_path, capsys):
     assert code == 0
     data = json.loads(summary.read_text(encoding="utf-8"))
     assert_summary_shape(data)
-    assert data["cases"] == 30 and data["rejected_rows"] == []
+    n_rows = sum(1 for _ in (sample_book / "cases.csv").open(encoding="utf-8")) - 1
+    assert data["cases"] == n_rows and data["rejected_rows"] == []
+    assert {c["name"] for c in data["counties"]} >= {"川汇区", "西华县", "商水县"}
     page = out.read_text(encoding="utf-8")
     assert "<script src=" not in page and "L.map(" in page
-    assert "30 cases analysed" in capsys.readouterr().out
+    assert "川汇区" in page and "metric: true, imperial: false" in page  # county borders, a metric scale
+    assert f"{n_rows} cases analysed" in capsys.readouterr().out
 
 
 def test_rejected_rows_give_exit_1_and_are_listed(tmp_path, capsys):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -76,12 +78,31 @@ def test_full_coverage_includes_zero_cells_and_graph_size(planted_result):
     assert np.all(planted_result.weights.diagonal() == 1)
 
 
-def test_sample_casebook_result(sample_result):
+def test_sample_casebook_result(sample_book, sample_result):
     assert_hotspot_result(sample_result)
     s = sample_result.summary
-    assert s["cases"] == 30 and s["rejected_rows"] == []
+    truth = json.loads((sample_book / "truth.json").read_text(encoding="utf-8"))
+    assert s["cases"] == 30 + truth["register"]["cases"] and s["rejected_rows"] == []
     assert set(s["settings"]) <= {"urban", "peri-urban", "rural"}
     assert s["setting_methods"]["nbs_code"] > 0 and s["setting_methods"]["distance"] > 0
+
+
+def test_sample_register_planted_hot_spots_are_found(sample_book, sample_result):
+    truth = json.loads((sample_book / "truth.json").read_text(encoding="utf-8"))["register"]
+    hot = sample_result.cells.loc[sample_result.cells.gi_bin >= 2]
+    for spot in truth["hotspots"]:
+        found = near(hot, spot["lon"], spot["lat"], spot["radius_km"] + 1.0)
+        assert len(found) >= 2, spot["name"]
+        county = sample_result.counties.set_index("name").loc[spot["county"]]
+        assert county.hot_cells >= 1
+    assert len(hot) <= 40  # the planted areas, not the whole prefecture
+    areas = sample_result.summary["hot_areas"]
+    for spot in truth["hotspots"]:
+        area = next(a for a in areas if np.hypot((a["lon"] - spot["lon"]) * 93, (a["lat"] - spot["lat"]) * 111) < 2)
+        assert area["county"] == spot["county"] and area["setting"] == spot["setting"]
+        assert area["trend"] == spot["trend"], (spot["name"], area["cases_by_slice"])
+    flagged = {w["case_id"] for w in sample_result.summary["county_warnings"]}
+    assert {m["case_id"] for m in truth["county_mismatches"]} <= flagged
 
 
 def test_one_case_gives_a_documented_result():

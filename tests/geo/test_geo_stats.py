@@ -126,3 +126,32 @@ def test_emerging_uses_mann_kendall_on_slice_z():
     expected = mk.original_test(z)
     assert out.trend_tau[centre] == pytest.approx(expected.Tau)
     assert out.trend[hot].isin(["intensifying", "consecutive", "persistent", "new"]).mean() > 0.5
+
+
+def test_vectorised_mann_kendall_equals_pymannkendall():
+    from geo.trend import mann_kendall
+
+    rng = np.random.default_rng(3)
+    series = np.vstack([rng.normal(size=(40, 9)), np.round(rng.normal(size=(40, 9))),  # with ties
+                        np.arange(9.0)[None, :] + rng.normal(0, 0.3, (20, 9))])
+    direction, tau, p = mann_kendall(series)
+    for row, d, t, q in zip(series, direction, tau, p, strict=True):
+        ref = mk.original_test(row)
+        assert t == pytest.approx(ref.Tau) and q == pytest.approx(ref.p, abs=1e-12)
+        assert {"increasing": 1, "decreasing": -1, "no trend": 0}[ref.trend] == d
+
+
+def test_isa_from_pairs_equals_moran_on_weights():
+    from scipy.spatial import cKDTree
+
+    from geo.stats import incremental_autocorrelation
+
+    rng = np.random.default_rng(5)
+    x, y = rng.uniform(0, 1000, 300), rng.uniform(0, 1000, 300)
+    values = rng.poisson(3, 300) + (x < 300) * 4.0
+    for band, i_stat, z in incremental_autocorrelation(values, x, y, [80.0, 150.0, 260.0]):
+        pairs = cKDTree(np.column_stack([x, y])).query_pairs(band, output_type="ndarray")
+        w = sparse.coo_matrix((np.ones(2 * len(pairs)), (np.r_[pairs[:, 0], pairs[:, 1]], np.r_[pairs[:, 1], pairs[:, 0]])),
+                              shape=(300, 300)).tocsr()
+        ref_i, ref_z = moran_z(values, w)
+        assert i_stat == pytest.approx(ref_i, rel=1e-10) and z == pytest.approx(ref_z, rel=1e-10)

@@ -1,0 +1,161 @@
+"""Tables for people: the analysis' tables with Chinese (or English) headers and words, no index column.
+
+:mod:`geo.tables` returns data with codes; this module is the edge that shows them, one call
+per table, so a notebook cell stays one line.  The result is a pandas ``Styler`` with the index
+hidden: it renders as an HTML table in Jupyter, in papermill outputs and in nbconvert exports.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from geo import tables
+from geo.i18n import category, column, label, word
+
+__all__ = ["Exploration", "clusters", "counties", "county_warnings", "explore", "hot_areas", "hotspots", "key_figures", "periods", "rejected",
+           "show", "trends"]
+
+_WORD_COLUMNS = ("type", "setting", "trend", "cause")
+_CATEGORY_COLUMNS = ("category",)
+_CATEGORY_LISTS = ("main_categories", "top_categories")
+
+
+def _category_list(value, lang: str) -> str:
+    items = value if isinstance(value, list | tuple) else str(value).split("、")
+    return ("、" if lang == "zh" else ", ").join(category(c, lang) for c in items if c)
+
+
+def show(frame: pd.DataFrame, lang: str = "zh"):
+    """A display table: codes translated, headers in ``lang``, no index column.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A table of codes from :mod:`geo.tables` or a result.
+    lang : str
+        "zh" (default) or "en".
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+    """
+    out = frame.copy()
+    for col in out.columns:
+        if col in _WORD_COLUMNS:
+            out[col] = out[col].map(lambda v: word(v, lang) if pd.notna(v) else "")
+        elif col in _CATEGORY_COLUMNS:
+            out[col] = out[col].map(lambda v: category(v, lang) if pd.notna(v) else "")
+        elif col in _CATEGORY_LISTS:
+            out[col] = out[col].map(lambda v: _category_list(v, lang))
+    out.columns = [column(c, lang) for c in out.columns]
+    # escape="html": case data (titles, ids, rejected text) is untrusted; Styler does not escape by default
+    return out.style.hide(axis="index").format(precision=3, na_rep="—", escape="html")
+
+
+def key_figures(result, lang: str = "zh"):
+    """The headline numbers of the analysis."""
+    frame = tables.key_figures(result)
+    by_setting = frame["item"] == "cases by setting"
+    sep = "、" if lang == "zh" else ", "
+    frame.loc[by_setting, "value"] = sep.join(f"{word(k, lang)} {v}" for k, v in result.summary["settings"].items())
+    frame["item"] = frame["item"].map(lambda v: label(v, lang))
+    frame["value"] = frame["value"].map(lambda v: label(v, lang))
+    return show(frame, lang)
+
+
+def hot_areas(result, lang: str = "zh"):
+    """The hot areas (joined hot cells) with county, setting, cases per year and trend."""
+    return show(tables.hot_area_table(result), lang)
+
+
+def hotspots(result, lang: str = "zh", top: int = 10):
+    """The strongest significant cells."""
+    return show(tables.hotspot_table(result, top), lang)
+
+
+def clusters(result, lang: str = "zh", top: int = 10):
+    """The largest point clusters."""
+    return show(tables.cluster_table(result, top), lang)
+
+
+def counties(result, lang: str = "zh"):
+    """The county table (县区): cases, inspections, rate, hot and cold cells, top categories."""
+    return show(tables.county_table(result), lang)
+
+
+def county_warnings(result, lang: str = "zh"):
+    """Cases whose coordinates lie outside the county they name, with the likely cause."""
+    return show(tables.county_warning_table(result), lang)
+
+
+def trends(result, lang: str = "zh"):
+    """Significant cells by emerging-hot-spot category."""
+    return show(tables.trend_table(result), lang)
+
+
+def periods(result, lang: str = "zh", freq: str = "Q"):
+    """Cases per quarter (or ``freq``) and setting."""
+    return show(tables.period_table(result, freq), lang)
+
+
+def rejected(cases, lang: str = "zh"):
+    """The rows that could not be used, with their row number and reason."""
+    frame = cases.rejected if hasattr(cases, "rejected") else pd.DataFrame(cases)
+    return show(pd.DataFrame(frame).reset_index(drop=True), lang)
+
+
+class Exploration:
+    """One run of the explorer: the result (or the reason there is none), shown as tables and a map.
+
+    Renders through ``_repr_html_`` (escaped tables, the offline map in an iframe), so a notebook
+    displays it with no widget code of its own.
+    """
+
+    def __init__(self, cases, baseline=None, *, basemap: str = "none", top: int = 10, lang: str = "zh"):
+        from geo.hotspots import find_hotspots
+        from safeio.errors import CasebookError
+
+        self.error = None
+        self.result = None
+        try:
+            self.result = find_hotspots(cases, baseline)
+        except CasebookError as err:
+            self.error = err
+        self.basemap = basemap
+        self.top = top
+        self.lang = lang
+
+    def _repr_html_(self) -> str:
+        import html
+
+        from geo.maps import hotspot_map, notebook_view
+
+        if self.error is not None:
+            return f"<p><b>{'无法分析' if self.lang == 'zh' else 'No analysis'}:</b> {html.escape(self.error.message)}</p>"
+        r = self.result
+        parts = [key_figures(r, self.lang).to_html(), hot_areas(r, self.lang).to_html(),
+                 counties(r, self.lang).to_html(), hotspots(r, self.lang, self.top).to_html(),
+                 clusters(r, self.lang, self.top).to_html(),
+                 notebook_view(hotspot_map(r, basemap=self.basemap, lang=self.lang)).data]
+        return "\n".join(parts)
+
+
+def explore(cases, baseline=None, *, basemap: str = "none", top: int = 10, lang: str = "zh") -> Exploration:
+    """Run the analysis on (filtered) cases for display: tables and the offline map, or why not.
+
+    Parameters
+    ----------
+    cases, baseline
+        As for :func:`geo.find_hotspots`.
+    basemap : str
+        "none" (offline), "osm", "gaode" or "tianditu".
+    top : int
+        Rows of the cell and cluster tables.
+    lang : str
+        "zh" or "en".
+
+    Returns
+    -------
+    Exploration
+    """
+    return Exploration(cases, baseline, basemap=basemap, top=top, lang=lang)
