@@ -117,13 +117,11 @@ def save_casebook_hotspots(casebook_dir: Path, out: Path) -> str:
     """
     if not (casebook_dir / "cases.csv").is_file():
         return ""
-    import geo
+    from casebook.casebook_hotspots import analyse_casebook
     from geo.result_io import save_hotspots
 
-    baseline = casebook_dir / "baseline.csv"
     try:
-        result = geo.find_hotspots(geo.load_cases(casebook_dir / "cases.csv"),
-                                   baseline if baseline.is_file() else None)
+        result = analyse_casebook(casebook_dir)
     except CasebookError:
         return ""
     return str(save_hotspots(result, out / HOTSPOTS))

@@ -110,14 +110,12 @@ class Dossier:
 
     def hotspot_result(self):
         """The casebook's hot-spot analysis: the one handed in, else computed here from cases.csv."""
-        import geo
+        from casebook.casebook_hotspots import analyse_casebook
         from geo.result_io import load_hotspots
 
         if self.hotspots_path is not None:
             return load_hotspots(self.hotspots_path)
-        baseline = self.casebook_dir / "baseline.csv"
-        return geo.find_hotspots(geo.load_cases(self.casebook_dir / "cases.csv"),
-                                 baseline if baseline.is_file() else None)
+        return analyse_casebook(self.casebook_dir)
 
     # -- the sections, in the order of the SAMR case file; each lives in its own module -----------
     def cover(self) -> Html:
