@@ -55,7 +55,8 @@ CATEGORY_KIND = {
 # Words on a package that belong to a category: a copy keeps the genuine product's wording.
 CATEGORY_WORDS = {
     "instant_noodles": "面 粉丝 米线 螺蛳粉", "drinks": "饮料 饮品 汽水 茶 水 果汁 可乐 凉茶 露 椰汁",
-    "dairy": "奶 乳", "snacks": "饼干 薯片 糕 酥 瓜子 辣条 肉干 果冻 面包", "sweets": "糖 巧克力",
+    "dairy": "奶 乳 酪", "snacks": "饼 糕 酥 薯 瓜子 辣条 肉干 果冻 面包 糖 巧克力 豆 果 仁 条 卷 片",
+    "sweets": "糖 巧克力 果冻", "meat": "肠 肉 腿 鸭 鸡 卤", "frozen_food": "饺 汤圆 冰 雪糕 粽", "grain": "米 面 粉 麦",
     "condiments": "酱 醋 酱油 味精 鸡精 调味 底料 料酒 蚝油 腐乳 榨菜", "edible_oil": "油",
     "liquor": "酒", "infant_formula": "奶粉 配方 婴", "health_food": "保健 胶囊 片 口服液",
     "bakery": "面包 蛋糕 月饼 糕点 酥", "tea": "茶", "beer": "啤酒", "wine": "葡萄酒 红酒",
@@ -63,6 +64,8 @@ CATEGORY_WORDS = {
     "small_appliances": "电 壶 煲 锅 机 器", "electrical": "插座 转换器 开关 断路器 电线 插头 灯",
     "toys": "玩具 积木 车", "fertilizer": "肥", "pesticide": "药 剂", "seed": "种",
 }
+SHAPE_TRICKS = frozenset({"glyph", "radical_added", "radical_dropped", "split", "merge"})
+SOUND_TRICKS = frozenset({"sound", "near_sound"})
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z'&.\- ]{1,30}[A-Za-z]")
 INDEL = 0.6   # one character more or less: a known trick, cheaper than an unrelated character
 AFFIX = 0.3   # a copy-maker's prefix or suffix (新, 老, 正宗, 港, 牌) at either end
@@ -398,7 +401,17 @@ class BrandRegistry:
         if score < _threshold(len(brand)) or not tricks:
             return None
         kinds = {t.kind for t in tricks}
+        if "changed" in kinds:
+            return None  # a character that neither looks nor sounds alike: another name, not a copy
+        edits = len({(t.genuine, t.seen, t.kind in SHAPE_TRICKS or t.kind in SOUND_TRICKS) for t in tricks})
+        all_sound = len(seen) == len(brand) and all(t.kind in SOUND_TRICKS for t in tricks)
+        if edits > max(1, len(brand) // 2) and not all_sound and kinds != {"reorder"}:
+            return None  # more changed than a shopper would still read as the mark
         if len(brand) <= 2:
+            if kinds & {"reorder"}:
+                return None  # two characters swapped make an ordinary other word (达利 / 利达)
+            if not kinds & SHAPE_TRICKS:
+                return None  # a two-character mark is copied by shape (雷碧, 红午); a homophone alone is another word
             # one character more or less on a two-character mark is any word at all; a changed
             # character must look or sound the same, not merely share a component
             if kinds & {"added", "removed", "prefix", "suffix"} - ({"suffix"} if seen.endswith("牌") else set()):

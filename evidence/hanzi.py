@@ -82,10 +82,24 @@ def glyph_similarity(a: str, b: str) -> float:
     deep = _dice(_atoms(a), _atoms(b))
     if _plus_radical(a, b) or _plus_radical(b, a):  # 仑/伦, 大/太, 票/飘: one is the other plus a radical
         return 0.4 + 0.45 * deep
+    if len(pa) == len(pb) == 2:
+        shared = set(pa) & set(pb)
+        if pa[0] == pb[0] and pa[0] in LEFT_RADICALS and pa[1] != pb[1]:
+            # the same side radical (氵 in 洁 and 漂) says little: the other halves decide
+            return 0.95 * glyph_similarity(pa[1], pb[1])
+        if shared - RADICALS:  # the same phonetic part on another radical (飘 / 漂)
+            return max(0.6, _formula(a, b, pa, pb, deep))
+    return _formula(a, b, pa, pb, deep)
+
+
+def _formula(a: str, b: str, pa: tuple[str, ...], pb: tuple[str, ...], deep: float) -> float:
     top = _dice(Counter(pa), Counter(pb))
     fa, fb = (_tables()[1].query(c) or "" for c in (a, b))
     corners = sum(x == y for x, y in zip(fa[:4], fb[:4], strict=False)) / 4 if fa and fb else 0.0
     return 0.4 * top + 0.4 * deep + 0.2 * corners
+
+
+LEFT_RADICALS = frozenset("人水言手金木女口土日火足目石禾米糸纟虫衣示王车贝马山彳犬心食饣酉阜")
 
 
 def _plus_radical(base: str, char: str) -> bool:
@@ -153,7 +167,7 @@ def char_likeness(genuine: str, seen: str) -> Likeness:
         tricks.append("radical_added")
     elif _plus_radical(seen, genuine):
         tricks.append("radical_dropped")
-    elif shape >= 0.5:
+    elif shape >= 0.55:
         tricks.append("glyph")
     sound = sound_similarity(genuine, seen)
     if sound >= 1.0:

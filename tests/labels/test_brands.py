@@ -96,7 +96,7 @@ def test_users_can_add_their_own_brands(tmp_path):
     extra.write_text("brand,owner,category,family\n周口香,周口市某食品有限公司,snacks,周口香\n", encoding="utf-8")
     registry = BrandRegistry.load(extra)
     assert "周口香" in registry
-    assert registry.match("周口番").lookalikes[0].brand == "周口香"
+    assert registry.match("周口湘").lookalikes[0].brand == "周口香"
 
 
 def test_a_bad_user_csv_is_a_clear_error(tmp_path):
