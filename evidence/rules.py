@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 __all__ = ["ACCUSING_CODES", "CCC_PRODUCT_TYPES", "DISEASE_CLAIMS", "HEALTH_CLAIMS", "MANDATORY", "PROVINCES",
            "QS_CUTOFF", "RULES", "SCORED_CODES", "THREE_NO_SUBSUMES", "ZERO_ADDITIVE", "Rule"]
 

@@ -430,7 +430,7 @@ def _lookalike(fields: LabelFields, text: str, registry, reads: _Readings) -> li
     doubt = doubt_en = None
     places = [p for p in (fields.title, fields.product_name) if p]
     if len(places) == 2 and reads.from_ocr and not all(_squash(best.matched) in _squash(p) for p in places) \
-            and not _squash(places[0]) in _squash(places[1]):
+            and _squash(places[0]) not in _squash(places[1]):
         # the mark is printed twice (title, product name): both readings must show the same copy
         doubt = f"名称两处识读不一致（{places[0]} / {places[1]}）"
         doubt_en = f"the name reads differently in two places ({places[0]} / {places[1]})"
