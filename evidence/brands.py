@@ -320,7 +320,10 @@ class BrandRegistry:
             if cand.text in self.brands:
                 result.genuine = cand.text
                 return result
-        result.lookalikes = self.lookalikes(candidates, exclude_family_of=self.known_prefix(squashed))
+        prefix = self.known_prefix(squashed)
+        result.lookalikes = self.lookalikes(candidates, exclude_family_of=prefix)
+        if not result.lookalikes and prefix:
+            result.genuine = prefix  # 达利园蛋黄派: a registered mark with product words we do not list
         return result
 
     def known_prefix(self, name: str) -> str | None:
@@ -346,8 +349,6 @@ class BrandRegistry:
                     and exclude_family_of.startswith(cand.text):
                 continue  # a part of the genuine mark printed right there (百事 in 百事可乐)
             for look in self._compare_all(cand.text):
-                if exclude_family_of and self.same_family(look.brand, exclude_family_of):
-                    continue
                 brand = self.brands[look.brand]
                 kind = CATEGORY_KIND.get(brand.category)
                 if product_type and product_type != "unknown" and kind and kind != product_type:
@@ -405,21 +406,23 @@ class BrandRegistry:
             return None  # a character that neither looks nor sounds alike: another name, not a copy
         edits = len({(t.genuine, t.seen, t.kind in SHAPE_TRICKS or t.kind in SOUND_TRICKS) for t in tricks})
         all_sound = len(seen) == len(brand) and all(t.kind in SOUND_TRICKS for t in tricks)
-        if edits > max(1, len(brand) // 2) and not all_sound and kinds != {"reorder"}:
+        repeated = len(set(brand)) == 1 and len({(t.genuine, t.seen) for t in tricks if t.genuine}) == 1
+        if edits > max(1, len(brand) // 2) and not all_sound and kinds != {"reorder"} and not repeated:
             return None  # more changed than a shopper would still read as the mark
         if len(brand) <= 2:
             if kinds & {"reorder"}:
                 return None  # two characters swapped make an ordinary other word (达利 / 利达)
-            if not kinds & SHAPE_TRICKS:
+            if any(t.genuine and t.seen for t in tricks) and not kinds & SHAPE_TRICKS:
                 return None  # a two-character mark is copied by shape (雷碧, 红午); a homophone alone is another word
-            # one character more or less on a two-character mark is any word at all; a changed
-            # character must look or sound the same, not merely share a component
-            if kinds & {"added", "removed", "prefix", "suffix"} - ({"suffix"} if seen.endswith("牌") else set()):
+            # one character more or less on a two-character mark is any word at all (a copy-maker's
+            # prefix or suffix excepted: 新, 老, 正宗, 港, 牌)
+            if kinds & {"added", "removed"}:
                 return None
             if any(t.kind == "glyph" and char_likeness(t.genuine, t.seen).similarity < 0.55 for t in tricks):
                 return None
             changed = [t for t in tricks if t.genuine and t.seen]
-            if not any(c in seen for c in brand) and not all(t.kind == "sound" for t in changed):
+            same_swap = len({(t.genuine, t.seen) for t in changed}) == 1 and len(set(brand)) == 1  # 洽洽 -> 恰恰
+            if not any(c in seen for c in brand) and not all(t.kind == "sound" for t in changed) and not same_swap:
                 return None
         kept = [c for c in brand if c in seen]
         if not kept and not kinds & {"sound", "near_sound", "split", "merge", "radical_added", "radical_dropped"}:

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
 
 FIELD_NAMES = ("product_name", "manufacturer", "address", "phone", "license_no", "ccc_cert_no", "credit_code",
                "barcode", "standards", "production_date", "shelf_life", "net_content")
@@ -119,9 +120,26 @@ _VARIANTS = str.maketrans("凈產號廠證許電話質標準執製編稱區東�
                           "净产号厂证许电话质标准执制编称区东县镇开发业传营养内蒙台湾广龙农药剂")
 
 
+@lru_cache(maxsize=1)
+def _to_simplified():
+    """OpenCC's traditional-to-simplified converter (its dictionaries ship in the wheel), or None."""
+    try:
+        import opencc
+
+        return opencc.OpenCC("t2s")
+    except (ImportError, OSError, RuntimeError):  # without it, the small table below still applies
+        return None
+
+
 def normalise(text: str) -> str:
-    """NFKC (full-width colons, digits and letters become ASCII), simplified forms, spaces collapsed."""
+    """NFKC (full-width colons, digits and letters become ASCII), simplified forms, spaces collapsed.
+
+    OCR models return traditional or variant forms for simplified print, most of all on 楷体
+    labels (涼 for 凉, 國 for 国): OpenCC maps them back."""
     text = unicodedata.normalize("NFKC", text).translate(_VARIANTS)
+    converter = _to_simplified()
+    if converter is not None and re.search(r"[\u3400-\u9fff]", text):
+        text = converter.convert(text)
     text = re.sub(r"(?<=[\u4e00-\u9fff])[—―－‐-](?=[\u4e00-\u9fff])", "一", text)  # 统—社会 -> 统一社会
     text = text.replace("〈", "(").replace("〉", ")")  # Tesseract's reading of full-width brackets
     return re.sub(r"[ \t\u3000]+", " ", text).strip()

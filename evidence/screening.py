@@ -422,7 +422,9 @@ def _lookalike(fields: LabelFields, text: str, registry, reads: _Readings) -> li
     looks = registry.lookalikes([c for c in candidates if c.text not in registry],
                                 product_type=fields.product_type, product_name=fields.product_name,
                                 exclude_family_of=genuine[0] if genuine else None)
-    looks = [x for x in looks if not any(registry.same_family(x.brand, g) for g in genuine) and _agreeing(x)]
+    # a genuine mark printed on the label vouches for its family, unless the name merely starts with it
+    looks = [x for x in looks if _agreeing(x) and not any(
+        registry.same_family(x.brand, g) and not _squash(x.matched).startswith(g) for g in genuine)]
     if not looks:
         return []
     best = looks[0]
