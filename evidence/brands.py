@@ -237,8 +237,9 @@ class BrandRegistry:
                 self._by_char.setdefault(ch, set()).add(name)
                 for part in components(ch):
                     self._by_char.setdefault(part, set()).add(name)
-                for syllable in syllables(ch):
-                    self._by_sound.setdefault(syllable, set()).add(name)
+            for syllable in syllables(name[0]):
+                self._by_sound.setdefault(syllable, set()).add(name)
+        self._repeated = {name for name in self.brands if len(name) >= 2 and len(set(name)) == 1}
         self._latin: dict[str, str] = {}
         self._pinyin: dict[str, str] = {}
         for b in self.brands.values():
@@ -367,19 +368,21 @@ class BrandRegistry:
             return []
         if not any(is_han(c) for c in seen):
             return self._latin_lookalikes(seen)
+        # A copy keeps most of the mark's own characters (compare() allows at most half changed), or
+        # sounds the same throughout, or repeats one changed character (洽洽 -> 恰恰): only those
+        # marks are aligned, which keeps a registry of thousands fast.
         hits: dict[str, int] = {}
-        for ch in seen:
-            near = set(self._by_char.get(ch, ()))
-            for part in components(ch):
-                near |= self._by_char.get(part, set())
-            for syllable in syllables(ch):
-                near |= self._by_sound.get(syllable, set())
-            for brand in near:
-                hits[brand] = hits.get(brand, 0) + 1
+        for ch in set(seen):
+            for brand in self._by_char.get(ch, ()):
+                if ch in brand:
+                    hits[brand] = hits.get(brand, 0) + sum(1 for c in brand if c == ch)
+        pool = {b for b, n in hits.items() if abs(len(b) - len(seen)) <= 2
+                and (n >= len(b) - len(b) // 2 or len(set(b)) < len(b))}  # 奥利奥 -> 粤利粤: one change, twice
+        pool |= self._sound_twins(seen)
+        pool |= {b for b in self._repeated if len(b) == len(seen)}
         out = []
-        for brand, count in hits.items():
-            # a copy keeps most of the mark's characters, their parts or their sounds
-            if abs(len(brand) - len(seen)) > 2 or len(brand) < 2 or count < max(1, len(brand) - 1):
+        for brand in pool:
+            if len(brand) < 2:
                 continue
             if abs(len(brand) - len(seen)) == 2 and not seen.startswith(("正宗", *COPY_AFFIXES)) \
                     and not any(merges_into(seen[k:k + 2], ch) for ch in brand for k in range(len(seen) - 1)):
@@ -388,6 +391,17 @@ class BrandRegistry:
             if look is not None:
                 out.append(look)
         return out
+
+    def _sound_twins(self, seen: str) -> set[str]:
+        """Marks of the same length whose every character shares a reading with the name's (特仑苏 / 特伦酥)."""
+        keys = [syllables(c) for c in seen]
+        if not all(keys):
+            return set()
+        found = set()
+        for brand in self._by_sound.get(next(iter(keys[0])), ()):
+            if len(brand) == len(seen) and all(syllables(b) & k for b, k in zip(brand, keys, strict=True)):
+                found.add(brand)
+        return found
 
     def compare(self, brand: str, seen: str) -> Lookalike | None:
         """The lookalike of genuine ``brand`` that ``seen`` is, or None when it is not one."""

@@ -82,25 +82,17 @@ def _other_engine(engine: OcrEngine) -> OcrEngine | None:
 
 
 def make_reread(picture, engine: OcrEngine):
-    """A second look at one doubtful line: the same engine on the crop enlarged ×2, and the other
-    engine's reading of the same line (from its reading of the whole photo, done once, and only
-    when a doubt arises: a crop of a tilted photo cuts through neighbouring rows)."""
-    from rapidfuzz import fuzz
-
-    other_page: list[OcrResult] = []
+    """A second look at one doubtful line: the same engine on the crop straightened and enlarged ×2,
+    and the other engine on the same crop.  Only the line is read again, never the whole photo."""
 
     def reread(line: OcrLine) -> list[tuple[str, float]]:
         readings = []
-        again = engine.read_crop(picture, line.box, upscale=2.0)
-        if again is not None and again.text:
-            readings.append((again.text, again.confidence))
-        other = _other_engine(engine)
-        if other is not None:
-            if not other_page:
-                other_page.append(other.read(picture))
-            best = max(other_page[0].lines, key=lambda x: fuzz.ratio(x.text, line.text), default=None)
-            if best is not None and fuzz.ratio(best.text, line.text) >= 60:
-                readings.append((best.text, best.confidence))
+        for reader in (engine, _other_engine(engine)):
+            if reader is None:
+                continue
+            again = reader.read_crop(picture, line.box, upscale=2.0)
+            if again is not None and again.text:
+                readings.append((again.text, again.confidence))
         return readings
 
     return reread

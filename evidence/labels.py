@@ -157,6 +157,16 @@ def _digits(text: str) -> str:
     return text.translate(_CONFUSIONS)
 
 
+def read_digits(text: str) -> str:
+    """Digits as a label prints them, with OCR's letter lookalikes mapped back (O -> 0, B -> 8, S -> 5)."""
+    return _digits(text)
+
+
+def read_credit_code(text: str | None) -> str | None:
+    """A credit code as read, in the form the field holds (no I O S V Z: GB 32100 never uses them)."""
+    return _credit_code(text)
+
+
 def _fuzzy_key(prefix: str) -> str | None:
     """The field of a key OCR clipped or garbled ("址" for 厂址, "统—社会信用代码"), when unambiguous."""
     from rapidfuzz.distance import Levenshtein

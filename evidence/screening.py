@@ -25,6 +25,8 @@ from evidence.labels import (
     is_health_food,
     is_infant_formula,
     normalise,
+    read_credit_code,
+    read_digits,
     read_licence,
 )
 from evidence.rules import (
@@ -248,7 +250,7 @@ def _barcode(fields: LabelFields, reads: _Readings) -> list[Finding]:
     fixes = repairs(code, "0123456789", ean.is_valid)
 
     def still_bad(text: str) -> bool | None:
-        found = re.search(r"(?<!\d)\d{13}(?!\d)", _squash(text))
+        found = re.search(r"(?<![\dA-Z])\d{13}(?![\dA-Z])", read_digits(_squash(text)))
         if not found:
             return None
         if found.group(0) == code:
@@ -291,7 +293,7 @@ def _credit_code(fields: LabelFields, reads: _Readings) -> list[Finding]:
         found = re.search(r"[0-9A-Z]{18}", _squash(text).upper())
         if not found:
             return None
-        if found.group(0) == code:
+        if read_credit_code(found.group(0)) == code:
             return True
         return False if fixes or uscc.is_valid(found.group(0)) else True
 
