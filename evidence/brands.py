@@ -318,7 +318,7 @@ class BrandRegistry:
             return result
         candidates = mark_candidates(product_name=text, known=self.names)
         for cand in candidates:
-            if cand.text in self.brands:
+            if cand.text in self.brands and not cand.where.endswith("_guess"):
                 result.genuine = cand.text
                 return result
         prefix = self.known_prefix(squashed)

@@ -17,8 +17,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["COPY_AFFIXES", "DESCRIPTORS", "PRODUCT_WORDS", "MarkCandidate", "is_generic", "mark_candidates",
-           "name_heads", "strip_descriptors"]
+__all__ = ["COPY_AFFIXES", "DESCRIPTORS", "PRODUCT_WORDS", "MarkCandidate", "guessed_heads", "is_generic",
+           "mark_candidates", "name_heads", "strip_descriptors"]
 
 # Descriptors: what a product is like, never whose it is.
 DESCRIPTORS = tuple(sorted(set("""
@@ -36,7 +36,7 @@ PRODUCT_WORDS = tuple(sorted(set("""
 饮用天然水 天然饮用水 红烧牛肉面 老坛酸菜牛肉面 酸菜牛肉面 牛肉面 方便面 拉面 挂面 面条 面 粉丝 米粉 米线 螺蛳粉 汽水 碳酸饮料 饮料 饮品 可乐
 果汁 橙汁 苹果汁 葡萄汁 果汁饮料 茶饮料 冰红茶 绿茶 红茶 乌龙茶 凉茶 奶茶 茶 矿泉水 纯净水 饮用水 天然水 苏打水 水 纯牛奶 牛奶 酸奶 酸牛奶
 风味奶 调制乳 乳饮料 乳酸菌 乳 奶 核桃乳 核桃露 杏仁露 椰汁 豆奶 豆浆 奶粉 配方奶粉 婴儿配方奶粉 米粉 饼干 夹心饼干 苏打饼干
-曲奇 威化 蛋糕 面包 月饼 糕点 酥 糖果 奶糖 硬糖 软糖 巧克力 薯片 薯条 瓜子 花生 坚果 辣条 调味面制品 肉干 牛肉干 火腿肠
+曲奇 威化 蛋黄派 派 蛋卷 蛋酥卷 沙琪玛 雪饼 仙贝 锅巴 麻花 酥饼 烧饼 粽子 汤圆 水饺 馒头 包子 蛋糕 面包 月饼 糕点 酥 糖果 奶糖 硬糖 软糖 巧克力 薯片 薯条 瓜子 花生 坚果 辣条 调味面制品 肉干 牛肉干 火腿肠
 香肠 火腿 罐头 八宝粥 粥 酱油 生抽 老抽 味极鲜 醋 陈醋 香醋 米醋 料酒 味精 鸡精 蚝油 火锅底料 底料 调味料 调料 十三香
 酱 辣椒酱 豆瓣酱 黄豆酱 甜面酱 腐乳 榨菜 咸菜 食用油 调和油 食用植物调和油 花生油 菜籽油 大豆油 玉米油 橄榄油 芝麻油
 香油 大米 面粉 小麦粉 白酒 啤酒 葡萄酒 红酒 黄酒 米酒 酒 洗发露 洗发水 洗发乳 护发素 沐浴露 沐浴乳 香皂 肥皂 洗衣粉
@@ -63,7 +63,8 @@ _KEEP = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
 class MarkCandidate:
     """A name a shopper would take for the mark, and where on the label it stands.
 
-    ``where``: ``brand_field``, ``trademark`` (® / ™ / 牌), ``title`` or ``product_name``.
+    ``where``: ``brand_field``, ``trademark`` (® / ™ / 牌), ``title`` or ``product_name``; a
+    ``_guess`` suffix when no product word marked where the mark ends.
     """
 
     text: str
@@ -134,6 +135,17 @@ def name_heads(name: str, known: frozenset[str] | set[str] = frozenset(), longes
     return heads[:3]
 
 
+def guessed_heads(name: str, known: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """Leading parts of two to four characters where no product word marks the end of the mark
+    (心莲心|高塔复合肥料: 高塔 is no word we list).  Weaker than :func:`name_heads`: the screener asks
+    more agreeing signals of a lookalike found only through a guess."""
+    text = strip_descriptors(_clean(name))
+    if not text or is_generic(text):
+        return []
+    found = name_heads(name, known)
+    return [text[:k] for k in (2, 3, 4) if len(text) > k and text[:k] not in found and not is_generic(text[:k])]
+
+
 def mark_candidates(*, title: str | None = None, product_name: str | None = None, brand: str | None = None,
                     text: str = "", known: frozenset[str] | set[str] = frozenset()) -> list[MarkCandidate]:
     """Every name a shopper would read as the mark of this label, best place first, without repeats."""
@@ -165,4 +177,7 @@ def mark_candidates(*, title: str | None = None, product_name: str | None = None
         latin = _LATIN.match(unicodedata.normalize("NFKC", source).strip())
         if latin:
             add(latin.group(0), where)
+    for source, where in ((title, "title_guess"), (product_name, "product_name_guess")):
+        for head in guessed_heads(source or "", known):
+            add(head, where)
     return found

@@ -120,8 +120,8 @@ def crop_line(picture: Image.Image, box, upscale: float = 2.0) -> Image.Image:
     down = (quad[3] - quad[0]) / max(height, 1e-6) * top
     padded = np.array([quad[0] - right - down, quad[1] + right - down, quad[2] + right + down, quad[3] - right + down],
                       dtype=np.float32)
-    out_w = max(1, int(round((width + 2 * side) * upscale)))
-    out_h = max(1, int(round((height + 2 * top) * upscale)))
+    out_w = max(1, round((width + 2 * side) * upscale))
+    out_h = max(1, round((height + 2 * top) * upscale))
     target = np.array([[0, 0], [out_w, 0], [out_w, out_h], [0, out_h]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(padded, target)
     straight = cv2.warpPerspective(np.asarray(picture), matrix, (out_w, out_h), flags=cv2.INTER_CUBIC,

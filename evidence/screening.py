@@ -194,10 +194,15 @@ def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: 
 
 
 def _poor_reading(ocr) -> bool:
+    """A photo read too poorly to say what the label does not print.
+
+    Few lines read with confidence are a label that prints little (a three-no label often prints
+    only a name); few lines read doubtfully, or many read badly, are a poor photo."""
     lines = getattr(ocr, "lines", [])
-    if len(lines) < 3:
+    if not lines:
         return True
-    return sum(line.confidence for line in lines) / len(lines) < 0.75
+    mean = sum(line.confidence for line in lines) / len(lines)
+    return mean < 0.75 or (len(lines) < 3 and mean < CONFIDENT)
 
 
 def _review(what: str, suspected: str, readings: list[str], alternatives: list[str] | None = None, *,
@@ -418,14 +423,16 @@ def _lookalike(fields: LabelFields, text: str, registry, reads: _Readings) -> li
     marked = "\n".join(line for line in text.splitlines() if re.search(r"[®™Ⓡ]", line))
     candidates = mark_candidates(title=fields.title, product_name=fields.product_name, brand=fields.brand,
                                  text=marked, known=registry.names)
-    genuine = [c.text for c in candidates if c.text in registry]
+    genuine = [c.text for c in candidates if c.text in registry and not c.where.endswith("_guess")]
     genuine += [p for p in (registry.known_prefix(_squash(fields.product_name or "")),
                             registry.known_prefix(_squash(fields.title or ""))) if p]
     looks = registry.lookalikes([c for c in candidates if c.text not in registry],
                                 product_type=fields.product_type, product_name=fields.product_name,
                                 exclude_family_of=genuine[0] if genuine else None)
     # a genuine mark printed on the label vouches for its family, unless the name merely starts with it
-    looks = [x for x in looks if _agreeing(x) and not any(
+    guesses = {c.text for c in candidates if c.where.endswith("_guess")} - {
+        c.text for c in candidates if not c.where.endswith("_guess")}
+    looks = [x for x in looks if _agreeing(x, x.matched in guesses) and not any(
         registry.same_family(x.brand, g) and not _squash(x.matched).startswith(g) for g in genuine)]
     if not looks:
         return []
@@ -465,13 +472,16 @@ def _lookalike(fields: LabelFields, text: str, registry, reads: _Readings) -> li
     return [finding]
 
 
-def _agreeing(look) -> bool:
+def _agreeing(look, guessed: bool = False) -> bool:
     """Enough independent signals to name a copy: the package's own words, or two signals, or a near-exact name.
 
     One signal alone (a lookalike character on an unrelated product) is how ordinary names
-    resemble one of thousands of marks; it is left unsaid.
+    resemble one of thousands of marks; it is left unsaid.  A mark only guessed at (no product
+    word showed where it ends) needs two signals of the name itself.
     """
     name_signals = set(look.signals) - {"category", "packaging"}
+    if guessed:
+        return len(name_signals) >= 2
     if "packaging" in look.signals:
         return True
     if len(name_signals) >= 2:

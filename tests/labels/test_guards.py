@@ -77,3 +77,11 @@ def test_a_poor_reading_of_an_appliance_does_not_allege_a_missing_ccc():
     assert sorted(f.code for f in clear) == ["missing_ccc"]
     poor = screen(extract_fields(text), ocr=_ocr(text, 0.5))
     assert [(f.code, f.suspected) for f in poor] == [("needs_review", "missing_ccc")]
+
+
+def test_a_label_that_prints_only_its_name_read_clearly_is_three_no():
+    text = "产品名称：婴儿手推车"
+    found = screen(extract_fields(text), ocr=_ocr(text, 0.99))
+    assert sorted(f.code for f in found) == ["missing_ccc", "three_no"]
+    doubtful = screen(extract_fields(text), ocr=_ocr(text, 0.8))
+    assert sorted(f.suspected for f in doubtful) == ["missing_ccc", "three_no"]
