@@ -44,9 +44,12 @@ OTHER_KEYS = ("配料表", "配料", "贮存条件", "储存条件", "额定电�
 
 _KEY_INDEX = sorted(((k, f) for f, ks in KEYS.items() for k in ks), key=lambda kv: -len(kv[0]))
 _KEY_INDEX += sorted(((k, None) for k in OTHER_KEYS), key=lambda kv: -len(kv[0]))
+_KEY_ALTERNATIVES = "|".join(re.escape(k) for k, _ in sorted(_KEY_INDEX, key=lambda kv: -len(kv[0])))
+# A key starts the line or follows white space or a bracket; or, anywhere, it is followed by a colon
+# (a vertical title read into the row: "光明净重：950毫升").
 _KEY_RE = re.compile(
-    r"(?:^|(?<=[\s【\[(（]))(" + "|".join(re.escape(k) for k, _ in sorted(_KEY_INDEX, key=lambda kv: -len(kv[0])))
-    + r")\s*[】\]）)]?\s*[:：;；]*\s*"
+    r"(?:(?:^|(?<=[\s【\[(（]))(" + _KEY_ALTERNATIVES + r")|(" + _KEY_ALTERNATIVES + r")(?=\s*[】\]）)]?\s*[:：]))"
+    + r"\s*[】\]）)]?\s*[:：;；]*\s*"
 )
 _KEY_FIELD = dict(_KEY_INDEX)
 
@@ -184,7 +187,7 @@ def _segments(line: str) -> list[tuple[str | None, str | None, str]]:
     """Split a line into (key, field, value) segments; text before the first key has key None."""
     found = list(_KEY_RE.finditer(line))
     if not found or found[0].start() > 0:
-        head = re.match(r"^([^:：;]{1,12})[:：;]+\s*", line)
+        head = re.match(r"^([^:：;]{1,12})[:：;]+\s*", line) or re.match(r"^([\u4e00-\u9fff]{3,6})\s+(?=\S)", line)
         name = _fuzzy_key(head.group(1)) if head else None
         if name:
             rest = _segments(line[head.end():]) if found else [(None, None, line[head.end():])]
@@ -199,8 +202,12 @@ def _segments(line: str) -> list[tuple[str | None, str | None, str]]:
         segments.append((None, None, line[: found[0].start()].strip()))
     for i, match in enumerate(found):
         end = found[i + 1].start() if i + 1 < len(found) else len(line)
-        key = match.group(1)
-        segments.append((key, _KEY_FIELD.get(key), line[match.end():end].strip()))
+        key = match.group(1) or match.group(2)
+        value = line[match.end():end].strip()
+        rest = re.match(r"^([\u4e00-\u9fff]{1,2})[:：]\s*", value)
+        if rest and _fuzzy_key(key + rest.group(1)):  # 品名|称：… - the key read longer than we list it
+            value = value[rest.end():]
+        segments.append((key, _KEY_FIELD.get(key), value))
     return segments
 
 
@@ -224,8 +231,10 @@ def extract_fields(source) -> LabelFields:
                 pending = name
                 continue
             values.setdefault(name, value)
-        if index == 0 and segments[0][0] is None and len(line) <= 12 and not re.search(r"\d{5}", line):
-            fields.title = line
+        if index == 0 and segments[0][0] is None and not re.search(r"\d{5}", segments[0][2]):
+            lead = segments[0][2] if len(segments) > 1 else line  # a vertical title read into the first row
+            if 0 < len(lead) <= 12:
+                fields.title = lead
     text = "\n".join(lines)
     fields.raw = dict(values)
 

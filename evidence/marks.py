@@ -36,7 +36,7 @@ PRODUCT_WORDS = tuple(sorted(set("""
 饮用天然水 天然饮用水 红烧牛肉面 老坛酸菜牛肉面 酸菜牛肉面 牛肉面 方便面 拉面 挂面 面条 面 粉丝 米粉 米线 螺蛳粉 汽水 碳酸饮料 饮料 饮品 可乐
 果汁 橙汁 苹果汁 葡萄汁 果汁饮料 茶饮料 冰红茶 绿茶 红茶 乌龙茶 凉茶 奶茶 茶 矿泉水 纯净水 饮用水 天然水 苏打水 水 纯牛奶 牛奶 酸奶 酸牛奶
 风味奶 调制乳 乳饮料 乳酸菌 乳 奶 核桃乳 核桃露 杏仁露 椰汁 豆奶 豆浆 奶粉 配方奶粉 婴儿配方奶粉 米粉 饼干 夹心饼干 苏打饼干
-曲奇 威化 蛋黄派 派 蛋卷 蛋酥卷 沙琪玛 雪饼 仙贝 锅巴 麻花 酥饼 烧饼 粽子 汤圆 水饺 馒头 包子 蛋糕 面包 月饼 糕点 酥 糖果 奶糖 硬糖 软糖 巧克力 薯片 薯条 瓜子 花生 坚果 辣条 调味面制品 肉干 牛肉干 火腿肠
+曲奇 威化 果冻 布丁 鲜牛奶 鲜奶 鲜榨 蛋黄派 派 蛋卷 蛋酥卷 沙琪玛 雪饼 仙贝 锅巴 麻花 酥饼 烧饼 粽子 汤圆 水饺 馒头 包子 蛋糕 面包 月饼 糕点 酥 糖果 奶糖 硬糖 软糖 巧克力 薯片 薯条 瓜子 花生 坚果 辣条 调味面制品 肉干 牛肉干 火腿肠
 香肠 火腿 罐头 八宝粥 粥 酱油 生抽 老抽 味极鲜 醋 陈醋 香醋 米醋 料酒 味精 鸡精 蚝油 火锅底料 底料 调味料 调料 十三香
 酱 辣椒酱 豆瓣酱 黄豆酱 甜面酱 腐乳 榨菜 咸菜 食用油 调和油 食用植物调和油 花生油 菜籽油 大豆油 玉米油 橄榄油 芝麻油
 香油 大米 面粉 小麦粉 白酒 啤酒 葡萄酒 红酒 黄酒 米酒 酒 洗发露 洗发水 洗发乳 护发素 沐浴露 沐浴乳 香皂 肥皂 洗衣粉
@@ -48,6 +48,8 @@ PRODUCT_WORDS = tuple(sorted(set("""
 产品 系列 礼盒 套装 组合 柠檬味 柠檬 草莓 香草 原味 牛肉 鸡肉 猪肉 海鲜 番茄 香菇 蘑菇 玉米 红枣 枸杞 核桃 花生 芝麻 绿豆 红豆 黑米 燕麦 椰子
 芒果 苹果 橙子 橙味 蜜桃 葡萄 蓝莓 荔枝 菠萝 西瓜 哈密瓜 香蕉 薄荷 茉莉 桂花 玫瑰 红烧 酸菜 老坛 麻辣 藤椒 山楂 乳酸
 """.split()), key=len, reverse=True))
+
+_SINGLE_DESCRIPTORS = frozenset(w for w in DESCRIPTORS if len(w) == 1) | frozenset("鲜纯香甜辣脆嫩")
 
 # Prefixes and suffixes that copies add to a genuine mark (新康师傅, 正宗…, 港…, …牌).
 COPY_AFFIXES = ("正宗", "新", "老", "港", "正", "真", "牌", "小")
@@ -107,6 +109,8 @@ def is_generic(text: str) -> bool:
 
 
 def _starts_with_word(text: str) -> bool:
+    if text[:1] in _SINGLE_DESCRIPTORS and any(text[1:].startswith(w) for w in PRODUCT_WORDS):
+        return True  # 光明|鲜牛奶: a one-character descriptor right before a product word
     return not text or not ("\u4e00" <= text[0] <= "\u9fff") or text.startswith("牌") or any(text.startswith(w) for w in PRODUCT_WORDS) \
         or any(text.startswith(w) for w in DESCRIPTORS if len(w) >= 2)
 
