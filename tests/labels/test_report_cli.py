@@ -28,10 +28,11 @@ def test_read_labels_gives_thumbnail_tables_and_findings(rendered_labels):
     assert report.error is None
     assert report.thumbnail_png.startswith(b"\x89PNG") and len(report.thumbnail_png) < 200_000
     table = report.fields_table()
-    assert list(table.columns) == ["字段", "值"] and "产品名称" in set(table["字段"])
+    assert list(table.columns) == ["field", "value"] and "product_name" in set(table["field"])
     assert sorted(f.code for f in report.findings) == sorted(truth["problems"])  # exact: no extra accusation
     findings = report.findings_table()
-    assert isinstance(findings, pd.DataFrame) and list(findings.columns) == ["代码", "性质", "说明", "依据", "证据"]
+    assert isinstance(findings, pd.DataFrame)
+    assert list(findings.columns)[:6] == ["code", "severity", "message", "message_en", "basis", "evidence"]
     assert report.lookalikes and report.lookalikes[0]["brand"] == truth["genuine_brand"]
 
 
