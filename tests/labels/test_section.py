@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from casebook.sections.labels import LABEL_TEXT, findings_display, fields_display
+from casebook.sections.labels import LABEL_TEXT, fields_display, findings_display
 from casebook.sections.labels import _lookalikes_html as lookalikes_html
 from casebook.sections.labels import _readings_html as readings_html
 from evidence.label_report import LabelReport
