@@ -341,6 +341,23 @@ class BrandRegistry:
 
         A candidate that is itself a registered mark imitates nothing.  With ``product_type`` known,
         a mark of another kind of product is not a lookalike (a fertilizer mark on a food label).
+
+        Parameters
+        ----------
+        candidates : list of MarkCandidate
+            Where the label's mark may stand (:func:`evidence.marks.mark_candidates`).
+        product_type : str, optional
+            The label's kind of product (food, toiletry, appliance …): adds the ``category`` signal.
+        product_name : str, optional
+            The product name: adds the ``packaging`` signal when it uses the mark's product words.
+        exclude_family_of : str, optional
+            A registered mark the name starts with: its parts printed there are not copies.
+        limit : int
+            At most this many lookalikes.
+
+        Returns
+        -------
+        list of Lookalike
         """
         found: dict[str, Lookalike] = {}
         for cand in candidates:

@@ -31,7 +31,21 @@ def one_confusion_variants(code: str, alphabet: str) -> Iterator[tuple[int, str]
 
 
 def repairs(code: str, alphabet: str, is_valid: Callable[[str], bool]) -> list[str]:
-    """The valid codes one common OCR confusion away from ``code`` (empty when none)."""
+    """The valid codes one common OCR confusion away from ``code`` (empty when none).
+
+    Parameters
+    ----------
+    code : str
+        The code as read.
+    alphabet : str
+        The characters the code may hold (a substitution outside it is no repair).
+    is_valid : callable
+        The check, e.g. ``stdnum.cn.uscc.is_valid``.
+
+    Returns
+    -------
+    list of str
+    """
     found = []
     for _, variant in one_confusion_variants(code, alphabet):
         try:

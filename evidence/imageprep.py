@@ -21,6 +21,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from safeio.errors import InputError
 
+__all__ = ["MAX_SIDE", "ImageInput", "estimate_skew", "estimate_text_height", "even_rows", "load_image",
+           "prepare_for_tesseract", "text_rows", "thumbnail_png", "to_bgr", "to_rgb"]
+
 MAX_SIDE = 4000  # larger photos are shrunk on decode: label text stays far above OCR's needs
 MAX_PIXELS_HARD = 400_000_000  # beyond this even a reduced decode would exhaust memory
 
@@ -73,7 +76,7 @@ def load_image(source: ImageInput, *, name: str | None = None) -> Image.Image:
 
 
 def to_rgb(image: Image.Image) -> Image.Image:
-    """8-bit RGB on white from any mode a scanner or camera app writes.
+    """8-bit RGB on white from any mode a scanner or camera app writes (returns a new image).
 
     Pillow's own ``convert("RGB")`` clips 16-bit greyscale (TIFF, PNG) to white, drops alpha onto
     black, and ignores a palette's transparency: each of these would read as "no text".

@@ -170,6 +170,19 @@ def read_label(path: str | PathLike, engine: str | OcrEngine = "auto", registry=
 
 
 def read_labels(paths, engine: str = "auto", registry=None, cache: ReadingCache | None = None) -> list[LabelReport]:
-    """Reports for many photos, in input order; the engine's models load once for all of them."""
+    """Reports for many photos, in input order; the engine's models load once for all of them.
+
+    Parameters
+    ----------
+    paths : iterable of paths
+        The photos.
+    engine, registry, cache :
+        As for :func:`read_label`.
+
+    Returns
+    -------
+    list of LabelReport
+        One per photo; an unusable photo's report carries ``error``.
+    """
     ocr = get_engine(engine)
     return [read_label(p, ocr, registry, cache) for p in paths]

@@ -14,6 +14,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
 
+__all__ = ["FIELD_NAMES", "KEYS", "LabelFields", "decode_label_text", "extract_fields", "guess_product_type",
+           "is_health_food", "is_infant_formula", "normalise", "read_credit_code", "read_digits", "read_licence"]
+
 FIELD_NAMES = ("product_name", "manufacturer", "address", "phone", "license_no", "ccc_cert_no", "credit_code",
                "barcode", "standards", "production_date", "shelf_life", "net_content")
 

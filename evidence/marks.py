@@ -152,7 +152,21 @@ def guessed_heads(name: str, known: frozenset[str] | set[str] = frozenset()) -> 
 
 def mark_candidates(*, title: str | None = None, product_name: str | None = None, brand: str | None = None,
                     text: str = "", known: frozenset[str] | set[str] = frozenset()) -> list[MarkCandidate]:
-    """Every name a shopper would read as the mark of this label, best place first, without repeats."""
+    """Every name a shopper would read as the mark of this label, best place first, without repeats.
+
+    Parameters
+    ----------
+    title, product_name, brand : str, optional
+        The title line, the product name and the brand field (品牌/商标) as read.
+    text : str
+        Further text to search for ® / ™ / …牌 marks.
+    known : set of str
+        Registered marks: a name that starts with one has that mark as its head.
+
+    Returns
+    -------
+    list of MarkCandidate
+    """
     found: list[MarkCandidate] = []
 
     def add(value: str, where: str) -> None:

@@ -22,6 +22,10 @@ from safeio.errors import InputError, MissingDependencyError
 
 ENGINES = ("rapidocr", "tesseract")
 # the revision of casebook's own reading code (preparation, row merging, cleaning): part of the cache key
+__all__ = ["ENGINES", "READING_REVISION", "OcrEngine", "OcrLine", "OcrResult", "RapidOcrEngine", "TesseractEngine",
+           "available_engines", "character_error_rate", "clean_text", "crop_line", "get_engine", "merge_rows",
+           "normalise_for_cer"]
+
 READING_REVISION = 1
 TESSERACT_PACKAGES = "tesseract-ocr tesseract-ocr-chi-sim"
 _HAN_SPACE = re.compile(r"(?<=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])\s+(?=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])")

@@ -141,10 +141,23 @@ def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: 
            ) -> list[Finding]:
     """The findings for one label.
 
-    ``fields``: :class:`LabelFields` or its dict; ``text``: the label text (default: the OCR text);
-    ``ocr``: the :class:`~evidence.ocr.OcrResult` (gives confidences: without it the text is taken
-    as typed, i.e. certain); ``registry``: a :class:`~evidence.brands.BrandRegistry` (default: the
-    shipped one); ``reread``: a second look at a doubtful line (see module doc).
+    Parameters
+    ----------
+    fields : LabelFields or dict
+        The label's fields (:func:`evidence.labels.extract_fields`).
+    text : str, optional
+        The label text (default: the OCR text).
+    ocr : OcrResult, optional
+        The reading with its confidences; without it the text is taken as typed, i.e. certain.
+    registry : BrandRegistry, optional
+        Genuine marks (default: the shipped registry).
+    reread : callable, optional
+        ``reread(line) -> [(text, confidence), ...]``: second readings of a doubtful line.
+
+    Returns
+    -------
+    list of Finding
+        Each with code, severity, messages (zh, en), legal basis and the text it rests on.
     """
     if isinstance(fields, dict):
         known = {f.name for f in dc_fields(LabelFields)}
@@ -490,6 +503,18 @@ def _agreeing(look, guessed: bool = False) -> bool:
 
 
 def screen_text(text: str, registry=None) -> tuple[LabelFields, list[Finding]]:
-    """Fields and findings from typed or pasted label text (no OCR: the text is taken as certain)."""
+    """Fields and findings from typed or pasted label text (no OCR: the text is taken as certain).
+
+    Parameters
+    ----------
+    text : str
+        The label's words, one printed line per line.
+    registry : BrandRegistry, optional
+        Genuine marks (default: the shipped registry).
+
+    Returns
+    -------
+    (LabelFields, list of Finding)
+    """
     fields = extract_fields(text)
     return fields, screen(fields, text=text, registry=registry)

@@ -85,7 +85,18 @@ def render(d) -> Html:
 
 
 def fields_display(report, lang: str = "zh") -> str:
-    """The fields of one report as an escaped two-column table in ``lang``."""
+    """The fields of one report as an escaped two-column table in ``lang``.
+
+    Parameters
+    ----------
+    report : LabelReport
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+        HTML, every value escaped.
+    """
     words = LABEL_TEXT.get(lang, LABEL_TEXT["zh"])
     frame = report.fields_table()
     rows = [(words["fields"].get(name, name), value) for name, value in zip(frame["field"], frame["value"], strict=True)]
