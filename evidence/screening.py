@@ -442,19 +442,19 @@ def _lookalike(fields: LabelFields, text: str, registry, reads: _Readings) -> li
     looks = registry.lookalikes([c for c in candidates if c.text not in registry],
                                 product_type=fields.product_type, product_name=fields.product_name,
                                 exclude_family_of=genuine[0] if genuine else None)
-    # a genuine mark printed on the label vouches for its family, unless the name merely starts with it
     guesses = {c.text for c in candidates if c.where.endswith("_guess")} - {
         c.text for c in candidates if not c.where.endswith("_guess")}
-    looks = [x for x in looks if _agreeing(x, x.matched in guesses) and not any(
-        registry.same_family(x.brand, g) and not _squash(x.matched).startswith(g) for g in genuine)]
+    looks = [x for x in looks if _agreeing(x, x.matched in guesses)]
     if not looks:
         return []
     best = looks[0]
     readings: list[str] = []
     doubt = doubt_en = None
     places = [p for p in (fields.title, fields.product_name) if p]
-    if len(places) == 2 and reads.from_ocr and not all(_squash(best.matched) in _squash(p) for p in places) \
-            and _squash(places[0]) not in _squash(places[1]):
+    # the genuine mark of the same family printed elsewhere on the label (unless the name merely starts with it)
+    elsewhere = any(registry.same_family(best.brand, g) and not _squash(best.matched).startswith(g) for g in genuine)
+    if elsewhere or (len(places) == 2 and reads.from_ocr and not all(_squash(best.matched) in _squash(p) for p in places)
+                     and _squash(places[0]) not in _squash(places[1])):
         # the mark is printed twice (title, product name): both readings must show the same copy
         doubt = f"名称两处识读不一致（{places[0]} / {places[1]}）"
         doubt_en = f"the name reads differently in two places ({places[0]} / {places[1]})"
@@ -464,7 +464,7 @@ def _lookalike(fields: LabelFields, text: str, registry, reads: _Readings) -> li
         doubt, doubt_en = "生产者为正品品牌方，疑为识读误差", "the maker is the genuine mark's owner: a misreading?"
     if doubt is None:
         def still_copy(other: str) -> bool | None:
-            seen = registry.match(normalise(other))
+            seen = registry.match(extract_fields(other).product_name or normalise(other))
             if seen.genuine and registry.same_family(seen.genuine, best.brand):
                 return False  # the other reading shows the genuine name
             return True if any(x.brand == best.brand for x in seen.lookalikes) else None

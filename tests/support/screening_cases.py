@@ -1,0 +1,107 @@
+"""Labels covering every path of the screener, for the exact-findings tests (tests/labels/test_screening_exact.py).
+
+Each case is (name, text, OCR confidence or None for typed text, second readings or None).  The
+expected findings of each case - every key of every finding - are kept in
+tests/labels/data/screening_exact.json, written by ``python -m tests.support.screening_cases``
+and reviewed by eye before they are committed.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+FOOD = """食品名称：{name}
+配料：小麦粉、白砂糖
+净含量：97克
+生产者：{maker}
+地址：{address}
+联系电话：0394-1234567
+统一社会信用代码：{credit}
+食品生产许可证编号：{licence}
+产品标准代号：GB/T 20980
+生产日期：{date}
+保质期：12个月
+{extra}
+{barcode}"""
+GOOD = {"name": "豫香源芝麻饼", "maker": "周口市鑫源食品厂", "address": "河南省周口市川汇区建设路8号",
+        "credit": "91411602MA9G4P7X2H", "licence": "SC10841160200018", "date": "2024-03-01", "extra": "",
+        "barcode": "6901234567892"}
+
+
+def food(**changes) -> str:
+    return FOOD.format(**{**GOOD, **changes})
+
+
+def _valid_credit() -> str:
+    from stdnum.cn import uscc
+
+    stem = "91411602MA9G4P7X2"
+    return stem + uscc.calc_check_digit(stem)
+
+
+GOOD["credit"] = _valid_credit()
+
+CASES = [
+    ("clean", food(), None, None),
+    ("three_no_food", "麻辣条（调味面制品）\n配料：小麦粉、辣椒\n净含量：60克\n保质期：6个月", None, None),
+    ("three_no_with_date_and_licence", "麻辣条\n配料：小麦粉\n生产日期：2024-01-02\n食品生产许可证编号：SC10141160200018", None, None),
+    ("three_no_poor_photo", "麻辣条\n配料：小麦粉\n净含量：60克", 0.5, None),
+    ("maker_without_address", food(address="").replace("地址：\n", ""), None, None),
+    ("address_without_maker", food(maker="").replace("生产者：\n", ""), None, None),
+    ("toiletry_missing", "产品名称：洁然洗洁精\n生产商：商丘市洁然日化有限公司\n净含量：1.5千克", None, None),
+    ("qs_after_cutoff", food(licence="QS410012345678"), None, None),
+    ("qs_before_cutoff", food(licence="QS410012345678", date="2017-05-01"), None, None),
+    ("qs_without_date", food(licence="QS410012345678", date="见喷码", extra=""), None, None),
+    ("qs_doubtful_reading", food(licence="QS410012345678"), 0.7, [("QS410012345678", 0.5)]),
+    ("bad_barcode_typed", food(barcode="6901234567893"), None, None),
+    ("bad_barcode_confident_not_repairable", food(barcode="6901234567893"), 0.9, None),
+    ("bad_barcode_doubtful_refuted", food(barcode="6901234567893"), 0.6, [("6901234567892", 0.6)]),
+    ("bad_barcode_doubtful_confirmed", food(barcode="6901234567893"), 0.6, [("6901234567893", 0.9)]),
+    ("bad_barcode_doubtful_garbled", food(barcode="6901234567893"), 0.6, [("条码", 0.99)]),
+    ("bad_credit_typed", food(credit=GOOD["credit"][:-1] + ("A" if GOOD["credit"][-1] != "A" else "B")), None, None),
+    ("region_mismatch_typed", food(licence="SC10831160200018"), None, None),
+    ("region_mismatch_confident", food(licence="SC10831160200018"), 0.97, None),
+    ("region_repairable_province", food(licence="SC10847160200018"), 0.97, None),
+    ("cosmetic_licence_region", "产品名称：洁然洗发露\n生产商：商丘市洁然日化有限公司\n地址：河南省商丘市睢阳区古城路19号\n"
+     "生产许可证编号：粤妆20180001\n生产日期：2024-01-01\n保质期：3年", None, None),
+    ("appliance_without_ccc", "产品名称：电暖器\n额定电压：220V~\n生产商：沈丘县顺发电器厂\n地址：河南省周口市沈丘县付井镇东环路21号", None, None),
+    ("appliance_with_ccc", "产品名称：电暖器\n额定电压：220V~\n生产商：沈丘县顺发电器厂\n地址：河南省周口市沈丘县付井镇东环路21号\n"
+     "CCC证书编号：2023010710123456", None, None),
+    ("disease_claim", food(extra="本品可降血压、降血糖"), None, None),
+    ("health_claim_unregistered", food(extra="增强免疫力"), None, None),
+    ("health_claim_registered", food(name="益康胶囊（保健食品）", extra="增强免疫力\n国食健注G20190123"), None, None),
+    ("zero_additive_only", food(extra="零添加防腐剂"), None, None),
+    ("zero_additive_with_disease", food(extra="零添加 可治疗糖尿病"), None, None),
+    ("formula_unregistered", food(name="金领冠婴儿配方奶粉（0-6月龄，1段）"), None, None),
+    ("formula_registered", food(name="金领冠婴儿配方奶粉", extra="产品配方注册号：国食注字YP20180001"), None, None),
+    ("health_food_unregistered", food(name="益康胶囊（保健食品）"), None, None),
+    ("lookalike_typed", food(name="康帅傅红烧牛肉面"), None, None),
+    ("lookalike_maker_is_owner", food(name="康帅傅红烧牛肉面", maker="康师傅控股有限公司"), 0.98, None),
+    ("lookalike_doubtful_confirmed", food(name="康帅傅红烧牛肉面"), 0.6, [("食品名称：康帅傅红烧牛肉面", 0.95)]),
+    ("lookalike_doubtful_refuted", food(name="康帅傅红烧牛肉面"), 0.6, [("食品名称：康师傅红烧牛肉面", 0.95)]),
+    ("lookalike_two_places_disagree", "康帅傅\n" + food(name="康师傅红烧牛肉面"), 0.98, None),
+]
+
+
+def run_case(text: str, confidence: float | None, rereads: list | None) -> list[dict]:
+    """The findings of one case as dicts (typed text when ``confidence`` is None)."""
+    from evidence.labels import extract_fields
+    from evidence.ocr import OcrLine, OcrResult
+    from evidence.screening import screen, screen_text
+
+    if confidence is None:
+        return [f.to_dict() for f in screen_text(text)[1]]
+    lines = [OcrLine(t, ((0, 30 * i), (600, 30 * i), (600, 30 * i + 26), (0, 30 * i + 26)), confidence)
+             for i, t in enumerate(text.splitlines()) if t.strip()]
+    ocr = OcrResult.from_lines("rapidocr", lines, (600, 30 * len(lines)))
+    reread = (lambda line: list(rereads)) if rereads is not None else None
+    return [f.to_dict() for f in screen(extract_fields(lines), ocr=ocr, reread=reread)]
+
+
+GOLDEN = Path(__file__).resolve().parents[1] / "labels" / "data" / "screening_exact.json"
+
+if __name__ == "__main__":
+    data = {name: run_case(text, conf, rereads) for name, text, conf, rereads in CASES}
+    GOLDEN.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {GOLDEN}")
