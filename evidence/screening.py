@@ -328,7 +328,7 @@ def address_province(address: str | None) -> str | None:
     if not address:
         return None
     for code, (name, _) in PROVINCES.items():
-        if address.startswith(name) or address[:6].find(name) == 0:
+        if address.startswith(name):
             return code
     try:
         import cpca

@@ -59,6 +59,7 @@ CASES = [
     ("bad_barcode_doubtful_refuted", food(barcode="6901234567893"), 0.6, [("6901234567892", 0.6)]),
     ("bad_barcode_doubtful_confirmed", food(barcode="6901234567893"), 0.6, [("6901234567893", 0.9)]),
     ("bad_barcode_doubtful_garbled", food(barcode="6901234567893"), 0.6, [("条码", 0.99)]),
+    ("bad_barcode_two_repairs", food(barcode="6901234567115"), 0.98, None),
     ("bad_credit_typed", food(credit=GOOD["credit"][:-1] + ("A" if GOOD["credit"][-1] != "A" else "B")), None, None),
     ("region_mismatch_typed", food(licence="SC10831160200018"), None, None),
     ("region_mismatch_confident", food(licence="SC10831160200018"), 0.97, None),
