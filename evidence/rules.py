@@ -41,10 +41,10 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "《中华人民共和国产品质量法》第二十七条第（二）项；食品：GB 7718-2011 4.1.6、《食品安全法》第六十七条",
          message_en='Suspected three-no product: the label names no maker and no address{extra}'),
     Rule("obsolete_qs_mark", "violation",
-         "使用已废止的“QS”标志（{license}），生产日期 {date} 晚于 2018-10-01",
+         "使用已废止的“QS”标志（{license}），生产日期 {date} 在 2018-10-01 或之后",
          "《食品生产许可管理办法》：2018年10月1日及以后生产的食品一律不得继续使用原包装、标签和“QS”标志，"
          "应标注“SC”食品生产许可证编号",
-         message_en='Abolished QS mark ({license}) on a product made on {date}, after 2018-10-01'),
+         message_en='Abolished QS mark ({license}) on a product made on {date}, on or after 2018-10-01'),
     Rule("bad_barcode_checksum", "warning",
          "商品条码 {barcode} 校验位错误（应为 {expected}），疑似伪造或印刷错误",
          "GB 12904-2008《商品条码 零售商品编码与条码表示》校验码计算；《商品条码管理办法》",

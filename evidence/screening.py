@@ -238,8 +238,6 @@ def _missing(fields: LabelFields, kind: str, three_no: bool, reads: _Readings, o
         value = getattr(fields, name)
         if value or (name == "production_date" and fields.date_elsewhere):
             continue
-        if name == "license_no" and kind != "food":
-            continue
         out.append(_finding(f"missing_{name}", "(标签上未见该项)"))
     return out
 

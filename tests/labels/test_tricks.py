@@ -7,7 +7,6 @@ import pytest
 from evidence.brands import default_registry
 from evidence.hanzi import char_likeness, merges_into
 
-
 # every copy name used below (none may ever be stored in the registry)
 COPIES = ("康帅傅", "雷碧", "全典", "加多室", "王老古", "红午", "女圭哈哈", "女子想你", "特伦苏", "金正太", "票柔", "立日",
           "黄飞鸿", "农夫三泉", "舒服佳", "哈娃哈", "仑特苏", "新康师傅", "正宗老干妈", "港娃哈哈", "六个土核桃", "六核桃",
