@@ -42,6 +42,19 @@ def _valid_credit() -> str:
 
 GOOD["credit"] = _valid_credit()
 
+
+def _not_repairable() -> str:
+    from stdnum.cn import uscc
+
+    from evidence.confusions import repairs
+
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    return next(GOOD["credit"][:-1] + c for c in alphabet if c != GOOD["credit"][-1]
+                and not repairs(GOOD["credit"][:-1] + c, alphabet, uscc.is_valid))
+
+
+NOT_REPAIRABLE = _not_repairable()
+
 CASES = [
     ("clean", food(), None, None),
     ("three_no_food", "麻辣条（调味面制品）\n配料：小麦粉、辣椒\n净含量：60克\n保质期：6个月", None, None),
@@ -78,6 +91,28 @@ CASES = [
     ("formula_registered", food(name="金领冠婴儿配方奶粉", extra="产品配方注册号：国食注字YP20180001"), None, None),
     ("health_food_unregistered", food(name="益康胶囊（保健食品）"), None, None),
     ("lookalike_typed", food(name="康帅傅红烧牛肉面"), None, None),
+    ("credit_read_with_a_letter_lookalike", food(credit=GOOD["credit"][:-2] + {"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G"}.get(
+        GOOD["credit"][-2], "Q") + GOOD["credit"][-1]), 0.98, None),
+    ("credit_doubtful_other_invalid", food(credit=NOT_REPAIRABLE), 0.6,
+     [("统一社会信用代码：" + NOT_REPAIRABLE[:-3] + "XYX", 0.95)]),
+    ("credit_doubtful_shown_valid", food(credit=NOT_REPAIRABLE), 0.6, [("统一社会信用代码：" + GOOD["credit"], 0.95)]),
+    ("credit_doubtful_same", food(credit=NOT_REPAIRABLE), 0.6, [("统一社会信用代码：" + NOT_REPAIRABLE, 0.95)]),
+    ("barcode_doubtful_other_invalid", food(barcode="6901234567893"), 0.6, [("6901234567894", 0.95)]),
+    ("region_reread_other_licence", food(licence="SC10831160200018"), 0.7,
+     [("食品生产许可证编号：SC10841160200018", 0.95)]),
+    ("region_reread_garbled", food(licence="SC10831160200018"), 0.7, [("许可证", 0.95)]),
+    ("cosmetic_region_doubtful_refuted", "产品名称：洁然洗发露\n生产商：商丘市洁然日化有限公司\n地址：河南省商丘市睢阳区古城路19号\n"
+     "生产许可证编号：粤妆20180001\n生产日期：2024-01-01\n保质期：3年", 0.7, [("生产许可证编号：豫妆20180001", 0.95)]),
+    ("lookalike_trademark_line", food(extra="雷碧® 清爽一夏"), None, None),
+    ("lookalike_brand_field", "产品名称：强效洗衣粉\n品牌：汰清\n生产商：商丘市洁然日化有限公司\n地址：河南省商丘市睢阳区古城路19号\n"
+     "生产日期：2024-01-01\n保质期：3年", None, None),
+    ("lookalike_latin", "产品名称：Colgtae 牙膏\n生产商：商丘市洁然日化有限公司\n地址：河南省商丘市睢阳区古城路19号\n"
+     "生产日期：2024-01-01\n保质期：3年", None, None),
+    ("lookalike_guessed_two_signals", "品名：心莲心高塔复合肥料\n生产企业：驻马店市驿城区丰年农资有限公司\n"
+     "地址：河南省驻马店市驿城区雪松大道200号\n净含量：50千克", None, None),
+    ("lookalike_guessed_one_signal", food(name="雷碧清凉夏饮"), None, None),
+    ("lookalike_other_kind_of_product", food(name="金正太芝麻饼"), None, None),
+    ("lookalike_genuine_title_typed", "康师傅\n" + food(name="康帅傅红烧牛肉面"), None, None),
     ("appliance_poor_photo", "产品名称：电暖器\n额定电压：220V~\n生产商：沈丘县顺发电器厂\n地址：河南省周口市沈丘县付井镇东环路21号",
      0.5, None),
     ("appliance_3c_mark_printed", "产品名称：电暖器\n额定电压：220V~\n生产商：沈丘县顺发电器厂\n地址：河南省周口市沈丘县付井镇东环路21号\n"
