@@ -8,6 +8,7 @@ reasons of each lookalike and the two readings of each ``needs_review``.
 from __future__ import annotations
 
 from casebook.dossier_html import Html, error_box, esc, note, png_img, table
+from evidence.label_report import read_labels
 
 __all__ = ["LABEL_TEXT", "fields_display", "findings_display", "render"]
 
