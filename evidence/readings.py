@@ -19,6 +19,8 @@ from pathlib import Path
 from evidence.ocr import OcrResult
 from safeio.atomic import write_text_atomic
 
+__all__ = ["ReadingCache"]
+
 _KEY = re.compile(r"[0-9a-f]{64}")
 _SAFE = re.compile(r"[^A-Za-z0-9._-]")
 

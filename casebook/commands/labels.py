@@ -39,6 +39,14 @@ def _human(item: dict) -> None:
         click.echo("  findings: none")
     for finding in item["findings"]:
         click.echo(f"  [{finding['severity']}] {finding['code']}: {finding['message']}")
+        for reading in finding.get("readings", []):
+            click.echo(f"      read: {reading}")
+        if finding.get("alternatives"):
+            click.echo(f"      one OCR confusion away from: {' / '.join(finding['alternatives'])}")
+        look = finding.get("details", {}).get("lookalike")
+        if look:
+            click.echo(f"      {look['matched']} ~ {look['brand']} ({look['owner']}): {'; '.join(look['reasons'])}"
+                       f" [signals: {', '.join(look.get('signals', []))}]")
 
 
 @click.group()

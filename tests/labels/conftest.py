@@ -23,3 +23,14 @@ def rendered_labels(tmp_path_factory) -> list[tuple[Path, object]]:
         path.write_bytes(draw_label(spec, rng))
         out.append((path, spec.truth(path.name, "T-1")))
     return out
+
+
+@pytest.fixture(scope="session")
+def realdata() -> Path:
+    """The shared real photos: ../shared beside the checkout (as in CI), or $CASEBOOK_SHARED."""
+    import os
+
+    for base in (Path(__file__).resolve().parents[3] / "shared", Path(os.environ.get("CASEBOOK_SHARED", "/nonexistent"))):
+        if (base / "realdata" / "ocr").is_dir():
+            return base / "realdata" / "ocr"
+    pytest.skip("../shared/realdata/ocr is not beside this checkout (set CASEBOOK_SHARED to its folder)")

@@ -149,3 +149,24 @@ def test_any_text_parses_without_error(text):
     fields = extract_fields(text)
     assert isinstance(fields.to_dict(), dict)
     assert fields.production_date is None or len(fields.production_date) == 10
+
+
+@pytest.mark.parametrize(("line", "name", "value"), [
+    ("光明净重：950毫升", "net_content", "950毫升"),  # a vertical title read into the row
+    ("黄泛区制造商：周口市淮阳区豫园食品有限公司", "manufacturer", "周口市淮阳区豫园食品有限公司"),
+    ("争含量 220克", "net_content", "220克"),  # a ruled table: no colon, the key's first character misread
+    ("品名称：金龙鱼玉米油", "product_name", "金龙鱼玉米油"),  # the photo's edge clipped 商/产
+    ("商品名称 娃哈哈AD钙奶", "product_name", "娃哈哈AD钙奶"),
+])
+def test_keys_found_where_layouts_and_photos_put_them(line, name, value):
+    assert getattr(extract_fields(line), name) == value
+
+
+def test_a_vertical_title_in_the_first_row_is_the_title():
+    fields = extract_fields("光朋净重：950毫升\n产品名称：光朋鲜牛奶")
+    assert fields.title == "光朋" and fields.net_content == "950毫升"
+
+
+def test_traditional_and_variant_forms_read_as_simplified():
+    fields = extract_fields("品名：加多宝涼茶\n製造商：公牛集團股份有限公司\n凈含量：310毫升")
+    assert (fields.product_name, fields.manufacturer, fields.net_content) == ("加多宝凉茶", "公牛集团股份有限公司", "310毫升")

@@ -65,3 +65,37 @@ def test_boxes_on_one_tilted_row_merge_left_to_right():
     rows = merge_rows([right, below, left])
     assert [r.text for r in rows] == ["额定电压：220V~ 额定功率：1500W", "型号：AB-100"]
     assert rows[0].confidence == 0.95
+
+
+def test_the_real_second_reading_of_a_real_photo(realdata):
+    """Both second readings of one line of a real photo: the same engine on the enlarged crop, the other engine."""
+    from rapidfuzz import fuzz
+
+    from evidence.imageprep import load_image
+    from evidence.label_report import make_reread
+
+    picture = load_image(realdata / "11.jpg")
+    engine = get_engine("rapidocr")
+    line = next(x for x in engine.read(picture).lines if "YM-X-3011" in x.text.replace(" ", ""))
+    readings = make_reread(picture, engine)(line)
+    assert len(readings) == 2, readings  # RapidOCR on the straightened, enlarged crop; then Tesseract on it
+    for text, confidence in readings:
+        assert 0 <= confidence <= 1
+        assert fuzz.partial_ratio("产品编号YM-X-3011", text.replace(" ", "")) >= 70, readings
+    assert "3011" in readings[0][0]
+
+
+def test_a_crop_of_a_tilted_line_comes_out_level():
+    from PIL import Image, ImageDraw
+
+    from evidence.ocr import crop_line
+
+    picture = Image.new("RGB", (400, 200), "white")
+    ImageDraw.Draw(picture).polygon([(50, 100), (350, 60), (352, 80), (52, 120)], fill="black")
+    strip = crop_line(picture, ((50, 100), (350, 60), (352, 80), (52, 120)), upscale=1.0)
+    import numpy as np
+
+    ink = np.asarray(strip.convert("L")) < 128
+    inked_rows = ink.any(axis=1).sum()
+    assert strip.width > 10 * strip.height
+    assert inked_rows <= 24 and ink.mean(axis=1).max() > 0.9  # a level band ~20 px high, not a 60 px slant

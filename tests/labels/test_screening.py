@@ -58,7 +58,8 @@ def test_each_problem_gives_its_finding(changes, code):
 def test_findings_carry_message_basis_and_evidence():
     findings = screen_text(label(barcode="6901234567893"))[1]
     finding = findings[0].to_dict()
-    assert set(finding) == {"code", "severity", "message", "basis", "evidence"}
+    assert set(finding) == {"code", "severity", "message", "message_en", "basis", "evidence"}
+    assert "check digit" in finding["message_en"]
     assert finding["evidence"] == "6901234567893"
     assert "校验" in finding["message"] and "GB 12904" in finding["basis"]
     assert finding["severity"] == "warning"  # a failed check digit asks for a check, it proves nothing
