@@ -10,11 +10,11 @@ import pytest
 
 @pytest.fixture(scope="session")
 def hostile_book(tmp_path_factory) -> Path:
-    """Two sample cases (read-only: copy before changing anything)."""
+    """Three sample cases (read-only: copy before changing anything); two make the hot-spot step fail."""
     from casebook.sample import write_sample
 
     root = tmp_path_factory.mktemp("hostile") / "book"
-    write_sample(root, n_cases=2, seed=13)
+    write_sample(root, n_cases=3, seed=13)
     return root
 
 

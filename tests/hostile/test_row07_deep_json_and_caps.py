@@ -14,8 +14,8 @@ import pytest
 
 from casebook.case import scan_casebook
 from casebook.sealing import seal_case
-from evidence.custody import MAX_LOG_BYTES, CustodyLog
-from evidence.manifest import MAX_MANIFEST_BYTES, load_manifest
+from evidence.custody import CustodyLog
+from evidence.manifest import load_manifest
 from safeio.errors import InputError
 
 CASEBOOK = str(Path(sys.executable).with_name("casebook"))
@@ -83,8 +83,8 @@ def test_deep_custody_objects_are_refused_on_append(tmp_path):
 
 
 @pytest.mark.parametrize(("name", "limit", "words"), [
-    ("manifest.json", MAX_MANIFEST_BYTES, "larger than the 1 GiB"),
-    ("custody.jsonl", MAX_LOG_BYTES, "larger than the 64 MiB"),
+    ("manifest.json", 1 << 30, "larger than the 1 GiB"),
+    ("custody.jsonl", 64 << 20, "larger than the 64 MiB"),
 ])
 def test_oversized_case_files_are_refused_unread(case, cli, name, limit, words):
     seal_case(case)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from casebook.case import iter_cases, load_case
-from casebook.casefile import CaseFile, CaseFileError
+from safeio.errors import InputError
 
 WRONG = {
     "title": ("title:\n  x: y\n", 2, "'title' must be the case title (案件名称) as text, not a mapping"),
@@ -29,9 +29,9 @@ def _case_yml(case_id: str, **fields: str) -> str:
 def test_each_wrong_field_is_refused_with_file_row_and_field(case, field):
     text, _, message = WRONG[field]
     (case / "case.yml").write_text(_case_yml(case.name, **{field: text}), encoding="utf-8")
-    with pytest.raises(CaseFileError) as err:
+    with pytest.raises(InputError) as err:
         load_case(case)
-    (problem,) = err.value.problems
+    (problem,) = getattr(err.value, "problems", [None])
     assert problem.field == field and message in problem.message
     assert problem.path.endswith("case.yml") and err.value.path.endswith("case.yml")
     lines = (case / "case.yml").read_text(encoding="utf-8").splitlines()
@@ -41,9 +41,9 @@ def test_each_wrong_field_is_refused_with_file_row_and_field(case, field):
 
 def test_all_three_at_once_give_three_messages(case):
     (case / "case.yml").write_text(_case_yml(case.name, **{f: WRONG[f][0] for f in WRONG}), encoding="utf-8")
-    with pytest.raises(CaseFileError) as err:
+    with pytest.raises(InputError) as err:
         load_case(case)
-    assert [p.field for p in err.value.problems] == ["title", "party", "location"]
+    assert [p.field for p in getattr(err.value, "problems", [])] == ["title", "party", "location"]
     assert "3 fields of case.yml are wrong" in err.value.message
     for field in WRONG:
         assert WRONG[field][2] in str(err.value)
@@ -60,9 +60,9 @@ def test_all_three_at_once_give_three_messages(case):
 def test_more_wrong_fields(case, text, field, words):
     body = f"case_id: {case.name}\n" + ("" if text.startswith("title") else "title: t\n") + text
     (case / "case.yml").write_text(body, encoding="utf-8")
-    with pytest.raises(CaseFileError) as err:
+    with pytest.raises(InputError) as err:
         load_case(case)
-    assert [p.field for p in err.value.problems] == [field]
+    assert [p.field for p in getattr(err.value, "problems", [])] == [field]
     assert words in err.value.problems[0].message
 
 
@@ -82,6 +82,8 @@ def test_empty_containers_mean_none(case):
 
 
 def test_the_schema_is_available_as_json_schema_for_editors():
+    from casebook.casefile import CaseFile
+
     schema = CaseFile.model_json_schema()
     assert set(schema["required"]) == {"case_id", "title"}
     assert schema["properties"]["party"]["type"] == "object"
@@ -94,7 +96,7 @@ def test_the_batch_refuses_such_a_case_and_goes_on(book):
     bad = cases[0]
     (bad / "case.yml").write_text(_case_yml(bad.name, title=WRONG["title"][0]), encoding="utf-8")
     loaded = list(iter_cases(book))
-    assert isinstance(loaded[0], CaseFileError) and loaded[0].problems[0].field == "title"
+    assert isinstance(loaded[0], InputError) and loaded[0].problems[0].field == "title"
     assert [c.case_id for c in loaded[1:]] == [p.name for p in cases[1:]]
     # what a batch worker does with the bad case: a failed entry naming the field; no kernel started
     result = render_task(str(bad), str(book.parent / "out"), {}, str(book), False)
