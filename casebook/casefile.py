@@ -33,7 +33,7 @@ __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "CaseFile", "CaseFileError", "
 
 MAX_BYTES = 256 << 10
 MAX_DEPTH = 16
-MAX_NODES = 20_000
+MAX_NODES = 5_000  # a case.yml holds some 40 values
 
 _DATE_TEXT = "a date written YYYY-MM-DD (for example 2024-03-02)"
 _COORDINATE_TEXT = "a number in decimal degrees (for example 114.621974)"
@@ -135,10 +135,13 @@ class _CaseLoader(yaml.BaseLoader):
             self._depth -= 1
 
 
-def _lines(node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
-    """``{path: row}`` for every value, so a wrong field can be named with its row; refuses repeated keys."""
+def _lines(node, path: tuple = (), out: dict | None = None, row: int | None = None) -> dict[tuple, int]:
+    """``{path: row}`` for every value (the row of its key), so a wrong field is named with its row.
+
+    Refuses a key that appears twice in one mapping (YAML would silently keep the last).
+    """
     out = {} if out is None else out
-    out[path] = node.start_mark.line + 1
+    out[path] = row or node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         for key, value in node.value:
@@ -148,7 +151,7 @@ def _lines(node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
                 raise _Refused(f"the key '{terminal_text(name)}' appears twice (rows {seen[name]} and {row}); "
                                "keep one", key.start_mark)
             seen[name] = row
-            _lines(value, (*path, name), out)
+            _lines(value, (*path, name), out, row)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _lines(item, (*path, index), out)

@@ -19,7 +19,7 @@ import pytest
 from casebook.case import load_case
 from safeio.errors import InputError, UnsafePathError
 
-MAX_DEPTH, MAX_NODES = 16, 20_000  # casebook.casefile's limits, as documented
+MAX_DEPTH, MAX_NODES = 16, 5_000  # casebook.casefile's limits, as documented
 
 CASEBOOK = str(Path(sys.executable).with_name("casebook"))
 
@@ -47,10 +47,10 @@ def _limited_memory() -> None:  # the old code needed 8.5 GB: stop it at 4 GiB i
 @pytest.mark.parametrize("field", ["title", "summary", "party"])
 def test_billion_laughs_is_refused_within_a_second(case, field):
     _write(case, billion_laughs(case.name, field))
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other jobs on a shared machine do not count
     with pytest.raises(InputError) as err:
         load_case(case)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert "anchors and aliases" in err.value.message and err.value.path.endswith("case.yml")
     assert err.value.row == 2  # the first anchor
 
@@ -76,28 +76,28 @@ def test_dossier_run_refuses_it_with_exit_2_and_leaves_nothing(case, tmp_path):
 
 def test_deep_nesting_is_refused_without_recursion(case):
     _write(case, f"case_id: {case.name}\ntitle: t\nsummary: " + "[" * 100_000 + "\n")
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other jobs on a shared machine do not count
     with pytest.raises(InputError, match=f"deeper than {MAX_DEPTH}"):
         load_case(case)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 def test_too_many_values_are_refused(case):
     items = ", ".join(["x"] * (MAX_NODES + 10))
     _write(case, f"case_id: {case.name}\ntitle: t\nsummary: [{items}]\n")
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other jobs on a shared machine do not count
     with pytest.raises(InputError, match=f"more than {MAX_NODES} values"):
         load_case(case)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 def test_an_oversized_case_yml_is_refused_unread(case):
     with open(case / "case.yml", "ab") as handle:
         handle.truncate(4 << 30)  # 4 GiB, sparse: reading it would take minutes and the memory
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other jobs on a shared machine do not count
     with pytest.raises(InputError, match="larger than the 256 KiB") as err:
         load_case(case)
-    assert time.perf_counter() - started < 1.0 and err.value.path.endswith("case.yml")
+    assert time.process_time() - started < 1.0 and err.value.path.endswith("case.yml")
 
 
 def test_a_repeated_key_is_refused_with_both_rows(case):

@@ -90,10 +90,10 @@ def test_oversized_case_files_are_refused_unread(case, cli, name, limit, words):
     seal_case(case)
     with open(case / name, "ab") as handle:
         handle.truncate(limit + 1)  # sparse: instant to make, minutes to read
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other jobs on a shared machine do not count
     code, _, err = cli("evidence", "verify", str(case))
     assert code == 2 and words in err and name in err
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
 
 
 def test_a_cases_csv_with_a_huge_line_names_the_row(book):
