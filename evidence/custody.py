@@ -37,6 +37,9 @@ from safeio.limits import MAX_JSON_DEPTH, check_json_depth, read_capped
 if TYPE_CHECKING:
     import pandas
 
+__all__ = ["ACTIONS", "GENESIS", "MAX_LINE_BYTES", "MAX_LOG_BYTES", "TABLE_COLUMNS", "CustodyLog", "CustodyReport",
+           "custody_table", "describe_object", "event_hash", "verify_bytes"]
+
 ACTIONS = ("seized", "extracted", "captured", "hashed", "transferred", "verified", "exported", "dossier")
 GENESIS = "0" * 64
 MAX_LOG_BYTES = 64 << 20  # some 100,000 events

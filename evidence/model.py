@@ -22,6 +22,10 @@ from pathlib import Path
 from safeio.errors import IntegrityError
 from safeio.limits import loads_json, terminal_text
 
+__all__ = ["FORMAT", "SEAL_ALGORITHMS", "SPECIAL_TYPES", "Entry", "Manifest", "canonical_json", "display_name",
+           "document_bytes", "entries_merkle_root", "is_utf8", "merkle_root", "ns_to_utc_iso", "parse_manifest_bytes",
+           "printable", "seal_document", "utc_iso"]
+
 FORMAT = "casebook-manifest/1"
 SEAL_ALGORITHMS = ("sha256", "sm3")
 SPECIAL_TYPES = frozenset({"fifo", "socket", "char-device", "block-device"})
