@@ -239,3 +239,53 @@ def test_a_refused_manifest_is_kept_on_reseal(tmp_path):
     assert result.archived == tmp_path / "manifests" / "m-refused.json" and result.archived.read_bytes() == damaged
     assert result.event["note"].startswith("resealed: the previous manifest was refused (")
     assert result.event["objects"][0]["previous_merkle_root"] == result.manifest.merkle_root
+
+
+def test_sealing_passes_on_its_options_and_reports_metadata_changes(tmp_path):
+    case = tmp_path / "ZK-C-2"
+    write(case, b"evidence/a.csv", b"100 yuan")
+    seen = []
+    result = seal_case(case, algorithms=("sha256", "sm3", "md5"), progress=lambda path, n: seen.append(path))
+    assert result.manifest.algorithms == ("sha256", "sm3", "md5") and seen == ["evidence/a.csv"]
+    assert set(result.manifest.entries[0].digests) == {"sha256", "sm3", "md5"}
+    os.utime(case / "evidence" / "a.csv", ns=(10**18, 10**18))
+    again = seal_case(case)
+    assert not again.created and again.to_dict()["metadata_changed"] == ["evidence/a.csv"]
+    integrity = check_case(case)
+    assert integrity.to_dict()["verify"] == integrity.report.to_dict()
+    assert integrity.to_dict()["case_dir"] == str(case) and integrity.to_dict()["custody"]["n_events"] == 1
+
+
+def test_sealing_refuses_what_is_not_a_case_folder(tmp_path):
+    from safeio.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        seal_case(tmp_path / "nope")
+    assert err.value.message == "this case folder does not exist" and err.value.path == str(tmp_path / "nope")
+    assert "case.yml, labels/ and evidence/" in err.value.hint
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(InputError, match="this is not a folder"):
+        check_case(tmp_path / "file")
+
+
+def test_archived_manifests_never_overwrite_each_other(tmp_path):
+    case = tmp_path / "ZK-C-3"
+    write(case, b"evidence/a.csv", b"1")
+    first = seal_case(case).manifest
+    label = first.created_utc.replace(":", "").replace("-", "")
+    (case / "manifests").mkdir()
+    (case / "manifests" / f"manifest-{label}.json").write_text("an older archive")
+    write(case, b"evidence/b.csv", b"2")
+    again = seal_case(case, reseal=True)
+    assert again.archived.name == f"manifest-{label}-2.json" and again.archived.read_bytes() == first.to_bytes()
+    assert (case / "manifests" / f"manifest-{label}.json").read_text() == "an older archive"
+
+
+def test_an_added_pipe_is_listed_with_its_problem(tmp_path):
+    root = tmp_path / "t"
+    write(root, b"a.txt", b"a")
+    manifest = build_manifest(root)
+    os.mkfifo(root / "pipe")
+    report = verify_manifest(manifest)
+    assert report.added == [{"path": "pipe", "type": "fifo", "size": None, "mtime_utc": _mtime(root / "pipe"),
+                             "problem": "skipped: a fifo has no content to hash"}]
