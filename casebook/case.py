@@ -214,8 +214,7 @@ def load_case(case_dir: str | Path) -> Case:
     if not root.is_dir():
         raise InputError("this case folder does not exist", path=root,
                          hint="Give the folder that holds case.yml, labels/ and evidence/.")
-    refuse_link(path, "case.yml")
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise InputError("case.yml is missing", path=path,
                          hint="Every case folder needs a case.yml with case_id, case_no and title.")
     data = read_case_file(path)

@@ -251,6 +251,7 @@ def test_sealing_passes_on_its_options_and_reports_metadata_changes(tmp_path):
     os.utime(case / "evidence" / "a.csv", ns=(10**18, 10**18))
     again = seal_case(case)
     assert not again.created and again.to_dict()["metadata_changed"] == ["evidence/a.csv"]
+    assert again.to_dict()["case_dir"] == str(case) and again.event is None
     integrity = check_case(case)
     assert integrity.to_dict()["verify"] == integrity.report.to_dict()
     assert integrity.to_dict()["case_dir"] == str(case) and integrity.to_dict()["custody"]["n_events"] == 1
