@@ -35,7 +35,8 @@ __all__ = ["CUSTODY_NAME", "SEAL_ACTIONS", "SealCheck", "check_seal", "last_seal
 
 CUSTODY_NAME = "custody.jsonl"
 # Custody actions whose objects seal a manifest (its Merkle root); "verified" and "exported" only quote one.
-SEAL_ACTIONS = frozenset({"hashed"})
+# A web capture seals the manifest of its capture folder when it records the capture.
+SEAL_ACTIONS = frozenset({"hashed", "captured"})
 
 
 @dataclass
