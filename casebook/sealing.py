@@ -195,6 +195,9 @@ def seal_tree(root: str | os.PathLike, manifest_path: str | os.PathLike, actor: 
     """
     top = check_root(root)
     manifest_path = Path(manifest_path)
+    if not manifest_path.parent.is_dir():
+        raise InputError("the folder for the manifest does not exist", path=manifest_path.parent,
+                         hint="Create the folder first or choose another --out path.")
     custody_path = Path(custody_path) if custody_path is not None else manifest_path.parent / CUSTODY_NAME
     name = manifest_path.name
     log = CustodyLog(custody_path)
@@ -243,9 +246,6 @@ def seal_tree(root: str | os.PathLike, manifest_path: str | os.PathLike, actor: 
             raise _refuse(f"the custody log records a seal of {name} (event {last[0]['seq']}, Merkle root "
                           f"{sealed_root}) but the manifest is gone; nothing was sealed", manifest_path)
         note = f"resealed: the sealed manifest (Merkle root {sealed_root}) was missing"
-    if not manifest_path.parent.is_dir():
-        raise InputError("the folder for the manifest does not exist", path=manifest_path.parent,
-                         hint="Create the folder first or choose another --out path.")
     manifest = build_manifest(top, case_id=case_id, algorithms=algorithms, include=include, workers=workers,
                               progress=progress)
     write_manifest(manifest, manifest_path)

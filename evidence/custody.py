@@ -162,6 +162,8 @@ def _clean_objects(objects: Iterable[dict | str] | dict | str) -> list[dict]:
         try:
             text = canonical_json(item).decode("utf-8")
             check_json_depth(text, max_depth=MAX_JSON_DEPTH - 2, what="custody object")  # event > objects > item
+        except InputError as err:
+            raise InputError(err.message, field="objects", hint=err.hint) from err
         except RecursionError as err:
             raise InputError("a custody object nests too deeply to be stored", field="objects") from err
         except (TypeError, ValueError) as err:

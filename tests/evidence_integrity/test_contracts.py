@@ -290,3 +290,50 @@ def test_an_added_pipe_is_listed_with_its_problem(tmp_path):
     report = verify_manifest(manifest)
     assert report.added == [{"path": "pipe", "type": "fifo", "size": None, "mtime_utc": _mtime(root / "pipe"),
                              "problem": "skipped: a fifo has no content to hash"}]
+
+
+def test_custody_errors_name_the_field_and_say_what_to_do(tmp_path):
+    from safeio.errors import InputError
+
+    log = CustodyLog(tmp_path / "custody.jsonl")
+    assert log.append("王五", "seized", {"name": "封存袋"})["objects"] == [{"name": "封存袋"}]
+    assert log.append("王五", "seized", "U盘")["objects"] == [{"path": "U盘"}]
+    cases = [
+        (lambda: log.append(" ", "seized", []), "actor", "needs an actor", "--actor"),
+        (lambda: log.append("a", "deleted", []), "action", "'deleted' is not a custody action", "Use one of: seized"),
+        (lambda: log.append("a", "seized", [3]), "objects", "must be a path or a mapping, not int", None),
+    ]
+    deep: list = []
+    for _ in range(5000):
+        deep = [deep]
+    cases.append((lambda: log.append("a", "seized", [{"x": deep}]), "objects", "nests too deeply to be stored", None))
+    nested: list = []
+    for _ in range(70):  # deeper than a custody object may be, shallow enough for json to write
+        nested = [nested]
+    cases.append((lambda: log.append("a", "seized", [{"x": nested}]), "objects", "this custody object nests", None))
+    for call, field, words, hint in cases:
+        with pytest.raises(InputError) as err:
+            call()
+        assert err.value.field == field and words in err.value.message
+        if hint:
+            assert hint in err.value.hint
+    assert log.verify().n_events == 2
+    (tmp_path / "custody.jsonl").write_bytes((tmp_path / "custody.jsonl").read_bytes() + b"[" * 100 + b"\n")
+    with pytest.raises(InputError) as err:
+        log.events()
+    assert "line 3" in err.value.message and "custody verify" in err.value.hint
+
+
+def test_sealing_notes_say_why_and_refuse_a_missing_folder(tmp_path):
+    from safeio.errors import InputError
+
+    tree = tmp_path / "t"
+    write(tree, b"a.txt", b"a")
+    first = seal_tree(tree, tmp_path / "m.json")
+    (tmp_path / "m.json").unlink()
+    again = seal_tree(tree, tmp_path / "m.json", reseal=True)
+    assert again.event["note"] == f"resealed: the sealed manifest (Merkle root {first.manifest.merkle_root}) was missing"
+    assert again.event["objects"][0]["previous_merkle_root"] == first.manifest.merkle_root
+    with pytest.raises(InputError, match="the folder for the manifest does not exist") as err:
+        seal_tree(tree, tmp_path / "no" / "m.json", custody_path=tmp_path / "custody.jsonl")
+    assert err.value.path == str(tmp_path / "no")
