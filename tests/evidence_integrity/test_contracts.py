@@ -337,3 +337,28 @@ def test_sealing_notes_say_why_and_refuse_a_missing_folder(tmp_path):
     with pytest.raises(InputError, match="the folder for the manifest does not exist") as err:
         seal_tree(tree, tmp_path / "no" / "m.json", custody_path=tmp_path / "custody.jsonl")
     assert err.value.path == str(tmp_path / "no")
+
+
+def test_custody_refusals_name_the_log(tmp_path):
+    from safeio.errors import InputError
+
+    missing = CustodyLog(tmp_path / "no" / "custody.jsonl")
+    with pytest.raises(InputError, match="the folder for the custody log does not exist") as err:
+        missing.append("a", "seized", [])
+    assert err.value.path == str(tmp_path / "no")
+    log = CustodyLog(tmp_path / "custody.jsonl")
+    with pytest.raises(InputError, match="this event would be longer than 1048576 bytes") as err:
+        log.append("a", "seized", [{"note": "x" * (1 << 20)}])
+    assert (err.value.field, err.value.path) == ("objects", str(log.path))
+    assert err.value.hint == "Record a file by its digest, not its content."
+    log.append("王五", "seized", [])
+    log.append("王五", "seized", [])
+    lines = log.path.read_text(encoding="utf-8").splitlines(keepends=True)
+    log.path.write_text(lines[0] + lines[1].replace("王五", "张三"), encoding="utf-8")
+    report = log.verify()
+    assert report.reason == "line 2: the event was edited (its hash does not match its content)"
+    with pytest.raises(IntegrityError) as err:
+        log.append("a", "verified", [])
+    assert err.value.path == str(log.path) and err.value.message == (
+        f"the custody log does not verify ({report.reason}); nothing was added to a broken chain")
+    assert err.value.hint.startswith("Keep the log exactly as it is and report it to the case supervisor")
