@@ -204,7 +204,29 @@ class CustodyLog:
 
     def append(self, actor: str, action: str, objects: Iterable[dict | str] | dict | str, note: str = "",
                *, time_utc: str | None = None) -> dict:
-        """Add one event and return it (with its ``seq``, ``prev`` and ``hash``)."""
+        """Add one event, chained to the last, and return it.
+
+        Parameters
+        ----------
+        actor : who did it (an officer's name, or the tool).
+        action : one of :data:`ACTIONS`.
+        objects : what it concerns: paths, or mappings such as a manifest's Merkle root or a file's digests.
+        note : free text (where, to whom, why).
+        time_utc : the event's time (default now), UTC ISO-8601.
+
+        Returns
+        -------
+        dict
+            The event as stored, with its ``seq``, ``prev`` and ``hash``.
+
+        Raises
+        ------
+        InputError
+            No actor, an unknown action, an object that is not JSON or nests too deeply, an event
+            over :data:`MAX_LINE_BYTES`, or no folder for the log.
+        IntegrityError
+            The log does not verify: nothing is added to a broken chain.
+        """
         actor = str(actor or "").strip()
         if not actor:
             raise InputError("a custody event needs an actor (who did it)", field="actor",

@@ -20,8 +20,25 @@ def _manifest(manifest: Manifest | str | os.PathLike) -> Manifest:
 def assert_manifest_verifies(manifest: Manifest | str | os.PathLike, root: str | os.PathLike | None = None,
                              *, allow_metadata_changes: bool = True,
                              custody: str | os.PathLike | None = "auto") -> VerifyReport:
-    """The manifest loads (seal intact), every item of the tree matches it, and (unless ``custody``
-    is None) it is the manifest its custody log sealed last; returns the report."""
+    """Assert that the manifest loads (seal intact), every item of the tree matches it, and (unless
+    ``custody`` is None) it is the manifest its custody log sealed last.
+
+    Parameters
+    ----------
+    manifest : a loaded manifest or its path.
+    root : the tree (default: the manifest's case folder or recorded root).
+    allow_metadata_changes : accept items whose modification time alone changed.
+    custody : the custody log, ``"auto"`` (beside the manifest) or None (content only).
+
+    Returns
+    -------
+    VerifyReport
+
+    Raises
+    ------
+    AssertionError
+        Naming each item that does not match, and the seal's status when it is not confirmed.
+    """
     sealed = _manifest(manifest)
     report = verify_manifest(sealed, root, custody=custody)
     if not report.ok or (not allow_metadata_changes and report.metadata_changed):
