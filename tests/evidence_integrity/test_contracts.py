@@ -362,3 +362,71 @@ def test_custody_refusals_name_the_log(tmp_path):
     assert err.value.path == str(log.path) and err.value.message == (
         f"the custody log does not verify ({report.reason}); nothing was added to a broken chain")
     assert err.value.hint.startswith("Keep the log exactly as it is and report it to the case supervisor")
+
+
+def test_the_chain_names_each_kind_of_break(tmp_path):
+    from evidence.custody import event_hash, verify_bytes
+    from evidence.model import canonical_json
+
+    log = CustodyLog(tmp_path / "custody.jsonl")
+    first = log.append("王五", "seized", [])
+    second = log.append("王五", "seized", [])
+    data = log.path.read_bytes()
+    lines = data.splitlines(keepends=True)
+    report = verify_bytes(lines[1])
+    assert report.to_dict()["ok"] is False and report.reason == (
+        "line 1: the event does not follow the one before it (an event was deleted, inserted or reordered here)")
+    forged = {**second, "action": "deleted"}
+    forged["hash"] = event_hash(forged)
+    report = verify_bytes(lines[0] + canonical_json(forged) + b"\n")
+    assert not report.ok and report.reason == "line 2: unknown action 'deleted'" and report.first_bad_index == 1
+    renumbered = {**second, "seq": 5}
+    renumbered["hash"] = event_hash(renumbered)
+    report = verify_bytes(lines[0] + canonical_json(renumbered) + b"\n")
+    assert report.reason == "line 2: the event is numbered 5 but stands at position 2"
+    assert verify_bytes(data).to_dict() == {"ok": True, "first_bad_index": None, "reason": None, "n_events": 2,
+                                            "head": second["hash"], "refused": False, "first_bad_line": None}
+    assert first["hash"] != second["hash"]
+
+
+def test_verify_uses_the_manifests_algorithms_and_the_given_log(tmp_path):
+    tree = tmp_path / "t"
+    write(tree, b"a.txt", b"a")
+    (tmp_path / "elsewhere").mkdir()
+    result = seal_tree(tree, tmp_path / "m.json", algorithms=("sha256", "sm3", "md5"),
+                       custody_path=tmp_path / "elsewhere" / "log.jsonl")
+    loaded = load_manifest(result.manifest_path)
+    report = verify_manifest(loaded, custody=tmp_path / "elsewhere" / "log.jsonl")
+    assert report.ok and report.seal["status"] == "sealed" and report.algorithms == ["sha256", "sm3", "md5"]
+    assert verify_manifest(loaded).seal["status"] == "no_custody_log"  # none beside the manifest
+    in_memory = build_manifest(tree)
+    assert verify_manifest(in_memory).manifest is None and verify_manifest(in_memory).seal is None
+
+
+def test_a_file_changing_during_verify_is_unverifiable(tmp_path):
+    tree = tmp_path / "t"
+    write(tree, b"big.img", b"x" * (3 << 20))
+    manifest = build_manifest(tree)
+    done = []
+
+    def grow(_path, _n):
+        if not done:
+            done.append(True)
+            with open(tree / "big.img", "ab") as handle:
+                handle.write(b"y")
+
+    report = verify_manifest(manifest, progress=grow)
+    (item,) = report.unverifiable
+    assert list(item) == ["path", "reason"] and item["path"] == "big.img"
+    assert item["reason"].startswith("changed while it was being hashed")
+
+
+def test_an_oversized_log_is_named_as_a_custody_log(tmp_path):
+    from safeio.errors import InputError
+
+    log = CustodyLog(tmp_path / "custody.jsonl")
+    with open(log.path, "wb") as handle:
+        handle.truncate((64 << 20) + 1)
+    with pytest.raises(InputError) as err:
+        log.verify()
+    assert err.value.message == "this custody log is larger than the 64 MiB casebook accepts"

@@ -266,3 +266,24 @@ def test_cli_hash_exits_1_when_a_file_could_not_be_hashed(cli):
         assert load_manifest(top / "m.json").totals["problems"] == 1
     finally:
         shutil.rmtree(top)
+
+
+def test_a_folder_unreadable_when_sealed_stays_unverifiable_once_readable():
+    top = Path(tempfile.mkdtemp(prefix="cb-unreadable-then-"))
+    try:
+        os.chmod(top, 0o755)
+        root = top / "seized"
+        root.mkdir(mode=0o755)
+        (root / "closed").mkdir()
+        (root / "closed" / "inside.txt").write_text("x")
+        os.chmod(root / "closed", 0)
+        with as_nobody():
+            manifest = build_manifest(root)
+        os.chmod(root / "closed", 0o755)  # readable now: what it held then is still unknown
+        report = verify_manifest(manifest)
+        assert [item for item in report.unverifiable if item["path"] == "closed"] == [
+            {"path": "closed", "reason": "was unreadable when hashed: unreadable folder: Permission denied"}]
+    finally:
+        with contextlib.suppress(OSError):
+            os.chmod(top / "seized" / "closed", 0o755)
+        shutil.rmtree(top)
