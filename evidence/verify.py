@@ -156,7 +156,9 @@ def verify_manifest(
     gone: list[Entry] = []
     for old in manifest.entries:
         new = now.pop(old.raw, None)
-        if new is None:
+        if new is None and old.type == "directory":  # unreadable when hashed, readable now: its content is new
+            report.unverifiable.append({**_named(old), "reason": f"was unreadable when hashed: {old.problem}"})
+        elif new is None:
             gone.append(old)
         else:
             _compare(old, new, report)
@@ -194,11 +196,8 @@ def _compare(old: Entry, new: Entry, report: VerifyReport) -> None:
                                             "mtime_utc_found": ns_to_utc_iso(new.mtime_ns)})
         else:
             report.matched.append(_named(old))
-    elif old.type == "directory":  # a folder that could not be read then: compare what is readable now
-        if new.problem:
-            report.unverifiable.append({**_named(old), "reason": new.problem})
-        else:
-            report.unverifiable.append({**_named(old), "reason": f"was unreadable when hashed: {old.problem}"})
+    elif old.type == "directory":  # a folder unreadable then and now (the walk lists folders only then)
+        report.unverifiable.append({**_named(old), "reason": new.problem})
     else:
         report.skipped.append({**_named(old), "type": old.type, "reason": "no content to compare"})
 
