@@ -430,3 +430,30 @@ def test_an_oversized_log_is_named_as_a_custody_log(tmp_path):
     with pytest.raises(InputError) as err:
         log.verify()
     assert err.value.message == "this custody log is larger than the 64 MiB casebook accepts"
+
+
+@pytest.mark.parametrize("name", ["", "a/b", "a\\b", ".", ".."])
+def test_include_names_must_be_folders_inside_the_root(tmp_path, name):
+    from safeio.errors import InputError
+
+    write(tmp_path / "t", b"a/x.txt", b"x")
+    with pytest.raises(InputError, match="is not a folder name inside the root") as err:
+        build_manifest(tmp_path / "t", include=["a", name])
+    assert err.value.field == "include"
+    assert [e.path for e in build_manifest(tmp_path / "t", include=["a"]).entries] == ["a/x.txt"]
+
+
+def test_manifest_files_are_named_in_their_errors(tmp_path):
+    from safeio.errors import InputError
+
+    manifest = build_manifest(tmp_path)
+    with pytest.raises(InputError) as err:
+        write_manifest(manifest, tmp_path / "no" / "m.json")
+    assert err.value.path == str(tmp_path / "no") and err.value.message == "the folder for the manifest does not exist"
+    big = tmp_path / "m.json"
+    with open(big, "wb") as handle:
+        handle.truncate((1 << 30) + 1)
+    with pytest.raises(InputError) as err:
+        load_manifest(big)
+    assert err.value.message == "this manifest is larger than the 1 GiB casebook accepts"
+    assert err.value.hint == "A manifest this large was not written by casebook; check the path."
