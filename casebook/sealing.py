@@ -199,14 +199,17 @@ def seal_tree(root: str | os.PathLike, manifest_path: str | os.PathLike, actor: 
         raise InputError("the folder for the manifest does not exist", path=manifest_path.parent,
                          hint="Create the folder first or choose another --out path.")
     custody_path = Path(custody_path) if custody_path is not None else manifest_path.parent / CUSTODY_NAME
-    name = manifest_path.name
+    try:  # the log names the manifest by its path from the log's folder ("manifest.json" in a case)
+        name = Path(os.path.relpath(manifest_path, custody_path.parent)).as_posix()
+    except ValueError:  # another drive (Windows): no relative path exists
+        name = str(manifest_path.resolve())
     log = CustodyLog(custody_path)
     chain = log.verify()
     if not chain.ok:
         raise IntegrityError(f"the custody log does not verify ({chain.reason}); nothing was sealed", path=custody_path,
                              hint="Keep the log exactly as it is and report it to the case supervisor; "
                              "do not repair it by hand.")
-    last = last_seal(log.events(), name)
+    last = last_seal(log.events(), manifest_path, custody_path.parent)
     sealed_root = last[1]["merkle_root"] if last else None
     previous_root, archived, report, note = sealed_root, None, None, first_note or f"first seal of {top}"
     if os.path.lexists(manifest_path):

@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import asdict, dataclass
-from pathlib import Path, PurePath
+from pathlib import Path
 
 from evidence.custody import CustodyLog
 from evidence.model import Manifest
@@ -60,20 +60,38 @@ class SealCheck:
         return {**asdict(self), "ok": self.ok}
 
 
-def _names_manifest(item: object, manifest_name: str) -> bool:
-    return (isinstance(item, dict) and bool(item.get("merkle_root"))
-            and PurePath(str(item.get("manifest") or "")).name == manifest_name)
+def _names_manifest(item: object, manifest_path: Path, log_folder: Path) -> bool:
+    """Does a custody object seal this manifest?  Its ``manifest`` is a path relative to the log's folder
+    (``manifest.json`` in a case, ``evidence/web/<capture>/manifest.json`` for a web capture) or absolute."""
+    if not (isinstance(item, dict) and item.get("merkle_root") and item.get("manifest")):
+        return False
+    named = Path(str(item["manifest"]))
+    return (named if named.is_absolute() else log_folder / named).resolve() == manifest_path.resolve()
 
 
-def seal_events(events: list[dict], manifest_name: str) -> list[tuple[dict, dict]]:
-    """Every ``(event, object)`` that sealed a manifest called ``manifest_name``, oldest first."""
+def seal_events(events: list[dict], manifest_path: str | os.PathLike,
+                log_folder: str | os.PathLike) -> list[tuple[dict, dict]]:
+    """Every ``(event, object)`` that sealed the manifest at ``manifest_path``, oldest first.
+
+    Parameters
+    ----------
+    events : the custody log's events.
+    manifest_path : the manifest.
+    log_folder : the folder of the custody log (object paths are relative to it).
+
+    Returns
+    -------
+    list of (event, object)
+    """
+    path, folder = Path(manifest_path), Path(log_folder)
     return [(event, item) for event in events if event.get("action") in SEAL_ACTIONS
-            for item in event.get("objects") or [] if _names_manifest(item, manifest_name)]
+            for item in event.get("objects") or [] if _names_manifest(item, path, folder)]
 
 
-def last_seal(events: list[dict], manifest_name: str) -> tuple[dict, dict] | None:
-    """The most recent ``(event, object)`` sealing ``manifest_name``, or None if it was never sealed."""
-    seals = seal_events(events, manifest_name)
+def last_seal(events: list[dict], manifest_path: str | os.PathLike,
+              log_folder: str | os.PathLike) -> tuple[dict, dict] | None:
+    """The most recent ``(event, object)`` sealing the manifest at ``manifest_path``, or None."""
+    seals = seal_events(events, manifest_path, log_folder)
     return seals[-1] if seals else None
 
 
@@ -128,10 +146,10 @@ def check_seal(manifest: Manifest, custody: str | os.PathLike | CustodyLog | Non
     if not report.ok:
         return SealCheck("custody_broken", root, log=where, refused=report.refused,
                          reason=f"the custody log does not verify ({report.reason}), so its seals cannot be trusted")
-    seals = seal_events(log.events(), manifest.path.name)
+    seals = seal_events(log.events(), manifest.path, log.path.parent)
     if not seals:
         return SealCheck("unrecorded", root, log=where,
-                         reason=f"the custody log records no seal of a manifest named {manifest.path.name}")
+                         reason=f"the custody log records no seal of the manifest {manifest.path}")
     event, item = seals[-1]
     sealed_root = item["merkle_root"]
     if sealed_root != root:

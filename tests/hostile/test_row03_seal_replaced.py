@@ -135,3 +135,19 @@ def test_a_timestamp_token_for_another_root_is_a_replaced_seal(case, tmp_path, c
     (case / "manifest.json.tsr").unlink()
     code, text, _ = cli("evidence", "verify", str(case), "--json")
     assert code == 0 and json.loads(text)["seal"]["timestamp"]["status"] == "missing"
+
+
+def test_a_seal_of_another_manifest_json_in_the_same_log_is_not_this_ones(case):
+    """A web capture seals evidence/web/<page>/manifest.json in the case's log: the case seal stays its own."""
+    from casebook.sealing import seal_tree
+
+    sealed = seal_case(case).manifest.merkle_root
+    page = case / "evidence" / "web" / "page-1"
+    page.mkdir(parents=True)
+    (page / "page.html").write_text("<p>店铺页面</p>", encoding="utf-8")
+    capture = seal_tree(page, page / "manifest.json", custody_path=case / "custody.jsonl")
+    assert capture.event["objects"][0]["manifest"] == "evidence/web/page-1/manifest.json"
+    case_seal = verify_manifest(load_manifest(case / "manifest.json")).seal
+    assert case_seal["sealed_root"] == sealed and case_seal["event_seq"] == 1
+    page_seal = verify_manifest(load_manifest(page / "manifest.json"), custody=case / "custody.jsonl").seal
+    assert page_seal["status"] == "sealed" and page_seal["event_seq"] == 2
