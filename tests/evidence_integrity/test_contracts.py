@@ -309,7 +309,8 @@ def test_custody_errors_name_the_field_and_say_what_to_do(tmp_path):
     nested: list = []
     for _ in range(70):  # deeper than a custody object may be, shallow enough for json to write
         nested = [nested]
-    cases.append((lambda: log.append("a", "seized", [{"x": nested}]), "objects", "this custody object nests", None))
+    cases.append((lambda: log.append("a", "seized", [{"x": nested}]), "objects", "this custody object nests",
+                  "No file casebook writes nests like this"))
     for call, field, words, hint in cases:
         with pytest.raises(InputError) as err:
             call()

@@ -176,6 +176,7 @@ def test_unreadable_file_and_folder_are_reported():
         assert entries[b"ok.txt"].has_content
         assert manifest.totals["problems"] == 2
         assert not report.ok and {i["path"] for i in report.unverifiable} == {"locked.txt", "closed"}
+        assert {i["path"]: i["reason"] for i in report.unverifiable}["closed"] == "unreadable folder: Permission denied"
         assert report.matched == [{"path": "ok.txt"}]
     finally:
         for path in (top / "seized" / "closed", top / "seized" / "locked.txt"):
