@@ -457,3 +457,25 @@ def test_manifest_files_are_named_in_their_errors(tmp_path):
         load_manifest(big)
     assert err.value.message == "this manifest is larger than the 1 GiB casebook accepts"
     assert err.value.hint == "A manifest this large was not written by casebook; check the path."
+
+
+def test_sealing_says_why_it_records_or_refuses(tmp_path):
+    case = tmp_path / "ZK-C-4"
+    write(case, b"evidence/a.csv", b"1")
+    manifest = build_manifest(case, case_id=case.name, include=["evidence", "labels"])
+    write_manifest(manifest, case / "manifest.json")  # a run that died before writing its custody event
+    finished = seal_case(case)
+    assert finished.event["note"] == "recorded for the existing manifest (the earlier run did not record it)"
+    write(case, b"evidence/b.csv", b"2")
+    forged = build_manifest(case, case_id=case.name, include=["evidence", "labels"])
+    write_manifest(forged, case / "manifest.json")
+    with pytest.raises(IntegrityError, match="seal_replaced") as err:
+        seal_case(case)
+    assert err.value.path == str(case / "manifest.json") and "--reseal" in err.value.hint
+    log = case / "custody.jsonl"
+    log.write_text(log.read_text(encoding="utf-8").replace("casebook", "someone"), encoding="utf-8")
+    with pytest.raises(IntegrityError, match="nothing was sealed") as err:
+        seal_case(case, reseal=True)
+    assert err.value.path == str(log)
+    assert err.value.hint == ("Keep the log exactly as it is and report it to the case supervisor; "
+                              "do not repair it by hand.")
