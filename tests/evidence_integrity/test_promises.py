@@ -51,7 +51,7 @@ def _verify(case: Path):
 def _refused_by_sealing(case: Path, words: str) -> None:
     with pytest.raises(IntegrityError, match="changed since it was sealed") as err:
         seal_case(case)
-    assert words in err.value.message
+    assert words in err.value.message and err.value.path == str(case / "manifest.json")
     assert not check_case(case).ok
 
 
