@@ -30,7 +30,7 @@ from evidence.scan import Progress, check_root, scan_tree
 from evidence.seals import CUSTODY_NAME, check_seal
 from safeio.errors import InputError
 
-__all__ = ["LISTS", "VerifyReport", "default_root", "verify_manifest"]
+__all__ = ["LISTS", "VerifyReport", "default_custody", "default_root", "verify_manifest"]
 
 AUTO = "auto"
 LISTS = ("matched", "modified", "missing", "added", "moved", "metadata_changed", "skipped", "unverifiable")
@@ -112,6 +112,19 @@ def default_root(manifest: Manifest) -> Path:
     return Path(manifest.root)
 
 
+def default_custody(manifest_path: str | os.PathLike) -> Path:
+    """The custody log a manifest answers to: ``custody.jsonl`` beside it, else its case's log.
+
+    A manifest inside a case folder (a web capture's ``evidence/web/<page>/manifest.json``) is
+    sealed in the case's ``custody.jsonl``; the case folder is the nearest one holding ``case.yml``.
+    """
+    here = Path(manifest_path).absolute().parent
+    if os.path.lexists(here / CUSTODY_NAME):
+        return here / CUSTODY_NAME
+    case = next((folder for folder in here.parents if (folder / "case.yml").is_file()), None)
+    return case / CUSTODY_NAME if case is not None and os.path.lexists(case / CUSTODY_NAME) else here / CUSTODY_NAME
+
+
 def verify_manifest(
     manifest: Manifest,
     root: str | os.PathLike | None = None,
@@ -127,7 +140,7 @@ def verify_manifest(
     manifest : the loaded manifest.
     root : the tree to check; default the manifest's case folder or recorded root.
     custody : the custody log whose last seal the manifest must match; ``"auto"`` (default) is
-        ``custody.jsonl`` beside a manifest read from a file; ``None`` checks content only.
+        :func:`default_custody` for a manifest read from a file; ``None`` checks content only.
     workers, progress : hashing threads, and a callback ``(path, bytes so far)``.
 
     Returns
@@ -164,7 +177,7 @@ def verify_manifest(
             _compare(old, new, report)
     _pair_moves(gone, list(now.values()), report)
     if custody == AUTO:
-        custody = manifest.path.parent / CUSTODY_NAME if manifest.path is not None else None
+        custody = default_custody(manifest.path) if manifest.path is not None else None
     if custody is not None:
         report.seal = check_seal(manifest, custody).to_dict()
     return report

@@ -149,5 +149,6 @@ def test_a_seal_of_another_manifest_json_in_the_same_log_is_not_this_ones(case):
     assert capture.event["objects"][0]["manifest"] == "evidence/web/page-1/manifest.json"
     case_seal = verify_manifest(load_manifest(case / "manifest.json")).seal
     assert case_seal["sealed_root"] == sealed and case_seal["event_seq"] == 1
-    page_seal = verify_manifest(load_manifest(page / "manifest.json"), custody=case / "custody.jsonl").seal
-    assert page_seal["status"] == "sealed" and page_seal["event_seq"] == 2
+    page_seal = verify_manifest(load_manifest(page / "manifest.json")).seal  # the case's log, found by default
+    assert page_seal["status"] == "sealed" and page_seal["event_seq"] == 2 and page_seal["log"] == str(
+        case / "custody.jsonl")
