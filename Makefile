@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 SYSTEM := $(VENV)/.system-deps
 OUT ?= out
 
-.PHONY: all setup system demo test test-fast lint lab bench clean
+.PHONY: all setup system demo test test-fast lint lab bench mutate clean
 
 all: demo
 
@@ -45,5 +45,13 @@ lab: setup
 bench: setup
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
+# Mutation testing of the integrity modules with the fast tests (configured in pyproject.toml,
+# [tool.mutmut]; not part of CI: tens of minutes on 2 cores). Narrow it with, for example,
+# make mutate MUTANTS='evidence.verify.*'. Results stay in mutants/ (a rerun resumes).
+MUTANTS ?=
+mutate: setup
+	PYTHONPATH=$(CURDIR) $(BIN)/mutmut run $(MUTANTS)
+	$(BIN)/python scripts/mutation_score.py
+
 clean:
-	rm -rf $(OUT) .pytest_cache
+	rm -rf $(OUT) .pytest_cache mutants

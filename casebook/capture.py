@@ -341,7 +341,8 @@ class CaseCapture:
                 continue
             try:
                 manifest = load_manifest(found.manifest_path)
-                intact = verify_manifest(manifest, found.folder).ok and (found.folder / RECORD_HTML).is_file() \
+                intact = verify_manifest(manifest, found.folder, custody=None).ok \
+                    and (found.folder / RECORD_HTML).is_file() \
                     and (found.folder / RECORD_PDF).is_file()
             except CasebookError:
                 intact = False

@@ -114,7 +114,7 @@ def captured_pages(case_dir: str | os.PathLike) -> list[CapturedPage]:
                 setattr(page, attr, found.folder / name)
         try:
             manifest = load_manifest(found.folder / MANIFEST_NAME)
-            report = verify_manifest(manifest, found.folder)
+            report = verify_manifest(manifest, found.folder, custody=Path(case_dir) / "custody.jsonl")  # the case's log
         except CasebookError as err:
             page.problem = err.message
             pages.append(page)

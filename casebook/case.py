@@ -1,21 +1,25 @@
 """The case folder: ``case.yml`` plus ``labels/`` and ``evidence/`` (see docs/architecture.md).
 
-``case.yml`` is read with YAML's base loader so that every scalar stays a string: a case number
-``0012`` stays ``"0012"`` and a party called ``no`` stays ``"no"`` (PyYAML's safe loader would
-give 12 and False).
+``case.yml`` is read by :mod:`casebook.casefile`: every scalar stays a string, anchors and
+aliases are refused, sizes are capped and a schema checks each field.  Nothing in a case folder
+is reached through a symbolic link: the photo and evidence listings hold regular files only, and
+the links found are listed on their own with what they point to (docs/domain.md, "Electronic
+evidence").
 """
 
 from __future__ import annotations
 
 import csv
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from casebook.casefile import read_case_file
 from safeio.errors import InputError, UnsafePathError
+from safeio.limits import refuse_link, terminal_text
 
 SAFE_CASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 # 文号 such as 周市监处罚〔2024〕17号; ASCII and full-width brackets are accepted as variants.
@@ -64,6 +68,63 @@ def parse_case_no(text: str) -> CaseNumber:
     return CaseNumber(match["organ"], match["kind"], int(match["year"]), int(match["number"]))
 
 
+@dataclass(frozen=True)
+class LinkedItem:
+    """A symbolic link found in a case folder: recorded with its target, never opened."""
+
+    path: Path
+    target: str
+
+    def note(self, root: Path | None = None, lang: str = "zh") -> str:
+        """One sentence for the dossier: what the link is and that it is not shown."""
+        name = self.path.relative_to(root).as_posix() if root is not None and root in self.path.parents \
+            else self.path.name
+        name, target = terminal_text(name), terminal_text(self.target)
+        if str(lang).lower().startswith("en"):
+            return (f"{name} is a symbolic link to {target}, not shown: casebook never follows links "
+                    "(a link can lead outside the case, and the seal does not cover what it points to).")
+        return (f"{name} 是指向 {target} 的符号链接，未显示：casebook 不跟随链接"
+                "（链接可能指向案件以外的文件，封存清单也不覆盖其指向的内容）。")
+
+
+def _link(path: Path) -> LinkedItem:
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = "?"
+    return LinkedItem(path, target)
+
+
+def _is_real_dir(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _list_tree(top: Path, recursive: bool) -> tuple[list[Path], list[LinkedItem]]:
+    """Regular files and links under ``top``; no link is followed, not even ``top`` itself."""
+    if not _is_real_dir(top):
+        return [], ([_link(top)] if top.is_symlink() else [])
+    files, links = [], []
+    folders = [top]
+    while folders:
+        here = folders.pop()
+        try:
+            entries = list(os.scandir(here))
+        except OSError:
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.is_symlink():
+                links.append(_link(path))
+            elif entry.is_file(follow_symlinks=False):
+                files.append(path)
+            elif recursive and entry.is_dir(follow_symlinks=False):
+                folders.append(path)
+    return sorted(files), sorted(links, key=lambda link: link.path)
+
+
 @dataclass
 class Case:
     """One case folder, as the dossier and the batch see it."""
@@ -99,15 +160,24 @@ class Case:
         return self.root / "custody.jsonl"
 
     def label_photos(self) -> list[Path]:
-        """Every regular file in ``labels/``: a PDF or corrupt photo is listed so it gets its own error."""
-        if not self.labels_dir.is_dir():
-            return []
-        return sorted(p for p in self.labels_dir.iterdir() if p.is_file() and not p.name.startswith("."))
+        """Every regular file in ``labels/`` (a PDF or corrupt photo is listed so it gets its own error).
+
+        Links are left out: see :meth:`label_links`.
+        """
+        files, _ = _list_tree(self.labels_dir, recursive=False)
+        return [path for path in files if not path.name.startswith(".")]
+
+    def label_links(self) -> list[LinkedItem]:
+        """The symbolic links in ``labels/`` (or ``labels`` itself if it is one), with their targets."""
+        return _list_tree(self.labels_dir, recursive=False)[1]
 
     def evidence_files(self) -> list[Path]:
-        if not self.evidence_dir.is_dir():
-            return []
-        return sorted(p for p in self.evidence_dir.rglob("*") if p.is_file() or p.is_symlink())
+        """Every regular file under ``evidence/``, no link followed (see :meth:`evidence_links`)."""
+        return _list_tree(self.evidence_dir, recursive=True)[0]
+
+    def evidence_links(self) -> list[LinkedItem]:
+        """The symbolic links under ``evidence/`` (or ``evidence`` itself if it is one)."""
+        return _list_tree(self.evidence_dir, recursive=True)[1]
 
     def lon_lat(self) -> tuple[float, float, str] | None:
         """The case's position as written, with its coordinate system (not converted)."""
@@ -119,31 +189,35 @@ class Case:
 
 
 def load_case(case_dir: str | Path) -> Case:
-    """Read ``case.yml`` of one case folder; every error names the file and the field."""
-    root = Path(case_dir).resolve()
+    """Read ``case.yml`` of one case folder.
+
+    Parameters
+    ----------
+    case_dir : the case folder (it may sit on a linked disk, but may not itself be a link).
+
+    Returns
+    -------
+    Case
+
+    Raises
+    ------
+    InputError
+        No such folder, no ``case.yml``, or a ``case.yml`` that cannot be used
+        (:class:`~casebook.casefile.CaseFileError` names the file, row and field of each problem).
+    UnsafePathError
+        The folder or ``case.yml`` is a symbolic link, or ``case_id`` is not a safe folder name.
+    """
+    given = Path(case_dir)
+    refuse_link(given, "case folder")
+    root = given.resolve()
     path = root / "case.yml"
     if not root.is_dir():
         raise InputError("this case folder does not exist", path=root,
                          hint="Give the folder that holds case.yml, labels/ and evidence/.")
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise InputError("case.yml is missing", path=path,
                          hint="Every case folder needs a case.yml with case_id, case_no and title.")
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # BaseLoader builds no objects
-    except UnicodeDecodeError as err:
-        raise InputError("case.yml is not UTF-8 text", path=path,
-                         hint="Save case.yml as UTF-8 (in Notepad: Save as, Encoding: UTF-8).") from err
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        raise InputError(f"case.yml cannot be read: {getattr(err, 'problem', err)}", path=path, row=row,
-                         hint="Fix the YAML at that line (a missing colon or a tab are the usual causes).") from err
-    if not isinstance(data, dict):
-        raise InputError("case.yml must hold 'key: value' lines", path=path)
-    for required in ("case_id", "title"):
-        if not str(data.get(required, "")).strip():
-            raise InputError(f"case.yml has no {required}", path=path, field=required,
-                             hint=f"Add a line '{required}: ...' to case.yml.")
+    data = read_case_file(path)
     case_id = safe_case_id(data["case_id"])
     if case_id != root.name:
         raise InputError(f"case_id '{case_id}' does not match the folder name '{root.name}'", path=path,
@@ -151,54 +225,109 @@ def load_case(case_dir: str | Path) -> Case:
     return Case(
         root=root,
         case_id=case_id,
-        case_no=str(data.get("case_no", "")),
-        title=str(data["title"]),
-        organ=str(data.get("organ", "")),
+        case_no=data.get("case_no", ""),
+        title=data["title"],
+        organ=data.get("organ", ""),
         party=data.get("party") or {},
         investigators=data.get("investigators") or [],
-        opened=str(data.get("opened", "")),
-        closed=str(data.get("closed", "")),
-        category=str(data.get("category", "")),
+        opened=data.get("opened", ""),
+        closed=data.get("closed", ""),
+        category=data.get("category", ""),
         location=data.get("location") or {},
-        summary=str(data.get("summary", "")),
+        summary=data.get("summary", ""),
         raw=data,
     )
+
+
+MAX_CSV_LINE = 1 << 20  # characters; a cases.csv row is a few hundred
+
+
+def _capped_lines(handle, table: Path) -> Iterator[str]:
+    """The lines of ``handle``, refusing one longer than :data:`MAX_CSV_LINE` before it fills memory."""
+    number = 0
+    while True:
+        line = handle.readline(MAX_CSV_LINE)
+        if not line:
+            return
+        number += 1
+        if len(line) >= MAX_CSV_LINE and not line.endswith("\n"):
+            raise InputError(f"line {number} is longer than {MAX_CSV_LINE} characters", path=table, row=number,
+                             hint="cases.csv holds one short row per case; this file is damaged or not a case table.")
+        yield line
+
+
+def _case_folders(book: Path) -> tuple[list[Path], list[tuple[str, UnsafePathError]]]:
+    """Every folder of ``book`` with a case.yml; a linked folder is refused, not entered."""
+    dirs, errors = [], []
+    for entry in sorted(os.scandir(book), key=lambda e: e.name):
+        if entry.is_symlink() and SAFE_CASE_ID.fullmatch(entry.name):  # looks like a case; not looked into
+            try:
+                refuse_link(entry.path, "case folder")
+            except UnsafePathError as err:
+                errors.append((entry.name, err))
+        elif entry.is_dir(follow_symlinks=False) and os.path.isfile(os.path.join(entry.path, "case.yml")):
+            dirs.append(Path(entry.path))
+    return dirs, errors
 
 
 def scan_casebook(casebook_dir: str | Path) -> tuple[list[Path], list[tuple[str, UnsafePathError]]]:
     """The case folders of a casebook, and (raw id, error) for each row whose id is unusable.
 
-    The rows of ``cases.csv`` if present (a case listed twice counts once; rows of kind ``register``
-    have no folder and are skipped), else every folder with
-    case.yml.  Ids are checked as folder names first, so a row ``../../etc`` is refused, on its own,
-    before anything is opened; the other cases go on.
+    Parameters
+    ----------
+    casebook_dir : the casebook folder (with ``cases.csv``, or just case folders).
+
+    Returns
+    -------
+    (folders, errors)
+        The rows of ``cases.csv`` if present (a case listed twice counts once; rows of kind
+        ``register`` have no folder and are skipped), else every folder with case.yml.  Ids are
+        checked as folder names first, so a row ``../../etc`` is refused, on its own, before
+        anything is opened; the other cases go on.  A case folder that is a link is refused the
+        same way.
+
+    Raises
+    ------
+    InputError
+        No such folder, no cases at all, or a ``cases.csv`` that cannot be read as a table.
     """
     book = Path(casebook_dir).resolve()
     if not book.is_dir():
         raise InputError("this casebook folder does not exist", path=book,
                          hint="Give the folder that holds cases.csv and one folder per case.")
     table = book / "cases.csv"
+    refuse_link(table, "cases.csv")
     if not table.is_file():
-        dirs = sorted(p.parent for p in book.glob("*/case.yml"))
-        if not dirs:
+        dirs, errors = _case_folders(book)
+        if not dirs and not errors:
             raise InputError("no cases.csv and no case folders here", path=book,
                              hint="Run 'casebook sample DIR' for an example casebook.")
-        return dirs, []
+        return dirs, errors
     dirs: list[Path] = []
+    seen: set[Path] = set()
     errors: list[tuple[str, UnsafePathError]] = []
-    with table.open(encoding="utf-8-sig", newline="") as handle:
-        for number, row in enumerate(csv.DictReader(handle), start=2):
-            raw = str(row.get("case_id") or "")
-            if str(row.get("kind") or "").strip() == "register":
-                continue  # a register row: counted by the hot-spot analysis, no case folder to render
-            try:
-                folder = book / safe_case_id(raw)
-            except UnsafePathError as err:
-                errors.append((raw, UnsafePathError(err.message, path=table, row=number, field="case_id",
-                                                    hint=err.hint)))
-                continue
-            if folder not in dirs:
-                dirs.append(folder)
+    number = 1
+    try:
+        with table.open(encoding="utf-8-sig", newline="") as handle:
+            for number, row in enumerate(csv.DictReader(_capped_lines(handle, table)), start=2):
+                raw = str(row.get("case_id") or "")
+                if str(row.get("kind") or "").strip() == "register":
+                    continue  # a register row: counted by the hot-spot analysis, no case folder to render
+                try:
+                    folder = book / safe_case_id(raw)
+                except UnsafePathError as err:
+                    errors.append((raw, UnsafePathError(err.message, path=table, row=number, field="case_id",
+                                                        hint=err.hint)))
+                    continue
+                if folder not in seen:
+                    seen.add(folder)
+                    dirs.append(folder)
+    except csv.Error as err:
+        raise InputError(f"cases.csv cannot be read as a table after row {number}: {err}", path=table,
+                         row=number + 1, hint="Open it in a spreadsheet and save it again as CSV UTF-8.") from err
+    except UnicodeDecodeError as err:
+        raise InputError("cases.csv is not UTF-8 text", path=table,
+                         hint="Save it as CSV UTF-8 (Excel: Save as, 'CSV UTF-8').") from err
     return dirs, errors
 
 

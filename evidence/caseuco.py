@@ -19,6 +19,8 @@ from pathlib import Path, PurePosixPath
 
 from evidence.model import Entry, Manifest, is_utf8, ns_to_utc_iso
 
+__all__ = ["CONTEXT", "HASH_METHOD", "UCO", "case_graph", "sm3_extension_path"]
+
 UCO = "https://ontology.unifiedcyberontology.org/uco/"
 CONTEXT = {
     "kb": "urn:casebook:kb:",

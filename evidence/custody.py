@@ -12,6 +12,10 @@ timestamp fixes it) and pass it as ``expected_head``.
 
 Appending verifies the chain first and refuses to extend a broken one; the new log is written
 atomically (temp file, fsync, rename) under a lock on the log's folder.
+
+A log is at most :data:`MAX_LOG_BYTES` and a line at most :data:`MAX_LINE_BYTES`, nested no
+deeper than :data:`~safeio.limits.MAX_JSON_DEPTH`; a line beyond these is hostile or damaged
+input: the report says so (``refused``) and the CLI exits 2 (docs/domain.md, "Electronic evidence").
 """
 
 from __future__ import annotations
@@ -28,12 +32,18 @@ from typing import TYPE_CHECKING
 from evidence.model import canonical_json, printable, utc_iso
 from safeio.atomic import write_bytes_atomic
 from safeio.errors import InputError, IntegrityError
+from safeio.limits import MAX_JSON_DEPTH, check_json_depth, read_capped
 
 if TYPE_CHECKING:
     import pandas
 
+__all__ = ["ACTIONS", "GENESIS", "MAX_LINE_BYTES", "MAX_LOG_BYTES", "TABLE_COLUMNS", "CustodyLog", "CustodyReport",
+           "custody_table", "describe_object", "event_hash", "verify_bytes"]
+
 ACTIONS = ("seized", "extracted", "captured", "hashed", "transferred", "verified", "exported", "dossier")
 GENESIS = "0" * 64
+MAX_LOG_BYTES = 64 << 20  # some 100,000 events
+MAX_LINE_BYTES = 1 << 20
 TABLE_COLUMNS = ["seq", "time_utc", "actor", "action", "objects", "note", "chain", "problem"]
 _FIELDS = {"seq": int, "time_utc": str, "actor": str, "action": str, "objects": list, "note": str, "prev": str,
            "hash": str}
@@ -46,6 +56,7 @@ class CustodyReport:
     reason: str | None
     n_events: int
     head: str | None = None
+    refused: bool = False
 
     @property
     def first_bad_line(self) -> int | None:
@@ -76,12 +87,22 @@ def _lines(data: bytes) -> list[_Line]:
     return lines
 
 
+class _Refusal(str):
+    """A problem that makes the line unusable input (too long, nested too deeply), not just a bad event."""
+
+
 def _parse(line: _Line) -> tuple[dict | None, str | None]:
     if not line.complete:
         return None, "the line is incomplete (the file was cut or a write did not finish)"
+    if len(line) > MAX_LINE_BYTES:
+        return None, _Refusal(f"the line is longer than {MAX_LINE_BYTES} bytes (hostile or damaged input)")
     try:
-        event = json.loads(line.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        text = line.decode("utf-8")
+        check_json_depth(text, max_depth=MAX_JSON_DEPTH)
+        event = json.loads(text)
+    except InputError:
+        return None, _Refusal(f"the line nests deeper than {MAX_JSON_DEPTH} levels (hostile or damaged input)")
+    except ValueError:  # not UTF-8, not JSON, or a number too long to be one casebook wrote
         return None, "the line is not a JSON event (edited or damaged)"
     if not isinstance(event, dict) or set(event) != set(_FIELDS):
         return None, "the line does not hold exactly the fields of a custody event"
@@ -109,7 +130,8 @@ def verify_bytes(data: bytes, expected_head: str | None = None) -> CustodyReport
         if problem is None and event["action"] not in ACTIONS:
             problem = f"unknown action '{event['action']}'"
         if problem is not None:
-            return CustodyReport(False, index, f"line {index + 1}: {problem}", len(lines), None)
+            return CustodyReport(False, index, f"line {index + 1}: {problem}", len(lines), None,
+                                 refused=isinstance(problem, _Refusal))
         previous = event["hash"]
     head = previous if lines else None
     if expected_head is not None and expected_head not in _hashes(lines):
@@ -138,10 +160,15 @@ def _clean_objects(objects: Iterable[dict | str] | dict | str) -> list[dict]:
             raise InputError(f"a custody object must be a path or a mapping, not {type(item).__name__}",
                              field="objects")
         try:
-            canonical_json(item)
+            text = canonical_json(item).decode("utf-8")
+            check_json_depth(text, max_depth=MAX_JSON_DEPTH - 2, what="custody object")  # event > objects > item
+        except InputError as err:
+            raise InputError(err.message, field="objects", hint=err.hint) from err
+        except RecursionError as err:
+            raise InputError("a custody object nests too deeply to be stored", field="objects") from err
         except (TypeError, ValueError) as err:
             raise InputError(f"a custody object cannot be stored as JSON: {err}", field="objects") from err
-        out.append(json.loads(canonical_json(item)))
+        out.append(json.loads(text))
     return out
 
 
@@ -168,16 +195,38 @@ class CustodyLog:
         self.path = Path(path)
 
     def _read(self) -> bytes:
-        try:
-            return self.path.read_bytes()
-        except FileNotFoundError:
+        """The log's bytes (empty if there is none yet); never through a link, never more than the cap."""
+        if not os.path.lexists(self.path):
             return b""
-        except IsADirectoryError as err:
-            raise InputError("this is a folder, not a custody log", path=self.path) from err
+        return read_capped(self.path, MAX_LOG_BYTES, what="custody log",
+                           hint="A custody log this large was not written by casebook; keep it as it is "
+                           "and report it to the case supervisor.")
 
     def append(self, actor: str, action: str, objects: Iterable[dict | str] | dict | str, note: str = "",
                *, time_utc: str | None = None) -> dict:
-        """Add one event and return it (with its ``seq``, ``prev`` and ``hash``)."""
+        """Add one event, chained to the last, and return it.
+
+        Parameters
+        ----------
+        actor : who did it (an officer's name, or the tool).
+        action : one of :data:`ACTIONS`.
+        objects : what it concerns: paths, or mappings such as a manifest's Merkle root or a file's digests.
+        note : free text (where, to whom, why).
+        time_utc : the event's time (default now), UTC ISO-8601.
+
+        Returns
+        -------
+        dict
+            The event as stored, with its ``seq``, ``prev`` and ``hash``.
+
+        Raises
+        ------
+        InputError
+            No actor, an unknown action, an object that is not JSON or nests too deeply, an event
+            over :data:`MAX_LINE_BYTES`, or no folder for the log.
+        IntegrityError
+            The log does not verify: nothing is added to a broken chain.
+        """
         actor = str(actor or "").strip()
         if not actor:
             raise InputError("a custody event needs an actor (who did it)", field="actor",
@@ -201,7 +250,11 @@ class CustodyLog:
             event = {"seq": report.n_events + 1, "time_utc": time_utc or utc_iso(), "actor": actor,
                      "action": action, "objects": clean, "note": str(note or ""), "prev": report.head or GENESIS}
             event["hash"] = event_hash(event)
-            write_bytes_atomic(self.path, data + canonical_json(event) + b"\n")
+            line = canonical_json(event)
+            if len(line) > MAX_LINE_BYTES:
+                raise InputError(f"this event would be longer than {MAX_LINE_BYTES} bytes", field="objects",
+                                 path=self.path, hint="Record a file by its digest, not its content.")
+            write_bytes_atomic(self.path, data + line + b"\n")
         return json.loads(canonical_json(event))
 
     def events(self) -> list[dict]:
@@ -210,8 +263,9 @@ class CustodyLog:
         for index, line in enumerate(_lines(self._read())):
             event, problem = _parse(line)
             if event is None:
-                raise IntegrityError(f"line {index + 1}: {problem}", path=self.path,
-                                     hint="Keep the log as it is; check it with 'casebook evidence custody verify'.")
+                kind = InputError if isinstance(problem, _Refusal) else IntegrityError
+                raise kind(f"line {index + 1}: {problem}", path=self.path,
+                           hint="Keep the log as it is; check it with 'casebook evidence custody verify'.")
             out.append(event)
         return out
 

@@ -27,6 +27,9 @@ from evidence.model import Entry, Manifest, printable
 from safeio.atomic import write_bytes_atomic
 from safeio.errors import InputError
 
+__all__ = ["FORMATS", "ExportResult", "coreutils_line", "export_manifest", "hashdeep_name_problem",
+           "render_checksums", "render_hashdeep"]
+
 FORMATS = ("hashdeep", "sha256sum", "sm3sum", "case-jsonld")
 
 

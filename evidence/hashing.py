@@ -20,6 +20,9 @@ from collections.abc import Callable, Iterable, Sequence
 
 from safeio.errors import InputError, MissingDependencyError
 
+__all__ = ["CHUNK_SIZE", "DEFAULT_ALGORITHMS", "DISPLAY_NAMES", "PIPELINE_MIN_SIZE", "SUPPORTED_ALGORITHMS",
+           "hash_bytes", "hash_fd", "new_hashers", "normalize_algorithms", "openssl_version", "require_algorithms"]
+
 DEFAULT_ALGORITHMS: tuple[str, ...] = ("sha256", "sm3")
 SUPPORTED_ALGORITHMS: tuple[str, ...] = ("sha256", "sm3", "md5")
 # Names as other tools and vocabularies spell them (UCO HashNameVocab, hashdeep, coreutils).

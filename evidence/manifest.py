@@ -31,8 +31,10 @@ from evidence.scan import Progress, check_root, scan_tree
 from evidence.verify import VerifyReport, verify_manifest
 from safeio.atomic import write_bytes_atomic
 from safeio.errors import InputError
+from safeio.limits import read_capped
 
 __all__ = [
+    "MAX_MANIFEST_BYTES",
     "Entry",
     "Manifest",
     "VerifyReport",
@@ -42,6 +44,9 @@ __all__ = [
     "verify_manifest",
     "write_manifest",
 ]
+
+# About a million entries: a larger tree is sealed in parts (one manifest per disk or folder).
+MAX_MANIFEST_BYTES = 1 << 30
 
 
 def tool_info() -> dict:
@@ -118,16 +123,27 @@ def write_manifest(manifest: Manifest, path: str | os.PathLike) -> Path:
 
 
 def load_manifest(path: str | os.PathLike) -> Manifest:
-    """Read a manifest, refusing (IntegrityError naming the file) one that is edited or truncated."""
+    """Read a manifest, refusing one that is edited, truncated, oversized or reached through a link.
+
+    Parameters
+    ----------
+    path : the manifest file (``manifest.json`` of a case folder, or any ``--out`` file).
+
+    Returns
+    -------
+    Manifest
+
+    Raises
+    ------
+    IntegrityError
+        The manifest was edited or damaged after sealing (the message says how).
+    InputError
+        Missing, a folder or pipe, larger than :data:`MAX_MANIFEST_BYTES`, or nested deeper than
+        any manifest is (hostile input).
+    UnsafePathError
+        The path is a symbolic link.
+    """
     source = Path(path)
-    try:
-        data = source.read_bytes()
-    except FileNotFoundError as err:
-        raise InputError("this manifest does not exist", path=source,
-                         hint="Check the path, or create one with 'casebook evidence hash'.") from err
-    except IsADirectoryError as err:
-        raise InputError("this is a folder, not a manifest file", path=source,
-                         hint="Give the manifest.json file itself.") from err
-    except OSError as err:
-        raise InputError(f"this manifest cannot be read: {err.strerror}", path=source) from err
+    data = read_capped(source, MAX_MANIFEST_BYTES, what="manifest",
+                       hint="A manifest this large was not written by casebook; check the path.")
     return parse_manifest_bytes(data, source)

@@ -20,6 +20,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from safeio.errors import IntegrityError
+from safeio.limits import loads_json, terminal_text
+
+__all__ = ["FORMAT", "SEAL_ALGORITHMS", "SPECIAL_TYPES", "Entry", "Manifest", "canonical_json", "display_name",
+           "document_bytes", "entries_merkle_root", "is_utf8", "merkle_root", "ns_to_utc_iso", "parse_manifest_bytes",
+           "printable", "seal_document", "utc_iso"]
 
 FORMAT = "casebook-manifest/1"
 SEAL_ALGORITHMS = ("sha256", "sm3")
@@ -40,8 +45,8 @@ def is_utf8(raw: bytes) -> bool:
 
 
 def printable(text: str) -> str:
-    """One line for people: control characters (newline, carriage return, tab) shown escaped."""
-    return "".join(ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii") for ch in text)
+    """One line for people: control and format characters (newline, BEL, 0x9B, RLO) shown escaped."""
+    return terminal_text(text)
 
 
 def utc_iso(moment: datetime | None = None) -> str:
@@ -230,8 +235,8 @@ def parse_manifest_bytes(data: bytes, where: str | Path) -> Manifest:
     hint = ("The manifest was changed after sealing. Keep the original copy as evidence and re-check the "
             "tree with the original manifest; do not repair the file by hand.")
     try:
-        document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        document = loads_json(data, where=where, what="manifest")  # refuses deep nesting (InputError)
+    except ValueError as err:  # not UTF-8, not JSON, or a number too long to be one casebook wrote
         raise IntegrityError(f"the manifest is damaged or truncated ({err})", path=where, hint=hint) from err
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise IntegrityError("this is not a casebook manifest (format field missing or unknown)", path=where,

@@ -1,9 +1,13 @@
 """Walk a tree and hash every regular file on a thread pool: the shared engine of hash and verify.
 
-One walker (the calling thread) opens files in order; a pool of workers hashes them.  A bounded
-number of files is open at once, so descriptors and memory stay flat on a tree of any size.  A
-file that changes, grows, shrinks or is deleted while it is read is recorded with a problem and
-no digest: it is reported, never silently hashed.
+One walker (the calling thread) lists files in order; a pool of workers hashes them.  A bounded
+number of files waits at once, so descriptors and memory stay flat on a tree of any size.
+
+Each file is looked up by name just before it is opened and again just after it is read, and
+its open descriptor is checked before and after the read: it must still be there, be the same
+inode, and keep the size and modification time it was listed with.  A file that vanishes while
+queued, is replaced, changes, grows, shrinks or is deleted while read is recorded with a problem
+and no digest: it is reported, never sealed as present.
 """
 
 from __future__ import annotations
@@ -17,8 +21,10 @@ from pathlib import Path
 
 from evidence.hashing import hash_fd, require_algorithms
 from evidence.model import Entry, printable
-from evidence.walk import KIND_FILE, Found, describe_os_error, walk
+from evidence.walk import KIND_FILE, Found, describe_os_error, kind_of, walk
 from safeio.errors import InputError
+
+__all__ = ["Progress", "check_root", "default_workers", "describe", "scan_tree"]
 
 BATCH_FILES = 16
 BATCH_BYTES = 2 << 20
@@ -62,10 +68,10 @@ def scan_tree(
     # Small files travel in batches: one pool task per file would cost more than hashing it.
     # At most (slots x batch) files are open at once: 256 descriptors whatever the core count.
     slots = threading.BoundedSemaphore(max(2, min(workers * 2, 16)))
-    batch: list[tuple[int, Found]] = []
+    batch: list[Found] = []
     batch_bytes = 0
 
-    def submit(items: list[tuple[int, Found]]) -> None:
+    def submit(items: list[Found]) -> None:
         slots.acquire()
         future = pool.submit(_hash_batch, items, algorithms, progress)
         future.add_done_callback(lambda _f: slots.release())
@@ -76,16 +82,11 @@ def scan_tree(
             if found.kind != KIND_FILE:
                 entries.append(_entry_without_content(found))
                 continue
-            try:
-                fd = found.open_file()
-            except OSError as err:
-                entries.append(_entry_from_stat(found, problem=f"unreadable: {describe_os_error(err)}"))
-                continue
             size = found.st.st_size if found.st is not None else 0
             if size >= BATCH_BYTES:
-                submit([(fd, found)])
+                submit([found])
                 continue
-            batch.append((fd, found))
+            batch.append(found)
             batch_bytes += size
             if len(batch) >= BATCH_FILES or batch_bytes >= BATCH_BYTES:
                 submit(batch)
@@ -121,25 +122,56 @@ def _entry_without_content(found: Found) -> Entry:
     )
 
 
-def _hash_batch(items: list[tuple[int, Found]], algorithms: Sequence[str], progress: Progress | None) -> list[Entry]:
+def _hash_batch(items: list[Found], algorithms: Sequence[str], progress: Progress | None) -> list[Entry]:
     out = []
-    for index, (fd, found) in enumerate(items):
-        try:
-            out.append(_hash_open_file(fd, found, algorithms, progress))
-        except BaseException:
-            for later, _ in items[index + 1:]:
-                os.close(later)
-            raise
+    try:
+        for found in items:
+            out.append(_hash_listed_file(found, algorithms, progress))
+    finally:
+        for found in items:
+            found.release()
     return out
 
 
-def _hash_open_file(fd: int, found: Found, algorithms: Sequence[str], progress: Progress | None) -> Entry:
-    """Hash one open file and check, by comparing its status before and after, that it held still."""
+def _same_file(a: os.stat_result, b: os.stat_result) -> bool:
+    return (a.st_dev, a.st_ino) == (b.st_dev, b.st_ino)
+
+
+def _differs(then: os.stat_result, now: os.stat_result) -> str | None:
+    """How a file's status moved between two looks, or None if it held still."""
+    if not _same_file(then, now):
+        return "replaced (another file now has its name)"
+    if not stat.S_ISREG(now.st_mode):
+        return f"changed type (now a {kind_of(now.st_mode)})"
+    if now.st_size != then.st_size:
+        return f"changed (size {then.st_size}, then {now.st_size})"
+    if now.st_mtime_ns != then.st_mtime_ns:
+        return "changed (modification time moved)"
+    return None
+
+
+def _hash_listed_file(found: Found, algorithms: Sequence[str], progress: Progress | None) -> Entry:
+    """Hash one listed file, checking by name and by descriptor, before and after, that it held still."""
+    listed = found.st
+    try:
+        named = found.lstat_again()
+    except FileNotFoundError:
+        return _entry_from_stat(found, problem="vanished before it was read (deleted or renamed after listing)")
+    except OSError as err:
+        return _entry_from_stat(found, problem=f"unreadable: {describe_os_error(err)}")
+    moved = _differs(listed, named) if listed is not None else None
+    if moved:
+        return _entry_from_stat(found, problem=f"{moved} before it was read")
+    try:
+        fd = found.open_file()
+    except OSError as err:
+        return _entry_from_stat(found, problem=f"unreadable: {describe_os_error(err)}")
     label = found.rel.decode("utf-8", "backslashreplace")
     try:
         before = os.fstat(fd)
-        if not stat.S_ISREG(before.st_mode):
-            return _entry_from_stat(found, problem="changed type during the walk (no longer a regular file)")
+        moved = _differs(named, before)
+        if moved or before.st_nlink == 0:
+            return _entry_from_stat(found, problem=f"{moved or 'deleted'} as it was opened")
         report = None if progress is None else (lambda n: progress(label, n))
         try:
             digests, nbytes = hash_fd(fd, algorithms, size_hint=before.st_size, progress=report)
@@ -150,13 +182,20 @@ def _hash_open_file(fd: int, found: Found, algorithms: Sequence[str], progress: 
     finally:
         os.close(fd)
     problem = _changed(before, after, nbytes)
+    if problem is None:
+        try:
+            moved = _differs(after, found.lstat_again())
+        except OSError:
+            moved = "deleted or renamed"
+        if moved:
+            problem = f"{moved} while it was being hashed"
     if problem:
         return Entry(found.rel, KIND_FILE, after.st_size, after.st_mtime_ns, problem=problem)
     return Entry(found.rel, KIND_FILE, before.st_size, before.st_mtime_ns, digests=digests)
 
 
 def _changed(before: os.stat_result, after: os.stat_result, nbytes: int) -> str | None:
-    if after.st_nlink == 0 and before.st_nlink > 0:
+    if after.st_nlink == 0:
         return "deleted while it was being hashed"
     if nbytes != before.st_size or after.st_size != before.st_size:
         return (f"changed while it was being hashed (size {before.st_size} at open, {nbytes} bytes read, "

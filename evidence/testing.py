@@ -9,20 +9,44 @@ from evidence.custody import CustodyLog
 from evidence.manifest import Manifest, load_manifest, verify_manifest
 from evidence.verify import VerifyReport
 
+__all__ = ["assert_custody_ok", "assert_manifest_refused", "assert_manifest_verifies", "assert_tree_untouched",
+           "snapshot_tree"]
+
 
 def _manifest(manifest: Manifest | str | os.PathLike) -> Manifest:
     return manifest if isinstance(manifest, Manifest) else load_manifest(manifest)
 
 
 def assert_manifest_verifies(manifest: Manifest | str | os.PathLike, root: str | os.PathLike | None = None,
-                             *, allow_metadata_changes: bool = True) -> VerifyReport:
-    """The manifest loads (seal intact) and every item of the tree matches it; returns the report."""
+                             *, allow_metadata_changes: bool = True,
+                             custody: str | os.PathLike | None = "auto") -> VerifyReport:
+    """Assert that the manifest loads (seal intact), every item of the tree matches it, and (unless
+    ``custody`` is None) it is the manifest its custody log sealed last.
+
+    Parameters
+    ----------
+    manifest : a loaded manifest or its path.
+    root : the tree (default: the manifest's case folder or recorded root).
+    allow_metadata_changes : accept items whose modification time alone changed.
+    custody : the custody log, ``"auto"`` (beside the manifest) or None (content only).
+
+    Returns
+    -------
+    VerifyReport
+
+    Raises
+    ------
+    AssertionError
+        Naming each item that does not match, and the seal's status when it is not confirmed.
+    """
     sealed = _manifest(manifest)
-    report = verify_manifest(sealed, root)
+    report = verify_manifest(sealed, root, custody=custody)
     if not report.ok or (not allow_metadata_changes and report.metadata_changed):
         bad = {name: [item["path"] for item in items]
                for name, items in report.to_dict().items()
                if name in {"modified", "missing", "added", "moved", "unverifiable", "metadata_changed"} and items}
+        if report.seal is not None and not report.seal["ok"]:
+            bad["seal"] = f"{report.seal['status']}: {report.seal['reason']}"
         raise AssertionError(f"manifest {sealed.path} does not verify against {report.root}: {bad}")
     return report
 

@@ -22,8 +22,13 @@ from pathlib import Path
 from evidence.model import Manifest
 from safeio.atomic import write_bytes_atomic
 from safeio.errors import InputError, IntegrityError, MissingDependencyError
+from safeio.limits import read_capped
 
 TSR_SUFFIX = ".tsr"
+MAX_TOKEN_BYTES = 1 << 20  # a token with its certificate chain is a few KiB
+
+__all__ = ["TSR_SUFFIX", "TimestampInfo", "manifest_message", "request_timestamp", "timestamp_manifest",
+           "token_imprint", "token_path", "verify_manifest_timestamp", "verify_timestamp"]
 
 
 @dataclass
@@ -110,12 +115,26 @@ def timestamp_manifest(manifest: Manifest, tsa_url: str, *, out: str | os.PathLi
     return _info(_client().decode_timestamp_response(body), message, str(target))
 
 
+def token_imprint(token: bytes | str | os.PathLike) -> bytes:
+    """The SHA-256 digest a token was issued for (its message imprint), without checking its signer.
+
+    Raises
+    ------
+    InputError
+        The token file is missing, oversized or a link.
+    ValueError
+        The bytes are not an RFC 3161 response.
+    """
+    data = token if isinstance(token, bytes) else read_capped(token, MAX_TOKEN_BYTES, what="timestamp token")
+    return _client().decode_timestamp_response(data).tst_info.message_imprint.message
+
+
 def _load_certs(paths: list[str | os.PathLike]) -> list:
     from cryptography import x509
 
     certs = []
     for path in paths:
-        data = Path(path).read_bytes()
+        data = read_capped(path, MAX_TOKEN_BYTES, what="certificate")
         try:
             certs.extend(x509.load_pem_x509_certificates(data))
         except ValueError:
@@ -130,10 +149,7 @@ def verify_timestamp(token: bytes | str | os.PathLike, message: bytes, *, roots:
     path = None
     if not isinstance(token, bytes):
         path = str(token)
-        try:
-            token = Path(token).read_bytes()
-        except FileNotFoundError as err:
-            raise InputError("this timestamp token does not exist", path=path) from err
+        token = read_capped(token, MAX_TOKEN_BYTES, what="timestamp token")
     try:
         response = rfc.decode_timestamp_response(token)
     except Exception as err:

@@ -11,7 +11,9 @@ Every item lands in exactly one list:
 - ``unverifiable``: files whose content could not be compared (unreadable now, changing while
   read, or never hashed when the manifest was made).
 
-``ok`` means all content matches: no modified, missing, added, moved or unverifiable item.
+``ok`` means all content matches: no modified, missing, added, moved or unverifiable item,
+and the manifest is the one its custody log sealed (``seal``, see :mod:`evidence.seals`): a
+manifest written over the sealed one agrees with the tree it was made from, but not with the log.
 Metadata-only changes do not spoil ``ok``; they are reported separately.
 """
 
@@ -25,7 +27,12 @@ from pathlib import Path
 
 from evidence.model import Entry, Manifest, is_utf8, ns_to_utc_iso, utc_iso
 from evidence.scan import Progress, check_root, scan_tree
+from evidence.seals import CUSTODY_NAME, check_seal
+from safeio.errors import InputError
 
+__all__ = ["LISTS", "VerifyReport", "default_custody", "default_root", "verify_manifest"]
+
+AUTO = "auto"
 LISTS = ("matched", "modified", "missing", "added", "moved", "metadata_changed", "skipped", "unverifiable")
 
 
@@ -43,17 +50,24 @@ class VerifyReport:
     metadata_changed: list[dict] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)
     unverifiable: list[dict] = field(default_factory=list)
+    seal: dict | None = None
+
+    @property
+    def content_ok(self) -> bool:
+        """Every item matches the manifest (whatever the custody log says of the manifest)."""
+        return not (self.modified or self.missing or self.added or self.moved or self.unverifiable)
 
     @property
     def ok(self) -> bool:
-        return not (self.modified or self.missing or self.added or self.moved or self.unverifiable)
+        return self.content_ok and (self.seal is None or bool(self.seal["ok"]))
 
     def counts(self) -> dict[str, int]:
         return {name: len(getattr(self, name)) for name in LISTS}
 
     def to_dict(self) -> dict:
-        out = {"ok": self.ok, "manifest": self.manifest, "root": self.root, "algorithms": self.algorithms,
-               "checked_utc": self.checked_utc, "counts": self.counts()}
+        out = {"ok": self.ok, "content_ok": self.content_ok, "manifest": self.manifest, "root": self.root,
+               "algorithms": self.algorithms, "checked_utc": self.checked_utc, "counts": self.counts(),
+               "seal": self.seal}
         out.update({name: getattr(self, name) for name in LISTS})
         return out
 
@@ -98,17 +112,48 @@ def default_root(manifest: Manifest) -> Path:
     return Path(manifest.root)
 
 
+def default_custody(manifest_path: str | os.PathLike) -> Path:
+    """The custody log a manifest answers to: ``custody.jsonl`` beside it, else its case's log.
+
+    A manifest inside a case folder (a web capture's ``evidence/web/<page>/manifest.json``) is
+    sealed in the case's ``custody.jsonl``; the case folder is the nearest one holding ``case.yml``.
+    """
+    here = Path(manifest_path).absolute().parent
+    if os.path.lexists(here / CUSTODY_NAME):
+        return here / CUSTODY_NAME
+    case = next((folder for folder in here.parents if (folder / "case.yml").is_file()), None)
+    return case / CUSTODY_NAME if case is not None and os.path.lexists(case / CUSTODY_NAME) else here / CUSTODY_NAME
+
+
 def verify_manifest(
     manifest: Manifest,
     root: str | os.PathLike | None = None,
     *,
+    custody: str | os.PathLike | None = AUTO,
     workers: int | None = None,
     progress: Progress | None = None,
 ) -> VerifyReport:
-    """Re-hash the tree with the manifest's algorithms and sort every item into the report's lists."""
-    if root is None and not default_root(manifest).is_dir():
-        from safeio.errors import InputError
+    """Re-hash the tree with the manifest's algorithms, sort every item, and check the manifest's seal.
 
+    Parameters
+    ----------
+    manifest : the loaded manifest.
+    root : the tree to check; default the manifest's case folder or recorded root.
+    custody : the custody log whose last seal the manifest must match; ``"auto"`` (default) is
+        :func:`default_custody` for a manifest read from a file; ``None`` checks content only.
+    workers, progress : hashing threads, and a callback ``(path, bytes so far)``.
+
+    Returns
+    -------
+    VerifyReport
+        ``ok`` only if all content matches and the seal is confirmed (``report.seal``).
+
+    Raises
+    ------
+    InputError
+        The tree is not there, or the custody log cannot be used (too large, a link).
+    """
+    if root is None and not default_root(manifest).is_dir():
         raise InputError("the folder this manifest was made for is not here", path=default_root(manifest),
                          hint="Give the folder to check with --root (the copy of the seized tree).")
     top = check_root(root if root is not None else default_root(manifest))
@@ -124,11 +169,17 @@ def verify_manifest(
     gone: list[Entry] = []
     for old in manifest.entries:
         new = now.pop(old.raw, None)
-        if new is None:
+        if new is None and old.type == "directory":  # unreadable when hashed, readable now: its content is new
+            report.unverifiable.append({**_named(old), "reason": f"was unreadable when hashed: {old.problem}"})
+        elif new is None:
             gone.append(old)
         else:
             _compare(old, new, report)
     _pair_moves(gone, list(now.values()), report)
+    if custody == AUTO:
+        custody = default_custody(manifest.path) if manifest.path is not None else None
+    if custody is not None:
+        report.seal = check_seal(manifest, custody).to_dict()
     return report
 
 
@@ -158,11 +209,8 @@ def _compare(old: Entry, new: Entry, report: VerifyReport) -> None:
                                             "mtime_utc_found": ns_to_utc_iso(new.mtime_ns)})
         else:
             report.matched.append(_named(old))
-    elif old.type == "directory":  # a folder that could not be read then: compare what is readable now
-        if new.problem:
-            report.unverifiable.append({**_named(old), "reason": new.problem})
-        else:
-            report.unverifiable.append({**_named(old), "reason": f"was unreadable when hashed: {old.problem}"})
+    elif old.type == "directory":  # a folder unreadable then and now (the walk lists folders only then)
+        report.unverifiable.append({**_named(old), "reason": new.problem})
     else:
         report.skipped.append({**_named(old), "type": old.type, "reason": "no content to compare"})
 

@@ -10,6 +10,9 @@
   files and folders with ``O_NOATIME`` where permitted, so reading does not even touch their
   access time.  (Reading a symlink's target may still update the link's own atime: Linux offers
   no way around that.)
+- A listed file keeps its folder open (a reference count on :class:`DirRef`) until whoever
+  hashes it calls :meth:`Found.release`, so it can be looked up by name again just before and
+  just after it is read, relative to the very folder it was listed in.
 
 Where the platform lacks these (Windows has no ``dir_fd``, ``O_NOFOLLOW`` or FIFOs) the walk falls
 back to full paths and plain flags: symlinks are still recorded via ``lstat`` and never entered.
@@ -20,8 +23,11 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+
+__all__ = ["KIND_DIRECTORY", "KIND_FILE", "KIND_SYMLINK", "DirRef", "Found", "describe_os_error", "kind_of", "walk"]
 
 O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # absent on Windows: lstat checks stand in for it
 O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # absent on Windows, which has no FIFOs to block on
@@ -59,11 +65,24 @@ def kind_of(mode: int) -> str:
 
 
 class DirRef:
-    """An open directory: a descriptor where the platform allows, else its full path."""
+    """An open directory: a descriptor where the platform allows, else its full path.
+
+    It starts with one reference (the walker's); each listed file takes another.  The descriptor
+    is closed when the last one is released, never while a file listed in it waits to be hashed.
+    """
 
     def __init__(self, path: str, fd: int | None) -> None:
         self.path = path
         self.fd = fd
+        self._refs = 1
+        self._lock = threading.Lock()
+
+    def acquire(self) -> DirRef:
+        with self._lock:
+            if self._refs <= 0:
+                raise ValueError(f"folder {self.path!r} is already closed")
+            self._refs += 1
+        return self
 
     def open(self, name: str, flags: int) -> int:
         if self.fd is not None:
@@ -85,9 +104,13 @@ class DirRef:
             return [entry.name for entry in entries]
 
     def close(self) -> None:
-        if self.fd is not None:
-            os.close(self.fd)
-            self.fd = None
+        """Release one reference; the last release closes the descriptor."""
+        with self._lock:
+            self._refs -= 1
+            if self._refs > 0 or self.fd is None:
+                return
+            fd, self.fd = self.fd, None
+        os.close(fd)
 
 
 @dataclass
@@ -104,9 +127,22 @@ class Found:
 
     def open_file(self) -> int:
         """Open a regular file for reading without following a link and without touching its atime."""
-        assert self.parent is not None
+        if self.parent is None:
+            raise ValueError("only a listed regular file can be opened")
         parent, name = self.parent, self.name
         return _open_noatime(lambda flags: parent.open(name, flags), FILE_FLAGS)
+
+    def lstat_again(self) -> os.stat_result:
+        """The status of whatever has this name in the listed folder now (a link is not followed)."""
+        if self.parent is None:
+            raise ValueError("only a listed regular file can be looked up again")
+        return self.parent.lstat(self.name)
+
+    def release(self) -> None:
+        """Done with this file: let its folder close once nothing else needs it."""
+        if self.parent is not None:
+            parent, self.parent = self.parent, None
+            parent.close()
 
 
 def describe_os_error(err: OSError) -> str:
@@ -124,7 +160,7 @@ def walk(root: str, include: Iterable[str] | None = None) -> Iterator[Found]:
 
     ``include`` limits the top level to those names (a case folder hashes only ``evidence/`` and
     ``labels/``).  Directories that cannot be read are yielded with a ``problem``.  A yielded
-    regular file must be opened (:meth:`Found.open_file`) before the generator resumes.
+    regular file holds its folder open: call :meth:`Found.release` when done with it.
     """
     top = open_root(root)
     wanted = None if include is None else {os.fsencode(name) for name in include}
@@ -169,7 +205,7 @@ def _walk_dir(here: DirRef, prefix: bytes, wanted: set[bytes] | None) -> Iterato
                 continue
             yield Found(rel, kind, st, target=target)
         elif kind == KIND_FILE:
-            yield Found(rel, kind, st, parent=here, name=name)
+            yield Found(rel, kind, st, parent=here.acquire(), name=name)
         else:
             yield Found(rel, kind, st, problem=f"skipped: a {kind} has no content to hash")
 

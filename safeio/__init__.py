@@ -5,7 +5,9 @@ It holds what all layers share and nothing that knows about cases, labels or map
 - :mod:`safeio.errors`: the one error family (``CasebookError`` and its kinds), whose messages tell
   a person what went wrong, where (file, row, field) and what to do;
 - :mod:`safeio.atomic`: atomic file writes (temp file, fsync, rename), so that a crash never leaves
-  half a file that looks whole.
+  half a file that looks whole;
+- :mod:`safeio.limits`: limits on what a user hands over (size-capped reads that never follow a
+  link, JSON that refuses deep nesting, control characters escaped for terminals).
 
 It imports nothing from the repository, so ``evidence``, ``geo`` and the ``casebook`` application
 can all import it without an arrow pointing upward.

@@ -6,23 +6,21 @@ the contract: 0 done, 1 done but something failed or does not verify, 2 unusable
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from casebook.commands.capture import capture as capture_cmd
 from safeio.errors import InputError, IntegrityError, UnsafePathError
+from safeio.limits import terminal_json, terminal_text
 
 
 def _emit(data: dict) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+    click.echo(terminal_json(data, indent=1))
 
 
 def _printable(text: str) -> str:
-    from evidence.model import printable
-
-    return printable(text)
+    return terminal_text(text)
 
 
 class _Progress:
@@ -87,7 +85,8 @@ evidence.add_command(capture_cmd)
               help="Custody log for the 'hashed' event (default: custody.jsonl beside the manifest).")
 @click.option("--actor", default="casebook", show_default=True, help="Who is hashing (recorded in the custody log).")
 @click.option("--tsa", "tsa_url", help="RFC 3161 timestamp authority URL: timestamp the Merkle root.")
-@click.option("--reseal", is_flag=True, help="Case folder: seal again although the evidence changed (old manifest kept).")
+@click.option("--reseal", is_flag=True,
+              help="Seal again although the evidence or the manifest changed (old manifest kept, change recorded).")
 @click.option("--workers", type=int, help="Hashing threads (default: one per core).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 def hash_(directory: Path, case_id, out, algorithms, custody, actor, tsa_url, reseal, workers, as_json) -> int:
@@ -113,7 +112,7 @@ def hash_(directory: Path, case_id, out, algorithms, custody, actor, tsa_url, re
     else:
         progress = _Progress(not as_json)
         try:
-            summary = _hash_tree(directory, case_id, out, algorithms, custody, actor, tsa_url, workers,
+            summary = _hash_tree(directory, case_id, out, algorithms, custody, actor, tsa_url, reseal, workers,
                                  progress.callback)
         finally:
             progress.close()
@@ -133,33 +132,21 @@ def hash_(directory: Path, case_id, out, algorithms, custody, actor, tsa_url, re
     return code
 
 
-def _hash_tree(directory, case_id, out, algorithms, custody, actor, tsa_url, workers, progress) -> dict:
-    from evidence.custody import CustodyLog
-    from evidence.manifest import build_manifest, write_manifest
+def _hash_tree(directory, case_id, out, algorithms, custody, actor, tsa_url, reseal, workers, progress) -> dict:
+    from casebook.sealing import seal_tree
     from evidence.scan import check_root
 
     root = check_root(directory)
     _refuse_inside(out, root, None, "manifest")
+    log_path = custody or out.parent / "custody.jsonl"
+    _refuse_inside(log_path, root, None, "custody log")
     if not out.parent.is_dir():  # say so before hours of hashing, not after
         raise InputError("the folder for the manifest does not exist", path=out.parent,
                          hint="Create the folder first or choose another --out path.")
-    manifest = build_manifest(root, case_id=case_id, algorithms=algorithms, workers=workers, progress=progress)
-    write_manifest(manifest, out)
-    stamp = None
-    if tsa_url:
-        from evidence.timestamp import timestamp_manifest
-
-        stamp = timestamp_manifest(manifest, tsa_url).to_dict()
-    log_path = custody or out.parent / "custody.jsonl"
-    _refuse_inside(log_path, root, None, "custody log")
-    obj = {"manifest": out.name, "merkle_root": manifest.merkle_root, "seal_sha256": manifest.seal["sha256"],
-           "seal_sm3": manifest.seal["sm3"], "files": manifest.totals["files"], "bytes": manifest.totals["bytes"]}
-    event = CustodyLog(log_path).append(actor, "hashed", [obj], note=f"hashed {root}")
-    return {"manifest": str(out), "custody": str(log_path), "created": True, "case_id": case_id,
-            "merkle_root": manifest.merkle_root, "seal_sha256": manifest.seal["sha256"],
-            "files": manifest.totals["files"], "bytes": manifest.totals["bytes"],
-            "problems": [{"path": e.path, "problem": e.problem} for e in manifest.problems],
-            "event": event, "timestamp": stamp}
+    result = seal_tree(root, out, actor, custody_path=log_path, case_id=case_id, algorithms=algorithms,
+                       reseal=reseal, tsa_url=tsa_url, workers=workers, progress=progress,
+                       first_note=f"hashed {root}")
+    return result.to_dict()
 
 
 def _record(sealed, actor: str, action: str, objects: list[dict], note: str = "") -> dict:
@@ -178,13 +165,19 @@ def _manifest_path(given: Path) -> Path:
 @evidence.command()
 @click.argument("manifest", type=click.Path(path_type=Path))
 @click.option("--root", type=click.Path(path_type=Path), help="Tree to check (default: the manifest's case folder or recorded root).")
+@click.option("--custody", type=click.Path(path_type=Path),
+              help="Custody log whose last seal the manifest must match (default: custody.jsonl beside it).")
 @click.option("--tsa-ca", "tsa_ca", multiple=True, type=click.Path(exists=True, path_type=Path),
               help="Trusted TSA root certificate(s): also check the manifest's .tsr timestamp token.")
 @click.option("--workers", type=int, help="Hashing threads (default: one per core).")
 @click.option("--record", "actor", help="Record a 'verified' custody event by this person (log beside the manifest).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def verify(manifest: Path, root, tsa_ca, workers, actor, as_json) -> int:
-    """Re-hash the tree and compare it with a sealed MANIFEST (exit 0 only if all content matches)."""
+def verify(manifest: Path, root, custody, tsa_ca, workers, actor, as_json) -> int:
+    """Re-hash the tree and compare it with a sealed MANIFEST, and the MANIFEST with its custody log.
+
+    Exit 0 only if all content matches and the manifest is the one the custody log sealed last
+    (and its timestamp token, if any, covers it); a replaced manifest is ``seal_replaced``.
+    """
     from evidence.manifest import load_manifest, verify_manifest
 
     path = _manifest_path(manifest)
@@ -195,8 +188,9 @@ def verify(manifest: Path, root, tsa_ca, workers, actor, as_json) -> int:
             _emit({"ok": False, "manifest": str(path), "refused": err.message})
             return 1
         raise
-    report = verify_manifest(sealed, root, workers=workers)
+    report = verify_manifest(sealed, root, custody=custody if custody is not None else "auto", workers=workers)
     data = report.to_dict()
+    seal = report.seal or {}
     token = None
     if tsa_ca:
         from evidence.timestamp import verify_manifest_timestamp
@@ -207,7 +201,7 @@ def verify(manifest: Path, root, tsa_ca, workers, actor, as_json) -> int:
             token = {"ok": False, "error": err.message}
             data["ok"] = False
         data["timestamp"] = token
-    code = 0 if data["ok"] else 1
+    code = 0 if data["ok"] else 2 if seal.get("refused") else 1
     if actor:
         counts = {name: n for name, n in report.counts().items() if n}
         data["event"] = _record(sealed, actor, "verified", [{
@@ -217,9 +211,15 @@ def verify(manifest: Path, root, tsa_ca, workers, actor, as_json) -> int:
         _emit(data)
         return code
     counts = report.counts()
-    click.echo(f"{path}: {'OK, all content matches' if data['ok'] else 'DOES NOT VERIFY'} "
+    click.echo(f"{path}: {'OK, all content matches the sealed manifest' if data['ok'] else 'DOES NOT VERIFY'} "
                f"(root {report.root})")
     click.echo("  " + ", ".join(f"{name.replace('_', ' ')} {n}" for name, n in counts.items()))
+    if seal.get("ok"):
+        click.echo(f"  seal: sealed (custody event {seal['event_seq']}, Merkle root {seal['manifest_root']})")
+    elif seal:
+        click.echo(f"  seal: {seal['status'].upper()}: {_printable(seal['reason'] or '')}")
+        if seal.get("sealed_root") and seal["sealed_root"] != seal["manifest_root"]:
+            click.echo(f"    sealed root:   {seal['sealed_root']}\n    manifest root: {seal['manifest_root']}")
     for name in ("modified", "missing", "added", "moved", "unverifiable", "metadata_changed"):
         for item in getattr(report, name):
             extra = f" -> {_printable(item['to'])}" if name == "moved" else ""
@@ -279,8 +279,14 @@ def custody() -> None:
 
 
 def _object_for(text: str) -> dict:
-    """A path to a file becomes its digests; a manifest its Merkle root; anything else a described item."""
+    """A path to a file becomes its digests; a manifest its Merkle root; anything else a described item.
+
+    A link is refused, not followed (its target could change after it was recorded).
+    """
+    from safeio.limits import refuse_link
+
     path = Path(text)
+    refuse_link(path, "object")
     if path.is_file():
         from evidence.manifest import load_manifest
 
@@ -331,7 +337,7 @@ def custody_verify(log: Path, head, as_json) -> int:
     """Check LOG's hash chain; name the first bad event."""
     from evidence.custody import CustodyLog
 
-    if not log.is_file():
+    if not log.is_file() and not log.is_symlink():
         raise InputError("this custody log does not exist", path=log)
     report = CustodyLog(log).verify(expected_head=head)
     if as_json:
@@ -340,7 +346,7 @@ def custody_verify(log: Path, head, as_json) -> int:
         click.echo(f"{log}: OK, {report.n_events} events, head {report.head}")
     else:
         click.echo(f"{log}: DOES NOT VERIFY: {report.reason}")
-    return 0 if report.ok else 1
+    return 0 if report.ok else 2 if report.refused else 1
 
 
 @custody.command("show")

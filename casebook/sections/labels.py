@@ -59,10 +59,11 @@ def render(d) -> Html:
     t = d.t
     words = LABEL_TEXT.get(d.lang, LABEL_TEXT["zh"])
     photos = d.case.label_photos()
+    links = "".join(note(link.note(d.case.root, d.lang)) for link in d.case.label_links())  # never opened
     d.summary["labels"] = len(photos)
     if not photos:
-        return d._done("labels", note(t["no_labels"]))
-    parts = []
+        return d._done("labels", note(t["no_labels"]) + links)
+    parts = [links]
     counts: dict[str, int] = {}
     for photo, rep in zip(photos, read_labels(photos, engine=d.ocr_engine, cache=d.readings), strict=True):
         title = f"<h3>{esc(t['photo'])}：{esc(photo.name)}</h3>"

@@ -94,10 +94,11 @@ def test_check_case_reports_every_failure(case):
     log = case / "custody.jsonl"
     log.write_text(log.read_text(encoding="utf-8").replace("casebook", "someone"), encoding="utf-8")
     broken = check_case(case)
-    assert not broken.ok and not broken.custody.ok and broken.report.ok
+    assert not broken.ok and not broken.custody.ok and broken.report.content_ok
+    assert broken.seal["status"] == "custody_broken"
     log.unlink()
-    missing_event = check_case(case)
-    assert not missing_event.ok and "no 'hashed' event" in missing_event.errors[0]
+    no_log = check_case(case)
+    assert not no_log.ok and no_log.errors[0].startswith("no_custody_log:")
     manifest = case / "manifest.json"
     manifest.write_bytes(manifest.read_bytes().replace(b'"sm3"', b'"SM3"', 1))
     refused = check_case(case)

@@ -71,7 +71,7 @@ def test_odd_names_survive_exactly(odd_tree, tmp_path):
     assert bad.to_dict()["path"] == "not-utf8-\\xff\\xfe.bin" and bad.to_dict()["path_b64"]
     assert by_raw(loaded)[b"empty"].digests["sha256"] == (
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-    assert verify_manifest(loaded).ok
+    assert verify_manifest(loaded, custody=None).ok  # content only: this manifest was never sealed in a log
     assert_tree_untouched(before, odd_tree)
 
 
@@ -176,6 +176,7 @@ def test_unreadable_file_and_folder_are_reported():
         assert entries[b"ok.txt"].has_content
         assert manifest.totals["problems"] == 2
         assert not report.ok and {i["path"] for i in report.unverifiable} == {"locked.txt", "closed"}
+        assert {i["path"]: i["reason"] for i in report.unverifiable}["closed"] == "unreadable folder: Permission denied"
         assert report.matched == [{"path": "ok.txt"}]
     finally:
         for path in (top / "seized" / "closed", top / "seized" / "locked.txt"):
@@ -265,4 +266,29 @@ def test_cli_hash_exits_1_when_a_file_could_not_be_hashed(cli):
         assert json.loads(text)["problems"] == [{"path": "locked.txt", "problem": "unreadable: Permission denied"}]
         assert load_manifest(top / "m.json").totals["problems"] == 1
     finally:
+        shutil.rmtree(top)
+
+
+def test_a_folder_unreadable_when_sealed_stays_unverifiable_once_readable():
+    top = Path(tempfile.mkdtemp(prefix="cb-unreadable-then-"))
+    try:
+        os.chmod(top, 0o755)
+        root = top / "seized"
+        root.mkdir(mode=0o755)
+        (root / "closed").mkdir()
+        (root / "closed" / "inside.txt").write_text("x")
+        os.chmod(root / "closed", 0)
+        from evidence.manifest import tool_info
+
+        tool_info()  # imports what it needs while still privileged (nobody cannot read this Python's library)
+        with as_nobody():
+            manifest = build_manifest(root)
+        os.chmod(root / "closed", 0o755)  # readable now: what it held then is still unknown
+        report = verify_manifest(manifest)
+        assert report.unverifiable == [
+            {"path": "closed", "reason": "was unreadable when hashed: unreadable folder: Permission denied"}]
+        assert [item["path"] for item in report.added] == ["closed/inside.txt"] and not report.missing
+    finally:
+        with contextlib.suppress(OSError):
+            os.chmod(top / "seized" / "closed", 0o755)
         shutil.rmtree(top)
