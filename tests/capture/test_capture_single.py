@@ -12,7 +12,7 @@ import pytest
 
 from casebook.capture import capture_urls
 from evidence.capture import CaptureSettings
-from tests.evidence_integrity.test_timestamp import local_tsa
+from tests.support.tsa import local_tsa
 from tests.support.web_pages import unused_port
 
 pytestmark = pytest.mark.slow
