@@ -342,7 +342,8 @@ def analyse(first: Survey, baseline, run, *, coord_sys=None, resolution=None, di
     cov = cellmod.coverage(all_lon, all_lat, resolution, proj, xy=(ax, ay),
                            occupied=np.concatenate([place_cells, base_cells]))
     if first.n < MIN_FEATURES:
-        warnings.append(f"only {first.n} cases: ArcGIS asks for at least {MIN_FEATURES}; read the result as descriptive.")
+        warnings.append(f"only {first.n} cases: hot-spot statistics need at least {MIN_FEATURES} (as ArcGIS asks), "
+                        "so no cell is called hot or cold; the counts are shown as they are.")
     if len(plon) == 1 or np.ptp(px) + np.ptp(py) < 0.2:
         warnings.append("all cases share one location: the map shows one place, not a pattern.")
 
@@ -411,7 +412,8 @@ def analyse(first: Survey, baseline, run, *, coord_sys=None, resolution=None, di
     p = two_sided_p(z)
     p[~analysed] = np.nan
     bins = np.zeros(n_cells, dtype=int)
-    bins[sub] = fdr_bins(z[sub], p[sub])
+    if first.n >= MIN_FEATURES:  # below it the normal approximation of Gi* fails: a lone case looks 16 sigma hot
+        bins[sub] = fdr_bins(z[sub], p[sub])
     if np.ptp(values[sub]) == 0:
         warnings.append("every cell has the same value: no cell can stand out (Gi* z = 0 everywhere).")
 

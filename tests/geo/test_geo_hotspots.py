@@ -114,6 +114,14 @@ def test_one_case_gives_a_documented_result():
     assert any("one location" in w for w in result.summary["warnings"])
 
 
+def test_a_handful_of_cases_in_a_baseline_is_never_called_a_hot_spot(planted):
+    # two cases among many inspected markets: Gi*'s normal approximation would call their cells 16 sigma hot
+    two = planted.cases.iloc[[0, len(planted.cases) // 2]]
+    result = geo.find_hotspots(two, planted.baseline, trend=False)
+    assert result.summary["hotspots"] == [] and (result.cells.gi_bin == 0).all()
+    assert any("no cell is called hot or cold" in w for w in result.summary["warnings"])
+
+
 def test_all_cases_on_one_point():
     df = pd.DataFrame({"case_id": list("ABCDEFGHIJ"), "lon": 114.6, "lat": 33.6, "coord_sys": "wgs84"})
     result = geo.find_hotspots(df)
