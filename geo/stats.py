@@ -117,7 +117,8 @@ def incremental_autocorrelation(values, x, y, distances) -> list[tuple[float, fl
         s2 = float(((2.0 * degree) ** 2).sum())
         ei = -1.0 / (n - 1)
         var = (n * n * s1 - n * s2 + 3 * s0 * s0) / ((n * n - 1) * s0 * s0) - ei * ei
-        out.append((float(band), i_stat, (i_stat - ei) / np.sqrt(var)))
+        # a band where every unit has the same number of neighbours can leave no variance to test against
+        out.append((float(band), i_stat, (i_stat - ei) / np.sqrt(var) if var > 0 else float("nan")))
     return out
 
 

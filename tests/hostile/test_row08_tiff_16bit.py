@@ -1,7 +1,6 @@
-"""Row 8 (owner: labels engineer): a 16-bit greyscale TIFF label photo is converted and read.
+"""Row 8: a 16-bit greyscale TIFF label photo is converted and read.
 
 Before: "no text was found... photograph closer", while a CMYK copy of the same photo read fine.
-Remove the ``xfail`` mark when the image preparation converts 16-bit greyscale.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ from PIL import Image
 
 @pytest.mark.slow
 @pytest.mark.timeout(600)
-@pytest.mark.xfail(reason="image preparation owned by the labels engineer; remove this mark when fixed", strict=False)
 def test_a_16_bit_greyscale_tiff_reads_like_the_same_photo_as_jpeg(hostile_book, tmp_path):
     from evidence.label_report import read_label
 
