@@ -156,13 +156,26 @@ class RapidOcrEngine(OcrEngine):
     name = "rapidocr"
 
     def __init__(self) -> None:
-        try:
-            from rapidocr import RapidOCR
-        except ImportError as err:
+        from importlib.util import find_spec
+
+        missing = [name for name in ("rapidocr", "onnxruntime") if find_spec(name) is None]
+        if missing:
             raise MissingDependencyError(
-                f"the RapidOCR engine cannot be loaded ({err})",
+                f"the RapidOCR engine cannot be loaded (missing: {', '.join(missing)})",
                 hint="Install it: 'pip install rapidocr onnxruntime' (both are needed), or use --engine tesseract.",
-            ) from err
+            )
+        self._session = None  # the models load on the first photo that is not in the reading cache
+
+    @property
+    def _ocr(self):
+        if self._session is None:
+            self._session = self._load()
+        return self._session
+
+    @staticmethod
+    def _load():
+        from rapidocr import RapidOCR
+
         # No visualisation (it downloads a font), quiet logs.  Measured on the sample labels (2 cores):
         # detection on the long side at 736 px reads 34 px label text as well as full size at a third
         # of the cost; onnxruntime's memory arena saves ~30 % of recognition time; the angle classifier
@@ -170,11 +183,11 @@ class RapidOcrEngine(OcrEngine):
         # onnxruntime ignores OMP_NUM_THREADS: a batch worker's fair share of the cores is passed on here,
         # or N workers would each spin one thread per core.
         threads = _thread_share()
-        self._ocr = RapidOCR(params={"Global.log_level": "error", "Det.limit_type": "max", "Det.limit_side_len": 736,
-                                     "Global.use_cls": False,
-                                     "EngineConfig.onnxruntime.enable_cpu_mem_arena": True,
-                                     "EngineConfig.onnxruntime.intra_op_num_threads": threads,
-                                     "EngineConfig.onnxruntime.inter_op_num_threads": 1 if threads > 0 else -1})
+        return RapidOCR(params={"Global.log_level": "error", "Det.limit_type": "max", "Det.limit_side_len": 736,
+                                "Global.use_cls": False,
+                                "EngineConfig.onnxruntime.enable_cpu_mem_arena": True,
+                                "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+                                "EngineConfig.onnxruntime.inter_op_num_threads": 1 if threads > 0 else -1})
 
     def _version(self) -> str:
         from importlib.metadata import version
