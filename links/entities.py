@@ -1,0 +1,340 @@
+"""The entity model: what was read where (mentions), and the entities they resolve to.
+
+A *mention* is one identifier as one document states it: kind, the text as read, its canonical
+key, and its source (case, file, row or line, column or field, the whole text).  An *entity* is
+every mention that names the same thing: a phone number, a WeChat id, a credit code, a supplier
+written five ways.  Identifiers resolve by exact key (two phones one digit apart stay two);
+company names resolve by core, trade and place (:mod:`links.names`), then across spellings: a
+leading county name dropped, the same pinyin (a homophone typed from speech), or a close spelling
+by rapidfuzz.  Each variant keeps the evidence of its match.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from links.addresses import Address
+from links.names import NameKey, pinyin_key
+
+__all__ = ["KINDS", "CaseRecord", "Entity", "Mention", "Source", "resolve"]
+
+# kind -> what it is, in the words of a display table
+KINDS = {
+    "phone": "phone number", "wechat": "WeChat id", "qq": "QQ number", "account": "payment account",
+    "credit_code": "unified social credit code", "licence": "licence number", "name": "company or shop name",
+    "address": "address", "person": "person", "barcode_prefix": "barcode prefix", "region": "receiving region",
+}
+SIMILAR_CUTOFF = 85  # rapidfuzz ratio on "core+trades", for cores of 4 characters or more
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a mention was read: the case, the file (relative to the case folder), the row or line, the text."""
+
+    case: str
+    file: str
+    origin: str  # case | label | ledger | chat | orders
+    row: int | None = None
+    line: int | None = None
+    field: str = ""
+    text: str = ""
+
+    @property
+    def where(self) -> str:
+        """``evidence/进货台账.csv, row 7`` - the file and the row or line."""
+        at = f", row {self.row}" if self.row is not None else f", line {self.line}" if self.line is not None else ""
+        return f"{self.file}{at}"
+
+    def to_dict(self) -> dict:
+        data = {"case": self.case, "file": self.file, "origin": self.origin}
+        if self.row is not None:
+            data["row"] = self.row
+        if self.line is not None:
+            data["line"] = self.line
+        if self.field:
+            data["field"] = self.field
+        data["text"] = self.text
+        return data
+
+
+@dataclass
+class Mention:
+    """One identifier as one document states it."""
+
+    kind: str
+    raw: str
+    key: str
+    source: Source
+    role: str = ""  # party | supplier | maker | contact | buyer | seller | payee
+    trust: float = 1.0  # 0.5 for what a label claims (a printed maker name may be invented or copied)
+    valid: bool = True
+    check: str = ""
+    display: str = ""
+    name: NameKey | None = None
+    address: Address | None = None
+
+
+@dataclass
+class CaseRecord:
+    """What the link analysis needs to know of a case beyond its documents."""
+
+    case_id: str
+    county: str = ""
+    title: str = ""
+    case_no: str = ""
+    organ: str = ""
+    party: str = ""
+    opened: str = ""
+    lon: float | None = None
+    lat: float | None = None
+    coord_sys: str = "wgs84"
+
+
+@dataclass
+class Entity:
+    """Everything the documents say about one phone, id, code, name or address, with every source."""
+
+    id: str
+    kind: str
+    key: str
+    value: str
+    mentions: list[Mention] = field(default_factory=list)
+    matches: dict[str, dict] = field(default_factory=dict)  # variant -> {"method", "score"}
+    weight: float = 0.0
+    reach: int = 0  # cases naming the party this entity belongs to (see links.graph.party_reach)
+
+    @property
+    def cases(self) -> list[str]:
+        return sorted({m.source.case for m in self.mentions})
+
+    @property
+    def variants(self) -> list[str]:
+        return sorted({m.raw for m in self.mentions})
+
+    @property
+    def valid(self) -> bool:
+        return all(m.valid for m in self.mentions)
+
+    @property
+    def checks(self) -> list[str]:
+        return sorted({m.check for m in self.mentions if m.check})
+
+    @property
+    def roles(self) -> list[str]:
+        return sorted({m.role for m in self.mentions if m.role})
+
+    def case_trust(self, case: str) -> float:
+        """How far this case's own documents can be taken at their word for this entity (best mention)."""
+        return max((m.trust * self.match_score(m) for m in self.mentions if m.source.case == case), default=0.0)
+
+    def match_score(self, mention: Mention) -> float:
+        found = self.matches.get(mention.raw)
+        return 1.0 if found is None else float(found.get("score", 100)) / 100.0
+
+    def sources(self) -> list[dict]:
+        seen, out = set(), []
+        for m in sorted(self.mentions, key=lambda m: (m.source.case, m.source.file, m.source.row or 0,
+                                                      m.source.line or 0)):
+            item = m.source.to_dict()
+            item["as_read"] = m.raw
+            if m.role:
+                item["role"] = m.role
+            marker = tuple(sorted((k, str(v)) for k, v in item.items()))
+            if marker not in seen:
+                seen.add(marker)
+                out.append(item)
+        return out
+
+    def to_dict(self) -> dict:
+        """The JSON shape of ``casebook link --json``."""
+        data = {"id": self.id, "kind": self.kind, "value": self.value, "variants": self.variants,
+                "cases": self.cases, "sources": self.sources(), "weight": round(self.weight, 3),
+                "party_cases": self.reach}
+        if self.checks:
+            data["checks"] = self.checks
+        if self.matches:
+            data["matches"] = [{"variant": k, **v} for k, v in sorted(self.matches.items())]
+        return data
+
+
+class _Union:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _compatible(a: NameKey, b: NameKey) -> bool:
+    return a.trades_compatible(b) and a.place.compatible(b.place)
+
+
+def _name_clusters(mentions: list[Mention]) -> tuple[list[list[int]], dict[int, dict]]:
+    """Indices of name mentions grouped into entities, and the match evidence of each merged mention.
+
+    Mentions with the same core, trades and place are one *unit* (a regional distributor written
+    the same way in 20,000 ledger rows is one unit), and units are what is compared.
+    """
+    from rapidfuzz import fuzz, process
+
+    unit_of: dict[tuple, int] = {}
+    units: list[list[int]] = []
+    keys: list[NameKey] = []  # one representative key per unit
+    for i, m in enumerate(mentions):
+        k = m.name
+        signature = (k.core, k.trades, k.place.adcodes, k.place.town, k.alt_core)
+        u = unit_of.get(signature)
+        if u is None:
+            u = unit_of[signature] = len(units)
+            units.append([])
+            keys.append(k)
+        units[u].append(i)
+    union = _Union(len(units))
+    evidence: dict[int, dict] = {}  # unit -> how it was matched to the others
+
+    def compatible(a: list[int], b: list[int]) -> bool:
+        return all(_compatible(keys[i], keys[j]) for i in a for j in b)
+
+    # 1. one core: split where places or trades conflict; a unit that fits two groups stays apart
+    by_core: dict[str, list[int]] = defaultdict(list)
+    for u, k in enumerate(keys):
+        by_core[k.core].append(u)
+    groups: list[list[int]] = []
+    for members in by_core.values():
+        ordered = sorted(members, key=lambda u: (not keys[u].place.known, not keys[u].trades, u))
+        local: list[list[int]] = []
+        for u in ordered:
+            fits = [g for g in local if compatible([u], g)]
+            if len(fits) == 1:
+                fits[0].append(u)
+            else:
+                local.append([u])
+        groups.extend(local)
+    for g in groups:
+        for u in g[1:]:
+            union.union(g[0], u)
+    group_of = {u: g for g in groups for u in g}
+    groups_by_core: dict[str, list[list[int]]] = defaultdict(list)
+    for g in groups:
+        groups_by_core[keys[g[0]].core].append(g)
+
+    # 2. a leading short county name that may be a place: "鹿邑恒昌" is 恒昌 when 恒昌 exists
+    for u, k in enumerate(keys):
+        if k.alt_core and k.alt_core in groups_by_core:
+            targets = [g for g in groups_by_core[k.alt_core] if compatible(group_of[u], g)]
+            if len(targets) == 1:
+                dropped = k.core[: len(k.core) - len(k.alt_core)]
+                for v in group_of[u]:
+                    evidence.setdefault(v, {"method": f"leading place name {dropped} dropped", "score": 95.0})
+                union.union(targets[0][0], u)
+
+    # 3. homophones: the same toneless pinyin, compatible places and trades
+    by_sound: dict[str, list[list[int]]] = defaultdict(list)
+    for g in groups:
+        by_sound[pinyin_key(keys[g[0]].core)].append(g)
+    for sound_groups in by_sound.values():
+        for a in range(len(sound_groups)):
+            for b in range(a + 1, len(sound_groups)):
+                ga, gb = sound_groups[a], sound_groups[b]
+                if keys[ga[0]].core != keys[gb[0]].core and compatible(ga, gb):
+                    for v in (gb if len(gb) <= len(ga) else ga):
+                        evidence.setdefault(v, {"method": f"same pinyin ({pinyin_key(keys[v].core)})", "score": 90.0})
+                    union.union(ga[0], gb[0])
+
+    # 4. close spellings of longer names (an OCR or typing slip), blocked by trades and length
+    blocks: dict[tuple, list[list[int]]] = defaultdict(list)
+    for g in groups:
+        k = keys[g[0]]
+        if len(k.core) >= 4:
+            blocks[(tuple(sorted(k.trades)), len(k.core))].append(g)
+    for block in blocks.values():
+        if len(block) < 2:
+            continue
+        texts = [keys[g[0]].key for g in block]
+        scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=SIMILAR_CUTOFF, workers=1)
+        for a in range(len(block)):
+            for b in range(a + 1, len(block)):
+                score = float(scores[a][b])
+                ga, gb = block[a], block[b]
+                if score and compatible(ga, gb):
+                    for v in (gb if len(gb) <= len(ga) else ga):
+                        evidence.setdefault(v, {"method": "similar spelling (rapidfuzz ratio)", "score": round(score, 1)})
+                    union.union(ga[0], gb[0])
+
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for u in range(len(units)):
+        clusters[union.find(u)].extend(units[u])
+    mention_evidence = {i: evidence[u] for u in evidence for i in units[u]}
+    return list(clusters.values()), mention_evidence
+
+
+def _name_value(mentions: list[Mention]) -> str:
+    """The name to show: a case party's registered name if there is one, else the most common spelling."""
+    party = [m.raw for m in mentions if m.role == "party"]
+    pool = party or [m.raw for m in mentions if m.trust >= 1.0] or [m.raw for m in mentions]
+    return Counter(pool).most_common(1)[0][0]
+
+
+def _normalisation_note(m: Mention, value_key: str) -> dict | None:
+    """Evidence for a variant merged by exact core: what normalisation dropped, scored by rapidfuzz."""
+    from rapidfuzz import fuzz
+
+    if m.name is None:
+        return None
+    dropped = [x for x in (m.name.place.text, *m.name.forms) if x]
+    method = "same core after normalisation" + (f" (dropped {', '.join(dropped)})" if dropped else "")
+    return {"method": method, "score": 100.0, "spelling": round(fuzz.ratio(m.raw, value_key), 1)}
+
+
+def resolve(mentions: Iterable[Mention]) -> list[Entity]:
+    """Mentions -> entities: exact keys for identifiers, core/place/trade and spellings for names.
+
+    Parameters
+    ----------
+    mentions : every mention read from every case.
+
+    Returns
+    -------
+    list of Entity
+        Sorted by kind and id; each with its mentions and, for names, the evidence of each variant.
+    """
+    by_kind: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        by_kind[m.kind].append(m)
+    entities: list[Entity] = []
+    for kind, items in by_kind.items():
+        if kind == "name":
+            clusters, evidence = _name_clusters(items)
+            seen_ids: Counter = Counter()
+            for cluster in clusters:
+                members = [items[i] for i in cluster]
+                value = _name_value(members)
+                main = Counter(m.name.key for m in members if m.raw == value).most_common(1)[0][0]
+                base = f"name:{main}"
+                seen_ids[base] += 1
+                entity = Entity(base if seen_ids[base] == 1 else f"{base}#{seen_ids[base]}", kind, main, value, members)
+                for i in cluster:
+                    m = items[i]
+                    note = evidence.get(i) or (None if m.raw == value else _normalisation_note(m, value))
+                    if note is not None and m.raw != value:
+                        entity.matches.setdefault(m.raw, note)
+                entities.append(entity)
+            continue
+        groups: dict[str, list[Mention]] = defaultdict(list)
+        for m in items:
+            groups[m.key].append(m)
+        for key, members in groups.items():
+            shown = Counter(m.display or m.raw for m in members).most_common(1)[0][0]
+            entities.append(Entity(f"{kind}:{key}", kind, key, shown, members))
+    entities.sort(key=lambda e: (e.kind, e.id))
+    return entities

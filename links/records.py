@@ -1,0 +1,111 @@
+"""A case's own record (the party in case.yml) and its label readings -> mentions.
+
+The party is who the case is about: its name, credit code and address link firmly (they come from
+the business licence).  A label is what seized goods claim: the maker's name and address are
+claims (half trust), while a phone, credit code, licence number or barcode printed on it is an
+identifier that ties the goods to whoever uses it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from links.entities import Mention, Source
+from links.extract import (
+    CLAIM_TRUST,
+    address_mention,
+    barcode_mention,
+    credit_code_mentions,
+    licence_mentions,
+    name_mention,
+    person_mention,
+    phone_mentions,
+    qq_mentions,
+    wechat_mentions,
+)
+
+__all__ = ["case_mentions", "label_mentions", "line_of"]
+
+_PARTY_FIELDS = ("name", "credit_code", "address", "operator", "phone", "wechat", "qq")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s\-:：]", "", unicodedata.normalize("NFKC", str(text))).upper()
+
+
+def line_of(value: str, lines: list[str]) -> int | None:
+    """The 1-based number of the first line that holds ``value`` (spaces, dashes and width ignored)."""
+    wanted = _squash(value)
+    if not wanted:
+        return None
+    for number, line in enumerate(lines, start=1):
+        if wanted in _squash(line):
+            return number
+    return None
+
+
+def case_mentions(case: str, party: dict, *, file: str = "case.yml", text: str = "") -> list[Mention]:
+    """Mentions of a case's party: name, credit code, address, operator (and phone or ids where recorded).
+
+    Parameters
+    ----------
+    case : the case id.
+    party : the ``party`` mapping of case.yml.
+    file : the record's path relative to the case folder.
+    text : the record's text, to name the line of each value (optional).
+    """
+    lines = text.splitlines()
+    out: list[Mention] = []
+    for key in _PARTY_FIELDS:
+        value = party.get(key) if isinstance(party, dict) else None
+        if not value or not isinstance(value, str):
+            continue
+        line = line_of(value, lines) if lines else None
+        source = Source(case, file, "case", line=line, field=f"party.{key}",
+                        text=lines[line - 1].strip() if line else f"{key}: {value}")
+        if key == "name":
+            out += name_mention(value, source, "party")
+        elif key == "credit_code":
+            out += credit_code_mentions(value, source, "party", bare=True)
+        elif key == "address":
+            out += address_mention(value, source, "party")
+        elif key == "operator":
+            out += person_mention(value, source, "party")
+        elif key == "phone":
+            out += phone_mentions(value, source, "party")
+        elif key == "wechat":
+            out += wechat_mentions(value, source, "party", bare=True)
+        elif key == "qq":
+            out += qq_mentions(value, source, "party", bare=True)
+    return out
+
+
+def label_mentions(case: str, file: str, fields: dict, lines: list[str]) -> list[Mention]:
+    """Mentions of what one label photo prints: maker, address, phone, credit code, licence, barcode prefix.
+
+    Parameters
+    ----------
+    case : the case id.
+    file : the photo's path relative to the case folder.
+    fields : the label fields (``manufacturer``, ``address``, ``phone``, ``credit_code``, ``license_no``,
+        ``barcode``), as :func:`evidence.labels.extract_fields` gives them.
+    lines : the OCR lines of the photo, to name the line each value was read on.
+    """
+    out: list[Mention] = []
+    builders = {
+        "manufacturer": lambda v, s: name_mention(v, s, "maker", trust=CLAIM_TRUST),
+        "address": lambda v, s: address_mention(v, s, "maker", trust=CLAIM_TRUST),
+        "phone": lambda v, s: phone_mentions(v, s, "maker"),
+        "credit_code": lambda v, s: credit_code_mentions(v, s, "maker", bare=True),
+        "license_no": lambda v, s: licence_mentions(v, s, "maker"),
+        "barcode": lambda v, s: barcode_mention(v, s, "maker"),
+    }
+    for key, build in builders.items():
+        value = fields.get(key)
+        if not value or not isinstance(value, str):
+            continue
+        line = line_of(value, lines)
+        source = Source(case, file, "label", line=line, field=key, text=lines[line - 1] if line else value)
+        out += build(value, source)
+    return out

@@ -1,0 +1,195 @@
+"""Spreadsheets as shops keep them: CSV in any of the usual encodings or Excel, headers found by meaning.
+
+A purchase ledger or an order export rarely starts with its header: a title row ("XX超市进货台账"),
+a shop name or a blank line often come first, headers carry units ("单价（元）"), stars ("*供货单位")
+or line breaks, and one shop writes 供货单位 where the next writes 供应商.  So the header row is the
+row among the first few whose cells name the most known columns, each cell matched to a column
+role by its synonyms: exactly, by containing one, or (rapidfuzz) by a close spelling; the method
+is kept so the reader can say how a column was recognised.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from links.text import read_text_file
+from safeio.errors import InputError
+
+__all__ = ["HeaderMatch", "Sheet", "TableRow", "Vocabulary", "find_header", "read_sheets", "rows_of"]
+
+HEADER_SCAN_ROWS = 12
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+TABLE_SUFFIXES = (".csv", ".tsv", *EXCEL_SUFFIXES)
+_HEADER_NOISE = re.compile(r"[\s*＊※★☆:：#＃()（）\[\]【】<>《》/／\\\-_.。,，、]|[（(][^）)]{0,6}[）)]")
+
+
+@dataclass
+class Sheet:
+    """One sheet (a CSV file has one): its rows as text cells, and where it came from."""
+
+    path: Path
+    name: str
+    rows: list[list[str]]
+    encoding: str = ""
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    """How one header cell was recognised: the role, the text as written, and the method."""
+
+    column: int
+    role: str
+    text: str
+    method: str  # exact | contains | similar (score)
+
+
+@dataclass
+class TableRow:
+    """One data row: its 1-based row number in the file (or sheet) and its cells by role."""
+
+    row: int
+    cells: dict[str, str]
+    raw: list[str] = field(default_factory=list)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # Excel stores a phone number typed as a number as 13839462217.0
+    return str(value).strip()
+
+
+def read_sheets(path: str | Path) -> list[Sheet]:
+    """Every sheet of a CSV/TSV or Excel file, cells as text.
+
+    Parameters
+    ----------
+    path : a ``.csv``, ``.tsv``, ``.xlsx`` or ``.xlsm`` file.
+
+    Returns
+    -------
+    list of Sheet
+        One for a CSV; one per non-empty sheet of a workbook.
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read or decoded (the message names it and says what to do).
+    """
+    file = Path(path)
+    suffix = file.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        return _read_excel(file)
+    if suffix == ".xls":
+        raise InputError("old Excel files (.xls) are not read", path=str(file),
+                         hint="Open it in Excel or WPS and save it as .xlsx (or CSV UTF-8), then run again.")
+    decoded = read_text_file(file)
+    sample = decoded.text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|") if sample.strip() else csv.excel
+    except csv.Error:
+        dialect = csv.excel_tab if suffix == ".tsv" else csv.excel
+    rows = [[_cell(c) for c in row] for row in csv.reader(decoded.text.splitlines(), dialect)]
+    return [Sheet(file, file.name, rows, decoded.encoding)]
+
+
+def _read_excel(file: Path) -> list[Sheet]:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(file, read_only=True, data_only=True)
+    except (OSError, BadZipFile, KeyError, ValueError, TypeError) as err:
+        raise InputError(f"the workbook cannot be opened ({type(err).__name__}: {err})", path=str(file),
+                         hint="Open it in Excel or WPS: if it opens, save it again as .xlsx; if not, it is damaged.") from err
+    try:
+        sheets = []
+        for ws in book.worksheets:
+            rows = [[_cell(c) for c in row] for row in ws.iter_rows(values_only=True)]
+            while rows and not any(rows[-1]):
+                rows.pop()
+            if rows:
+                sheets.append(Sheet(file, f"{file.name}:{ws.title}", rows, "xlsx"))
+        return sheets
+    finally:
+        book.close()
+
+
+def _clean_header(text: str) -> str:
+    return _HEADER_NOISE.sub("", unicodedata.normalize("NFKC", text))
+
+
+class Vocabulary:
+    """Column roles and the header words that name them; recognising a header text is cached."""
+
+    def __init__(self, synonyms: dict[str, tuple[str, ...]]) -> None:
+        self.synonyms = synonyms
+        self._pairs = sorted(((w, role) for role, words in synonyms.items() for w in words), key=lambda wr: -len(wr[0]))
+        self._exact = {w: role for w, role in reversed(self._pairs)}
+        self._words = [w for w, _ in self._pairs]
+        self._cache: dict[str, tuple[str, str] | None] = {}
+
+    def match(self, text: str) -> tuple[str, str] | None:
+        """(role, method) for one header cell, or None: exact, then the longest synonym contained, then similar."""
+        cleaned = _clean_header(text)
+        if cleaned in self._cache:
+            return self._cache[cleaned]
+        hit = self._match(cleaned)
+        if len(self._cache) < 50_000:
+            self._cache[cleaned] = hit
+        return hit
+
+    def _match(self, cleaned: str) -> tuple[str, str] | None:
+        from rapidfuzz import fuzz, process
+
+        if not cleaned or len(cleaned) > 24 or not re.search(r"[\u4e00-\u9fffA-Za-z]", cleaned):
+            return None
+        if cleaned in self._exact:
+            return self._exact[cleaned], "exact"
+        for word, role in self._pairs:
+            if len(word) >= 2 and word in cleaned and len(cleaned) - len(word) <= 4:
+                return role, f"contains {word}"
+        best = process.extractOne(cleaned, self._words, scorer=fuzz.ratio, score_cutoff=80)
+        if best is not None:
+            return self._pairs[best[2]][1], f"similar to {best[0]} ({best[1]:.0f})"
+        return None
+
+
+def find_header(sheet: Sheet, vocabulary: Vocabulary) -> tuple[int, list[HeaderMatch]]:
+    """The 0-based index of the header row among the first rows, and the columns it recognises.
+
+    Each role goes to its first column.  Returns (-1, []) when no row names two roles.
+    """
+    best_index, best = -1, []
+    for index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+        found: list[HeaderMatch] = []
+        used: set[str] = set()
+        for column, text in enumerate(row):
+            hit = vocabulary.match(text) if text else None
+            if hit is None or hit[0] in used:
+                continue
+            used.add(hit[0])
+            found.append(HeaderMatch(column, hit[0], text, hit[1]))
+        if len(found) > len(best):
+            best_index, best = index, found
+        if len(best) >= 4:
+            break  # a header this clear is the header; the rows below are data
+    return (best_index, best) if len(best) >= 2 else (-1, [])
+
+
+def rows_of(sheet: Sheet, header_index: int, header: list[HeaderMatch]) -> Iterator[TableRow]:
+    """The data rows under the header, with 1-based row numbers as a spreadsheet shows them; blank rows skipped."""
+    for index in range(header_index + 1, len(sheet.rows)):
+        raw = sheet.rows[index]
+        if not any(raw):
+            continue
+        cells = {m.role: raw[m.column] for m in header if m.column < len(raw) and raw[m.column]}
+        if cells:
+            yield TableRow(index + 1, cells, raw)
