@@ -175,10 +175,6 @@ class _Union:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _compatible(a: NameKey, b: NameKey) -> bool:
-    return a.trades_compatible(b) and a.place.compatible(b.place)
-
-
 def _name_clusters(mentions: list[Mention]) -> tuple[list[list[int]], dict[int, dict]]:
     """Indices of name mentions grouped into entities, and the match evidence of each merged mention.
 
@@ -203,7 +199,12 @@ def _name_clusters(mentions: list[Mention]) -> tuple[list[list[int]], dict[int, 
     evidence: dict[int, dict] = {}  # unit -> how it was matched to the others
 
     def compatible(a: list[int], b: list[int]) -> bool:
-        return all(_compatible(keys[i], keys[j]) for i in a for j in b)
+        """Places agree pairwise; trades agree as groups (汇通日化商贸 joins 汇通日化 and 汇通贸易)."""
+        if not all(keys[i].place.compatible(keys[j].place) for i in a for j in b):
+            return False
+        ta = frozenset().union(*(keys[i].trades for i in a))
+        tb = frozenset().union(*(keys[j].trades for j in b))
+        return not ta or not tb or bool(ta & tb)
 
     # 1. one core: split where places or trades conflict; a unit that fits two groups stays apart
     by_core: dict[str, list[int]] = defaultdict(list)
@@ -211,7 +212,7 @@ def _name_clusters(mentions: list[Mention]) -> tuple[list[list[int]], dict[int, 
         by_core[k.core].append(u)
     groups: list[list[int]] = []
     for members in by_core.values():
-        ordered = sorted(members, key=lambda u: (not keys[u].place.known, not keys[u].trades, u))
+        ordered = sorted(members, key=lambda u: (not keys[u].place.known, -len(keys[u].trades), u))
         local: list[list[int]] = []
         for u in ordered:
             fits = [g for g in local if compatible([u], g)]

@@ -50,8 +50,9 @@ LEGAL_FORMS = (
 # words that say nothing about who: dropped from the end like a legal form
 GENERIC = ("生物科技", "科技", "实业", "发展", "企业管理", "供应链", "用品")
 
-_TRADE_WORDS = sorted(((w, t) for t, ws in TRADES.items() for w in ws), key=lambda wt: -len(wt[0]))
-_FORMS = sorted(LEGAL_FORMS + GENERIC, key=len, reverse=True)
+# every suffix, longest first: (word, its trade) or (word, None) for a legal form or generic word
+_SUFFIXES = sorted([(w, t) for t, ws in TRADES.items() for w in ws] + [(w, None) for w in LEGAL_FORMS + GENERIC],
+                   key=lambda wt: -len(wt[0]))
 _BRACKET = re.compile(r"[（(【\[〔]([^（）()【】\[\]〔〕]{0,20})[）)】\]〕]")
 _STRAY = re.compile(r"[（）()【】\[\]〔〕{}]")
 _NOISE = re.compile(r"[\s\"'“”‘’·•・,，、.。:：;；/\\|*＊#&+_~`!！?？<>《》-]")
@@ -77,21 +78,18 @@ class NameKey:
 
 
 def _strip_end(rest: str) -> tuple[str, set[str], list[str]]:
+    """Strip legal forms, generic words and trades from the end, the longest match first each time."""
     trades: set[str] = set()
     forms: list[str] = []
-    changed = True
-    while changed and rest:
-        changed = False
-        for word in _FORMS:
-            if rest.endswith(word):
-                rest, changed = rest[: -len(word)], True
-                forms.append(word)
-                break
-        for word, trade in _TRADE_WORDS:
-            if rest.endswith(word):
-                rest, changed = rest[: -len(word)], True
-                trades.add(trade)
-                break
+    while rest:
+        word, trade = next(((w, t) for w, t in _SUFFIXES if rest.endswith(w)), ("", None))
+        if not word:
+            break
+        rest = rest[: -len(word)]
+        if trade is None:
+            forms.append(word)
+        else:
+            trades.add(trade)
     return rest, trades, forms
 
 

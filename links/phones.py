@@ -26,10 +26,10 @@ _EXTENSION = re.compile(r"(?:转|分机|ext\.?|x)\s*\d{1,5}$", re.IGNORECASE)
 # candidates in free text: an optional country code, then digits broken by separators, never
 # touching another digit or Latin letter (an order number or a WeChat id holds digit runs too)
 _CANDIDATE = re.compile(
-    r"(?<![0-9A-Za-z_])(?:(?:\+|00)?86[\s\-]?)?"
-    r"(?:[(（]?0\d{2,3}[)）]?[\s\-]?\d{3,4}[\s\-]?\d{3,4}"
-    r"|1[3-9]\d(?:[\s\-]?\d){8}"
-    r"|[48]00[\s\-]?\d{3}[\s\-]?\d{4})"
+    r"(?<![0-9A-Za-z_])(?:[(（]?(?:\+|00)?86[)）]?[\s\-.]?)?"
+    r"(?:[(（]?0\d{2,3}[)）]?[\s\-.]?\d{3,4}[\s\-.]?\d{3,4}"
+    r"|1[3-9]\d(?:[\s\-.]?\d){8}"
+    r"|[48]00[\s\-.]?\d{3}[\s\-.]?\d{4})"
     r"(?![0-9A-Za-z_])"
 )
 
