@@ -119,7 +119,7 @@ def draft_letters(linkage: Linkage, *, requester: str = "", chains: list[Chain] 
     letters = []
     for chain in result.chains if chains is None else chains:
         from_county, from_organ = _requester(result, chain, requester)
-        sources = result.chain_sources(chain)
+        sources = [s for s in result.chain_sources(chain) if s["links"]]
         files_by_case: dict[str, set[str]] = {}
         for s in sources:
             files_by_case.setdefault(s["case"], set()).add(s["file"])
@@ -141,10 +141,14 @@ def _e(value: object) -> str:
     return "" if value is None else html.escape(str(value), quote=True)
 
 
-def _table(headers: list[str], rows: list[list], *, mono: tuple[int, ...] = ()) -> str:
+def _table(headers: list[str], rows: list[list], *, mono: tuple[int, ...] = (), nowrap: tuple[int, ...] = ()) -> str:
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f'<td class="mono">{_e(v)}</td>' if i in mono else f"<td>{_e(v)}</td>"
-                                    for i, v in enumerate(row)) + "</tr>" for row in rows)
+
+    def td(i: int, v: object) -> str:
+        css = "mono" if i in mono else "nw" if i in nowrap else ""
+        return f'<td class="{css}">{_e(v)}</td>' if css else f"<td>{_e(v)}</td>"
+
+    body = "".join("<tr>" + "".join(td(i, v) for i, v in enumerate(row)) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -158,6 +162,7 @@ h2 { font-size: 14px; margin: 1em 0 0.3em; }
 table { border-collapse: collapse; width: 100%; font-size: 10.5px; margin-bottom: 0.6em; table-layout: auto; }
 th, td { border: 1px solid #777; padding: 2px 4px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 th { background: #eee; white-space: nowrap; }
+td.nw { white-space: nowrap; }
 td.mono { font-family: "Noto Sans Mono CJK SC", "DejaVu Sans Mono", monospace; font-size: 8.5px; }
 .sign { margin-top: 2em; text-align: right; }
 .note { color: #9a6000; }
@@ -184,21 +189,21 @@ def letter_html(letter: AssistLetter) -> str:
         "<h2>一、关联案件</h2>",
         _table(["案件编号", "文号", "案件名称", "县区", "当事人", "链中角色", "办案机构"],
                [[c["case_id"], c["case_no"], c["title"], c["county"], c["party"], ROLE_ZH.get(c["role"], "—"),
-                 c["organ"]] for c in letter.cases]),
+                 c["organ"]] for c in letter.cases], nowrap=(0,)),
         "<h2>二、关联实体</h2>",
         _table(["类型", "值", "权重", "涉及案件", "是否构成关联"],
                [[KIND_ZH.get(e["kind"], e["kind"]), e["value"], f"{e['weight']:.2f}", "、".join(e["cases"]),
                  "是" if e["links"] else "佐证"] for e in letter.entities]),
-        "<h2>三、关联依据（每一实体的出处）</h2>",
-        _table(["实体", "案件", "文件", "位置", "原文"],
+        "<h2>三、关联依据（构成关联的每一实体的出处）</h2>",
+        _table(["实体", "案件", "文件", "位置", "栏目", "原文"],
                [[f"{KIND_ZH.get(s['kind'], s['kind'])} {s['value']}", s["case"], s["file"],
-                 f"第{s['row']}行" if "row" in s else f"第{s['line']}行" if "line" in s else "", s.get("text", "")]
-                for s in letter.sources]),
+                 f"第{s['row']}行" if "row" in s else f"第{s['line']}行" if "line" in s else "", s.get("field", ""),
+                 s.get("text", "")] for s in letter.sources], nowrap=(1, 3)),
         "<h2>四、证据清单及完整性校验值（摘自各案封存清单 manifest.json）</h2>",
         _table(["案件", "文件", "SHA-256", "SM3", "封存时间（UTC）", "状态"],
                [[i["case"], i["file"], i["sha256"], i["sm3"], i["sealed_utc"],
                  {"sealed": "已封存", "not sealed": "未封存", "not in manifest": "不在封存清单中"}.get(i["status"], i["status"])]
-                for i in letter.evidence], mono=(2, 3)),
+                for i in letter.evidence], mono=(2, 3), nowrap=(0,)),
     ]
     parts += [f'<p class="note">{_e(n)}</p>' for n in letter.notes]
     parts += [

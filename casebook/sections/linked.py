@@ -18,7 +18,7 @@ TEXT = {
            "entities": "共同实体", "sources": "出处（文件与行号）", "unread": "另有 {n} 张标签照片尚无识别结果，未参与关联。",
            "case_columns": ["案件编号", "文号", "案件名称", "县区", "当事人", "角色"],
            "entity_columns": ["类型", "值", "权重", "涉及案件", "构成关联"],
-           "source_columns": ["实体", "案件", "文件", "位置", "原文"], "yes": "是", "corroborates": "佐证",
+           "source_columns": ["实体", "案件", "文件", "位置", "栏目", "原文"], "yes": "是", "corroborates": "佐证",
            "row": "第{n}行", "upstream": "上游线索（本案卷无案件）", "maker": "生产者", "wholesaler": "批发商",
            "retailer": "零售商", "method": "依共同的电话、微信号、QQ号、账户、统一社会信用代码、许可证编号、名称与地址，"
            "按稀有程度加权（多数案件共有的实体几乎不计）。"},
@@ -29,7 +29,7 @@ TEXT = {
            "unread": "{n} label photo(s) have no reading yet and were left out.",
            "case_columns": ["Case", "Case no.", "Title", "County", "Party", "Role"],
            "entity_columns": ["Kind", "Value", "Weight", "Cases", "Links"],
-           "source_columns": ["Entity", "Case", "File", "Where", "Text as read"], "yes": "yes",
+           "source_columns": ["Entity", "Case", "File", "Where", "Field", "Text as read"], "yes": "yes",
            "corroborates": "corroborates", "row": "row {n}", "upstream": "Upstream leads (no case here)",
            "maker": "maker", "wholesaler": "wholesaler", "retailer": "retailer",
            "method": "Shared phones, WeChat and QQ ids, accounts, credit codes, licence numbers, names and "
@@ -83,8 +83,8 @@ def render(d) -> Html:
             [v["kind"], v["value"], f"{v['weight']:.2f}", "、".join(v["cases"]),
              t["yes"] if v["links"] else t["corroborates"]] for v in chain.via])
         body += f"<h3>{esc(t['sources'])}</h3>" + table(t["source_columns"], [
-            [f"{s['kind']} {s['value']}", s["case"], s["file"], _where(s, t), s.get("text", "")]
-            for s in result.chain_sources(chain)])
+            [f"{s['kind']} {s['value']}", s["case"], s["file"], _where(s, t), s.get("field", ""), s.get("text", "")]
+            for s in result.chain_sources(chain) if s["links"]])
         if chain.upstream:
             body += key_values([(t["upstream"], "；".join(str(result.entity(e).value) for e in chain.upstream))])
     return _done(d, t, body)
