@@ -25,6 +25,7 @@ from links.entities import CaseRecord, Entity
 __all__ = ["LINK_THRESHOLD", "STRENGTH", "Chain", "build_graph", "find_chains", "kind_strength", "rarity"]
 
 LINK_THRESHOLD = 0.5
+MIN_POPULATION = 20
 # How much one shared value says that two cases involve the same party, before rarity.
 STRENGTH = {
     "phone": 1.0, "wechat": 1.0, "qq": 0.9, "account": 1.0, "credit_code": 1.0, "licence": 0.9,
@@ -36,11 +37,14 @@ _NOT_POOLED = frozenset({"region", "person", "barcode_prefix"})  # shared entiti
 
 
 def rarity(df: int, n_cases: int) -> float:
-    """IDF scaled to 0-1: 1 for an entity in two cases, 0 for one in every case."""
+    """IDF scaled to 0-1: 1 for an entity in two cases, 0 for one in every case.
+
+    Below ``MIN_POPULATION`` cases, how common an entity is cannot be told from the casebook (three
+    cases sharing a phone in a casebook of three say nothing of hubs), so N counts as that many.
+    """
     if df <= 1:
         return 1.0
-    if n_cases <= 2:
-        return 1.0
+    n_cases = max(n_cases, MIN_POPULATION)
     value = math.log(n_cases / df) / math.log(n_cases / 2)
     return min(1.0, max(0.0, value))
 
@@ -147,7 +151,7 @@ def find_chains(entities: list[Entity], cases: dict[str, CaseRecord], *,
     (list of Chain, networkx.Graph)
         The chains, and the graph of linked cases whose edges carry ``weight`` and ``entity``.
     """
-    n_cases = max(len(cases), 2)
+    n_cases = len(cases)
     reach = party_reach(entities)
     linked = nx.Graph()
     linking: dict[str, set[str]] = defaultdict(set)  # entity -> the cases it ties on its own
