@@ -75,6 +75,16 @@ class LinkResult:
                                  "links": item["links"], **source})
         return rows
 
+    def chain_sources_table(self, chain: Chain):
+        """The sources of the entities that tie a chain, one row each: entity, case, file, row or line, text."""
+        import pandas as pd
+
+        rows = [{"entity": f"{s['kind']} {s['value']}", "case": s["case"], "file": s["file"],
+                 "where": f"row {s['row']}" if "row" in s else f"line {s['line']}" if "line" in s else "",
+                 "field": s.get("field", ""), "text": s.get("text", "")}
+                for s in self.chain_sources(chain) if s["links"]]
+        return pd.DataFrame(rows, columns=["entity", "case", "file", "where", "field", "text"])
+
     def to_dict(self, *, all_entities: bool = False) -> dict:
         """``{"entities": [...], "chains": [...], "problems": [...]}``: shared entities unless ``all_entities``."""
         entities = self.entities if all_entities else self.shared_entities

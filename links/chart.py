@@ -19,7 +19,7 @@ import networkx as nx
 from links.analysis import LinkResult
 from links.graph import Chain
 
-__all__ = ["ROLE_COLOURS", "chain_page", "chain_svg"]
+__all__ = ["ROLE_COLOURS", "chain_page", "chain_svg", "notebook_chart"]
 
 ROLE_COLOURS = {"maker": "#b2182b", "wholesaler": "#ef8a62", "retailer": "#2166ac", "": "#6b6b6b"}
 KIND_COLOURS = {"phone": "#1b9e77", "wechat": "#33a02c", "qq": "#66a61e", "account": "#e7298a",
@@ -278,3 +278,21 @@ def chain_page(result: LinkResult, *, lang: str = "zh", title: str = "") -> str:
         f'<script type="application/json" id="cb-data">{_js_json(data)}</script>'
         f"<script>{_SCRIPT}</script></body></html>\n"
     )
+
+
+def notebook_chart(result: LinkResult, *, lang: str = "zh", height: int = 640):
+    """The page in a notebook: an iframe whose ``srcdoc`` holds the escaped page (no file, no server).
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    import warnings
+
+    from IPython.display import HTML
+
+    doc = html.escape(chain_page(result, lang=lang), quote=True)
+    with warnings.catch_warnings():  # IPython suggests IFrame, which needs a URL: srcdoc is the point here
+        warnings.simplefilter("ignore", UserWarning)
+        return HTML(f'<iframe srcdoc="{doc}" sandbox="allow-scripts" style="width:100%;height:{int(height)}px;'
+                    f'border:1px solid #ccc"></iframe>')
