@@ -27,6 +27,10 @@ KINDS = {
     "address": "address", "person": "person", "barcode_prefix": "barcode prefix", "region": "receiving region",
 }
 SIMILAR_CUTOFF = 85  # rapidfuzz ratio on "core+trades", for cores of 4 characters or more
+PLACELESS_NAME = 0.8  # trust in a name that states no place
+# A homophone or a close spelling between names that state no place is a guess: its score is scaled down so
+# that on its own it cannot link (many cities have a 汇通 and a 惠通).
+UNANCHORED_MATCH = 0.65
 
 
 @dataclass(frozen=True)
@@ -126,8 +130,13 @@ class Entity:
         return sorted({m.role for m in self.mentions if m.role})
 
     def case_trust(self, case: str) -> float:
-        """How far this case's own documents can be taken at their word for this entity (best mention)."""
-        return max((m.trust * self.match_score(m) for m in self.mentions if m.source.case == case), default=0.0)
+        """How far this case's own documents can be taken at their word for this entity (best mention).
+
+        A name that states no place counts for less: 汇通商贸 exists in many cities, 周口汇通商贸 in one.
+        """
+        return max((m.trust * self.match_score(m) * (PLACELESS_NAME if m.name is not None and not m.name.place.known
+                                                     else 1.0)
+                    for m in self.mentions if m.source.case == case), default=0.0)
 
     def match_score(self, mention: Mention) -> float:
         found = self.matches.get(mention.raw)
@@ -206,6 +215,9 @@ def _name_clusters(mentions: list[Mention]) -> tuple[list[list[int]], dict[int, 
         tb = frozenset().union(*(keys[j].trades for j in b))
         return not ta or not tb or bool(ta & tb)
 
+    def anchored(group: list[int]) -> bool:
+        return any(keys[u].place.known for u in group)
+
     # 1. one core: split where places or trades conflict; a unit that fits two groups stays apart
     by_core: dict[str, list[int]] = defaultdict(list)
     for u, k in enumerate(keys):
@@ -248,8 +260,9 @@ def _name_clusters(mentions: list[Mention]) -> tuple[list[list[int]], dict[int, 
             for b in range(a + 1, len(sound_groups)):
                 ga, gb = sound_groups[a], sound_groups[b]
                 if keys[ga[0]].core != keys[gb[0]].core and compatible(ga, gb):
+                    score = 90.0 if anchored(ga) and anchored(gb) else round(90.0 * UNANCHORED_MATCH, 1)
                     for v in (gb if len(gb) <= len(ga) else ga):
-                        evidence.setdefault(v, {"method": f"same pinyin ({pinyin_key(keys[v].core)})", "score": 90.0})
+                        evidence.setdefault(v, {"method": f"same pinyin ({pinyin_key(keys[v].core)})", "score": score})
                     union.union(ga[0], gb[0])
 
     # 4. close spellings of longer names (an OCR or typing slip), blocked by trades and length
@@ -268,6 +281,8 @@ def _name_clusters(mentions: list[Mention]) -> tuple[list[list[int]], dict[int, 
                 score = float(scores[a][b])
                 ga, gb = block[a], block[b]
                 if score and compatible(ga, gb):
+                    if not (anchored(ga) and anchored(gb)):
+                        score *= UNANCHORED_MATCH
                     for v in (gb if len(gb) <= len(ga) else ga):
                         evidence.setdefault(v, {"method": "similar spelling (rapidfuzz ratio)", "score": round(score, 1)})
                     union.union(ga[0], gb[0])

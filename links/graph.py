@@ -221,39 +221,38 @@ def _roles(members: list[str], entities: list[Entity], by_id: dict[str, Entity],
     A case is the *maker* when its party is named as maker (a ledger's 生产厂家, a label's 生产者)
     in another case of the chain, the *wholesaler* when it is named as supplier (供货单位), and the
     *retailer* when its own documents name a supplier or maker of the chain.  A phone written in the
-    same ledger row as a party's name stands for that party.  Suppliers and makers with no case of
-    their own in the chain are returned as *upstream*: the next leads.
+    same ledger row as a party's name stands for that party.  Any shared entity of the chain may
+    say who supplied whom once the chain holds (a hub names no party of the chain, so it says
+    nothing).  Suppliers and makers that tie the chain but have no case in it are *upstream*: the
+    next leads.
     """
     inside = set(members)
-    tying = [by_id[item["entity"]] for item in via if item["links"]]
-    # corroborating hubs (a distributor every shop buys from) say nothing of roles
+    shared = [(by_id[item["entity"]], item["links"]) for item in via]
     party_of: dict[str, set[str]] = {
-        e.id: {m.source.case for m in e.mentions if m.role == "party" and m.source.case in inside} for e in tying}
+        e.id: {m.source.case for m in e.mentions if m.role == "party" and m.source.case in inside} for e, _ in shared}
     at_row: dict[tuple, set[str]] = defaultdict(set)
-    for e in tying:
+    for e, _ in shared:
         for m in e.mentions:
             if m.role in ("supplier", "maker"):
                 at_row[(m.source.case, m.source.file, m.source.row, m.source.line, m.role)].add(e.id)
-    for e in tying:
+    for e, _ in shared:
         if not party_of[e.id]:
             for m in e.mentions:
                 for other in at_row.get((m.source.case, m.source.file, m.source.row, m.source.line, m.role), ()):
                     party_of[e.id] |= {c for c in party_of[other] if c != m.source.case}
     makers, suppliers, buyers = set(), set(), set()
     upstream = []
-    for e in tying:
-        named = False
-        for m in e.mentions:
-            case = m.source.case
-            if case not in inside or m.role not in ("supplier", "maker"):
-                continue
-            named = True
-            others = party_of[e.id] - {case}
-            if others:
+    for e, ties in shared:
+        naming = [m for m in e.mentions if m.source.case in inside and m.role in ("supplier", "maker")]
+        for m in naming:
+            others = party_of[e.id] - {m.source.case}
+            if others:  # a case of the chain names another's party as its supplier or maker
                 (makers if m.role == "maker" else suppliers).update(others)
-            buyers.add(case)
-        if named and not party_of[e.id]:
+                buyers.add(m.source.case)
+        if ties and naming and not party_of[e.id]:
+            # a supplier or maker that ties the chain but has no case here: a lead, and its buyers are retailers
             upstream.append(e.id)
+            buyers.update(m.source.case for m in naming)
     roles = {}
     for case in members:
         if case in makers:
