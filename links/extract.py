@@ -31,7 +31,7 @@ from links.names import normalise_name
 from links.phones import find_phones, normalise_phone
 
 __all__ = [
-    "CLAIM_TRUST", "account_mentions", "address_mention", "barcode_mention", "credit_code_mentions",
+    "CLAIM_TRUST", "PRINTED_TRUST", "account_mentions", "address_mention", "barcode_mention", "credit_code_mentions",
     "licence_mentions", "name_mention", "person_mention", "phone_mentions", "qq_mentions", "region_mention",
     "settle_addresses",
     "text_mentions", "wechat_mentions",
@@ -40,6 +40,11 @@ __all__ = [
 # A name or address a label prints (or a ledger copies from the package) is the counterfeiter's
 # claim: often a real company's, often invented.  It corroborates; on its own it does not link.
 CLAIM_TRUST = 0.5
+# A phone, code or licence number printed on goods (or copied from them into a ledger's maker
+# column) ties the goods to whoever uses it, but a genuine maker's is printed on all its goods:
+# two shops selling the same maker's goods are not a chain.  At this trust, two such claims cannot
+# link two cases on their own; one claim and the maker's own record (its case) can.
+PRINTED_TRUST = 0.7
 _WXID = re.compile(r"(?<![A-Za-z0-9_])(wxid_[a-z0-9]{4,30})(?![A-Za-z0-9_])", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _BAD_CORE = re.compile(r"[的了这那我你他她们个吗呢吧啊么在是有]")
@@ -54,13 +59,14 @@ def _nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", str(text)).strip()
 
 
-def phone_mentions(text: str, source: Source, role: str = "") -> list[Mention]:
+def phone_mentions(text: str, source: Source, role: str = "", trust: float = 1.0) -> list[Mention]:
     """Every phone number in a cell or line (a cell may hold two: ``13839462217/0394-8216688``)."""
     found = find_phones(text)
     if not found:
         phone = normalise_phone(text)
         found = [(text.strip(), phone)] if phone is not None else []
-    return [Mention("phone", raw, p.digits, source, role=role, check=p.kind, display=p.display) for raw, p in found]
+    return [Mention("phone", raw, p.digits, source, role=role, trust=trust, check=p.kind, display=p.display)
+            for raw, p in found]
 
 
 def wechat_mentions(text: str, source: Source, role: str = "", *, bare: bool = False) -> list[Mention]:
@@ -83,25 +89,29 @@ def qq_mentions(text: str, source: Source, role: str = "", *, bare: bool = False
     return [Mention("qq", raw, key, source, role=role, display=key) for raw, key in found]
 
 
-def credit_code_mentions(text: str, source: Source, role: str = "", *, bare: bool = False) -> list[Mention]:
+def credit_code_mentions(text: str, source: Source, role: str = "", *, bare: bool = False,
+                         trust: float = 1.0) -> list[Mention]:
     found = find_credit_codes(text)
     if not found and bare:
         checked = check_credit_code(text)
         found = [(text.strip(), checked)] if checked is not None else []
-    return [Mention("credit_code", raw, c.key, source, role=role, valid=c.valid, check=c.check, display=c.key)
-            for raw, c in found]
+    return [Mention("credit_code", raw, c.key, source, role=role, trust=trust, valid=c.valid, check=c.check,
+                    display=c.key) for raw, c in found]
 
 
-def licence_mentions(text: str, source: Source, role: str = "") -> list[Mention]:
-    """Licence numbers; an SC, QS, 妆 or XK number belongs to the maker whatever column it sits in."""
+def licence_mentions(text: str, source: Source, role: str = "", trust: float = 1.0) -> list[Mention]:
+    """Licence numbers; an SC, QS, 妆 or XK number belongs to the maker whatever column it sits in (and
+    is then a printed claim, see ``PRINTED_TRUST``)."""
     found = find_licences(text)
     if not found:
         checked = check_licence(text)
         found = [(text.strip(), checked)] if checked is not None else []
     out = []
     for raw, c in found:
-        owner = "maker" if c.key.startswith(("SC", "QS", "XK")) or "妆" in c.key else role
-        out.append(Mention("licence", raw, c.key, source, role=owner, valid=c.valid, check=c.check, display=c.key))
+        production = c.key.startswith(("SC", "QS", "XK")) or "妆" in c.key
+        out.append(Mention("licence", raw, c.key, source, role="maker" if production else role,
+                           trust=min(trust, PRINTED_TRUST) if production else trust, valid=c.valid, check=c.check,
+                           display=c.key))
     return out
 
 
@@ -137,11 +147,11 @@ def address_mention(text: str, source: Source, role: str = "", trust: float = 1.
     return [Mention("address", raw, "", source, role=role, trust=trust, display=raw)] if len(raw) >= 4 else []
 
 
-def barcode_mention(text: str, source: Source, role: str = "maker") -> list[Mention]:
+def barcode_mention(text: str, source: Source, role: str = "maker", trust: float = PRINTED_TRUST) -> list[Mention]:
     checked = barcode_prefix(text)
     if checked is None:
         return []
-    return [Mention("barcode_prefix", text.strip(), checked.key, source, role=role, check=checked.check,
+    return [Mention("barcode_prefix", text.strip(), checked.key, source, role=role, trust=trust, check=checked.check,
                     display=checked.key)]
 
 

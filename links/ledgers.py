@@ -19,6 +19,7 @@ from pathlib import Path
 from links.entities import Mention, Source
 from links.extract import (
     CLAIM_TRUST,
+    PRINTED_TRUST,
     address_mention,
     barcode_mention,
     credit_code_mentions,
@@ -61,7 +62,23 @@ LEDGER_COLUMNS: dict[str, tuple[str, ...]] = {
     "barcode": ("条码", "商品条码", "条形码"),
     "batch": ("批号", "生产批号", "生产日期", "批次"),
 }
-VOCABULARY = Vocabulary(LEDGER_COLUMNS)
+# "<party><attribute>" headers not listed above: 供方电话, 供应单位地址, 生产单位名称, 厂方联系方式 ...
+PARTIES = {
+    "supplier": ("供货单位", "供应单位", "供货商", "供应商", "供货方", "供应方", "供货者", "供货人", "供方", "卖方",
+                 "销售方", "进货单位", "批发商", "上家"),
+    "maker": ("生产厂家", "生产企业", "生产单位", "生产商", "生产者", "制造商", "制造单位", "厂家", "厂商", "厂方"),
+}
+ATTRIBUTES = {
+    "name": ("名称", "全称", "单位"), "phone": ("电话", "电话号码", "手机", "手机号", "联系方式", "联系电话"),
+    "address": ("地址", "所在地"), "code": ("统一社会信用代码", "信用代码", "营业执照号"),
+    "licence": ("许可证号", "许可证编号", "许可证"), "wechat": ("微信", "微信号"), "contact": ("联系人",),
+}
+COMPOSE = {("supplier", "name"): "supplier", ("supplier", "phone"): "supplier_phone",
+           ("supplier", "address"): "supplier_address", ("supplier", "code"): "supplier_code",
+           ("supplier", "licence"): "supplier_licence", ("supplier", "wechat"): "wechat",
+           ("supplier", "contact"): "contact", ("maker", "name"): "maker", ("maker", "phone"): "maker_phone",
+           ("maker", "address"): "maker_address", ("maker", "licence"): "maker_licence"}
+VOCABULARY = Vocabulary(LEDGER_COLUMNS, COMPOSE, PARTIES, ATTRIBUTES)
 _CELL_BREAK = re.compile(r"[/，,;；|]|(?=\+?\d[\d\s-]{4})|(?=(?:电话|手机|微信|tel|TEL|Tel|VX|vx|wx|WX)[:：]?)")
 _PARTY_ROLES = {"supplier", "maker", "supplier_phone", "maker_phone", "supplier_code", "wechat"}
 
@@ -115,19 +132,19 @@ def ledger_mentions(sheet: Sheet, header_index: int, header: list[HeaderMatch], 
         if "maker" in cells:
             out += name_mention(cells["maker"], src("maker"), "maker", trust=CLAIM_TRUST)
         if "maker_phone" in cells:
-            out += _contact_mentions(cells["maker_phone"], src("maker_phone"), "maker")
+            out += _contact_mentions(cells["maker_phone"], src("maker_phone"), "maker", PRINTED_TRUST)
         if "maker_address" in cells:
             out += address_mention(cells["maker_address"], src("maker_address"), "maker", trust=CLAIM_TRUST)
         if "maker_licence" in cells:
-            out += licence_mentions(cells["maker_licence"], src("maker_licence"), "maker")
+            out += licence_mentions(cells["maker_licence"], src("maker_licence"), "maker", PRINTED_TRUST)
         if "barcode" in cells:
             out += barcode_mention(cells["barcode"], src("barcode"))
     return rows, out
 
 
-def _contact_mentions(cell: str, source: Source, role: str) -> list[Mention]:
+def _contact_mentions(cell: str, source: Source, role: str, trust: float = 1.0) -> list[Mention]:
     """A contact cell: phones, and a QQ or WeChat id written there with its keyword (``QQ：2853317760``)."""
-    return phone_mentions(cell, source, role) + qq_mentions(cell, source, role) + wechat_mentions(cell, source, role)
+    return phone_mentions(cell, source, role, trust) + qq_mentions(cell, source, role) + wechat_mentions(cell, source, role)
 
 
 def split_party_cell(cell: str) -> tuple[str, str]:

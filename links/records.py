@@ -2,8 +2,9 @@
 
 The party is who the case is about: its name, credit code and address link firmly (they come from
 the business licence).  A label is what seized goods claim: the maker's name and address are
-claims (half trust), while a phone, credit code, licence number or barcode printed on it is an
-identifier that ties the goods to whoever uses it.
+claims (half trust); a phone, credit code, licence number or barcode printed on it ties the goods
+to whoever uses it, but a genuine maker prints its own on all its goods, so two labels alone do
+not make a chain (see :data:`links.extract.PRINTED_TRUST`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import unicodedata
 from links.entities import Mention, Source
 from links.extract import (
     CLAIM_TRUST,
+    PRINTED_TRUST,
     address_mention,
     barcode_mention,
     credit_code_mentions,
@@ -96,9 +98,9 @@ def label_mentions(case: str, file: str, fields: dict, lines: list[str]) -> list
     builders = {
         "manufacturer": lambda v, s: name_mention(v, s, "maker", trust=CLAIM_TRUST),
         "address": lambda v, s: address_mention(v, s, "maker", trust=CLAIM_TRUST),
-        "phone": lambda v, s: phone_mentions(v, s, "maker"),
-        "credit_code": lambda v, s: credit_code_mentions(v, s, "maker", bare=True),
-        "license_no": lambda v, s: licence_mentions(v, s, "maker"),
+        "phone": lambda v, s: phone_mentions(v, s, "maker", PRINTED_TRUST),
+        "credit_code": lambda v, s: credit_code_mentions(v, s, "maker", bare=True, trust=PRINTED_TRUST),
+        "license_no": lambda v, s: licence_mentions(v, s, "maker", PRINTED_TRUST),
         "barcode": lambda v, s: barcode_mention(v, s, "maker"),
     }
     for key, build in builders.items():

@@ -129,8 +129,16 @@ def _clean_header(text: str) -> str:
 class Vocabulary:
     """Column roles and the header words that name them; recognising a header text is cached."""
 
-    def __init__(self, synonyms: dict[str, tuple[str, ...]]) -> None:
+    def __init__(self, synonyms: dict[str, tuple[str, ...]],
+                 compose: dict[tuple[str, str], str] | None = None,
+                 parties: dict[str, tuple[str, ...]] | None = None,
+                 attributes: dict[str, tuple[str, ...]] | None = None) -> None:
         self.synonyms = synonyms
+        # a header not listed is often "<party><attribute>" (供方电话, 生产单位名称, 厂家联系方式): the
+        # attribute is the word at the end, the party the word before it
+        self.compose = compose or {}
+        self.parties = sorted(((w, p) for p, ws in (parties or {}).items() for w in ws), key=lambda wp: -len(wp[0]))
+        self.attributes = sorted(((w, a) for a, ws in (attributes or {}).items() for w in ws), key=lambda wa: -len(wa[0]))
         self._pairs = sorted(((w, role) for role, words in synonyms.items() for w in words), key=lambda wr: -len(wr[0]))
         self._exact = {w: role for w, role in reversed(self._pairs)}
         self._words = [w for w, _ in self._pairs]
@@ -153,12 +161,29 @@ class Vocabulary:
             return None
         if cleaned in self._exact:
             return self._exact[cleaned], "exact"
+        composed = self._composed(cleaned)
+        if composed is not None:
+            return composed
         for word, role in self._pairs:
             if len(word) >= 2 and word in cleaned and len(cleaned) - len(word) <= 4:
                 return role, f"contains {word}"
         best = process.extractOne(cleaned, self._words, scorer=fuzz.ratio, score_cutoff=80)
         if best is not None:
             return self._pairs[best[2]][1], f"similar to {best[0]} ({best[1]:.0f})"
+        return None
+
+
+    def _composed(self, cleaned: str) -> tuple[str, str] | None:
+        for attr_word, attribute in self.attributes:
+            if not cleaned.endswith(attr_word):
+                continue
+            head = cleaned[: -len(attr_word)]
+            party = "" if not head else next((p for w, p in self.parties if head.endswith(w) or head == w), None)
+            if party is None:
+                continue
+            role = self.compose.get((party, attribute))
+            if role is not None:
+                return role, f"{head or ''}+{attr_word}"
         return None
 
 
