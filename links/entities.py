@@ -108,6 +108,7 @@ class Entity:
     matches: dict[str, dict] = field(default_factory=dict)  # variant -> {"method", "score"}
     weight: float = 0.0
     reach: int = 0  # cases naming the party this entity belongs to (see links.graph.party_reach)
+    population: int = 0  # the cases its rarity is counted among (those of the prefectures it appears in)
 
     @property
     def cases(self) -> list[str]:
@@ -160,7 +161,7 @@ class Entity:
         """The JSON shape of ``casebook link --json``."""
         data = {"id": self.id, "kind": self.kind, "value": self.value, "variants": self.variants,
                 "cases": self.cases, "sources": self.sources(), "weight": round(self.weight, 3),
-                "party_cases": self.reach}
+                "party_cases": self.reach, "population": self.population}
         if self.checks:
             data["checks"] = self.checks
         if self.matches:

@@ -3,7 +3,9 @@
 Weight of an entity = strength of its kind × rarity.  Rarity is an IDF normalised to 0-1:
 ``log(N / df) / log(N / 2)`` for an entity in ``df`` of ``N`` cases, 1 when two cases share it and
 0 when all do, so a national brand's maker, a big regional distributor or the county's main market
-weigh almost nothing.  Two cases are *linked* when one entity they share weighs at least
+weigh almost nothing.  ``df`` counts the cases of the entity's *party* (identifiers read together
+in one record), ``N`` the cases of the prefectures where that party appears (a distributor in half
+of one prefecture's cases is a hub, however many other prefectures the casebook holds).  Two cases are *linked* when one entity they share weighs at least
 ``LINK_THRESHOLD`` once each case's trust in its own mention is counted (a maker name printed on a
 label is a claim, worth half a ledger row).  The strongest shared entity decides: three
 identifiers of one hub (its phone, name and address) are still one hub, so weights are not added.
@@ -15,7 +17,7 @@ With a phone (strength 1) the threshold admits entities in up to ``sqrt(2N)`` ca
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -31,9 +33,9 @@ STRENGTH = {
     "phone": 1.0, "wechat": 1.0, "qq": 0.9, "account": 1.0, "credit_code": 1.0, "licence": 0.9,
     "name": 0.8, "address": 0.8, "person": 0.3, "barcode_prefix": 0.3, "region": 0.0,
 }
-CORROBORATING = 0.2
+CORROBORATING = 0.2  # shared entities this heavy are listed with a chain even when they do not link
 # kinds that do not identify a party: a shipping region, a common personal name, a barcode prefix
-_NOT_POOLED = frozenset({"region", "person", "barcode_prefix"})  # shared entities this heavy are listed with a chain even when they do not link
+_NOT_POOLED = frozenset({"region", "person", "barcode_prefix"})
 
 
 def rarity(df: int, n_cases: int) -> float:
@@ -78,8 +80,8 @@ class Chain:
                 "roles": self.roles, "score": self.score, "upstream": self.upstream, "edges": self.edges}
 
 
-def party_reach(entities: list[Entity]) -> dict[str, int]:
-    """For each entity, the number of cases that name the *party* it belongs to.
+def party_reach(entities: list[Entity]) -> dict[str, set[str]]:
+    """For each entity, the cases that name the *party* it belongs to.
 
     Identifiers read together in one record (one ledger or order row, one label, one case record)
     and in one role describe one party: the regional distributor's name, phone and address in a
@@ -114,7 +116,15 @@ def party_reach(entities: list[Entity]) -> dict[str, int]:
     pooled: dict[int, set[str]] = defaultdict(set)
     for entity in entities:
         pooled[find(index[entity.id])].update(entity.cases)
-    return {e.id: len(pooled[find(index[e.id])]) for e in entities}
+    return {e.id: pooled[find(index[e.id])] for e in entities}
+
+
+def prefecture_of(county: str) -> str | None:
+    """The 4-digit prefecture code of a county name, or None when unknown or ambiguous (新华区 is in five cities)."""
+    from links.places import place_index
+
+    codes = {c[:4] for c in place_index().full.get(county, ()) if not c.endswith("00")}
+    return codes.pop() if len(codes) == 1 else None
 
 
 def build_graph(entities: list[Entity], cases: dict[str, CaseRecord]) -> nx.Graph:
@@ -153,12 +163,19 @@ def find_chains(entities: list[Entity], cases: dict[str, CaseRecord], *,
     """
     n_cases = len(cases)
     reach = party_reach(entities)
+    region = {case: prefecture_of(record.county) if record.county else None for case, record in cases.items()}
+    per_region = Counter(region.values())
     linked = nx.Graph()
     linking: dict[str, set[str]] = defaultdict(set)  # entity -> the cases it ties on its own
     for entity in entities:
         members = entity.cases
-        entity.reach = max(len(members), reach.get(entity.id, 0))
-        base = kind_strength(entity) * rarity(entity.reach, n_cases)
+        pooled = reach.get(entity.id, set()) | set(members)
+        entity.reach = len(pooled)
+        regions = {region.get(c) for c in pooled}
+        # how common among the cases of the prefectures where the party appears: a distributor in half
+        # of one prefecture's cases is a hub there, however many other prefectures the casebook holds
+        entity.population = n_cases if None in regions else sum(per_region[r] for r in regions)
+        base = kind_strength(entity) * rarity(entity.reach, entity.population)
         entity.weight = base
         if len(members) < 2 or base < threshold:
             continue  # a hub: the upper bound (full trust on both sides) cannot reach the threshold

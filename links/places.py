@@ -81,16 +81,20 @@ class PlaceIndex:
         self.full: dict[str, set[str]] = {}
         self.short: dict[str, set[str]] = {}
         for adcode, name in divisions.items():
-            rank = 0 if adcode.endswith("0000") else 1 if adcode.endswith("00") else 2
             self.full.setdefault(name, set()).add(adcode)
+        originals = set(self.full)
+        for adcode, name in divisions.items():
+            rank = 0 if adcode.endswith("0000") else 1 if adcode.endswith("00") else 2
             core = _core(name)
-            if core and core != name:
-                self.short.setdefault(core, set()).add(adcode)
-                if rank == 2:  # 撤县设区 / 撤县设市 keep the core: 淮阳县 is now 淮阳区
-                    for suffix in ("县", "区", "市"):
-                        self.full.setdefault(core + suffix, set()).add(adcode)
-                if rank == 1:
-                    self.full.setdefault(core + "市", set()).add(adcode)
+            if not core or core == name:
+                continue
+            self.short.setdefault(core, set()).add(adcode)
+            # 撤县设区 / 撤县设市 keep the core: 淮阳县 is now 淮阳区.  An alias never shadows a real name
+            # (太和县 of 阜阳 is not 太和区 of 锦州).
+            aliases = [core + s for s in ("县", "区", "市")] if rank == 2 else [core + "市"] if rank == 1 else []
+            for alias in aliases:
+                if alias not in originals:
+                    self.full.setdefault(alias, set()).add(adcode)
         self.rank = {a: (0 if a.endswith("0000") else 1 if a.endswith("00") else 2)
                      for codes in self.full.values() for a in codes}
         self.max_len = max(map(len, self.full))
