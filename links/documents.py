@@ -19,7 +19,7 @@ from safeio.errors import InputError
 __all__ = ["CHAT_SUFFIXES", "DocumentReading", "is_record_file", "read_document"]
 
 CHAT_SUFFIXES = (".txt", ".log", ".text")
-RECORD_SUFFIXES = (*TABLE_SUFFIXES, ".xls", *CHAT_SUFFIXES)
+RECORD_SUFFIXES = (*TABLE_SUFFIXES, *CHAT_SUFFIXES)
 
 
 @dataclass
@@ -63,7 +63,7 @@ def read_document(path: str | Path, case: str = "", file: str = "") -> DocumentR
     if suffix in CHAT_SUFFIXES:
         chat = read_chat(path, case, file)
         return DocumentReading(file, "chat", chat.encoding, chat.lines, [], chat.mentions)
-    if suffix not in (*TABLE_SUFFIXES, ".xls"):
+    if suffix not in TABLE_SUFFIXES:
         return None
     kinds: list[str] = []
     reading = DocumentReading(file, "")

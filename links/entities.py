@@ -15,6 +15,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from links.addresses import Address
 from links.names import NameKey, pinyin_key
 
@@ -90,6 +92,8 @@ class CaseRecord:
     case_no: str = ""
     organ: str = ""
     party: str = ""
+    address: str = ""
+    adcode: str = ""  # the county's 6-digit code, from the party's address where it names one
     opened: str = ""
     lon: float | None = None
     lat: float | None = None
@@ -216,6 +220,21 @@ def _name_clusters(mentions: list[Mention]) -> tuple[list[list[int]], dict[int, 
         tb = frozenset().union(*(keys[j].trades for j in b))
         return not ta or not tb or bool(ta & tb)
 
+    cluster_units: dict[int, list[int]] = {u: [u] for u in range(len(units))}
+
+    def join(a: int, b: int) -> bool:
+        """Merge the clusters of units a and b unless that would put conflicting places or trades in one
+        entity (a name without place must not bridge 兴隆超市 of two towns)."""
+        ra, rb = union.find(a), union.find(b)
+        if ra == rb:
+            return True
+        if not compatible(cluster_units[ra], cluster_units[rb]):
+            return False
+        merged = cluster_units.pop(ra) + cluster_units.pop(rb)
+        union.union(ra, rb)
+        cluster_units[union.find(ra)] = merged
+        return True
+
     def anchored(group: list[int]) -> bool:
         return any(keys[u].place.known for u in group)
 
@@ -236,7 +255,7 @@ def _name_clusters(mentions: list[Mention]) -> tuple[list[list[int]], dict[int, 
         groups.extend(local)
     for g in groups:
         for u in g[1:]:
-            union.union(g[0], u)
+            join(g[0], u)
     group_of = {u: g for g in groups for u in g}
     groups_by_core: dict[str, list[list[int]]] = defaultdict(list)
     for g in groups:
@@ -246,11 +265,10 @@ def _name_clusters(mentions: list[Mention]) -> tuple[list[list[int]], dict[int, 
     for u, k in enumerate(keys):
         if k.alt_core and k.alt_core in groups_by_core:
             targets = [g for g in groups_by_core[k.alt_core] if compatible(group_of[u], g)]
-            if len(targets) == 1:
+            if len(targets) == 1 and join(targets[0][0], u):
                 dropped = k.core[: len(k.core) - len(k.alt_core)]
                 for v in group_of[u]:
                     evidence.setdefault(v, {"method": f"leading place name {dropped} dropped", "score": 95.0})
-                union.union(targets[0][0], u)
 
     # 3. homophones: the same toneless pinyin, compatible places and trades
     by_sound: dict[str, list[list[int]]] = defaultdict(list)
@@ -260,33 +278,36 @@ def _name_clusters(mentions: list[Mention]) -> tuple[list[list[int]], dict[int, 
         for a in range(len(sound_groups)):
             for b in range(a + 1, len(sound_groups)):
                 ga, gb = sound_groups[a], sound_groups[b]
-                if keys[ga[0]].core != keys[gb[0]].core and compatible(ga, gb):
+                if keys[ga[0]].core != keys[gb[0]].core and join(ga[0], gb[0]):
                     score = 90.0 if anchored(ga) and anchored(gb) else round(90.0 * UNANCHORED_MATCH, 1)
                     for v in (gb if len(gb) <= len(ga) else ga):
                         evidence.setdefault(v, {"method": f"same pinyin ({pinyin_key(keys[v].core)})", "score": score})
-                    union.union(ga[0], gb[0])
 
-    # 4. close spellings of longer names (an OCR or typing slip), blocked by trades and length
+    # 4. close spellings of longer names (an OCR or typing slip): one slip leaves the first or the last
+    # character in place, so names are compared within blocks of (trades, length, first character) and
+    # (trades, length, last character); blocks keep the comparisons near-linear in the number of names
+    # (a leading short county name that may be a place is left out: 颍上佳康 and 颍上康宝 are not alike)
     blocks: dict[tuple, list[list[int]]] = defaultdict(list)
     for g in groups:
         k = keys[g[0]]
-        if len(k.core) >= 4:
-            blocks[(tuple(sorted(k.trades)), len(k.core))].append(g)
+        core = k.alt_core or k.core
+        if len(core) >= 4:
+            trades = tuple(sorted(k.trades))
+            blocks[(trades, len(core), "first", core[0])].append(g)
+            blocks[(trades, len(core), "last", core[-1])].append(g)
     for block in blocks.values():
         if len(block) < 2:
             continue
-        texts = [keys[g[0]].key for g in block]
+        texts = [(keys[g[0]].alt_core or keys[g[0]].core) + "".join(sorted(keys[g[0]].trades)) for g in block]
         scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=SIMILAR_CUTOFF, workers=1)
-        for a in range(len(block)):
-            for b in range(a + 1, len(block)):
-                score = float(scores[a][b])
-                ga, gb = block[a], block[b]
-                if score and compatible(ga, gb):
-                    if not (anchored(ga) and anchored(gb)):
-                        score *= UNANCHORED_MATCH
-                    for v in (gb if len(gb) <= len(ga) else ga):
-                        evidence.setdefault(v, {"method": "similar spelling (rapidfuzz ratio)", "score": round(score, 1)})
-                    union.union(ga[0], gb[0])
+        for a, b in zip(*np.nonzero(np.triu(scores, 1)), strict=True):
+            score = float(scores[a][b])
+            ga, gb = block[a], block[b]
+            if keys[ga[0]].core != keys[gb[0]].core and join(ga[0], gb[0]):
+                if not (anchored(ga) and anchored(gb)):
+                    score *= UNANCHORED_MATCH
+                for v in (gb if len(gb) <= len(ga) else ga):
+                    evidence.setdefault(v, {"method": "similar spelling (rapidfuzz ratio)", "score": round(score, 1)})
 
     clusters: dict[int, list[int]] = defaultdict(list)
     for u in range(len(units)):

@@ -163,7 +163,8 @@ def find_chains(entities: list[Entity], cases: dict[str, CaseRecord], *,
     """
     n_cases = len(cases)
     reach = party_reach(entities)
-    region = {case: prefecture_of(record.county) if record.county else None for case, record in cases.items()}
+    region = {case: record.adcode[:4] if record.adcode else prefecture_of(record.county) if record.county else None
+              for case, record in cases.items()}
     per_region = Counter(region.values())
     linked = nx.Graph()
     linking: dict[str, set[str]] = defaultdict(set)  # entity -> the cases it ties on its own
@@ -174,7 +175,9 @@ def find_chains(entities: list[Entity], cases: dict[str, CaseRecord], *,
         regions = {region.get(c) for c in pooled}
         # how common among the cases of the prefectures where the party appears: a distributor in half
         # of one prefecture's cases is a hub there, however many other prefectures the casebook holds
-        entity.population = n_cases if None in regions else sum(per_region[r] for r in regions)
+        known = regions - {None}
+        unplaced = sum(1 for c in pooled if region.get(c) is None)
+        entity.population = sum(per_region[r] for r in known) + unplaced if known else n_cases
         base = kind_strength(entity) * rarity(entity.reach, entity.population)
         entity.weight = base
         if len(members) < 2 or base < threshold:

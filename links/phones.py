@@ -55,7 +55,7 @@ class Phone:
 
 
 def _landline(digits: str) -> Phone | None:
-    if not digits.startswith("0") or digits.startswith("00"):
+    if len(digits) < 10 or not digits.startswith("0") or digits.startswith("00"):
         return None
     # 010 and 02x (Beijing, Shanghai, Tianjin, Chongqing, big cities) are three digits long with
     # 8-digit numbers; every other area code is four digits (0394 周口) with 7 or 8.

@@ -128,6 +128,8 @@ class PlaceIndex:
                 certain = bool(word) and (lenient or bool(current) or min(self.rank[c] for c in codes) < 2)
             if not word or len(rest) - len(word) < min_rest:
                 break
+            if not certain and (rest[len(word):][:1] in ("镇", "乡") or rest[len(word):].startswith("街道")):
+                break  # 新安镇 is a town, whatever 新安县 is
             if not certain:
                 if not uncertain and not matched:
                     uncertain = word

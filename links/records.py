@@ -47,7 +47,8 @@ def line_of(value: str, lines: list[str]) -> int | None:
     return None
 
 
-def case_mentions(case: str, party: dict, *, file: str = "case.yml", text: str = "") -> list[Mention]:
+def case_mentions(case: str, party: dict, *, file: str = "case.yml", text: str = "",
+                  county: str = "") -> list[Mention]:
     """Mentions of a case's party: name, credit code, address, operator (and phone or ids where recorded).
 
     Parameters
@@ -56,6 +57,8 @@ def case_mentions(case: str, party: dict, *, file: str = "case.yml", text: str =
     party : the ``party`` mapping of case.yml.
     file : the record's path relative to the case folder.
     text : the record's text, to name the line of each value (optional).
+    county : the case's county: the party of a case lies in it, so a name that states only a town
+        (李屯乡兴隆超市; towns of that name exist in many counties) is placed in this county.
     """
     lines = text.splitlines()
     out: list[Mention] = []
@@ -67,7 +70,7 @@ def case_mentions(case: str, party: dict, *, file: str = "case.yml", text: str =
         source = Source(case, file, "case", line=line, field=f"party.{key}",
                         text=lines[line - 1].strip() if line else f"{key}: {value}")
         if key == "name":
-            out += name_mention(value, source, "party")
+            out += [_placed(m, county) for m in name_mention(value, source, "party")]
         elif key == "credit_code":
             out += credit_code_mentions(value, source, "party", bare=True)
         elif key == "address":
@@ -81,6 +84,24 @@ def case_mentions(case: str, party: dict, *, file: str = "case.yml", text: str =
         elif key == "qq":
             out += qq_mentions(value, source, "party", bare=True)
     return out
+
+
+def _placed(mention: Mention, county: str) -> Mention:
+    from dataclasses import replace
+
+    from links.places import Place, place_index
+
+    name = mention.name
+    codes = frozenset(c for c in place_index().full.get(county, ()) if not c.endswith("00"))
+    if name is None or name.place.adcodes or not codes:
+        return mention
+    core, alt = name.core, name.alt_core
+    lead = core[: len(core) - len(alt)] if alt else ""
+    if lead and county.startswith(lead):  # 桐柏辉林调料店 of a case in 桐柏县: 桐柏 is the county, not the name
+        core, alt = alt, ""
+    mention.name = replace(name, core=core, alt_core=alt, place=Place(codes, name.place.town, name.place.text))
+    mention.key = mention.name.key
+    return mention
 
 
 def label_mentions(case: str, file: str, fields: dict, lines: list[str]) -> list[Mention]:
