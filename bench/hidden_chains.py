@@ -189,11 +189,11 @@ def write_hidden(out: Path, *, n_cases: int = 80, n_chains: int | None = None, s
                            rng.choice(COMMON_PEOPLE) if rng.random() < 0.15 else rng.choice(SURNAMES) + rng.choice("振华秀兰国强玉梅志刚"),
                            date(2024, 1, 1) + timedelta(days=rng.randint(0, 360)), style=rng.randrange(len(LEDGER_STYLES))))
     # same party name in one town would be one shop: make parties unique per town
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
     for c in cases:
-        while (c.town, c.party) in seen:
+        while (c.adcode, c.town, c.party) in seen:
             c.party = f"{c.town}{gen.core()}{rng.choice(SHOP_KINDS)}"
-        seen.add((c.town, c.party))
+        seen.add((c.adcode, c.town, c.party))
     # hubs: one distributor per prefecture, national brands everywhere
     hubs = {}
     for adcode, province, city, _ in counties:
@@ -286,8 +286,10 @@ def write_hidden(out: Path, *, n_cases: int = 80, n_chains: int | None = None, s
                                 "phone": gen.written(phone), "maker": ""})
         decoys.append({"kind": "phones_one_digit_apart", "cases": sorted([a.case_id, b.case_id]), "values": [p, q]})
     generic, towns_used = [], set()
+    taken_names = {(c.adcode, c.town, c.party) for c in cases}
     for c in pool:
-        if c.party.endswith("超市") and (c.adcode, c.town) not in towns_used:
+        if (c.party.endswith("超市") and (c.adcode, c.town) not in towns_used
+                and (c.adcode, c.town, f"{c.town}兴隆超市") not in taken_names):
             generic.append(c)
             towns_used.add((c.adcode, c.town))
         if len(generic) == 3:

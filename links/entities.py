@@ -33,6 +33,7 @@ PLACELESS_NAME = 0.8  # trust in a name that states no place
 # A homophone or a close spelling between names that state no place is a guess: its score is scaled down so
 # that on its own it cannot link (many cities have a 汇通 and a 惠通).
 UNANCHORED_MATCH = 0.65
+MAX_BLOCK = 3000  # names compared at once for close spellings (a bigger block is a list of near-identical names)
 
 
 @dataclass(frozen=True)
@@ -113,10 +114,17 @@ class Entity:
     weight: float = 0.0
     reach: int = 0  # cases naming the party this entity belongs to (see links.graph.party_reach)
     population: int = 0  # the cases its rarity is counted among (those of the prefectures it appears in)
+    _cases: list[str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def cases(self) -> list[str]:
-        return sorted({m.source.case for m in self.mentions})
+        """The cases naming this entity (computed once: an entity's mentions are final once resolved).
+
+        Kept by hand: functools.cached_property takes a lock on every first access in Python 3.11.
+        """
+        if self._cases is None:
+            self._cases = sorted({m.source.case for m in self.mentions})
+        return self._cases
 
     @property
     def variants(self) -> list[str]:
@@ -221,6 +229,11 @@ def _name_clusters(mentions: list[Mention]) -> tuple[list[list[int]], dict[int, 
         return not ta or not tb or bool(ta & tb)
 
     cluster_units: dict[int, list[int]] = {u: [u] for u in range(len(units))}
+    # the registered names (cores) of case parties in each cluster: two parties registered under two
+    # different names are two parties, however alike the names (聚福坊平 and 聚福坊金 of one district)
+    party_cores: dict[int, frozenset[str]] = {
+        u: frozenset({keys[u].core}) if any(mentions[i].role == "party" for i in units[u]) else frozenset()
+        for u in range(len(units))}
 
     def join(a: int, b: int) -> bool:
         """Merge the clusters of units a and b unless that would put conflicting places or trades in one
@@ -228,11 +241,16 @@ def _name_clusters(mentions: list[Mention]) -> tuple[list[list[int]], dict[int, 
         ra, rb = union.find(a), union.find(b)
         if ra == rb:
             return True
+        pa, pb = party_cores[ra], party_cores[rb]
+        if pa and pb and pa != pb:
+            return False
         if not compatible(cluster_units[ra], cluster_units[rb]):
             return False
         merged = cluster_units.pop(ra) + cluster_units.pop(rb)
+        cores = party_cores.pop(ra) | party_cores.pop(rb)
         union.union(ra, rb)
         cluster_units[union.find(ra)] = merged
+        party_cores[union.find(ra)] = cores
         return True
 
     def anchored(group: list[int]) -> bool:
@@ -244,7 +262,8 @@ def _name_clusters(mentions: list[Mention]) -> tuple[list[list[int]], dict[int, 
         by_core[k.core].append(u)
     groups: list[list[int]] = []
     for members in by_core.values():
-        ordered = sorted(members, key=lambda u: (not keys[u].place.known, -len(keys[u].trades), u))
+        ordered = sorted(members, key=lambda u: (not (keys[u].place.adcodes or keys[u].place.town),
+                                                 -len(keys[u].trades), u))
         local: list[list[int]] = []
         for u in ordered:
             fits = [g for g in local if compatible([u], g)]
@@ -270,10 +289,11 @@ def _name_clusters(mentions: list[Mention]) -> tuple[list[list[int]], dict[int, 
                 for v in group_of[u]:
                     evidence.setdefault(v, {"method": f"leading place name {dropped} dropped", "score": 95.0})
 
-    # 3. homophones: the same toneless pinyin, compatible places and trades
+    # 3. homophones: the same toneless pinyin, compatible places and trades (a leading short county
+    # name that may be a place is left out: 台前茂富林商 sounds like 茂福林商)
     by_sound: dict[str, list[list[int]]] = defaultdict(list)
     for g in groups:
-        by_sound[pinyin_key(keys[g[0]].core)].append(g)
+        by_sound[pinyin_key(keys[g[0]].alt_core or keys[g[0]].core)].append(g)
     for sound_groups in by_sound.values():
         for a in range(len(sound_groups)):
             for b in range(a + 1, len(sound_groups)):
@@ -281,26 +301,32 @@ def _name_clusters(mentions: list[Mention]) -> tuple[list[list[int]], dict[int, 
                 if keys[ga[0]].core != keys[gb[0]].core and join(ga[0], gb[0]):
                     score = 90.0 if anchored(ga) and anchored(gb) else round(90.0 * UNANCHORED_MATCH, 1)
                     for v in (gb if len(gb) <= len(ga) else ga):
-                        evidence.setdefault(v, {"method": f"same pinyin ({pinyin_key(keys[v].core)})", "score": score})
+                        sound = pinyin_key(keys[v].alt_core or keys[v].core)
+                        evidence.setdefault(v, {"method": f"same pinyin ({sound})", "score": score})
 
-    # 4. close spellings of longer names (an OCR or typing slip): one slip leaves the first or the last
-    # character in place, so names are compared within blocks of (trades, length, first character) and
-    # (trades, length, last character); blocks keep the comparisons near-linear in the number of names
-    # (a leading short county name that may be a place is left out: 颍上佳康 and 颍上康宝 are not alike)
+    # 4. close spellings of longer names (an OCR or typing slip).  One slip leaves one half of the core
+    # intact, so names are compared within blocks of (trades, length, one half): near-linear in the
+    # number of names.  A leading short county name that may be a place is left out (颍上佳康 and
+    # 颍上康宝 are not alike).
     blocks: dict[tuple, list[list[int]]] = defaultdict(list)
     for g in groups:
         k = keys[g[0]]
         core = k.alt_core or k.core
         if len(core) >= 4:
             trades = tuple(sorted(k.trades))
-            blocks[(trades, len(core), "first", core[0])].append(g)
-            blocks[(trades, len(core), "last", core[-1])].append(g)
+            half = len(core) // 2
+            blocks[(trades, len(core), 0, core[:half])].append(g)
+            blocks[(trades, len(core), 1, core[half:])].append(g)
     for block in blocks.values():
-        if len(block) < 2:
+        if not 2 <= len(block) <= MAX_BLOCK:
             continue
         texts = [(keys[g[0]].alt_core or keys[g[0]].core) + "".join(sorted(keys[g[0]].trades)) for g in block]
-        scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=SIMILAR_CUTOFF, workers=1)
-        for a, b in zip(*np.nonzero(np.triu(scores, 1)), strict=True):
+        scores = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=SIMILAR_CUTOFF, dtype=np.uint8,
+                               workers=1)
+        np.fill_diagonal(scores, 0)
+        for a, b in zip(*np.nonzero(scores), strict=True):
+            if a > b:
+                continue
             score = float(scores[a][b])
             ga, gb = block[a], block[b]
             if keys[ga[0]].core != keys[gb[0]].core and join(ga[0], gb[0]):
