@@ -7,7 +7,15 @@ import math
 import pytest
 
 from links import CaseRecord, Source, link_mentions, rarity
-from links.extract import CLAIM_TRUST, address_mention, name_mention, phone_mentions, wechat_mentions
+from links.extract import (
+    CLAIM_TRUST,
+    PRINTED_TRUST,
+    address_mention,
+    credit_code_mentions,
+    name_mention,
+    phone_mentions,
+    wechat_mentions,
+)
 from links.graph import LINK_THRESHOLD
 
 
@@ -84,15 +92,47 @@ def test_a_hub_in_most_cases_carries_almost_no_weight_and_links_nothing():
     assert next(e for e in result.entities if e.kind == "address").reach == 20
 
 
-def test_claims_alone_do_not_link_but_identifiers_do():
+def test_what_goods_claim_does_not_link_two_shops_but_ties_them_to_the_maker():
     # a maker name printed on labels in two cases: a claim, half trust on each side
     mentions = name_mention("雅洁日化用品厂", src("C01", origin="label"), "maker", trust=CLAIM_TRUST)
     mentions += name_mention("雅洁日化用品厂", src("C02", origin="label"), "maker", trust=CLAIM_TRUST)
+    # the phone and code printed on the bottles: a genuine maker prints its own on all its goods
+    mentions += phone_mentions("13933883907", src("C01", origin="label"), "maker", PRINTED_TRUST)
+    mentions += phone_mentions("+86 139 3388 3907", src("C02", origin="label"), "maker", PRINTED_TRUST)
+    mentions += credit_code_mentions("92411625AF8HNBYEBL", src("C01", origin="label"), "maker", bare=True,
+                                     trust=PRINTED_TRUST)
+    mentions += credit_code_mentions("92411625AF8HNBYEBL", src("C02", origin="label"), "maker", bare=True,
+                                     trust=PRINTED_TRUST)
     assert link_mentions(mentions, cases(30)).chains == []
-    mentions += phone_mentions("13933883907", src("C01", origin="label"), "maker")
-    mentions += phone_mentions("+86 139 3388 3907", src("C02", origin="label"), "maker")
+    # the workshop's own case record names the code: both shops are tied to it
+    mentions += credit_code_mentions("92411625AF8HNBYEBL", src("C03", origin="case", file="case.yml"), "party",
+                                     bare=True)
+    mentions += name_mention("郸城县雅洁日化用品厂", src("C03", origin="case", file="case.yml"), "party")
     result = link_mentions(mentions, cases(30))
-    assert [c.cases for c in result.chains] == [["C01", "C02"]]
+    (chain,) = result.chains
+    assert chain.cases == ["C01", "C02", "C03"] and chain.roles == {"C01": "retailer", "C02": "retailer",
+                                                                   "C03": "maker"}
+
+
+def test_a_distributor_in_half_of_one_prefectures_cases_is_a_hub_however_big_the_casebook():
+    records = {f"Z{i:03d}": CaseRecord(f"Z{i:03d}", county="西平县") for i in range(30)}  # 驻马店
+    records.update({f"K{i:03d}": CaseRecord(f"K{i:03d}", county="西华县") for i in range(400)})  # 周口
+    mentions = []
+    for i in range(15):  # half of 驻马店's cases
+        mentions += phone_mentions("0396-5288123", src(f"Z{i:03d}"), "supplier")
+    result = link_mentions(mentions, records)
+    (phone,) = result.entities
+    assert phone.population == 30 and phone.weight < 0.3 and result.chains == []
+
+
+def test_two_registered_parties_with_alike_names_stay_two_entities():
+    mentions = name_mention("谢家集区聚福坊平调味品有限公司", src("C01", origin="case", file="case.yml"), "party")
+    mentions += name_mention("谢家集区聚福坊金调味品加工厂", src("C02", origin="case", file="case.yml"), "party")
+    mentions += name_mention("聚福坊平调味品厂", src("C03"), "maker", trust=CLAIM_TRUST)  # alike both
+    result = link_mentions(mentions, cases(30))
+    parties = [e for e in result.entities if any(m.role == "party" for m in e.mentions)]
+    assert len(parties) == 2 and all(len({m.source.case for m in e.mentions if m.role == "party"}) == 1
+                                     for e in parties)
 
 
 def test_a_chain_spans_counties_and_its_roles_come_from_the_documents():
