@@ -11,6 +11,7 @@ cache holds are read afterwards in this process, with one OCR engine for all of 
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import multiprocessing
 import os
@@ -131,6 +132,8 @@ def read_case(case_dir: str | Path, *, register: dict[str, dict] | None = None, 
 
         cache = ReadingCache(cache_dir)
     for photo in case.label_photos():
+        if photo.is_symlink():
+            continue  # never followed out of the case folder
         rel = photo.relative_to(case.root).as_posix()
         try:
             found = _label_from_cache(case, photo, cache, fingerprint)
@@ -152,6 +155,11 @@ def read_case(case_dir: str | Path, *, register: dict[str, dict] | None = None, 
             document = read_record(path, case.case_id, rel)
         except CasebookError as err:
             reading.problems.append(_problem(case.case_id, err, "record_unreadable"))
+            continue
+        except (OSError, ValueError, LookupError, csv.Error) as err:  # a file odd in a way no reader foresaw
+            failure = InputError(f"the file could not be read ({type(err).__name__}: {err})", path=str(path),
+                                 hint="Open it in Excel or a text editor and save it again as CSV UTF-8 or .xlsx.")
+            reading.problems.append(_problem(case.case_id, failure, "record_unreadable"))
             continue
         if document is not None:
             reading.documents[document.kind] = reading.documents.get(document.kind, 0) + 1
@@ -184,8 +192,6 @@ def _case_folders(book: Path) -> tuple[list[Path], list[tuple[str, CasebookError
     path comparisons (minutes).  Same rules otherwise: ids checked as folder names, a case listed
     twice counted once; without cases.csv, every folder holding case.yml.
     """
-    import csv
-
     from safeio.errors import UnsafePathError
 
     table = book / "cases.csv"
@@ -211,8 +217,6 @@ def _case_folders(book: Path) -> tuple[list[Path], list[tuple[str, CasebookError
 
 def _register(casebook: Path) -> dict[str, dict]:
     """County (and nothing else) per case id from cases.csv: the only column linkage needs from it."""
-    import csv
-
     table = casebook / "cases.csv"
     if not table.is_file():
         return {}
@@ -335,14 +339,5 @@ def _read_labels(unread: list[tuple[str, Path, str]], engine, cache: Path, stats
             continue
         stats["labels_read"] += 1
         out += label_mentions(case_id, rel, report.fields, [line.text for line in report.lines])
-    return out
-
-
-def case_chain_summary(linkage: Linkage, case_id: str) -> list[dict]:
-    """For one case: each chain it belongs to, with the other cases and what ties them (for dossiers)."""
-    result = linkage.result
-    out = []
-    for chain in result.chains_of(case_id):
-        out.append({"chain": chain.to_dict(), "sources": result.chain_sources(chain)})
     return out
 
