@@ -19,7 +19,7 @@ from links import Chain, LinkResult
 from safeio.atomic import write_text_atomic
 from safeio.errors import CasebookError
 
-__all__ = ["AssistLetter", "draft_letters", "letter_html", "write_letters"]
+__all__ = ["AssistLetter", "draft_letters", "letter_html", "where_zh", "write_letters"]
 
 KIND_ZH = {"phone": "电话", "wechat": "微信号", "qq": "QQ号", "account": "收付款账户", "credit_code": "统一社会信用代码",
            "licence": "许可证编号", "name": "名称", "address": "地址", "person": "人员", "barcode_prefix": "条码前缀",
@@ -119,7 +119,7 @@ def draft_letters(linkage: Linkage, *, requester: str = "", chains: list[Chain] 
     letters = []
     for chain in result.chains if chains is None else chains:
         from_county, from_organ = _requester(result, chain, requester)
-        sources = [s for s in result.chain_sources(chain) if s["links"]]
+        sources = result.chain_sources_grouped(chain)
         files_by_case: dict[str, set[str]] = {}
         for s in sources:
             files_by_case.setdefault(s["case"], set()).add(s["file"])
@@ -135,6 +135,11 @@ def draft_letters(linkage: Linkage, *, requester: str = "", chains: list[Chain] 
             letters.append(AssistLetter(chain.id, from_county, from_organ, county, _organ(result, chain, county),
                                         cases, entities, sources, evidence, notes, drafted))
     return letters
+
+
+def where_zh(item: dict) -> str:
+    """``第2、3、4行``: the rows of a table or the lines of a text where an entity was read."""
+    return f"第{'、'.join(str(n) for n in item['at'])}行" if item["at"] else ""
 
 
 def _e(value: object) -> str:
@@ -195,10 +200,9 @@ def letter_html(letter: AssistLetter) -> str:
                [[KIND_ZH.get(e["kind"], e["kind"]), e["value"], f"{e['weight']:.2f}", "、".join(e["cases"]),
                  "是" if e["links"] else "佐证"] for e in letter.entities]),
         "<h2>三、关联依据（构成关联的每一实体的出处）</h2>",
-        _table(["实体", "案件", "文件", "位置", "栏目", "原文"],
-               [[f"{KIND_ZH.get(s['kind'], s['kind'])} {s['value']}", s["case"], s["file"],
-                 f"第{s['row']}行" if "row" in s else f"第{s['line']}行" if "line" in s else "", s.get("field", ""),
-                 s.get("text", "")] for s in letter.sources], nowrap=(1, 3)),
+        _table(["实体", "案件", "文件", "位置", "栏目", "原文（首条）"],
+               [[f"{KIND_ZH.get(s['kind'], s['kind'])} {s['value']}", s["case"], s["file"], where_zh(s), s["field"],
+                 s["text"]] for s in letter.sources], nowrap=(1,)),
         "<h2>四、证据清单及完整性校验值（摘自各案封存清单 manifest.json）</h2>",
         _table(["案件", "文件", "SHA-256", "SM3", "封存时间（UTC）", "状态"],
                [[i["case"], i["file"], i["sha256"], i["sm3"], i["sealed_utc"],

@@ -75,6 +75,23 @@ class LinkResult:
                                  "links": item["links"], **source})
         return rows
 
+    def chain_sources_grouped(self, chain: Chain, *, linking_only: bool = True) -> list[dict]:
+        """The sources of a chain with one row per entity, case, file and column: the rows or lines as a
+        list, and the first text as read (a supplier in twenty rows of one ledger is one row here)."""
+        grouped: dict[tuple, dict] = {}
+        for s in self.chain_sources(chain):
+            if linking_only and not s["links"]:
+                continue
+            key = (s["entity"], s["case"], s["file"], s.get("field", ""))
+            item = grouped.setdefault(key, {"entity": s["entity"], "kind": s["kind"], "value": s["value"],
+                                            "case": s["case"], "file": s["file"], "field": s.get("field", ""),
+                                            "unit": "row" if "row" in s else "line" if "line" in s else "",
+                                            "at": [], "text": s.get("text", ""), "links": s["links"]})
+            at = s.get("row", s.get("line"))
+            if at is not None and at not in item["at"]:
+                item["at"].append(at)
+        return list(grouped.values())
+
     def chain_sources_table(self, chain: Chain):
         """The sources of the entities that tie a chain, one row each: entity, case, file, row or line, text."""
         import pandas as pd

@@ -36,15 +36,18 @@ def _squash(text: str) -> str:
     return re.sub(r"[\s\-:：]", "", unicodedata.normalize("NFKC", str(text))).upper()
 
 
-def line_of(value: str, lines: list[str]) -> int | None:
-    """The 1-based number of the first line that holds ``value`` (spaces, dashes and width ignored)."""
+def line_of(value: str, lines: list[str], key: str = "") -> int | None:
+    """The 1-based number of the line that holds ``value`` (spaces, dashes and width ignored), preferring
+    one that also names ``key`` (``name: 汇通日化`` rather than a title that mentions 汇通日化)."""
     wanted = _squash(value)
     if not wanted:
         return None
-    for number, line in enumerate(lines, start=1):
-        if wanted in _squash(line):
-            return number
-    return None
+    found = [number for number, line in enumerate(lines, start=1) if wanted in _squash(line)]
+    if key:
+        keyed = [n for n in found if re.search(rf"(?:^|\s){re.escape(key)}\s*:", lines[n - 1])]
+        if keyed:
+            return keyed[0]
+    return found[0] if found else None
 
 
 def case_mentions(case: str, party: dict, *, file: str = "case.yml", text: str = "",
@@ -66,7 +69,7 @@ def case_mentions(case: str, party: dict, *, file: str = "case.yml", text: str =
         value = party.get(key) if isinstance(party, dict) else None
         if not value or not isinstance(value, str):
             continue
-        line = line_of(value, lines) if lines else None
+        line = line_of(value, lines, key) if lines else None
         source = Source(case, file, "case", line=line, field=f"party.{key}",
                         text=lines[line - 1].strip() if line else f"{key}: {value}")
         if key == "name":

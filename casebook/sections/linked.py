@@ -18,8 +18,8 @@ TEXT = {
            "entities": "共同实体", "sources": "出处（文件与行号）", "unread": "另有 {n} 张标签照片尚无识别结果，未参与关联。",
            "case_columns": ["案件编号", "文号", "案件名称", "县区", "当事人", "角色"],
            "entity_columns": ["类型", "值", "权重", "涉及案件", "构成关联"],
-           "source_columns": ["实体", "案件", "文件", "位置", "栏目", "原文"], "yes": "是", "corroborates": "佐证",
-           "row": "第{n}行", "upstream": "上游线索（本案卷无案件）", "maker": "生产者", "wholesaler": "批发商",
+           "source_columns": ["实体", "案件", "文件", "位置", "栏目", "原文（首条）"], "yes": "是", "corroborates": "佐证",
+           "row": "第{n}行", "sep": "、", "upstream": "上游线索（本案卷无案件）", "maker": "生产者", "wholesaler": "批发商",
            "retailer": "零售商", "method": "依共同的电话、微信号、QQ号、账户、统一社会信用代码、许可证编号、名称与地址，"
            "按稀有程度加权（多数案件共有的实体几乎不计）。"},
     "en": {"title": "Linked cases", "none": "No case of the {n} in this casebook is linked to this one.",
@@ -29,20 +29,19 @@ TEXT = {
            "unread": "{n} label photo(s) have no reading yet and were left out.",
            "case_columns": ["Case", "Case no.", "Title", "County", "Party", "Role"],
            "entity_columns": ["Kind", "Value", "Weight", "Cases", "Links"],
-           "source_columns": ["Entity", "Case", "File", "Where", "Field", "Text as read"], "yes": "yes",
-           "corroborates": "corroborates", "row": "row {n}", "upstream": "Upstream leads (no case here)",
+           "source_columns": ["Entity", "Case", "File", "Where", "Field", "Text as read (first)"], "yes": "yes",
+           "corroborates": "corroborates", "row": "row/line {n}", "sep": ", ", "upstream": "Upstream leads (no case here)",
            "maker": "maker", "wholesaler": "wholesaler", "retailer": "retailer",
            "method": "Shared phones, WeChat and QQ ids, accounts, credit codes, licence numbers, names and "
            "addresses, weighted by rarity (entities most cases share count for almost nothing)."},
 }
 
 
-def _where(source: dict, t: dict) -> str:
-    if "row" in source:
-        return t["row"].format(n=source["row"])
-    if "line" in source:
-        return t["row"].format(n=source["line"])
-    return ""
+def _where(item: dict, t: dict) -> str:
+    """``第2、3、4行`` (rows of a table or lines of a text, as the file numbers them)."""
+    if not item["at"]:
+        return ""
+    return t["row"].format(n=t["sep"].join(str(n) for n in item["at"]))
 
 
 def _done(d, t: dict, body: str, status: str = "ok") -> Html:
@@ -83,8 +82,8 @@ def render(d) -> Html:
             [v["kind"], v["value"], f"{v['weight']:.2f}", "、".join(v["cases"]),
              t["yes"] if v["links"] else t["corroborates"]] for v in chain.via])
         body += f"<h3>{esc(t['sources'])}</h3>" + table(t["source_columns"], [
-            [f"{s['kind']} {s['value']}", s["case"], s["file"], _where(s, t), s.get("field", ""), s.get("text", "")]
-            for s in result.chain_sources(chain) if s["links"]])
+            [f"{s['kind']} {s['value']}", s["case"], s["file"], _where(s, t), s["field"], s["text"]]
+            for s in result.chain_sources_grouped(chain)])
         if chain.upstream:
             body += key_values([(t["upstream"], "；".join(str(result.entity(e).value) for e in chain.upstream))])
     return _done(d, t, body)

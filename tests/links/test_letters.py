@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from casebook.assist_letter import draft_letters, letter_html, write_letters
+from casebook.assist_letter import draft_letters, letter_html, where_zh, write_letters
 from casebook.linkage import link_casebook
 from casebook.sealing import seal_case
 from evidence.manifest import load_manifest
@@ -56,9 +56,12 @@ def test_a_letter_lists_sealed_digests_and_the_file_and_line_of_every_shared_ent
             assert item["sha256"] == digests[item["file"]]["sha256"] and item["sha256"] in page
             assert item["sm3"] == digests[item["file"]]["sm3"] and item["sm3"] in page
     assert any(unsealed in n and "casebook evidence hash" in n for n in letter.notes)
-    for source in (s for s in linkage.result.chain_sources(chain) if s["links"]):
-        where = f"第{source.get('row', source.get('line'))}行"
-        assert source["file"] in page and where in page
+    grouped = linkage.result.chain_sources_grouped(chain)
+    for item in grouped:
+        assert item["file"] in page and where_zh(item) in page
+    every = {(s["case"], s["file"], s.get("row", s.get("line"))) for s in linkage.result.chain_sources(chain)
+             if s["links"]}
+    assert every == {(i["case"], i["file"], n) for i in grouped for n in i["at"]}
     assert letter.to_organ in page and "（盖章）" in page
 
 
