@@ -33,26 +33,9 @@ from links import (
 from links import read_document as read_record
 from safeio.errors import CasebookError, InputError, MissingDependencyError
 
-__all__ = ["CaseReading", "Linkage", "link_casebook", "read_case", "reading_cache_dir"]
+__all__ = ["CaseReading", "Linkage", "link_casebook", "read_case"]
 
-CACHE_ENV = "CASEBOOK_CACHE"
 PARALLEL_FROM = 200  # below this many cases, starting worker processes costs more than it saves
-
-
-def reading_cache_dir() -> Path:
-    """Where OCR readings are cached: ``$CASEBOOK_CACHE/readings``, else ``<user cache dir>/casebook/readings``.
-
-    Returns
-    -------
-    Path
-        The folder (it may not exist yet); sealing, dossiers and ``casebook link`` share it.
-    """
-    root = os.environ.get(CACHE_ENV, "").strip()
-    if not root:
-        from platformdirs import user_cache_dir
-
-        root = user_cache_dir("casebook", appauthor=False)
-    return Path(root) / "readings"
 
 
 @dataclass
@@ -244,7 +227,8 @@ def link_casebook(casebook_dir: str | Path, *, ocr: bool = True, engine: str = "
     ocr : read label photos that have no cached reading (False: use cached readings only and count
         the others as not read).
     engine : the OCR engine: auto, rapidocr or tesseract.
-    cache_dir : the reading cache (default :func:`reading_cache_dir`).
+    cache_dir : the folder of the reading cache (default: :func:`casebook.cachedir.reading_cache`'s, which
+        ``CASEBOOK_CACHE`` chooses; with ``CASEBOOK_CACHE=off`` no reading is kept or reused).
     workers : processes reading cases (default: up to 2 for 200 cases or more, else 1).
     progress : called with a short English line at each stage.
 
@@ -260,11 +244,14 @@ def link_casebook(casebook_dir: str | Path, *, ocr: bool = True, engine: str = "
     book = Path(casebook_dir).resolve()
     dirs, bad_rows = _case_folders(book)
     register = _register(book)
-    cache = Path(cache_dir) if cache_dir is not None else reading_cache_dir()
+    from casebook.cachedir import reading_cache
+
+    store = reading_cache(cache_dir)
+    cache = store.folder if store is not None else None
     say = progress or (lambda _line: None)
     fingerprint = None
     ocr_engine = None
-    if ocr or cache.is_dir():  # the engine's fingerprint names the cached readings; loading it takes a second
+    if ocr or (cache is not None and cache.is_dir()):  # the engine's fingerprint names cached readings (~1 s)
         try:
             ocr_engine = _engine(engine)
             fingerprint = ocr_engine.fingerprint
@@ -324,12 +311,12 @@ def _place_cases(cases: dict[str, CaseRecord]) -> None:
             record.county = record.county or address.county
 
 
-def _read_labels(unread: list[tuple[str, Path, str]], engine, cache: Path, stats: dict,
+def _read_labels(unread: list[tuple[str, Path, str]], engine, cache: Path | None, stats: dict,
                  problems: list[dict]) -> list[Mention]:
     from evidence.label_report import read_label
     from evidence.readings import ReadingCache
 
-    store = ReadingCache(cache)
+    store = ReadingCache(cache) if cache is not None else None
     out: list[Mention] = []
     for case_id, folder, rel in unread:
         report = read_label(folder / rel, engine, cache=store)

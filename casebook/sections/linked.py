@@ -50,14 +50,16 @@ def _done(d, t: dict, body: str, status: str = "ok") -> Html:
 
 
 def render(d) -> Html:
-    from casebook.linkage import link_casebook, reading_cache_dir
+    from casebook.linkage import link_casebook
 
     t = TEXT["en" if d.lang == "en" else "zh"]
     book = d.casebook_dir
     if not (book / "cases.csv").is_file() and not any(book.glob("*/case.yml")):
         return _done(d, t, note(t["no_casebook"].format(dir=book)))
     try:
-        linkage = link_casebook(book, ocr=False, engine=d.ocr_engine, cache_dir=reading_cache_dir())
+        readings = getattr(d, "readings", None)  # the dossier's reading cache (None: caching is off)
+        linkage = link_casebook(book, ocr=False, engine=d.ocr_engine,
+                                cache_dir=readings.folder if readings is not None else "")
     except CasebookError as err:
         return _done(d, t, error_box(str(err)), "error")
     result = linkage.result

@@ -6,14 +6,13 @@ import shutil
 
 import pytest
 
-from casebook.linkage import link_casebook, reading_cache_dir
+from casebook.linkage import link_casebook
 
 
-def test_the_cache_folder_comes_from_casebook_cache_or_the_user_cache(monkeypatch, tmp_path):
-    monkeypatch.setenv("CASEBOOK_CACHE", str(tmp_path))
-    assert reading_cache_dir() == tmp_path / "readings"
-    monkeypatch.delenv("CASEBOOK_CACHE")
-    assert reading_cache_dir().name == "readings" and "casebook" in str(reading_cache_dir())
+def test_with_caching_off_photos_are_counted_not_read(sample_book, sample_truth, monkeypatch):
+    monkeypatch.setenv("CASEBOOK_CACHE", "off")
+    linked = link_casebook(sample_book, ocr=False)
+    assert linked.stats["labels_not_read"] == len(sample_truth["labels"]) and linked.stats["labels_cached"] == 0
 
 
 @pytest.fixture(scope="module")
@@ -59,15 +58,15 @@ def test_photos_read_once_are_never_read_again_and_their_fields_link(workshop_bo
 
 
 @pytest.mark.slow
-def test_readings_cached_by_the_label_pipeline_are_used(workshop_book, tmp_path):
+def test_readings_cached_by_the_label_pipeline_are_used(workshop_book, tmp_path, monkeypatch):
+    from casebook.cachedir import reading_cache
     from evidence.label_report import read_label
     from evidence.ocr import get_engine
-    from evidence.readings import ReadingCache
 
     book, _, _ = workshop_book
-    cache = tmp_path / "readings"
+    monkeypatch.setenv("CASEBOOK_CACHE", str(tmp_path))  # the folder every part of casebook uses
     for photo in book.glob("*/labels/*.jpg"):  # what sealing or a dossier run does
-        read_label(photo, get_engine("auto"), cache=ReadingCache(cache))
-    linked = link_casebook(book, ocr=False, cache_dir=cache)
+        read_label(photo, get_engine("auto"), cache=reading_cache())
+    linked = link_casebook(book, ocr=False)
     assert linked.stats["labels_read"] == 0 and linked.stats["labels_not_read"] == 0
     assert linked.stats["labels_cached"] == 2
