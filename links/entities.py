@@ -28,6 +28,7 @@ KINDS = {
     "credit_code": "unified social credit code", "licence": "licence number", "name": "company or shop name",
     "address": "address", "person": "person", "barcode_prefix": "barcode prefix", "region": "receiving region",
 }
+SAME_CORE = "same core after normalisation"
 SIMILAR_CUTOFF = 85  # rapidfuzz ratio on "core+trades", for cores of 4 characters or more
 PLACELESS_NAME = 0.8  # trust in a name that states no place
 # A homophone or a close spelling between names that state no place is a guess: its score is scaled down so
@@ -81,6 +82,7 @@ class Mention:
     display: str = ""
     name: NameKey | None = None
     address: Address | None = None
+    match: float = 1.0  # set by resolution: the weakest match joining this mention to its entity's value
 
 
 @dataclass
@@ -151,9 +153,10 @@ class Entity:
                                                      else 1.0)
                     for m in self.mentions if m.source.case == case), default=0.0)
 
-    def match_score(self, mention: Mention) -> float:
-        found = self.matches.get(mention.raw)
-        return 1.0 if found is None else float(found.get("score", 100)) / 100.0
+    @staticmethod
+    def match_score(mention: Mention) -> float:
+        """How surely this mention names the entity (1 for the same key; less through a homophone or spelling)."""
+        return mention.match
 
     def sources(self) -> list[dict]:
         seen, out = set(), []
@@ -197,8 +200,16 @@ class _Union:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _name_clusters(mentions: list[Mention]) -> tuple[list[list[int]], dict[int, dict]]:
-    """Indices of name mentions grouped into entities, and the match evidence of each merged mention.
+@dataclass
+class _NameCluster:
+    """Units of one name entity and the matches that joined them: (unit, unit, score, method)."""
+
+    units: list[list[int]]
+    edges: list[tuple[int, int, float, str]]
+
+
+def _name_clusters(mentions: list[Mention]) -> list[_NameCluster]:
+    """Name mentions grouped into entities, with every match that joined two of their units.
 
     Mentions with the same core, trades and place are one *unit* (a regional distributor written
     the same way in 20,000 ledger rows is one unit), and units are what is compared.
@@ -218,7 +229,7 @@ def _name_clusters(mentions: list[Mention]) -> tuple[list[list[int]], dict[int, 
             keys.append(k)
         units[u].append(i)
     union = _Union(len(units))
-    evidence: dict[int, dict] = {}  # unit -> how it was matched to the others
+    edges: list[tuple[int, int, float, str]] = []
 
     def compatible(a: list[int], b: list[int]) -> bool:
         """Places agree pairwise; trades agree as groups (汇通日化商贸 joins 汇通日化 and 汇通贸易)."""
@@ -235,9 +246,9 @@ def _name_clusters(mentions: list[Mention]) -> tuple[list[list[int]], dict[int, 
         u: frozenset({keys[u].core}) if any(mentions[i].role == "party" for i in units[u]) else frozenset()
         for u in range(len(units))}
 
-    def join(a: int, b: int) -> bool:
-        """Merge the clusters of units a and b unless that would put conflicting places or trades in one
-        entity (a name without place must not bridge 兴隆超市 of two towns)."""
+    def join(a: int, b: int, score: float, method: str) -> bool:
+        """Merge the clusters of units a and b unless that would put conflicting places or trades, or two
+        registered names, in one entity (a name without place must not bridge 兴隆超市 of two towns)."""
         ra, rb = union.find(a), union.find(b)
         if ra == rb:
             return True
@@ -251,6 +262,7 @@ def _name_clusters(mentions: list[Mention]) -> tuple[list[list[int]], dict[int, 
         union.union(ra, rb)
         cluster_units[union.find(ra)] = merged
         party_cores[union.find(ra)] = cores
+        edges.append((a, b, score, method))
         return True
 
     def anchored(group: list[int]) -> bool:
@@ -274,7 +286,7 @@ def _name_clusters(mentions: list[Mention]) -> tuple[list[list[int]], dict[int, 
         groups.extend(local)
     for g in groups:
         for u in g[1:]:
-            join(g[0], u)
+            join(g[0], u, 100.0, SAME_CORE)
     group_of = {u: g for g in groups for u in g}
     groups_by_core: dict[str, list[list[int]]] = defaultdict(list)
     for g in groups:
@@ -284,25 +296,22 @@ def _name_clusters(mentions: list[Mention]) -> tuple[list[list[int]], dict[int, 
     for u, k in enumerate(keys):
         if k.alt_core and k.alt_core in groups_by_core:
             targets = [g for g in groups_by_core[k.alt_core] if compatible(group_of[u], g)]
-            if len(targets) == 1 and join(targets[0][0], u):
+            if len(targets) == 1:
                 dropped = k.core[: len(k.core) - len(k.alt_core)]
-                for v in group_of[u]:
-                    evidence.setdefault(v, {"method": f"leading place name {dropped} dropped", "score": 95.0})
+                join(targets[0][0], u, 95.0, f"leading place name {dropped} dropped")
 
     # 3. homophones: the same toneless pinyin, compatible places and trades (a leading short county
     # name that may be a place is left out: 台前茂富林商 sounds like 茂福林商)
     by_sound: dict[str, list[list[int]]] = defaultdict(list)
     for g in groups:
         by_sound[pinyin_key(keys[g[0]].alt_core or keys[g[0]].core)].append(g)
-    for sound_groups in by_sound.values():
+    for sound, sound_groups in by_sound.items():
         for a in range(len(sound_groups)):
             for b in range(a + 1, len(sound_groups)):
                 ga, gb = sound_groups[a], sound_groups[b]
-                if keys[ga[0]].core != keys[gb[0]].core and join(ga[0], gb[0]):
+                if keys[ga[0]].core != keys[gb[0]].core:
                     score = 90.0 if anchored(ga) and anchored(gb) else round(90.0 * UNANCHORED_MATCH, 1)
-                    for v in (gb if len(gb) <= len(ga) else ga):
-                        sound = pinyin_key(keys[v].alt_core or keys[v].core)
-                        evidence.setdefault(v, {"method": f"same pinyin ({sound})", "score": score})
+                    join(ga[0], gb[0], score, f"same pinyin ({sound})")
 
     # 4. close spellings of longer names (an OCR or typing slip).  One slip leaves one half of the core
     # intact, so names are compared within blocks of (trades, length, one half): near-linear in the
@@ -325,21 +334,51 @@ def _name_clusters(mentions: list[Mention]) -> tuple[list[list[int]], dict[int, 
                                workers=1)
         np.fill_diagonal(scores, 0)
         for a, b in zip(*np.nonzero(scores), strict=True):
-            if a > b:
-                continue
-            score = float(scores[a][b])
             ga, gb = block[a], block[b]
-            if keys[ga[0]].core != keys[gb[0]].core and join(ga[0], gb[0]):
-                if not (anchored(ga) and anchored(gb)):
-                    score *= UNANCHORED_MATCH
-                for v in (gb if len(gb) <= len(ga) else ga):
-                    evidence.setdefault(v, {"method": "similar spelling (rapidfuzz ratio)", "score": round(score, 1)})
+            if a < b and keys[ga[0]].core != keys[gb[0]].core:
+                score = float(scores[a][b]) * (1.0 if anchored(ga) and anchored(gb) else UNANCHORED_MATCH)
+                join(ga[0], gb[0], round(score, 1), "similar spelling (rapidfuzz ratio)")
 
-    clusters: dict[int, list[int]] = defaultdict(list)
+    by_root: dict[int, list[int]] = defaultdict(list)
     for u in range(len(units)):
-        clusters[union.find(u)].extend(units[u])
-    mention_evidence = {i: evidence[u] for u in evidence for i in units[u]}
-    return list(clusters.values()), mention_evidence
+        by_root[union.find(u)].append(u)
+    edges_of: dict[int, list] = defaultdict(list)
+    for a, b, score, method in edges:
+        edges_of[union.find(a)].append((a, b, score, method))
+    out = []
+    for root, members in by_root.items():
+        local = {u: n for n, u in enumerate(members)}
+        out.append(_NameCluster([units[u] for u in members],
+                                [(local[a], local[b], score, method) for a, b, score, method in edges_of[root]]))
+    return out
+
+
+def _widest_paths(n_units: int, edges: list[tuple[int, int, float, str]], start: int) -> list[tuple[float, str]]:
+    """For each unit, the best bottleneck match score on a path from ``start`` and the method of that bottleneck.
+
+    A variant joined through a chain of matches is only as sure as the weakest of them: 刘记建茂福 is
+    not 刘记美茂福 "by the same core" because each is one slip from a third spelling.
+    """
+    import heapq
+
+    neighbours: dict[int, list[tuple[int, float, str]]] = defaultdict(list)
+    for a, b, score, method in edges:
+        neighbours[a].append((b, score, method))
+        neighbours[b].append((a, score, method))
+    best: list[tuple[float, str]] = [(-1.0, "")] * n_units
+    best[start] = (100.0, SAME_CORE)
+    heap = [(-100.0, start, SAME_CORE)]
+    while heap:
+        negative, u, method = heapq.heappop(heap)
+        if -negative < best[u][0]:
+            continue
+        for v, score, edge_method in neighbours[u]:
+            width = min(-negative, score)
+            bottleneck = edge_method if score < -negative else method
+            if width > best[v][0]:
+                best[v] = (width, bottleneck)
+                heapq.heappush(heap, (-width, v, bottleneck))
+    return best
 
 
 def _name_value(mentions: list[Mention]) -> str:
@@ -349,15 +388,39 @@ def _name_value(mentions: list[Mention]) -> str:
     return Counter(pool).most_common(1)[0][0]
 
 
-def _normalisation_note(m: Mention, value_key: str) -> dict | None:
-    """Evidence for a variant merged by exact core: what normalisation dropped, scored by rapidfuzz."""
+def _normalisation_note(m: Mention, value: str) -> str:
+    """What normalisation dropped for a variant of the same core as the entity's value."""
+    dropped = [x for x in (m.name.place.text, *m.name.forms) if x] if m.name is not None else []
+    return SAME_CORE + (f" (dropped {', '.join(dropped)})" if dropped else "")
+
+
+def _name_entities(items: list[Mention]) -> list[Entity]:
     from rapidfuzz import fuzz
 
-    if m.name is None:
-        return None
-    dropped = [x for x in (m.name.place.text, *m.name.forms) if x]
-    method = "same core after normalisation" + (f" (dropped {', '.join(dropped)})" if dropped else "")
-    return {"method": method, "score": 100.0, "spelling": round(fuzz.ratio(m.raw, value_key), 1)}
+    entities = []
+    seen_ids: Counter = Counter()
+    for cluster in _name_clusters(items):
+        members = [items[i] for unit in cluster.units for i in unit]
+        value = _name_value(members)
+        start = next(n for n, unit in enumerate(cluster.units) if any(items[i].raw == value for i in unit))
+        paths = _widest_paths(len(cluster.units), cluster.edges, start)
+        main = Counter(m.name.key for m in members if m.raw == value).most_common(1)[0][0]
+        base = f"name:{main}"
+        seen_ids[base] += 1
+        entity = Entity(base if seen_ids[base] == 1 else f"{base}#{seen_ids[base]}", "name", main, value, members)
+        for n, unit in enumerate(cluster.units):
+            score, method = paths[n]
+            for i in unit:
+                m = items[i]
+                m.match = score / 100.0
+                if m.raw == value:
+                    continue
+                note = {"method": _normalisation_note(m, value) if method == SAME_CORE else method,
+                        "score": round(score, 1), "spelling": round(fuzz.ratio(m.raw, value), 1)}
+                if m.raw not in entity.matches or entity.matches[m.raw]["score"] < note["score"]:
+                    entity.matches[m.raw] = note
+        entities.append(entity)
+    return entities
 
 
 def resolve(mentions: Iterable[Mention]) -> list[Entity]:
@@ -370,7 +433,8 @@ def resolve(mentions: Iterable[Mention]) -> list[Entity]:
     Returns
     -------
     list of Entity
-        Sorted by kind and id; each with its mentions and, for names, the evidence of each variant.
+        Sorted by kind and id; each with its mentions and, for names, the evidence of each variant
+        (the weakest match on the best path from the entity's value, with its method and score).
     """
     by_kind: dict[str, list[Mention]] = defaultdict(list)
     for m in mentions:
@@ -378,21 +442,7 @@ def resolve(mentions: Iterable[Mention]) -> list[Entity]:
     entities: list[Entity] = []
     for kind, items in by_kind.items():
         if kind == "name":
-            clusters, evidence = _name_clusters(items)
-            seen_ids: Counter = Counter()
-            for cluster in clusters:
-                members = [items[i] for i in cluster]
-                value = _name_value(members)
-                main = Counter(m.name.key for m in members if m.raw == value).most_common(1)[0][0]
-                base = f"name:{main}"
-                seen_ids[base] += 1
-                entity = Entity(base if seen_ids[base] == 1 else f"{base}#{seen_ids[base]}", kind, main, value, members)
-                for i in cluster:
-                    m = items[i]
-                    note = evidence.get(i) or (None if m.raw == value else _normalisation_note(m, value))
-                    if note is not None and m.raw != value:
-                        entity.matches.setdefault(m.raw, note)
-                entities.append(entity)
+            entities += _name_entities(items)
             continue
         groups: dict[str, list[Mention]] = defaultdict(list)
         for m in items:

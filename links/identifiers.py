@@ -31,7 +31,7 @@ _WECHAT = re.compile(r"[A-Za-z][-_A-Za-z0-9]{5,19}")
 # 微信, 微信号, wx, VX, V信 and their everyday spellings; the id follows after an optional colon.
 _WECHAT_TRIGGER = re.compile(
     r"(?:微信号?|威信|薇信|V信|v信|(?<![A-Za-z])(?:wx|vx|weixin|wechat|wxid)(?![A-Za-z])|加V|加v)"
-    r"\s*(?:号|id|ID)?\s*[:：=]?\s*([A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9])",
+    r"\s*号?\s*(?:id\s*[:：=])?\s*[:：=]?\s*([A-Za-z][-_A-Za-z0-9]{5,19})(?![-_A-Za-z0-9])",
     re.IGNORECASE,
 )
 _QQ_TRIGGER = re.compile(r"(?:(?<![A-Za-z])QQ|扣扣|企鹅)\s*号?\s*[:：=]?\s*([1-9]\d{4,10})(?!\d)", re.IGNORECASE)
