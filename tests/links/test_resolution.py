@@ -168,3 +168,14 @@ def test_json_shape():
     assert data["entities"][0]["sources"][0] == {"case": "C01", "file": "evidence/进货台账.csv", "origin": "ledger",
                                                   "row": 2, "field": "供货单位", "text": "row 2 of C01",
                                                   "as_read": "13933883907", "role": "supplier"}
+
+
+def test_a_chain_of_spelling_slips_is_only_as_sure_as_its_weakest_slip():
+    mentions = []
+    for case, name in (("C01", "刘记美茂福粮油"), ("C02", "刘记建茂福粮油"), ("C03", "刘记建茂海粮油")):
+        mentions += name_mention(name, src(case), "supplier")
+    result = link_mentions(mentions, cases(30))
+    assert result.chains == []  # three small suppliers a slip apart from each other are not one supplier
+    for entity in result.entities:
+        for variant, match in entity.matches.items():
+            assert match["score"] < 90, (variant, match)
