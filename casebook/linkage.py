@@ -20,7 +20,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from casebook.case import Case, load_case, safe_case_id, scan_casebook
+from casebook.case import Case, load_case, scan_casebook
 from links import (
     CaseRecord,
     LinkResult,
@@ -168,36 +168,6 @@ class Linkage:
         return {**self.result.to_dict(), "stats": self.stats}
 
 
-def _case_folders(book: Path) -> tuple[list[Path], list[tuple[str, CasebookError]]]:
-    """``scan_casebook``'s folders and refused rows, with a set for the ids seen.
-
-    ``scan_casebook`` checks ``folder not in dirs`` on a list: at 10,000 rows that is 50 million
-    path comparisons (minutes).  Same rules otherwise: ids checked as folder names, a case listed
-    twice counted once; without cases.csv, every folder holding case.yml.
-    """
-    from safeio.errors import UnsafePathError
-
-    table = book / "cases.csv"
-    if not book.is_dir() or not table.is_file():
-        return scan_casebook(book)
-    dirs: list[Path] = []
-    seen: set[str] = set()
-    errors: list[tuple[str, CasebookError]] = []
-    with table.open(encoding="utf-8-sig", newline="") as handle:
-        for number, row in enumerate(csv.DictReader(handle), start=2):
-            raw = str(row.get("case_id") or "")
-            try:
-                case_id = safe_case_id(raw)
-            except UnsafePathError as err:
-                errors.append((raw, UnsafePathError(err.message, path=table, row=number, field="case_id",
-                                                    hint=err.hint)))
-                continue
-            if case_id not in seen:
-                seen.add(case_id)
-                dirs.append(book / case_id)
-    return dirs, errors
-
-
 def _register(casebook: Path) -> dict[str, dict]:
     """County (and nothing else) per case id from cases.csv: the only column linkage needs from it."""
     table = casebook / "cases.csv"
@@ -242,7 +212,7 @@ def link_casebook(casebook_dir: str | Path, *, ocr: bool = True, engine: str = "
         When the casebook folder does not exist or holds no cases.
     """
     book = Path(casebook_dir).resolve()
-    dirs, bad_rows = _case_folders(book)
+    dirs, bad_rows = scan_casebook(book)
     register = _register(book)
     from casebook.cachedir import reading_cache
 

@@ -57,3 +57,17 @@ def test_a_hostile_entity_value_shows_as_text_and_the_page_makes_no_request(host
     assert XSS in report.probes["entity"] and BREAKOUT in report.probes["entity"]  # details and the row as read
     assert BREAKOUT in report.probes["case"]
     assert report.probes["filter"] == "1"
+
+
+def test_a_chain_on_the_map_over_its_county_borders_offline(sample_linkage):
+    from geo import counties
+    from geo.maps import offline_html
+    from links.maps import chain_map, county_borders
+
+    chain = sample_linkage.result.chains[0]
+    page = offline_html(chain_map(sample_linkage.result, chain))
+    assert not re.search(r"<script[^>]+src=", page) and not re.search(r"<link[^>]+href=\"https?:", page)
+    assert page.count("L.polyline") == len(chain.edges) and page.count("L.circleMarker") == len(chain.cases)
+    if counties.available():
+        borders = county_borders(sample_linkage.result, chain)
+        assert borders is not None and len(borders._children) == len(chain.counties)
