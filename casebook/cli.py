@@ -13,7 +13,7 @@ import sys
 import click
 
 from casebook import __version__
-from casebook.commands import brands, dossier, geo_cmd, labels, sample
+from casebook.commands import brands, dossier, geo_cmd, labels, link, sample
 from casebook.commands import evidence as evidence_cmd
 from safeio.errors import CasebookError
 
@@ -30,6 +30,7 @@ cli.add_command(labels.labels)
 cli.add_command(brands.brands)
 cli.add_command(geo_cmd.geo)
 cli.add_command(dossier.dossier)
+cli.add_command(link.link)
 
 
 def main(argv: list[str] | None = None) -> int:

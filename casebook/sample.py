@@ -25,6 +25,7 @@ from PIL import Image, ImageDraw
 
 from casebook import __version__
 from casebook.fonts import cjk_font_file
+from casebook.sample_chains import plant_chains
 from casebook.sample_labels import compose_label, draw_label, make_credit_code
 from casebook.sample_register import keep_towns_in_their_counties, register_rows
 from geo.coords import wgs84_to_gcj02
@@ -288,6 +289,8 @@ def _write_cases(root: Path, *, n_cases: int, seed: int) -> SampleBook:
         case_truth.append({"case_id": case_id, "lon_wgs84": round(lon, 7), "lat_wgs84": round(lat, 7),
                            "setting": setting, "cluster": f"{county}{town}" if key in cluster_keys else None,
                            "problems": planted})
+    links = plant_chains(root, rows, label_truth, seed=seed)  # supply chains across counties, and decoys
+    n_evidence += links.n_files
     register, register_baseline, register_truth = register_rows(
         COUNTIES, places, seed=seed, abbreviations={k: v[4] for k, v in COUNTIES.items()},
         organs={k: v[3] for k, v in COUNTIES.items()})
@@ -295,7 +298,7 @@ def _write_cases(root: Path, *, n_cases: int, seed: int) -> SampleBook:
     _write_csv(root / "baseline.csv", _baseline(places, rng) + register_baseline)
     truth = {"generator": f"casebook {__version__}", "seed": seed, "n_evidence_files": n_evidence,
              "scored_problems": list(_scored()), "cases": case_truth, "labels": label_truth,
-             "register": register_truth}
+             "register": register_truth, "chains": links.chains, "link_decoys": links.decoys}
     write_text_atomic(root / "truth.json", json.dumps(truth, ensure_ascii=False, indent=1))
     return SampleBook(root, len(rows), len(label_truth), n_evidence)
 

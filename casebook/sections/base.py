@@ -134,6 +134,11 @@ class Dossier:
         """4 案发地."""
         return self._build("location", location.render)
 
+    def linked(self) -> Html:
+        """关联案件: linked cases, the entities they share and where each was read."""
+        from casebook.sections import linked
+        return linked.render(self)
+
     def custody(self) -> Html:
         """5 监管链."""
         return self._build("custody", custody.render)

@@ -1,0 +1,79 @@
+"""``casebook link``: cross-case link analysis, the chart of chains and the 协查函 drafts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from safeio.atomic import write_text_atomic
+
+
+@click.command("link")
+@click.argument("casebook_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print entities, chains and problems as JSON.")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
+              help="Write links.html (the chart), links.json and the 协查函 drafts (letters/) here.")
+@click.option("--pdf", is_flag=True, help="Also print each 协查函 draft as an A4 PDF (needs Chromium).")
+@click.option("--from", "requester", default="",
+              help="The requesting county or bureau for the 协查函 (default: the county of each chain's first case).")
+@click.option("--no-ocr", is_flag=True,
+              help="Use cached label readings only; photos never read before are left out (and counted).")
+@click.option("--engine", type=click.Choice(["auto", "rapidocr", "tesseract"]), default="auto", show_default=True,
+              help="OCR engine for label photos no cache holds.")
+@click.option("--all-entities", is_flag=True, help="List every entity in the JSON, not only those shared by cases.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the chart.")
+def link(casebook_dir: Path, as_json: bool, out: Path | None, pdf: bool, requester: str, no_ocr: bool, engine: str,
+         all_entities: bool, lang: str) -> int:
+    """Link the cases of CASEBOOK_DIR: shared phones, ids, codes, names and addresses; chains across counties.
+
+    Exit 1 when some file or case could not be read (each is listed, the others were linked),
+    2 when the casebook cannot be used at all.
+    """
+    from casebook.linkage import link_casebook
+
+    say = (lambda line: None) if as_json else (lambda line: click.echo(f"  {line}", err=True))
+    linkage = link_casebook(casebook_dir, ocr=not no_ocr, engine=engine, progress=say)
+    result = linkage.result
+    data = linkage.to_dict() if not all_entities else {**result.to_dict(all_entities=True), "stats": linkage.stats}
+    written: list[Path] = []
+    if out is not None:
+        from casebook.assist_letter import draft_letters, write_letters
+        from links.chart import chain_page
+
+        written.append(write_text_atomic(out / "links.html", chain_page(result, lang=lang)))
+        written.append(write_text_atomic(out / "links.json", json.dumps(data, ensure_ascii=False, indent=1) + "\n"))
+        written += write_letters(draft_letters(linkage, requester=requester), out / "letters", pdf=pdf)
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+    else:
+        _report(linkage, written)
+    return 1 if result.problems else 0
+
+
+def _report(linkage, written: list[Path]) -> None:
+    result, stats = linkage.result, linkage.stats
+    docs = ", ".join(f"{n} {kind}" for kind, n in sorted(stats["documents"].items())) or "no records"
+    click.echo(f"{stats['cases']} cases linked: {docs}; label photos {stats['labels_cached']} cached, "
+               f"{stats['labels_read']} read now, {stats['labels_not_read']} not read.")
+    click.echo(f"{stats['shared_entities']} shared entities, {len(result.chains)} chain(s).")
+    for chain in result.chains:
+        roles = ", ".join(f"{c} {r}" for c, r in chain.roles.items())
+        click.echo(f"  {chain.id}  score {chain.score:.2f}  {len(chain.cases)} cases in {'、'.join(chain.counties)}: "
+                   f"{', '.join(chain.cases)}" + (f"  [{roles}]" if roles else ""))
+        for item in chain.via:
+            if item["links"]:
+                click.echo(f"      {item['kind']:<12} {item['value']}  (weight {item['weight']:.2f}; "
+                           f"{', '.join(item['cases'])})")
+    for problem in result.problems:
+        where = problem.get("path") or problem.get("case")
+        click.echo(f"  problem: {where}: {problem['message']}", err=True)
+        if problem.get("hint"):
+            click.echo(f"    What to do: {problem['hint']}", err=True)
+    for path in written:
+        if path.name == "links.html":
+            click.echo(f"Chart: {path}")
+    letters = [p for p in written if p.parent.name == "letters"]
+    if letters:
+        click.echo(f"协查函 drafts: {len(letters)} file(s) in {letters[0].parent}")
