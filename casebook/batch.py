@@ -30,7 +30,8 @@ from casebook.index import write_index
 from safeio.atomic import write_text_atomic
 from safeio.errors import CasebookError, InputError, MissingDependencyError
 
-__all__ = ["HOTSPOTS", "BatchReport", "list_case_dirs", "render_task", "run_batch", "save_casebook_hotspots"]
+__all__ = ["HOTSPOTS", "BatchReport", "list_case_dirs", "render_task", "run_batch", "save_casebook_hotspots",
+           "save_casebook_links"]
 
 HOTSPOTS = "hotspots"  # OUT/hotspots/: the casebook's hot-spot analysis, as every dossier used it
 
@@ -80,7 +81,7 @@ def _failed_entry(case_id: str, err: CasebookError, *, linkable: bool = True) ->
 
 
 def render_task(case_dir: str, out_root: str, options: dict, casebook_dir: str, resume: bool,
-                hotspots: str = "", warm_next: bool = False) -> dict:
+                hotspots: str = "", warm_next: bool = False, links: str = "") -> dict:
     """What a worker runs for one case: plain arguments and a plain dict back (picklable for Dask).
 
     Parameters
@@ -95,6 +96,8 @@ def render_task(case_dir: str, out_root: str, options: dict, casebook_dir: str, 
         The saved hot-spot analysis of the casebook (``OUT/hotspots``), or empty.
     warm_next : bool
         Start a kernel for this worker's next case now.
+    links : str
+        The per-case link views of the casebook (``OUT/links``), or empty.
 
     Returns
     -------
@@ -103,7 +106,7 @@ def render_task(case_dir: str, out_root: str, options: dict, casebook_dir: str, 
     """
     try:
         result = render_html(case_dir, out_root, DossierOptions(**options), casebook_dir=casebook_dir,
-                             resume=resume, hotspots=hotspots, warm_next=warm_next)
+                             resume=resume, hotspots=hotspots, warm_next=warm_next, links=links)
         return result.to_dict()
     except CasebookError as err:
         return _failed_entry(Path(case_dir).name, err, linkable=False)
@@ -125,6 +128,24 @@ def save_casebook_hotspots(casebook_dir: Path, out: Path) -> str:
     except CasebookError:
         return ""
     return str(save_hotspots(result, out / HOTSPOTS))
+
+
+def save_casebook_links(casebook_dir: Path, out: Path, options: DossierOptions) -> str:
+    """Link the casebook once (cached label readings only) and keep each case's view in ``OUT/links``.
+
+    A casebook that cannot be linked gives "" and each dossier's linked section then says why.
+    """
+    from casebook.cachedir import reading_cache
+    from casebook.link_views import LINKS, save_case_views
+    from casebook.linkage import link_casebook
+
+    readings = reading_cache(None)
+    try:
+        linkage = link_casebook(casebook_dir, ocr=False, engine=options.ocr_engine,
+                                cache_dir=readings.folder if readings is not None else "")
+    except CasebookError:
+        return ""
+    return str(save_case_views(linkage, out / LINKS, linkage.result.cases))
 
 
 def _now() -> str:
@@ -246,6 +267,7 @@ def run_batch(casebook_dir: str | Path, out_dir: str | Path, options: DossierOpt
             "cell_timeout": options.cell_timeout, "template": str(options.template_path()),
             "kernel_memory_mb": options.kernel_memory_mb, "kernel_seconds": options.kernel_seconds}
     hotspots = save_casebook_hotspots(book, out) if dirs else ""
+    links = save_casebook_links(book, out, options) if dirs else ""
     with ExitStack() as stack:
         printer = None
         if pdf:
@@ -256,7 +278,7 @@ def run_batch(casebook_dir: str | Path, out_dir: str | Path, options: DossierOpt
         stack.callback(submitter.close)
         # each worker warms a kernel for its next case, except on its last one
         futures = {submitter.submit(str(d), str(out), opts, str(book), resume, hotspots,
-                                    scheduler is None and i < len(dirs) - workers): d
+                                    scheduler is None and i < len(dirs) - workers, links): d
                    for i, d in enumerate(dirs)}
         bar = stack.enter_context(tqdm(total=len(dirs), desc="dossiers", unit="case", disable=not progress,
                                        file=sys.stderr))

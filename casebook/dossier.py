@@ -32,7 +32,7 @@ __all__ = ["HTML", "NOTEBOOK", "PDF", "SECTIONS", "SUMMARY", "DossierOptions", "
 REPO_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 NOTEBOOK, HTML, PDF, SUMMARY = "dossier.ipynb", "dossier.html", "dossier.pdf", "summary.json"
 # the sections of the shipped template: a dossier that lacks one of them is incomplete
-SECTIONS = ("cover", "evidence", "labels", "location", "custody", "appendix")
+SECTIONS = ("cover", "evidence", "labels", "location", "linked", "custody", "appendix")
 
 
 def default_template(name: str = "case_dossier.ipynb") -> Path:
@@ -97,7 +97,8 @@ def case_out_dir(out_root: str | Path, case_id: str) -> Path:
     return target
 
 
-def fingerprint(case_root: Path, casebook_dir: Path, template: Path, parameters: dict) -> str:
+def fingerprint(case_root: Path, casebook_dir: Path, template: Path, parameters: dict,
+                extra: list[Path] = ()) -> str:
     """SHA-256 over the content of every input: a touched-but-unchanged file does not count."""
     digest = hashlib.sha256()
 
@@ -115,6 +116,8 @@ def fingerprint(case_root: Path, casebook_dir: Path, template: Path, parameters:
             feed(name, casebook_dir / name)
     for path in sorted(p for p in case_root.rglob("*") if p.is_file() and not p.is_symlink()):
         feed(path.relative_to(case_root).as_posix(), path)
+    for path in extra:
+        feed(path.name, path)
     return digest.hexdigest()
 
 
@@ -153,6 +156,7 @@ def dossier_status(run_ok: bool, sections: dict, expected: tuple[str, ...] = ())
 
 def render_html(case_dir: str | Path, out_root: str | Path, options: DossierOptions | None = None, *,
                 casebook_dir: str | Path | None = None, resume: bool = False, hotspots: str | Path = "",
+                links: str | Path = "",
                 warm_next: bool = False) -> DossierResult:
     """Execute the template for one case and export the HTML (the part a worker process does).
 
@@ -168,6 +172,8 @@ def render_html(case_dir: str | Path, out_root: str | Path, options: DossierOpti
         Skip a case whose last render was complete (``ok``) and whose inputs did not change.
     hotspots : path, optional
         A saved hot-spot analysis of the casebook (see :func:`geo.result_io.save_hotspots`).
+    links : path, optional
+        The per-case link views of the casebook (see :mod:`casebook.link_views`).
     warm_next : bool
         Start the next case's kernel while this one renders (batch workers).
 
@@ -191,15 +197,19 @@ def render_html(case_dir: str | Path, out_root: str | Path, options: DossierOpti
     template = options.template_path()
     parameters = {"case_dir": str(case.root), "out_dir": str(out), "casebook_dir": str(book),
                   "lang": options.lang, "basemap": options.basemap, "ocr_engine": options.ocr_engine,
-                  "template_path": str(template), "hotspots_path": str(hotspots or "")}
+                  "template_path": str(template), "hotspots_path": str(hotspots or ""),
+                  "links_path": str(links or "")}
     known = template_parameters(template)
     if "case_dir" not in known:
         raise InputError("this template has no 'case_dir' parameter, so it cannot render a case", path=template,
                          hint="Use templates/case_dossier.ipynb, or declare case_dir in the parameters cell.")
     parameters = {k: v for k, v in parameters.items() if k in known}  # a leaner template may skip options
     # where things go, and the hot spots (derived from cases.csv and baseline.csv), do not change a dossier
-    stable = {k: v for k, v in parameters.items() if k not in ("out_dir", "template_path", "hotspots_path")}
-    input_hash = fingerprint(case.root, book, template, stable)
+    stable = {k: v for k, v in parameters.items() if k not in ("out_dir", "template_path", "hotspots_path",
+                                                               "links_path")}
+    # other cases change this one's linked section: its view is an input too
+    view = Path(links) / f"{case.case_id}.json" if links and "links_path" in parameters else None
+    input_hash = fingerprint(case.root, book, template, stable, extra=[view] if view and view.is_file() else [])
     previous = read_summary(out)
     if resume and previous.get("status") == "ok" and previous.get("input_hash") == input_hash \
             and (out / HTML).is_file():

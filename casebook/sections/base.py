@@ -17,7 +17,7 @@ from pathlib import Path
 
 from casebook.case import Case, load_case
 from casebook.dossier_html import SUMMARY_MIME, Html, error_box, section
-from casebook.sections import appendix, cover, custody, evidence_list, labels, location
+from casebook.sections import appendix, cover, custody, evidence_list, labels, linked, location
 from casebook.sections.text import TEXT
 from safeio.errors import CasebookError, InputError
 
@@ -58,6 +58,9 @@ class Dossier:
         for all its dossiers); empty: the location section computes it from cases.csv.
     reading_cache : path, optional
         The label-reading cache folder; empty: :func:`casebook.cachedir.reading_cache`'s default.
+    links : path, optional
+        The per-case link views a batch wrote (:mod:`casebook.link_views`); empty: the linked
+        section links the casebook itself.
 
     Raises
     ------
@@ -67,7 +70,8 @@ class Dossier:
 
     def __init__(self, case_dir: str | Path, *, out_dir: str | Path = "", casebook_dir: str | Path = "",
                  lang: str = "zh", basemap: str = "none", ocr_engine: str = "auto",
-                 template: str | Path = "", hotspots: str | Path = "", reading_cache: str | Path = "") -> None:
+                 template: str | Path = "", hotspots: str | Path = "", reading_cache: str | Path = "",
+                 links: str | Path = "") -> None:
         if lang not in TEXT:
             raise InputError(f"unknown dossier language '{lang}'", field="lang", hint="Use zh or en.")
         if not str(case_dir).strip():
@@ -82,6 +86,7 @@ class Dossier:
         self.ocr_engine = ocr_engine
         self.template = Path(template).resolve() if str(template).strip() else None
         self.hotspots_path = Path(hotspots).resolve() if str(hotspots).strip() else None
+        self.links_path = Path(links).resolve() if str(links).strip() else None
         from casebook.cachedir import reading_cache as default_cache
 
         self.readings = default_cache(str(reading_cache).strip() or None)
@@ -136,8 +141,7 @@ class Dossier:
 
     def linked(self) -> Html:
         """关联案件: linked cases, the entities they share and where each was read."""
-        from casebook.sections import linked
-        return linked.render(self)
+        return self._build("linked", linked.render)
 
     def custody(self) -> Html:
         """5 监管链."""

@@ -1,13 +1,13 @@
 """关联案件: the cases this case is linked to, the entities they share and where each was read.
 
-The link analysis runs over the whole casebook from its records and the cached label readings
-(a dossier never runs OCR for other cases' photos); photos not yet read are counted in a note.
+A batch links the casebook once and hands each dossier its case's view (:mod:`casebook.link_views`);
+a dossier rendered alone links the casebook itself, from the records and the cached label readings
+(it never runs OCR for other cases' photos); photos not yet read are counted in a note.
 """
 
 from __future__ import annotations
 
-from casebook.dossier_html import Html, error_box, esc, key_values, note, section, table
-from safeio.errors import CasebookError
+from casebook.dossier_html import Html, esc, key_values, note, table
 
 NAME = "linked"
 
@@ -44,48 +44,53 @@ def _where(item: dict, t: dict) -> str:
     return t["row"].format(n=t["sep"].join(str(n) for n in item["at"]))
 
 
-def _done(d, t: dict, body: str, status: str = "ok") -> Html:
-    d.summary["sections"].setdefault(NAME, status)
-    return section(NAME, t["title"], body)
+def _view(d) -> dict | None:
+    """This case's view: the one a batch handed in, else the casebook linked here and now."""
+    from casebook.link_views import case_view, load_case_view
+    from casebook.linkage import link_casebook
+
+    if d.links_path is not None:
+        view = load_case_view(d.links_path, d.case.case_id)
+        if view is not None:
+            return view
+    book = d.casebook_dir
+    if not (book / "cases.csv").is_file() and not any(book.glob("*/case.yml")):
+        return None
+    readings = getattr(d, "readings", None)  # the dossier's reading cache (None: caching is off)
+    linkage = link_casebook(book, ocr=False, engine=d.ocr_engine,
+                            cache_dir=readings.folder if readings is not None else "")
+    return case_view(linkage, d.case.case_id)
 
 
 def render(d) -> Html:
-    from casebook.linkage import link_casebook
-
+    """Linked cases of the casebook: chains this case belongs to, with the file and line of every shared entity."""
     t = TEXT["en" if d.lang == "en" else "zh"]
-    book = d.casebook_dir
-    if not (book / "cases.csv").is_file() and not any(book.glob("*/case.yml")):
-        return _done(d, t, note(t["no_casebook"].format(dir=book)))
-    try:
-        readings = getattr(d, "readings", None)  # the dossier's reading cache (None: caching is off)
-        linkage = link_casebook(book, ocr=False, engine=d.ocr_engine,
-                                cache_dir=readings.folder if readings is not None else "")
-    except CasebookError as err:
-        return _done(d, t, error_box(str(err)), "error")
-    result = linkage.result
-    chains = result.chains_of(d.case.case_id)
-    d.summary["linked"] = {"chains": [c.id for c in chains],
-                           "cases": sorted({x for c in chains for x in c.cases} - {d.case.case_id})}
+    view = _view(d)
+    if view is None:
+        return d._done(NAME, note(t["no_casebook"].format(dir=d.casebook_dir)))
+    chains = view["chains"]
+    d.summary["linked"] = {"chains": [c["id"] for c in chains],
+                           "cases": sorted({x["case_id"] for c in chains for x in c["cases"]} - {d.case.case_id})}
     body = note(t["method"])
-    if linkage.stats.get("labels_not_read"):
-        body += note(t["unread"].format(n=linkage.stats["labels_not_read"]))
+    if view["labels_not_read"]:
+        body += note(t["unread"].format(n=view["labels_not_read"]))
     if not chains:
-        return _done(d, t, body + note(t["none"].format(n=linkage.stats["cases"])))
+        return d._done(NAME, body + note(t["none"].format(n=view["cases_in_casebook"])))
     for chain in chains:
-        role = chain.roles.get(d.case.case_id, "")
-        body += f"<h3>{esc(t['chain'])} {esc(chain.id)}</h3>" + key_values([
-            (t["counties"], "、".join(chain.counties)), (t["score"], f"{chain.score:.2f}"),
+        role = chain["role"]
+        body += f"<h3>{esc(t['chain'])} {esc(chain['id'])}</h3>" + key_values([
+            (t["counties"], "、".join(chain["counties"])), (t["score"], f"{chain['score']:.2f}"),
             (t["role"], t.get(role, role) or "—")])
-        rows = [[c, result.cases[c].case_no, result.cases[c].title, result.cases[c].county, result.cases[c].party,
-                 t.get(chain.roles.get(c, ""), "") or "—"] for c in chain.cases if c in result.cases]
-        marks = ["cb-warn" if c == d.case.case_id else "" for c in chain.cases if c in result.cases]
+        rows = [[c["case_id"], c["case_no"], c["title"], c["county"], c["party"], t.get(c["role"], "") or "—"]
+                for c in chain["cases"]]
+        marks = ["cb-warn" if c["case_id"] == d.case.case_id else "" for c in chain["cases"]]
         body += f"<h3>{esc(t['cases'])}</h3>" + table(t["case_columns"], rows, row_classes=marks)
         body += f"<h3>{esc(t['entities'])}</h3>" + table(t["entity_columns"], [
             [v["kind"], v["value"], f"{v['weight']:.2f}", "、".join(v["cases"]),
-             t["yes"] if v["links"] else t["corroborates"]] for v in chain.via])
+             t["yes"] if v["links"] else t["corroborates"]] for v in chain["via"]])
         body += f"<h3>{esc(t['sources'])}</h3>" + table(t["source_columns"], [
             [f"{s['kind']} {s['value']}", s["case"], s["file"], _where(s, t), s["field"], s["text"]]
-            for s in result.chain_sources_grouped(chain)])
-        if chain.upstream:
-            body += key_values([(t["upstream"], "；".join(str(result.entity(e).value) for e in chain.upstream))])
-    return _done(d, t, body)
+            for s in chain["sources"]])
+        if chain["upstream"]:
+            body += key_values([(t["upstream"], "；".join(chain["upstream"]))])
+    return d._done(NAME, body)

@@ -11,7 +11,7 @@ __all__ = ["TEXT"]
 TEXT = {
     "zh": {
         "cover": "卷宗封面", "evidence": "证据清单 / 电子数据清单", "labels": "标签识别与筛查",
-        "location": "案发地", "custody": "监管链", "appendix": "附录", "heading": "行政处罚案件卷宗",
+        "location": "案发地", "linked": "关联案件", "custody": "监管链", "appendix": "附录", "heading": "行政处罚案件卷宗",
         "case_title": "案件名称", "case_no": "文号", "organ": "办案机构", "party": "当事人",
         "party_name": "名称", "credit_code": "统一社会信用代码", "address": "地址", "opened": "立案日期",
         "closed": "结案日期", "investigators": "办案人员", "case_id": "案件编号", "retention": "保管期限",
@@ -38,7 +38,8 @@ TEXT = {
     },
     "en": {
         "cover": "Case file cover", "evidence": "Evidence list / electronic data list",
-        "labels": "Label reading and screening", "location": "Place of the case", "custody": "Chain of custody",
+        "labels": "Label reading and screening", "location": "Place of the case", "linked": "Linked cases",
+        "custody": "Chain of custody",
         "appendix": "Appendix", "heading": "Administrative penalty case file", "case_title": "Case title",
         "case_no": "Case number", "organ": "Handling organ", "party": "Party", "party_name": "Name",
         "credit_code": "Unified social credit code", "address": "Address", "opened": "Opened",

@@ -101,6 +101,19 @@ def test_the_batch_computes_the_hot_spots_once_and_every_dossier_uses_them(batch
     assert summary["setting"] in set(result.cases.setting)
 
 
+def test_the_batch_links_the_casebook_once_and_hands_each_dossier_its_view(batch_run):
+    _, out = batch_run
+    for case_id in ("ZK-T-TAMPER", "ZK-T-CLEAN", "ZK-T-HOSTILE"):
+        view = json.loads((out / "links" / f"{case_id}.json").read_text(encoding="utf-8"))
+        assert view["case_id"] == case_id and view["cases_in_casebook"] >= 3
+        nb = json.loads((out / case_id / "dossier.ipynb").read_text(encoding="utf-8"))
+        injected = "".join(next(c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
+                           ["source"])
+        assert f"links_path = {str(out / 'links')!r}" in injected
+        summary = json.loads((out / case_id / "summary.json").read_text(encoding="utf-8"))
+        assert summary["sections"]["linked"] == "ok"
+
+
 def test_errors_have_one_shape(batch_run):
     _, out = batch_run
     shape = {"type", "message", "hint", "path", "row", "field"}

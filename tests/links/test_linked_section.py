@@ -51,3 +51,21 @@ def test_a_case_alone_in_its_folder_is_compared_with_nothing(sample_book, tmp_pa
     elsewhere = Dossier(case, casebook_dir=tmp_path / "empty")
     (tmp_path / "empty").mkdir()
     assert "不是案卷目录" in elsewhere.linked()._repr_html_()
+
+
+def test_a_batch_hands_each_dossier_its_view_instead_of_linking_again(sample_book, sample_truth, sample_linkage,
+                                                                     tmp_path):
+    from casebook.link_views import load_case_view, save_case_views
+
+    folder = save_case_views(sample_linkage, tmp_path / "links", sample_linkage.result.cases)
+    planted = sample_truth["chains"][0]
+    case = planted["cases"][0]
+    view = load_case_view(folder, case)
+    assert {c["case_id"] for c in view["chains"][0]["cases"]} == set(planted["cases"])
+    # the dossier shows what it was handed, not a linkage of its own: a chain renamed in the view shows renamed
+    view["chains"][0]["id"] = "HANDED-IN"
+    (folder / f"{case}.json").write_text(__import__("json").dumps(view, ensure_ascii=False), encoding="utf-8")
+    page = Dossier(sample_book / case, links=folder).linked()._repr_html_()
+    alone = Dossier(sample_book / case).linked()._repr_html_()
+    assert "HANDED-IN" in page and "HANDED-IN" not in alone
+    assert page.count("<tr") == alone.count("<tr")
