@@ -1,7 +1,8 @@
 """``python -m casebook.demo SAMPLE_DIR --out OUT``: the main job on a casebook, end to end.
 
-seal the evidence of every case -> batch dossiers with PDFs -> hotspot brief -> print the path of
-``OUT/index.html``. ``make demo`` runs this after ``casebook sample``.
+seal the evidence of every case -> hotspot brief -> link the cases (chart and 协查函 drafts in
+``OUT/chains/``) -> batch dossiers with PDFs -> print the path of ``OUT/index.html``, which links
+to all of it. ``make demo`` runs this after ``casebook sample``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from pathlib import Path
 
 from safeio.errors import CasebookError
 
-__all__ = ["main", "run_hotspot_brief", "seal"]
+__all__ = ["main", "run_chains", "run_hotspot_brief", "seal"]
+
+CHAINS = "chains"  # OUT/chains/: links.html, links.json, letters/
 
 
 def seal(case_dir: str | Path, *, actor: str = "casebook demo") -> str:
@@ -42,6 +45,18 @@ def run_hotspot_brief(casebook_dir: Path, out_dir: Path) -> Path | None:
     return out_dir / outputs["html"] if "html" in outputs else None
 
 
+def run_chains(casebook_dir: Path, out_dir: Path, *, pdf: bool = True) -> tuple[int, Path]:
+    """Link the casebook (label photos read once, into the reading cache the dossiers then use).
+
+    Returns the number of chains and the path of ``OUT/chains/links.html``.
+    """
+    from casebook.linkage import link_casebook, write_link_outputs
+
+    linkage = link_casebook(casebook_dir)
+    written = write_link_outputs(linkage, out_dir / CHAINS, pdf=pdf)
+    return len(linkage.result.chains), written[0]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m casebook.demo", description=__doc__.splitlines()[0])
     parser.add_argument("casebook_dir", type=Path)
@@ -62,13 +77,17 @@ def main(argv: list[str] | None = None) -> int:
             except CasebookError as err:
                 print(f"sealing {case_dir.name}: {err}", file=sys.stderr)
         print(f"sealed the evidence of {sealed} of {len(dirs)} cases", file=sys.stderr)
-        report = run_batch(book, args.out, workers=args.workers, pdf=not args.no_pdf)
+        out = args.out.resolve()
+        out.mkdir(parents=True, exist_ok=True)
+        brief = run_hotspot_brief(book, out)
+        if brief:
+            print(f"hotspot brief: {brief}", file=sys.stderr)
+        n_chains, chart = run_chains(book, out, pdf=not args.no_pdf)
+        print(f"linked cases: {n_chains} chain(s): {chart}", file=sys.stderr)
+        report = run_batch(book, out, workers=args.workers, pdf=not args.no_pdf)
         data = report.to_dict()
         print(f"dossiers: {data['ok']} rendered, {data['skipped']} unchanged, {data['degraded']} degraded, "
               f"{data['failed']} failed", file=sys.stderr)
-        brief = run_hotspot_brief(book, args.out.resolve())
-        if brief:
-            print(f"hotspot brief: {brief}", file=sys.stderr)
     except CasebookError as err:
         print(f"casebook demo: {err}", file=sys.stderr)
         return err.exit_code

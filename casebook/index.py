@@ -22,14 +22,16 @@ TEXT = {
            "ok": "完成", "failed": "失败", "skipped": "未变更（跳过）", "cases": "件", "hot": "热点",
            "urban": "城区", "peri-urban": "城乡结合部", "rural": "农村", "verified": "一致",
            "tampered": "不一致（疑被篡改）", "unsealed": "未封存", "no_evidence": "无电子数据",
-           "manifest_broken": "清单无法读取", "unavailable": "暂缺", "degraded": "不完整（有章节未能生成）"},
+           "manifest_broken": "清单无法读取", "unavailable": "暂缺", "degraded": "不完整（有章节未能生成）",
+           "brief": "热点简报", "chains": "关联案件图与协查函"},
     "en": {"title": "Case dossier index", "case": "Case", "case_title": "Title", "findings": "Findings",
            "integrity": "Integrity", "setting": "Setting", "status": "Status", "links": "Files",
            "generated": "Generated", "ok": "done", "failed": "failed", "skipped": "unchanged (skipped)",
            "cases": "cases", "hot": "hot spot", "degraded": "incomplete (a section could not be built)",
            "urban": "urban", "peri-urban": "peri-urban", "rural": "rural", "verified": "matches",
            "tampered": "does not match (tampered?)", "unsealed": "not sealed", "no_evidence": "no electronic data",
-           "manifest_broken": "manifest unreadable", "unavailable": "unavailable"},
+           "manifest_broken": "manifest unreadable", "unavailable": "unavailable",
+           "brief": "Hotspot brief", "chains": "Linked-case chart and assistance letters"},
 }
 _SORT_JS = """
 document.querySelectorAll('th[data-sort]').forEach(function (th, col) {
@@ -124,6 +126,10 @@ def write_index(out_dir: str | Path, results: list[dict], *, lang: str = "zh") -
         ``out_dir/index.html``.
     """
     t = TEXT[lang]
+    out = Path(out_dir)
+    # the casebook-wide pages beside the dossiers, when this run (make demo) made them
+    nav = " · ".join(f'<a href="{esc(href)}">{esc(t[key])}</a>' for key, href in
+                     (("brief", "hotspot_brief.html"), ("chains", "chains/links.html")) if (out / href).is_file())
     heads = ["case", "case_title", "findings", "integrity", "setting", "status", "links"]
     header = "".join(f'<th data-sort="{i}">{esc(t[h])}</th>' for i, h in enumerate(heads))
     now = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
@@ -132,7 +138,8 @@ def write_index(out_dir: str | Path, results: list[dict], *, lang: str = "zh") -
         f'<meta http-equiv="Content-Security-Policy" content="{esc(OFFLINE_CSP)}">'
         f"<title>{esc(t['title'])}</title><style>{_STYLE}</style></head><body>"
         f"<h1>{esc(t['title'])}</h1><p>{len(results)} {esc(t['cases'])} · {esc(t['generated'])} {esc(now)} (UTC)</p>"
+        + (f"<p>{nav}</p>" if nav else "") +
         f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(index_rows(results, lang))}</tbody></table>"
         f"<script>{_SORT_JS}</script></body></html>"
     )
-    return write_text_atomic(Path(out_dir) / "index.html", page)
+    return write_text_atomic(out / "index.html", page)

@@ -7,8 +7,6 @@ from pathlib import Path
 
 import click
 
-from safeio.atomic import write_text_atomic
-
 
 @click.command("link")
 @click.argument("casebook_dir", type=click.Path(file_okay=False, path_type=Path))
@@ -39,12 +37,9 @@ def link(casebook_dir: Path, as_json: bool, out: Path | None, pdf: bool, request
     data = linkage.to_dict() if not all_entities else {**result.to_dict(all_entities=True), "stats": linkage.stats}
     written: list[Path] = []
     if out is not None:
-        from casebook.assist_letter import draft_letters, write_letters
-        from links.chart import chain_page
+        from casebook.linkage import write_link_outputs
 
-        written.append(write_text_atomic(out / "links.html", chain_page(result, lang=lang)))
-        written.append(write_text_atomic(out / "links.json", json.dumps(data, ensure_ascii=False, indent=1) + "\n"))
-        written += write_letters(draft_letters(linkage, requester=requester), out / "letters", pdf=pdf)
+        written = write_link_outputs(linkage, out, lang=lang, pdf=pdf, requester=requester, all_entities=all_entities)
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=1))
     else:

@@ -78,3 +78,16 @@ def test_index_table_sorts_on_click(tmp_path):
         page.click("th[data-sort='2']")
         assert [t.split()[0] for t in first()] == ["C-3", "A-1", "B-2"]
         page.close()
+
+
+def test_index_links_the_casebook_pages_only_when_they_were_made(tmp_path):
+    results = [{"case_id": "A-1", "status": "ok", "outputs": {"html": "dossier.html"},
+                "summary": {"title": "甲", "findings_by_code": {}}}]
+    bare = write_index(tmp_path, results).read_text(encoding="utf-8")
+    assert "hotspot_brief.html" not in bare and "chains/links.html" not in bare
+    (tmp_path / "hotspot_brief.html").write_text("brief", encoding="utf-8")
+    (tmp_path / "chains").mkdir()
+    (tmp_path / "chains" / "links.html").write_text("chart", encoding="utf-8")
+    page = write_index(tmp_path, results, lang="en").read_text(encoding="utf-8")
+    assert '<a href="hotspot_brief.html">Hotspot brief</a>' in page
+    assert '<a href="chains/links.html">Linked-case chart and assistance letters</a>' in page
