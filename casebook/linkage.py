@@ -33,7 +33,7 @@ from links import (
 from links import read_document as read_record
 from safeio.errors import CasebookError, InputError, MissingDependencyError
 
-__all__ = ["CaseReading", "Linkage", "link_casebook", "read_case", "write_link_outputs"]
+__all__ = ["CaseReading", "Linkage", "link_casebook", "read_case"]
 
 PARALLEL_FROM = 200  # below this many cases, starting worker processes costs more than it saves
 
@@ -297,36 +297,3 @@ def _read_labels(unread: list[tuple[str, Path, str]], engine, cache: Path | None
         stats["labels_read"] += 1
         out += label_mentions(case_id, rel, report.fields, [line.text for line in report.lines])
     return out
-
-
-
-def write_link_outputs(linkage: Linkage, out: str | Path, *, lang: str = "zh", pdf: bool = False,
-                       requester: str = "", all_entities: bool = False) -> list[Path]:
-    """Write ``links.html`` (the offline chart), ``links.json`` and the 协查函 drafts under ``letters/``.
-
-    Parameters
-    ----------
-    linkage : what :func:`link_casebook` returned.
-    out : the folder to write into.
-    lang : language of the chart, "zh" or "en".
-    pdf : also print each letter to PDF (system Chromium).
-    requester : the requesting county or bureau named in the letters (default: each chain's first county).
-    all_entities : list every entity in links.json, not only those shared by cases.
-
-    Returns
-    -------
-    list of Path
-        Every file written.
-    """
-    import json
-
-    from casebook.assist_letter import draft_letters, write_letters
-    from links.chart import chain_page
-    from safeio.atomic import write_text_atomic
-
-    out = Path(out)
-    result = linkage.result
-    data = linkage.to_dict() if not all_entities else {**result.to_dict(all_entities=True), "stats": linkage.stats}
-    written = [write_text_atomic(out / "links.html", chain_page(result, lang=lang)),
-               write_text_atomic(out / "links.json", json.dumps(data, ensure_ascii=False, indent=1) + "\n")]
-    return written + write_letters(draft_letters(linkage, requester=requester), out / "letters", pdf=pdf)

@@ -37,7 +37,7 @@ def link(casebook_dir: Path, as_json: bool, out: Path | None, pdf: bool, request
     data = linkage.to_dict() if not all_entities else {**result.to_dict(all_entities=True), "stats": linkage.stats}
     written: list[Path] = []
     if out is not None:
-        from casebook.linkage import write_link_outputs
+        from casebook.link_outputs import write_link_outputs
 
         written = write_link_outputs(linkage, out, lang=lang, pdf=pdf, requester=requester, all_entities=all_entities)
     if as_json:
