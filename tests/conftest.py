@@ -1,4 +1,4 @@
-"""Shared fixtures: the sample casebook (built once per session) and the shared real data."""
+"""Shared fixtures: the sample casebook (built once per session), the shared real data, the CLI in-process."""
 
 from __future__ import annotations
 
@@ -36,3 +36,16 @@ def realdata() -> Path:
     if not path.is_dir():
         pytest.skip("../shared/realdata/ocr is not beside this checkout")
     return path
+
+
+@pytest.fixture
+def cli(capsysbinary):
+    """Run ``casebook ...`` in-process; returns (exit code, stdout text, stderr text)."""
+    from casebook.cli import main
+
+    def invoke(*argv: str):
+        code = main([str(arg) for arg in argv])
+        out, err = capsysbinary.readouterr()
+        return code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
+
+    return invoke

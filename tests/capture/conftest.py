@@ -1,4 +1,4 @@
-"""Fixtures for the web-capture tests: loopback sites (http and https), case folders, the CLI in-process."""
+"""Fixtures for the web-capture tests: loopback sites (http and https), case folders."""
 
 from __future__ import annotations
 
@@ -22,16 +22,3 @@ def https_site(tmp_path_factory):
 @pytest.fixture
 def case_dir(tmp_path):
     return write_case(tmp_path)
-
-
-@pytest.fixture
-def cli(capsysbinary):
-    """Run ``casebook ...`` in-process; returns (exit code, stdout text, stderr text)."""
-    from casebook.cli import main
-
-    def invoke(*argv: str):
-        code = main([str(arg) for arg in argv])
-        out, err = capsysbinary.readouterr()
-        return code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
-
-    return invoke

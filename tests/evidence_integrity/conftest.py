@@ -1,4 +1,4 @@
-"""Fixtures for the evidence-integrity tests: odd trees, real tools, the CLI in-process."""
+"""Fixtures for the evidence-integrity tests: odd trees, real tools."""
 
 from __future__ import annotations
 
@@ -20,16 +20,3 @@ def odd_tree(tmp_path) -> Path:
     write(root, "子目录/截图 1.png".encode(), os.urandom(3000))
     write(root, b"sub/deeper/data.bin", os.urandom(3 << 20))
     return root
-
-
-@pytest.fixture
-def cli(capsysbinary):
-    """Run ``casebook ...`` in-process; returns (exit code, stdout text, stderr text)."""
-    from casebook.cli import main
-
-    def invoke(*argv: str):
-        code = main(list(argv))
-        out, err = capsysbinary.readouterr()
-        return code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
-
-    return invoke

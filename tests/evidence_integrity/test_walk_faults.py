@@ -20,7 +20,7 @@ import pytest
 from evidence.manifest import build_manifest, load_manifest, verify_manifest, write_manifest
 from evidence.testing import assert_tree_untouched, snapshot_tree
 from safeio.errors import InputError
-from tests.support.tools import ODD_NAMES
+from tests.support.tools import ODD_NAMES, once_while_hashing
 
 
 def by_raw(manifest):
@@ -97,17 +97,6 @@ def test_deep_paths_beyond_path_max(tmp_path):
     assert verify_manifest(manifest).ok
 
 
-def _changer(action):
-    done = []
-
-    def progress(_path, _nbytes):
-        if not done:
-            done.append(True)
-            action()
-
-    return progress
-
-
 @pytest.mark.parametrize("change", ["grow", "shrink", "delete", "rewrite"])
 def test_file_changing_while_hashed_is_reported_not_hashed(tmp_path, change):
     root = tmp_path / "t"
@@ -130,7 +119,7 @@ def test_file_changing_while_hashed_is_reported_not_hashed(tmp_path, change):
                 handle.write(b"X")
             os.utime(target, ns=(0, 123456789))
 
-    manifest = build_manifest(root, progress=_changer(act))
+    manifest = build_manifest(root, progress=once_while_hashing(act))
     entry = by_raw(manifest)[b"growing.log"]
     assert entry.problem and ("changed" in entry.problem or "deleted" in entry.problem)
     assert entry.digests == {} and not entry.has_content

@@ -1,4 +1,4 @@
-"""Fixtures for the hostile-input tests: a small sample casebook, writable case copies, the CLI in-process."""
+"""Fixtures for the hostile-input tests: a small sample casebook, writable case copies."""
 
 from __future__ import annotations
 
@@ -30,16 +30,3 @@ def book(hostile_book, tmp_path) -> Path:
 def case(book) -> Path:
     """The first case folder of the private casebook (with labels/ and evidence/, not sealed)."""
     return sorted(p.parent for p in book.glob("*/case.yml"))[0]
-
-
-@pytest.fixture
-def cli(capsysbinary):
-    """Run ``casebook ...`` in-process; returns (exit code, stdout text, stderr text)."""
-    from casebook.cli import main
-
-    def invoke(*argv: str):
-        code = main(list(argv))
-        out, err = capsysbinary.readouterr()
-        return code, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
-
-    return invoke

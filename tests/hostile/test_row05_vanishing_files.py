@@ -12,19 +12,7 @@ import os
 import pytest
 
 from evidence.manifest import build_manifest
-from tests.support.tools import write
-
-
-def _after_first_file(action):
-    """A progress callback that runs ``action`` once, while the first file is being hashed."""
-    done = []
-
-    def progress(_path, _nbytes):
-        if not done:
-            done.append(True)
-            action()
-
-    return progress
+from tests.support.tools import once_while_hashing, write
 
 
 def _entries(manifest):
@@ -41,7 +29,7 @@ def tree(tmp_path):
 
 
 def test_a_file_deleted_while_queued_is_a_problem(tree):
-    manifest = build_manifest(tree, workers=1, progress=_after_first_file(lambda: (tree / "b-queued.csv").unlink()))
+    manifest = build_manifest(tree, workers=1, progress=once_while_hashing(lambda: (tree / "b-queued.csv").unlink()))
     entry = _entries(manifest)["b-queued.csv"]
     assert entry.digests == {} and not entry.has_content
     assert entry.problem.startswith("vanished before it was read")
@@ -54,7 +42,7 @@ def test_a_file_replaced_while_queued_is_a_problem(tree):
         write(tree, b"forged.tmp", "订单,金额\n1,900 元\n".encode())
         os.replace(tree / "forged.tmp", tree / "b-queued.csv")
 
-    manifest = build_manifest(tree, workers=1, progress=_after_first_file(swap))
+    manifest = build_manifest(tree, workers=1, progress=once_while_hashing(swap))
     entry = _entries(manifest)["b-queued.csv"]
     assert entry.digests == {} and entry.problem.startswith("replaced (another file now has its name)")
 
@@ -64,7 +52,7 @@ def test_a_file_changed_while_queued_is_a_problem(tree):
         with open(tree / "b-queued.csv", "ab") as handle:
             handle.write(b"2,50 \xe5\x85\x83\n")
 
-    manifest = build_manifest(tree, workers=1, progress=_after_first_file(edit))
+    manifest = build_manifest(tree, workers=1, progress=once_while_hashing(edit))
     entry = _entries(manifest)["b-queued.csv"]
     assert entry.digests == {} and "before it was read" in entry.problem
 
@@ -72,7 +60,7 @@ def test_a_file_changed_while_queued_is_a_problem(tree):
 def test_a_file_renamed_away_during_its_read_is_a_problem(tmp_path):
     root = tmp_path / "seized"
     big = write(root, b"disk.img", os.urandom(3 << 20))
-    manifest = build_manifest(root, workers=1, progress=_after_first_file(lambda: big.rename(tmp_path / "gone.img")))
+    manifest = build_manifest(root, workers=1, progress=once_while_hashing(lambda: big.rename(tmp_path / "gone.img")))
     (entry,) = manifest.entries
     assert entry.digests == {} and "while it was being hashed" in entry.problem
 

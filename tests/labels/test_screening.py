@@ -9,27 +9,15 @@ from evidence.labels import extract_fields
 from evidence.ocr import OcrLine, OcrResult
 from evidence.screening import Finding, screen, screen_text
 from tests.support.labels import assert_findings, assert_no_accusation
+from tests.support.screening_cases import FOOD
 
-BASE = """食品名称：{name}
-配料：小麦粉、白砂糖
-净含量：97克
-生产者：{maker}
-地址：{address}
-联系电话：0394-1234567
-统一社会信用代码：{credit}
-食品生产许可证编号：{licence}
-产品标准代号：GB/T 20980
-生产日期：{date}
-保质期：12个月
-{extra}
-{barcode}"""
 GOOD = {"name": "奥利奥原味夹心饼干", "maker": "亿滋食品（北京）有限公司", "address": "北京市朝阳区建设路8号",
         "credit": "91110000600037341L", "licence": "SC10811010500018", "date": "2024-03-01", "extra": "",
         "barcode": "6901234567892"}
 
 
 def label(**changes) -> str:
-    return BASE.format(**{**GOOD, **changes})
+    return FOOD.format(**{**GOOD, **changes})
 
 
 def codes(text: str) -> set[str]:

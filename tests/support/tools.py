@@ -41,3 +41,15 @@ def write(root: Path, raw: bytes, data: bytes) -> Path:
 
 def run(args: list[str], cwd: Path | None = None, input: bytes | None = None, timeout: float = 120):
     return subprocess.run(args, cwd=cwd, input=input, capture_output=True, timeout=timeout)
+
+
+def once_while_hashing(action):
+    """A ``progress`` callback for build_manifest that runs ``action`` once, while the first file is hashed."""
+    done = []
+
+    def progress(_path, _nbytes):
+        if not done:
+            done.append(True)
+            action()
+
+    return progress
