@@ -10,7 +10,7 @@ Runs every tool on the same cached tree in the same run, repeats, prints medians
 - peak memory (max RSS) of each casebook process, from ``wait4``.
 
 The default tree is 512 MiB and the single file 512 MiB (about a minute on 2 cores) to keep
-``make bench`` short; ``--full`` uses a 1.5 GiB tree as the issue describes.  The tree is cached in ``--cache`` and read once
+``make bench`` short; ``--full`` uses a 1.5 GiB tree.  The tree is cached in ``--cache`` and read once
 before timing, so every tool reads from the page cache.
 
     .venv/bin/python bench/bench_hashing.py [--full] [--size-mib N] [--repeats N]

@@ -15,7 +15,7 @@ Readers:
 Printed per set and reader: field accuracy, finding F1, labels with a false accusation, copycat
 recall (photos with a planted copy found; and every hidden copy name through the matcher), genuine
 pairs flagged, seconds per photo (wall time of the batch / photos), and the peak RSS of the
-process and of its largest worker.  Targets (issue): fields >= 0.95, F1 >= 0.95, 0 false
+process and of its largest worker.  Targets: fields >= 0.95, F1 >= 0.95, 0 false
 accusations, copycat recall >= 0.90, 0 genuine pairs flagged, <= 0.45 s/photo.
 
     python bench/bench_labels.py                 # hidden 150 + sample 50, 2 workers, anchor on all
@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hidden", type=int, default=150, help="hidden photos (default 150)")
     parser.add_argument("--sample", type=int, default=50, help="sample casebook photos (default 50)")
     parser.add_argument("--anchor", type=int, default=None, help="photos per set for raw Tesseract (default: all)")
-    parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2: the issue's 2 cores)")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2: the reference machine's 2 cores)")
     parser.add_argument("--seed", type=int, default=90210, help="hidden set seed")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--misses", type=int, default=12, help="misses to print per set")

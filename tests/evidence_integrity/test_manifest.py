@@ -28,7 +28,7 @@ def sealed(odd_tree, tmp_path):
     return odd_tree, path
 
 
-def test_manifest_records_what_the_issue_asks(sealed):
+def test_manifest_records_both_digests_sizes_and_the_merkle_root(sealed):
     root, path = sealed
     doc = json.loads(path.read_text(encoding="utf-8"))
     assert doc["case_id"] == "ZK-2024-001" and doc["tool"]["name"] == "casebook" and doc["tool"]["version"]
