@@ -41,6 +41,7 @@ TEXT = {
            "case_no": "case no.", "case_title": "title", "party": "party"},
 }
 WIDTH, HEIGHT = 640, 420
+LABEL_WIDTH, LINE_GAP = 150, 28  # a node's label: about ten characters wide, two lines high
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:0;color:#222;background:#fafafa}
@@ -143,7 +144,8 @@ def _short(text: str, size: int = 14) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
 
 
-def _layout(chain: Chain, entity_ids: list[str]) -> dict[str, tuple[float, float]]:
+def _layout(chain: Chain, entity_ids: list[str]) -> tuple[dict[str, tuple[float, float]], int]:
+    """Node positions in SVG units and the chart's height (taller for a crowded chain)."""
     graph = nx.Graph()
     for case in chain.cases:
         graph.add_node(f"case:{case}")
@@ -152,20 +154,46 @@ def _layout(chain: Chain, entity_ids: list[str]) -> dict[str, tuple[float, float
             for case in item["cases"]:
                 graph.add_edge(f"case:{case}", item["entity"], weight=1.0 + item["weight"])
     positions = nx.kamada_kawai_layout(graph) if len(graph) > 2 else nx.circular_layout(graph)
+    height = max(HEIGHT, LINE_GAP * len(graph))
     xs = [p[0] for p in positions.values()] or [0.0]
     ys = [p[1] for p in positions.values()] or [0.0]
     span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
     # labels run to the right of their node: keep the right margin wide
-    return {n: (40 + (p[0] - min(xs)) / span_x * (WIDTH - 230), 40 + (p[1] - min(ys)) / span_y * (HEIGHT - 80))
-            for n, p in positions.items()}
+    pos = {n: (40 + (p[0] - min(xs)) / span_x * (WIDTH - 230), 40 + (p[1] - min(ys)) / span_y * (height - 80))
+           for n, p in sorted(positions.items())}
+    return _spread(pos, height), height
+
+
+def _spread(pos: dict[str, tuple[float, float]], height: int) -> dict[str, tuple[float, float]]:
+    """Push apart, vertically, nodes whose labels would print over each other.
+
+    Kamada-Kawai puts cases that share the same entities on one spot; networkx has no overlap removal.
+    """
+    xy = {n: list(p) for n, p in pos.items()}
+    names = list(xy)
+    for _ in range(60):
+        moved = False
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                (ax, ay), (bx, by) = xy[a], xy[b]
+                gap = LINE_GAP - abs(ay - by)
+                if abs(ax - bx) < LABEL_WIDTH and gap > 0:
+                    push = gap / 2 + 0.5
+                    up, down = (a, b) if (ay, a) <= (by, b) else (b, a)
+                    xy[up][1] = max(20.0, xy[up][1] - push)
+                    xy[down][1] = min(height - 20.0, xy[down][1] + push)
+                    moved = True
+        if not moved:
+            break
+    return {n: (p[0], p[1]) for n, p in xy.items()}
 
 
 def chain_svg(result: LinkResult, chain: Chain, *, lang: str = "zh") -> str:
     """One chain's link chart as an SVG element: cases (circles, coloured by role) and the entities that tie them."""
     t = TEXT.get(lang, TEXT["zh"])
     entity_ids = [v["entity"] for v in chain.via]
-    pos = _layout(chain, entity_ids)
-    parts = [f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" xmlns="http://www.w3.org/2000/svg" role="img" '
+    pos, height = _layout(chain, entity_ids)
+    parts = [f'<svg viewBox="0 0 {WIDTH} {height}" xmlns="http://www.w3.org/2000/svg" role="img" '
              f'aria-label="{_esc(chain.id)}">']
     for item in chain.via:
         for case in item["cases"]:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from links import CaseRecord, Source, link_mentions
-from links.chart import chain_page
+from links.chart import chain_page, chain_svg
 from links.extract import name_mention, phone_mentions
 from tests.support.browser import PWNED_MARKER, inspect_page
 
@@ -71,3 +71,17 @@ def test_a_chain_on_the_map_over_its_county_borders_offline(sample_linkage):
     if counties.available():
         borders = county_borders(sample_linkage.result, chain)
         assert borders is not None and len(borders._children) == len(chain.counties)
+
+
+def test_no_node_label_prints_over_another(sample_linkage):
+    """Kamada-Kawai puts cases that share their entities close together; every label must stay readable."""
+    chains = sample_linkage.result.chains
+    assert len(chains) >= 2
+    for chain in chains:
+        svg = chain_svg(sample_linkage.result, chain)
+        nodes = [(float(x), float(y)) for x, y in re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)"', svg)]
+        nodes += [(float(x) + 6, float(y) + 6) for x, y in re.findall(r'<rect x="([\d.]+)" y="([\d.]+)"', svg)]
+        assert len(nodes) == len(chain.cases) + len(chain.via)
+        for i, (ax, ay) in enumerate(nodes):
+            for bx, by in nodes[i + 1:]:
+                assert abs(ax - bx) >= 150 or abs(ay - by) >= 27, (chain.id, (ax, ay), (bx, by))
