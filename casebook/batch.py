@@ -6,7 +6,9 @@ starts the next case's kernel while the current one runs); the driver prints PDF
 shared Chromium as results come in, writes each case's ``summary.json`` (its only writer), then
 ``OUT/index.html`` and ``OUT/batch-report.json``. Workers die with the driver (Linux parent-death
 signal), and their kernels with them, so a killed batch leaves nothing running and a rerun
-renders every case that has no complete summary. With ``scheduler`` the cases go to a Dask
+renders every case that has no complete summary. A worker that dies mid-batch (killed, out of
+memory) breaks its pool; the cases lost with it are rendered again in a fresh pool, then one at a
+time, so that only a case that kills every worker it meets fails. With ``scheduler`` the cases go to a Dask
 distributed cluster (``"local"`` starts a LocalCluster); the output folder must then be shared.
 """
 
@@ -19,6 +21,7 @@ import signal
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -274,31 +277,69 @@ def run_batch(casebook_dir: str | Path, out_dir: str | Path, options: DossierOpt
             from casebook.pdf import PdfPrinter
 
             printer = stack.enter_context(PdfPrinter())
-        submitter = _DaskSubmitter(scheduler, workers) if scheduler else _PoolSubmitter(workers)
-        stack.callback(submitter.close)
-        # each worker warms a kernel for its next case, except on its last one
-        futures = {submitter.submit(str(d), str(out), opts, str(book), resume, hotspots,
-                                    scheduler is None and i < len(dirs) - workers, links): d
-                   for i, d in enumerate(dirs)}
         bar = stack.enter_context(tqdm(total=len(dirs), desc="dossiers", unit="case", disable=not progress,
                                        file=sys.stderr))
-        for future in submitter.as_completed(list(futures)):
+        pending, width, attempt = dirs, workers, 0
+        while pending:
+            submitter = _DaskSubmitter(scheduler, width) if scheduler else _PoolSubmitter(width)
             try:
-                item = future.result()
-            except Exception as err:  # the worker itself died (killed, out of memory): this case only
-                item = _failed_entry(futures[future].name, CasebookError(
-                    f"the worker rendering this case stopped ({type(err).__name__}: {err})",
-                    hint="Render the case alone with 'casebook dossier run' to see why."))
-            item = _finish_case(item, printer)
-            results.append(item)
-            bar.set_postfix_str(f"{item['case_id']} {item['status']}")
-            bar.update(1)
+                # each worker warms a kernel for its next case, except on its last one
+                futures = {submitter.submit(str(d), str(out), opts, str(book), resume, hotspots,
+                                            scheduler is None and i < len(pending) - width, links): d
+                           for i, d in enumerate(pending)}
+                broken: list[Path] = []
+                for future in submitter.as_completed(list(futures)):
+                    try:
+                        item = future.result()
+                    except BrokenProcessPool:
+                        broken.append(futures[future])  # a worker died: every unfinished case lands here
+                        continue
+                    except Exception as err:  # the task itself could not run (Dask: the worker was lost)
+                        item = _worker_lost(futures[future].name, err)
+                    item = _finish_case(item, printer)
+                    results.append(item)
+                    bar.set_postfix_str(f"{item['case_id']} {item['status']}")
+                    bar.update(1)
+            finally:
+                submitter.close()
+            pending, width, culprit = _after_break(pending, broken, width, attempt)
+            attempt += 1
+            if culprit is not None:
+                lost = BrokenProcessPool("its worker died each time it was rendered")
+                item = _finish_case(_worker_lost(culprit.name, lost), printer)
+                results.append(item)
+                bar.update(1)
     report.finished = _now()
     report.seconds = time.perf_counter() - started
     write_index(out, report.results, lang=options.lang)
     write_text_atomic(out / "batch-report.json",
                       json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
     return report
+
+
+def _worker_lost(case_id: str, err: BaseException) -> dict:
+    return _failed_entry(case_id, CasebookError(
+        f"the worker rendering this case stopped ({type(err).__name__}: {err})",
+        hint="Render the case alone with 'casebook dossier run' to see why."))
+
+
+def _after_break(pending: list[Path], broken: list[Path], width: int, attempt: int
+                 ) -> tuple[list[Path], int, Path | None]:
+    """What to render next after a round in which a worker died, how wide, and the case to blame.
+
+    A dead worker (killed, out of memory) breaks the whole pool: every case not yet finished fails
+    with it, innocent or not. They are rendered again in a fresh pool. If a pool breaks again, the
+    cases go one at a time; then the first unfinished case is the one that killed its worker, and
+    only it fails.
+    """
+    order = sorted(broken, key=pending.index)
+    if not order:
+        return [], width, None
+    if attempt == 0:
+        return order, width, None
+    if width > 1:
+        return order, 1, None
+    return order[1:], 1, order[0]
 
 
 def _finish_case(item: dict, printer) -> dict:

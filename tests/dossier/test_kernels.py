@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -172,3 +173,56 @@ def test_killed_batch_leaves_nothing_running(light_book, tmp_path):
     proc.wait()
     assert wait_gone(marker, 5) == [], "processes of the killed batch are still running"
     shutil.rmtree(out / "hotspots", ignore_errors=True)
+
+
+def test_a_worker_killed_mid_batch_costs_no_case(light_book, tmp_path):
+    """The out-of-memory killer or a user ends one worker: the pool breaks, and its cases are rendered again."""
+    import threading
+
+    import psutil
+
+    from casebook.batch import run_batch
+
+    out = tmp_path / "out"
+    killed = []
+
+    def kill_a_rendering_worker():
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not killed:
+            for child in psutil.Process().children():
+                try:
+                    rendering = "spawn_main" in " ".join(child.cmdline()) and child.children()
+                except psutil.Error:
+                    continue
+                if rendering and list(out.glob("*/.*.tmp.ipynb")):
+                    child.kill()
+                    killed.append(child.pid)
+                    return
+            time.sleep(0.05)
+
+    killer = threading.Thread(target=kill_a_rendering_worker, daemon=True)
+    killer.start()
+    report = run_batch(light_book, out, workers=2, progress=False)
+    killer.join()
+    assert killed, "no worker was seen rendering"
+    assert report.failed == 0 and sorted(r["status"] for r in report.results) == ["ok"] * 3, report.results
+
+
+def test_a_case_that_kills_every_worker_it_meets_is_the_only_one_to_fail():
+    """Round by round: the whole pool again, then one case at a time, until the culprit is alone."""
+    from casebook.batch import _after_break
+
+    cases = [Path(f"C{i}") for i in range(5)]
+    culprit, blamed, done = cases[2], [], []
+    pending, width, attempt = cases, 2, 0
+    while pending:
+        # the pool breaks when the culprit runs: the cases before it finish (but the one running beside it
+        # in a wide pool), the culprit and every case after it are lost with the pool
+        stop = pending.index(culprit) - (width > 1) if culprit in pending else len(pending)
+        done += pending[:max(stop, 0)]
+        broken = pending[max(stop, 0):]
+        pending, width, blame = _after_break(pending, broken, width, attempt)
+        attempt += 1
+        if blame is not None:
+            blamed.append(blame)
+    assert blamed == [culprit] and sorted(done) == sorted(set(cases) - {culprit})
