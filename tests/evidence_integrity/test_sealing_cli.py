@@ -13,7 +13,7 @@ from evidence.custody import CustodyLog
 from evidence.manifest import build_manifest, load_manifest, write_manifest
 from evidence.testing import assert_custody_ok, assert_manifest_verifies, assert_tree_untouched, snapshot_tree
 from safeio.errors import IntegrityError
-from tests.support.tools import VENV_BIN, run, write
+from tests.support.tools import VENV_BIN, once_while_hashing, run, write
 
 
 @pytest.fixture(scope="module")
@@ -214,3 +214,38 @@ def test_real_binary_exit_codes(case, tmp_path):
     proc = run([casebook, "evidence", "verify", str(case), "--json"])
     assert proc.returncode == 1 and json.loads(proc.stdout)["missing"][0]["path"] == victim.relative_to(case).as_posix()
     assert run([casebook, "evidence", "verify", str(tmp_path / "nope.json")]).returncode == 2
+
+
+def test_a_file_that_could_not_be_hashed_at_the_first_seal_does_not_block_later_seals(case):
+    """It stays listed as unhashed; sealing the unchanged case again is a no-op, not a refusal."""
+    victim = next(p for p in sorted((case / "evidence").rglob("*")) if p.is_file())
+
+    def grow():
+        with open(victim, "ab") as handle:
+            handle.write(b" written to while it was hashed")
+
+    first = seal_case(case, progress=once_while_hashing(grow), workers=1)
+    failed = [entry.path for entry in first.manifest.entries if entry.failed]
+    assert failed, "the file changed while hashed was sealed as if it had been read"
+    again = seal_case(case)
+    assert not again.created and again.event is None
+    assert again.manifest_path == case / "manifest.json" and again.custody_path == case / "custody.jsonl"
+    assert [item["path"] for item in again.report.unverifiable] == failed
+    assert CustodyLog(case / "custody.jsonl").verify().n_events == 1
+
+
+def test_a_manifest_deleted_after_its_seal_is_refused_by_name(case):
+    seal_case(case)
+    (case / "manifest.json").unlink()
+    with pytest.raises(IntegrityError, match="the manifest is gone") as refused:
+        seal_case(case)
+    assert refused.value.path == str(case / "manifest.json")
+    assert not (case / "manifest.json").exists()
+
+
+def test_the_integrity_summary_names_the_manifest_and_its_root(case):
+    sealed = seal_case(case)
+    summary = check_case(case).to_dict()
+    assert summary["manifest"] == str(case / "manifest.json")
+    assert summary["merkle_root"] == sealed.manifest.merkle_root
+    assert summary["ok"] is True
