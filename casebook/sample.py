@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import numpy as np
 import yaml
 from PIL import Image, ImageDraw
 
@@ -27,7 +26,7 @@ from casebook import __version__
 from casebook.fonts import cjk_font_file
 from casebook.sample_chains import plant_chains
 from casebook.sample_labels import compose_label, draw_label, make_credit_code
-from casebook.sample_register import keep_towns_in_their_counties, register_rows
+from casebook.sample_register import county_check, keep_towns_in_their_counties, offset_km, register_rows
 from geo.coords import wgs84_to_gcj02
 from safeio.atomic import write_text_atomic
 from safeio.errors import InputError
@@ -90,12 +89,6 @@ def _person(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + rng.choice(GIVEN)
 
 
-def _offset(lon: float, lat: float, rng: random.Random, km_min: float, km_max: float) -> tuple[float, float]:
-    angle = rng.uniform(0, 2 * np.pi)
-    dist = rng.uniform(km_min, km_max)
-    return (lon + dist * np.cos(angle) / (111.32 * np.cos(np.radians(lat))), lat + dist * np.sin(angle) / 110.57)
-
-
 def _places(rng: random.Random) -> dict:
     """Town positions around each county seat (approximate) and their settings."""
     places = {}
@@ -103,9 +96,9 @@ def _places(rng: random.Random) -> dict:
         places[(county, "城区")] = (lon, lat, "urban")
         for town in towns:
             if county == "川汇区":
-                places[(county, town)] = (*_offset(lon, lat, rng, 4.0, 7.0), "peri-urban")
+                places[(county, town)] = (*offset_km(lon, lat, rng, 4.0, 7.0), "peri-urban")
             else:
-                places[(county, town)] = (*_offset(lon, lat, rng, 9.0, 22.0), "rural")
+                places[(county, town)] = (*offset_km(lon, lat, rng, 9.0, 22.0), "rural")
     return places
 
 
@@ -225,6 +218,7 @@ def write_sample(out_dir: str | Path, *, n_cases: int = 30, seed: int = 2024) ->
 def _write_cases(root: Path, *, n_cases: int, seed: int) -> SampleBook:
     rng = random.Random(seed)
     places = keep_towns_in_their_counties(_places(rng), COUNTIES)
+    inside = county_check(COUNTIES)
     plan = _plan_problems(rng, n_cases)
     place_keys = list(places)
     cluster_keys = [(c, t) for c, t, _ in CLUSTERS]
@@ -239,7 +233,11 @@ def _write_cases(root: Path, *, n_cases: int, seed: int) -> SampleBook:
         key = cluster_keys[i % 2] if i % 3 == 0 else rng.choice(place_keys)
         county, town = key
         lon0, lat0, setting = places[key]
-        lon, lat = _offset(lon0, lat0, rng, 0.05, 0.6 if setting != "urban" else 2.0)
+        lon, lat = offset_km(lon0, lat0, rng, 0.05, 0.6 if setting != "urban" else 2.0)
+        if not inside(county, lon, lat):  # the shop lies in the county its case names (own draws: the rest stay)
+            redraw = random.Random(f"{seed}/{case_id}")
+            lon, lat = next(((x, y) for x, y in (offset_km(lon0, lat0, redraw, 0.05, 0.6) for _ in range(30))
+                             if inside(county, x, y)), (lon0, lat0))
         *_seat, county_code, organ, abbr, _towns = COUNTIES[county]
         opened = date(2024, 1, 2) + timedelta(days=rng.randint(0, 350))
         closed = opened + timedelta(days=rng.randint(30, 90)) if rng.random() < 0.6 else None

@@ -17,7 +17,7 @@ import numpy as np
 
 from geo.coords import wgs84_to_gcj02
 
-__all__ = ["YEARS", "keep_towns_in_their_counties", "register_rows"]
+__all__ = ["YEARS", "county_check", "keep_towns_in_their_counties", "offset_km", "register_rows"]
 
 YEARS = (2022, 2023, 2024)
 # market kind -> (markets per county, distance from the seat in km, inspections over three years)
@@ -67,13 +67,14 @@ def keep_towns_in_their_counties(places: dict, counties: dict) -> dict:
     return out
 
 
-def _offset(lon, lat, rng, km_min, km_max):
+def offset_km(lon, lat, rng, km_min, km_max):
+    """A point ``km_min``..``km_max`` km from (lon, lat) in a random direction (flat-earth, fine at county scale)."""
     angle = rng.uniform(0, 2 * np.pi)
     dist = rng.uniform(km_min, km_max)
     return lon + dist * np.cos(angle) / (111.32 * np.cos(np.radians(lat))), lat + dist * np.sin(angle) / 110.57
 
 
-def _county_check(counties: dict):
+def county_check(counties: dict):
     """A function (county, lon, lat) -> inside?, from the real outlines; always True without them."""
     from geo import counties as cty
 
@@ -87,12 +88,12 @@ def _county_check(counties: dict):
 
 def _markets(counties: dict, places: dict, rng: random.Random) -> list[dict]:
     markets = []
-    inside = _county_check(counties)
+    inside = county_check(counties)
     for county, (lon, lat, *_rest) in counties.items():
         for kind, (n, (d0, d1), (e0, e1)) in MARKETS.items():
             for _ in range(n):
                 for _try in range(30):  # a market of this county lies in this county
-                    mlon, mlat = _offset(lon, lat, rng, d0, d1)
+                    mlon, mlat = offset_km(lon, lat, rng, d0, d1)
                     if inside(county, mlon, mlat):
                         break
                 markets.append({"county": county, "town": "城区" if kind == "urban" else "",
@@ -102,7 +103,7 @@ def _markets(counties: dict, places: dict, rng: random.Random) -> list[dict]:
         lon, lat, _ = places[(county, town)]
         for _ in range(n):
             for _try in range(30):
-                mlon, mlat = _offset(lon, lat, rng, 0.0, radius)
+                mlon, mlat = offset_km(lon, lat, rng, 0.0, radius)
                 if inside(county, mlon, mlat):
                     break
             effort = rng.randint(*MARKETS[setting][2])
@@ -143,7 +144,7 @@ def register_rows(counties: dict, places: dict, *, seed: int, abbreviations: dic
                 per_year_planted[market["planted"]][y] += n
             for _ in range(n):
                 opened = date(year, 1, 1) + timedelta(days=rng.randint(0, 364))
-                lon, lat = _offset(market["lon"], market["lat"], rng, 0.0, 0.015)  # the stalls of one market
+                lon, lat = offset_km(market["lon"], market["lat"], rng, 0.0, 0.015)  # the stalls of one market
                 county = market["county"]
                 abbr = abbreviations[county]
                 numbers[(abbr, year)] = numbers.get((abbr, year), 0) + rng.randint(1, 4)

@@ -213,14 +213,15 @@ def aggregate(scan: CaseScan, plan: Plan) -> Partial:
         if len(shown):
             systems = np.array(COORD_SYSTEMS, dtype=object)[scan.sys[shown]]
             causes = cty.mismatch_causes(scan.lon[shown], scan.lat[shown], systems, named[shown], plan.shapes)
+            outside = cty.distance_outside_m(scan.lon[shown], scan.lat[shown], named[shown], plan.shapes)
             ids = scan.ids_at(shown)
             names = plan.shapes["name"].to_numpy()
-            for i, k, cause, cid, sys_ in zip(shown, named[shown], causes, ids, systems, strict=True):
+            for i, k, cause, far, cid, sys_ in zip(shown, named[shown], causes, outside, ids, systems, strict=True):
                 found = int(county[i])
                 flags.append({"case_id": cid, "county_named": str(names[k]),
                               "county_found": str(names[found]) if found >= 0 else None,
                               "lon": round(float(scan.lon[i]), 6), "lat": round(float(scan.lat[i]), 6),
-                              "coord_sys": str(sys_), "cause": cause})
+                              "coord_sys": str(sys_), "cause": cause, "outside_m": far})
     # clusters: a label per distinct place from the plan
     k = plan.n_clusters
     cluster = plan.place_cluster[pos]

@@ -38,6 +38,7 @@ class CaseContext:
     adcode: str | None = None
     county_named: str | None = None  # the county the case names, when given
     county_cause: str | None = None  # why the two differ (geo.counties.CAUSES), None when they agree
+    county_outside_m: int | None = None  # how far outside the named county the position lies
     hot_area: int | None = None  # 1-based number of the hot area (summary["hot_areas"]) the case lies in
 
     def to_dict(self) -> dict:
@@ -53,7 +54,8 @@ class CaseContext:
             "core_distance_m": self.core_distance_m, "cell": self.cell, "in_hotspot": self.in_hotspot,
             "confidence": self.confidence, "z": self.z, "p": self.p, "trend": self.trend, "cluster": self.cluster,
             "radius_m": self.radius_m, "county": self.county, "adcode": self.adcode,
-            "county_named": self.county_named, "county_cause": self.county_cause, "hot_area": self.hot_area,
+            "county_named": self.county_named, "county_cause": self.county_cause,
+            "county_outside_m": self.county_outside_m, "hot_area": self.hot_area,
             "nearby_cases": nearby.astype(object).where(nearby.notna(), None).to_dict("records"),
         }
 
@@ -165,4 +167,5 @@ def _county_check(ctx: CaseContext, result, canon: str, county) -> None:
         ctx.county_named = str(shapes.name.iloc[named]) if named >= 0 else str(county)
         if named >= 0 and named != k:
             ctx.county_cause = cty.mismatch_causes([ctx.lon], [ctx.lat], [canon], np.array([named]), shapes)[0]
+            ctx.county_outside_m = cty.distance_outside_m([ctx.lon], [ctx.lat], np.array([named]), shapes)[0]
 

@@ -18,8 +18,8 @@ import shapely
 
 from geo.coords import from_wgs84, gcj02_to_wgs84, to_wgs84
 
-__all__ = ["CAUSES", "available", "county_index", "county_of", "in_view", "mismatch_causes", "outlines",
-           "resolve_names"]
+__all__ = ["CAUSES", "available", "county_index", "county_of", "distance_outside_m", "in_view", "mismatch_causes",
+           "outlines", "resolve_names"]
 
 _INDEX_CSV = Path(__file__).with_name("data") / "county_index.csv"
 DISPLAY_TOLERANCE_DEG = 0.0008  # ~80 m: invisible at county scale, shrinks outlines ~10x
@@ -158,6 +158,21 @@ def resolve_names(names, shapes: pd.DataFrame) -> np.ndarray:
                     text = text[len(p):]
         out.append(lookup.get(text, lookup.get(_short(text), -1)))
     return np.asarray(out, dtype=np.int32)
+
+
+def distance_outside_m(lon_wgs, lat_wgs, named: np.ndarray, shapes: pd.DataFrame) -> list[int]:
+    """How far (metres, rounded) each WGS-84 point lies outside the county it names.
+
+    A few hundred metres fits an approximate position or a GCJ-02 shift as well as the cause named;
+    kilometres point to a wrong number or a wrong county.
+    """
+    out = []
+    for x, y, k in zip(np.asarray(lon_wgs, dtype=float), np.asarray(lat_wgs, dtype=float), named, strict=True):
+        nearest = shapely.shortest_line(shapes["geometry"].iloc[int(k)], shapely.Point(x, y)).coords
+        (ax, ay), (bx, by) = nearest[0], nearest[1]
+        dx, dy = (bx - ax) * 111_320 * np.cos(np.radians(y)), (by - ay) * 110_574
+        out.append(round(float(np.hypot(dx, dy))))
+    return out
 
 
 def mismatch_causes(lon_wgs, lat_wgs, systems, named: np.ndarray, shapes: pd.DataFrame) -> list[str]:

@@ -47,7 +47,7 @@ COLUMNS = {
     "hot_cells": ("热点单元", "hot cells"), "cold_cells": ("冷点单元", "cold cells"),
     "top_categories": ("主要类别", "top categories"), "case_id": ("案件编号", "case id"),
     "county_named": ("登记县区", "county named"), "county_found": ("坐标所在县区", "county at the point"),
-    "cause": ("可能原因", "likely cause"), "coord_sys": ("坐标系", "coordinate system"),
+    "cause": ("可能原因", "likely cause"), "outside_m": ("距所登记县区（米）", "outside by (m)"), "coord_sys": ("坐标系", "coordinate system"),
     "category": ("类别", "category"), "title": ("案件名称", "title"), "opened": ("立案日期", "opened"),
     "distance_m": ("距离（米）", "distance (m)"), "output": ("输出", "output"), "path": ("路径", "path"),
     "row": ("行号", "row"), "reason": ("原因", "reason"), "county": ("县区", "county"),

@@ -155,8 +155,8 @@ def county_table(result) -> pd.DataFrame:
 
 
 def county_warning_table(result) -> pd.DataFrame:
-    """Cases outside the county they name: case id, county named, county found, likely cause."""
-    cols = ["case_id", "county_named", "county_found", "cause", "coord_sys", "lon", "lat"]
+    """Cases outside the county they name: case id, county named, county found, how far outside, likely cause."""
+    cols = ["case_id", "county_named", "county_found", "outside_m", "cause", "coord_sys", "lon", "lat"]
     rows = result.summary.get("county_warnings") or []
     return pd.DataFrame(rows, columns=cols)
 

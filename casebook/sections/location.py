@@ -44,10 +44,17 @@ def render(d) -> Html:
     pairs.append(("WGS-84", f"{ctx.lon:.6f}, {ctx.lat:.6f}"))
     body = key_values(pairs)
     if ctx.county_cause:
-        warn = (f"案件登记为{ctx.county_named}，坐标却位于{ctx.county or '辖区外'}：可能原因是{word(ctx.county_cause, 'zh')}。"
-                "请核对坐标系与坐标。" if lang == "zh" else
-                f"The case names {ctx.county_named} but its position lies in {ctx.county or 'no county in view'}: "
-                f"likely {word(ctx.county_cause, 'en')}. Check the coordinate system and the numbers.")
+        far = ctx.county_outside_m
+        warn = (f"案件登记为{ctx.county_named}，坐标却位于{ctx.county or '辖区外'}"
+                + (f"（距{ctx.county_named}边界约{far:,}米）" if far is not None else "")
+                + f"：可能原因是{word(ctx.county_cause, 'zh')}"
+                + ("，也可能只是位置记录不精确" if far is not None and far < 1000 else "")
+                + "。请核对坐标系与坐标。" if lang == "zh" else
+                f"The case names {ctx.county_named} but its position lies in {ctx.county or 'no county in view'}"
+                + (f", about {far:,} m outside {ctx.county_named}" if far is not None else "")
+                + f": likely {word(ctx.county_cause, 'en')}"
+                + (", or only an approximate position" if far is not None and far < 1000 else "")
+                + ". Check the coordinate system and the numbers.")
         body += note(warn)
     cols = [col for col in ("case_id", "title", "opened", "category", "setting", "distance_m") if col in ctx.nearby]
     if len(ctx.nearby):

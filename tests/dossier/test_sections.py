@@ -76,3 +76,20 @@ def test_unsafe_output_folder_is_refused():
 
     with pytest.raises(UnsafePathError):
         case_out_dir("/tmp/out", "../../etc")
+
+
+def test_a_case_far_outside_the_county_it_names_is_told_how_far(tiny_book, tmp_path):
+    import yaml
+
+    book = tmp_path / "book"
+    shutil.copytree(tiny_book, book)
+    case = book / "ZK-T-CLEAN"
+    record = yaml.safe_load((case / "case.yml").read_text(encoding="utf-8"))
+    before = Dossier(case)
+    assert "案件登记为" not in before.location()._repr_html_()
+    named = "扶沟县" if before.summary["county"] == "郸城县" else "郸城县"  # the far west or the far east of 周口
+    record["location"]["county"] = named
+    (case / "case.yml").write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    html = Dossier(case).location()._repr_html_()
+    assert f"案件登记为{named}" in html and f"距{named}边界约" in html and "可能原因是" in html
+    assert "位置记录不精确" not in html  # kilometres off: not an approximate position

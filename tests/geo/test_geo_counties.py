@@ -103,11 +103,13 @@ def test_gcj02_case_labelled_wgs84_is_flagged_outside_its_county_and_kept(plante
     assert "AMAP-2" not in flags
     assert flags["AMAP-1"]["cause"] == "gcj02_as_wgs84"
     assert flags["AMAP-1"]["county_named"] == "川汇区" and flags["AMAP-1"]["county_found"] != "川汇区"
+    assert 0 < flags["AMAP-1"]["outside_m"] < 800  # no further than the GCJ-02 shift itself
     assert result.summary["cases"] == len(cases)  # kept
     assert any("outside the county they name" in w for w in result.summary["warnings"])
     # the dossier's view of the same case
     ctx = geo.case_context(result, gx, gy, "AMAP-1", coord_sys="wgs84", county="川汇区", map_png=False)
     assert ctx.county_cause == "gcj02_as_wgs84" and ctx.county_named == "川汇区"
+    assert ctx.county_outside_m == flags["AMAP-1"]["outside_m"]
     ok = geo.case_context(result, gx, gy, "AMAP-2", coord_sys="gcj02", county="川汇区", map_png=False)
     assert ok.county == "川汇区" and ok.county_cause is None
     lon, lat = gcj02_to_wgs84(gx, gy)

@@ -102,7 +102,8 @@ def test_sample_register_planted_hot_spots_are_found(sample_book, sample_result)
         assert area["county"] == spot["county"] and area["setting"] == spot["setting"]
         assert area["trend"] == spot["trend"], (spot["name"], area["cases_by_slice"])
     flagged = {w["case_id"] for w in sample_result.summary["county_warnings"]}
-    assert {m["case_id"] for m in truth["county_mismatches"]} <= flagged
+    assert {m["case_id"] for m in truth["county_mismatches"]} == flagged  # the planted ones, and no other
+    assert all(w["outside_m"] > 1000 for w in sample_result.summary["county_warnings"])  # typos: kilometres off
 
 
 def test_one_case_gives_a_documented_result():
