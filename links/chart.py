@@ -41,7 +41,7 @@ TEXT = {
            "case_no": "case no.", "case_title": "title", "party": "party"},
 }
 WIDTH, HEIGHT = 640, 420
-LABEL_WIDTH, LINE_GAP = 150, 28  # a node's label: about ten characters wide, two lines high
+LABEL_WIDTH, LINE_GAP = 150, 34  # a node's label: about ten characters wide, two lines high, and a circle
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:0;color:#222;background:#fafafa}

@@ -84,4 +84,4 @@ def test_no_node_label_prints_over_another(sample_linkage):
         assert len(nodes) == len(chain.cases) + len(chain.via)
         for i, (ax, ay) in enumerate(nodes):
             for bx, by in nodes[i + 1:]:
-                assert abs(ax - bx) >= 150 or abs(ay - by) >= 27, (chain.id, (ax, ay), (bx, by))
+                assert abs(ax - bx) >= 150 or abs(ay - by) >= 33, (chain.id, (ax, ay), (bx, by))
