@@ -78,7 +78,11 @@ def test_tampering_is_found_and_the_first_bad_event_named(log, tamper, bad_line,
     report = log.verify()
     assert not report.ok
     assert report.first_bad_line == bad_line and report.first_bad_index == bad_line - 1
-    assert words in report.reason
+    assert words in report.reason and report.n_events == len(rows) and not report.refused
+    if tamper in ("truncate", "garbage"):  # a line that is no event at all cannot even be listed
+        with pytest.raises(IntegrityError, match=f"line {bad_line}: ") as reading:  # exit 1, not a usage error
+            log.events()
+        assert reading.value.path == str(log.path)
     with pytest.raises(IntegrityError, match="nothing was added to a broken chain"):
         log.append("x", "verified", [])
     table = custody_table(log)
@@ -89,10 +93,34 @@ def test_tampering_is_found_and_the_first_bad_event_named(log, tamper, bad_line,
 
 def test_a_cut_off_end_is_found_with_the_head_kept_elsewhere(log):
     head = log.verify().head
+    assert log.verify(expected_head=head).ok
+    assert log.verify(expected_head=log.events()[1]["hash"]).ok  # an earlier seal is still in the log
     log.path.write_text("".join(lines(log)[:-1]), encoding="utf-8")
     assert log.verify().ok  # undetectable from inside, as documented
     report = log.verify(expected_head=head)
-    assert not report.ok and "cut off" in report.reason
+    assert not report.ok and "cut off" in report.reason and head in report.reason
+    assert report.n_events == 3 and report.first_bad_line == 4 and report.head == log.events()[-1]["hash"]
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    (lambda event: event.update(approved_by="局长"), "exactly the fields"),
+    (lambda event: event.pop("note"), "exactly the fields"),
+    (lambda event: event.update(seq=str(event["seq"])), "field 'seq' has the wrong type"),
+    (lambda event: event.update(seq=True), "field 'seq' has the wrong type"),
+])
+def test_a_last_event_rewritten_with_a_fresh_hash_must_still_have_the_form_of_an_event(log, change, words):
+    """The chain cannot see an edit of its last event; the form of every event is checked all the same."""
+    from evidence.custody import event_hash
+    from evidence.model import canonical_json
+
+    rows = lines(log)
+    event = json.loads(rows[-1])
+    change(event)
+    event["hash"] = event_hash(event)
+    rows[-1] = canonical_json(event).decode() + "\n"
+    log.path.write_text("".join(rows), encoding="utf-8")
+    report = log.verify()
+    assert not report.ok and report.first_bad_line == 4 and words in report.reason, report
 
 
 def test_bad_events_are_refused(log):

@@ -249,3 +249,19 @@ def test_the_integrity_summary_names_the_manifest_and_its_root(case):
     assert summary["manifest"] == str(case / "manifest.json")
     assert summary["merkle_root"] == sealed.manifest.merkle_root
     assert summary["ok"] is True
+
+
+def test_a_sealed_case_moved_to_an_archive_still_verifies_and_seals_as_unchanged(case, tmp_path):
+    """Cases move to archive drives: the manifest checks the folder it sits in, not the path it was made at."""
+    from evidence.verify import verify_manifest
+
+    seal_case(case)
+    archived = tmp_path / "archive" / "2024" / case.name
+    archived.parent.mkdir(parents=True)
+    shutil.move(case, archived)
+    assert not case.exists()
+    report = verify_manifest(load_manifest(archived / "manifest.json"))
+    assert report.ok and report.seal["status"] == "sealed" and len(report.matched) > 0
+    assert check_case(archived).ok
+    again = seal_case(archived)
+    assert not again.created and again.event is None
