@@ -146,3 +146,25 @@ def test_screen_accepts_a_fields_dict():
     fields = extract_fields(label(barcode="6901234567893")).to_dict()
     assert [f.code for f in screen(fields, text=label(barcode="6901234567893"))] == ["bad_barcode_checksum"]
     assert isinstance(screen(fields)[0], Finding)
+
+
+def test_a_lookalike_names_the_genuine_mark_its_owner_and_the_trick_in_both_languages():
+    _, findings = screen_text(label(name="康帅傅红烧牛肉面", maker="周口市鑫源食品厂"))
+    (finding,) = [f for f in findings if f.code == "brand_lookalike"]
+    assert finding.severity == "warning" and finding.evidence == "康帅傅"
+    assert "“康师傅”（康师傅控股有限公司）" in finding.message and "师→帅" in finding.message
+    assert "“康师傅” (康师傅控股有限公司)" in finding.message_en and "glyph" in finding.message_en
+    assert finding.details["lookalike"]["brand"] == "康师傅"
+
+
+def test_the_genuine_mark_in_the_title_over_a_copy_in_the_product_name_is_held_for_review():
+    """The package shows 康师傅 large and 康帅傅 small: a misreading is as likely as a copy."""
+    _, findings = screen_text("康师傅\n" + label(name="康帅傅红烧牛肉面", maker="周口市鑫源食品厂"))
+    assert_no_accusation(findings)
+    (review,) = [f for f in findings if f.suspected == "brand_lookalike"]
+    assert review.readings == ["康师傅", "康帅傅红烧牛肉面"] and "两处识读不一致" in review.message
+
+
+def test_a_genuine_mark_printed_twice_is_clean():
+    _, findings = screen_text("康师傅®\n" + label(name="康师傅红烧牛肉面", maker="康师傅控股有限公司"))
+    assert findings == []
