@@ -105,10 +105,23 @@ def test_verify_sorts_every_kind_of_change(sealed):
 
 
 def test_metadata_only_change_still_verifies(sealed):
+    from evidence.model import ns_to_utc_iso
+
     root, path = sealed
+    manifest = load_manifest(path)
+    sealed_mtime = next(e for e in manifest.entries if e.path == "plain.txt").mtime_ns
     os.utime(root / "plain.txt", ns=(10**18, 10**18))
-    report = verify_manifest(load_manifest(path))
-    assert report.ok and [i["path"] for i in report.metadata_changed] == ["plain.txt"]
+    report = verify_manifest(manifest)
+    assert report.ok and report.metadata_changed == [
+        {"path": "plain.txt", "mtime_utc_expected": ns_to_utc_iso(sealed_mtime), "mtime_utc_found": ns_to_utc_iso(10**18)}]
+
+
+def test_the_totals_count_every_byte_and_empty_files_add_none(odd_tree, tmp_path):
+    manifest = build_manifest(odd_tree)
+    on_disk = [p for p in odd_tree.rglob("*") if p.is_file() and not p.is_symlink()]
+    assert any(p.stat().st_size == 0 for p in on_disk)
+    assert manifest.totals["files"] == len(on_disk)
+    assert manifest.totals["bytes"] == sum(p.stat().st_size for p in on_disk)
 
 
 def test_evidence_list_for_the_dossier(sealed):
