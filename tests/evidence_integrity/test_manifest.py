@@ -163,3 +163,25 @@ def test_manifest_round_trip_with_arbitrary_names(files, folder):
                     for raw, data in files.items()}
         assert {e.raw: e.digests["sha256"] for e in loaded.entries} == expected
         assert verify_manifest(loaded, custody=None).ok  # content only: no custody log here
+
+
+def test_a_link_touched_and_a_file_turned_into_a_link_are_reported_exactly(tmp_path):
+    from evidence.model import ns_to_utc_iso
+
+    root = tmp_path / "seized"
+    write(root, b"orders.csv", b"100,yuan\n")
+    write(root, b"chat.txt", b"hello")
+    os.symlink("orders.csv", root / "latest")
+    manifest = build_manifest(root)
+    link = next(e for e in manifest.entries if e.path == "latest")
+    os.utime(root / "latest", ns=(10**18, 10**18), follow_symlinks=False)  # same target, new time
+    (root / "chat.txt").unlink()
+    os.symlink("orders.csv", root / "chat.txt")  # the chat swapped for a link to another file
+    report = verify_manifest(manifest, root)
+    assert report.metadata_changed == [{"path": "latest", "mtime_utc_expected": ns_to_utc_iso(link.mtime_ns),
+                                        "mtime_utc_found": ns_to_utc_iso(10**18)}]
+    (changed,) = report.modified
+    assert changed["path"] == "chat.txt" and changed["change"] == "type"
+    assert changed["expected"]["type"] == "file" and changed["expected"]["size"] == 5
+    assert changed["found"]["type"] == "symlink" and changed["found"]["target"] == "orders.csv"
+    assert "digests" in changed["expected"] and "digests" not in changed["found"]
