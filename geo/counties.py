@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from geo.coords import from_wgs84, gcj02_to_wgs84, to_wgs84
+from geo.projection import LocalProjection
 
 __all__ = ["CAUSES", "available", "county_index", "county_of", "distance_outside_m", "in_view", "mismatch_causes",
            "outlines", "resolve_names"]
@@ -168,10 +169,9 @@ def distance_outside_m(lon_wgs, lat_wgs, named: np.ndarray, shapes: pd.DataFrame
     """
     out = []
     for x, y, k in zip(np.asarray(lon_wgs, dtype=float), np.asarray(lat_wgs, dtype=float), named, strict=True):
-        nearest = shapely.shortest_line(shapes["geometry"].iloc[int(k)], shapely.Point(x, y)).coords
-        (ax, ay), (bx, by) = nearest[0], nearest[1]
-        dx, dy = (bx - ax) * 111_320 * np.cos(np.radians(y)), (by - ay) * 110_574
-        out.append(round(float(np.hypot(dx, dy))))
+        (ax, ay), (bx, by) = shapely.shortest_line(shapes["geometry"].iloc[int(k)], shapely.Point(x, y)).coords
+        mx, my = LocalProjection(x, y).forward([ax, bx], [ay, by])
+        out.append(round(float(np.hypot(mx[1] - mx[0], my[1] - my[0]))))
     return out
 
 
