@@ -313,6 +313,13 @@ class _Hubs:
         return rows
 
 
+def _chain_truth(name: str, goods: str, members: list[tuple[dict, str | None]], via: list[str]) -> dict:
+    """A planted chain as truth.json lists it; a role of None is one the documents do not state."""
+    return {"name": name, "goods": goods, "cases": sorted(row["case_id"] for row, _ in members),
+            "counties": sorted({row["county"] for row, _ in members}),
+            "roles": {row["case_id"]: role for row, role in members if role}, "via": via}
+
+
 def _label(rng: random.Random, maker: _Party, produced: str) -> tuple[bytes, object]:
     """A copycat-shampoo label printed by the chain's workshop: its name, address, phone, code, licence."""
     spec = compose_label(rng, "toiletry", "brand_lookalike", produced)
@@ -422,14 +429,10 @@ def plant_chains(root: Path, rows: list[dict], label_truth: list[dict], *, seed:
         image = labels / f"label_{len(list(labels.glob('*.jpg'))) + 1}.jpg"
         image.write_bytes(photo)
         label_truth.append(spec.truth(image.relative_to(root).as_posix(), shop["case_id"]))
-    planted.chains.append({
-        "name": "A", "goods": "copycat shampoo",
-        "cases": sorted(r["case_id"] for r in (maker_a, whole_a, shop_a1, shop_a2)),
-        "counties": sorted({r["county"] for r in (maker_a, whole_a, shop_a1, shop_a2)}),
-        "roles": {maker_a["case_id"]: "maker", whole_a["case_id"]: "wholesaler", shop_a1["case_id"]: "retailer",
-                  shop_a2["case_id"]: "retailer"},
-        "via": [f"phone {wa.phone}", f"wechat {wa.wechat.lower()}", f"phone {pa.phone}", f"card {pa.card}",
-                f"credit code {pa.code}", f"licence {pa.licence}", "name 汇通日化", "name 雅洁日化"]})
+    planted.chains.append(_chain_truth(
+        "A", "copycat shampoo", [(maker_a, "maker"), (whole_a, "wholesaler"), (shop_a1, "retailer"), (shop_a2, "retailer")],
+        [f"phone {wa.phone}", f"wechat {wa.wechat.lower()}", f"phone {pa.phone}", f"card {pa.card}",
+         f"credit code {pa.code}", f"licence {pa.licence}", "name 汇通日化", "name 雅洁日化"]))
 
     # -- chain B: 香满园 (workshop) -> 宏运 (wholesale dept.) -> two shops, fake noodles and snacks ----------
     pb = _make_party(maker_b, "香满园食品", "加工厂", rng, used, card=True)
@@ -468,14 +471,11 @@ def plant_chains(root: Path, rows: list[dict], label_truth: list[dict], *, seed:
         rng.shuffle(entries)
         data, ext = _ledger(style, shop["party"], entries, fmt)
         writer.write(shop["case_id"], f"进货台账{ext}", data)
-    planted.chains.append({
-        "name": "B", "goods": "fake instant noodles and snacks",
-        "cases": sorted(r["case_id"] for r in (maker_b, whole_b, shop_b1, shop_b2)),
-        "counties": sorted({r["county"] for r in (maker_b, whole_b, shop_b1, shop_b2)}),
-        "roles": {maker_b["case_id"]: "maker", whole_b["case_id"]: "wholesaler", shop_b1["case_id"]: "retailer",
-                  shop_b2["case_id"]: "retailer"},
-        "via": [f"phone {wb.phone}", f"phone {pb.phone}", f"card {wb.card}", f"licence {pb.licence}",
-                "name 宏运副食", "name 香满园食品"]})
+    planted.chains.append(_chain_truth(
+        "B", "fake instant noodles and snacks",
+        [(maker_b, "maker"), (whole_b, "wholesaler"), (shop_b1, "retailer"), (shop_b2, "retailer")],
+        [f"phone {wb.phone}", f"phone {pb.phone}", f"card {wb.card}", f"licence {pb.licence}",
+         "name 宏运副食", "name 香满园食品"]))
 
     # -- chain C: one QQ seller (no case of its own), one bank card, two shops -----------------------------
     qq = str(rng.randint(10**9, 3 * 10**9))
@@ -492,11 +492,8 @@ def plant_chains(root: Path, rows: list[dict], label_truth: list[dict], *, seed:
     writer.write(shop_c2["case_id"], f"索证索票记录{ext}", data)
     chat = [f"{_day(shop_c2, 34)} 21:03 鑫达批发：扣扣 {qq} 上下单，款打 {card}", f"{_day(shop_c2, 34)} 21:05 我：好"]
     writer.write(shop_c2["case_id"], "聊天记录.txt", _chat(chat, "utf-8"))
-    planted.chains.append({
-        "name": "C", "goods": "snacks bought online",
-        "cases": sorted(r["case_id"] for r in (shop_c1, shop_c2)),
-        "counties": sorted({r["county"] for r in (shop_c1, shop_c2)}),
-        "roles": {shop_c2["case_id"]: "retailer"}, "via": [f"qq {qq}", f"card {card}"]})
+    planted.chains.append(_chain_truth("C", "snacks bought online", [(shop_c1, None), (shop_c2, "retailer")],
+                                       [f"qq {qq}", f"card {card}"]))
 
     # -- decoys -------------------------------------------------------------------------------------------
     base = _mobile(rng, used)
