@@ -47,7 +47,7 @@ bench: setup
 
 # Mutation testing of the integrity modules with the fast tests (configured in pyproject.toml,
 # [tool.mutmut]; not part of CI: tens of minutes on 2 cores). Narrow it with, for example,
-# make mutate MUTANTS='evidence.verify.*'. Results stay in mutants/ (a rerun resumes).
+# make mutate MUTANTS='evidence.integrity.verify.*'. Results stay in mutants/ (a rerun resumes).
 MUTANTS ?=
 mutate: setup
 	PYTHONPATH=$(CURDIR) $(BIN)/mutmut run $(MUTANTS)

@@ -36,8 +36,8 @@ def make_book(root: Path, n_cases: int) -> Path:
     from casebook.cachedir import reading_cache
     from casebook.case import load_case
     from casebook.demo import seal
-    from casebook.sample import write_sample
-    from evidence.label_report import read_labels
+    from casebook.sample.sample_casebook import write_sample
+    from evidence.labels.label_report import read_labels
 
     book = root / "book"
     write_sample(book, n_cases=n_cases, seed=2024)

@@ -96,7 +96,7 @@ def generate_in_child(n: int, folder: Path, fmt: str) -> tuple[Path, Path, int]:
 def run_geo(cases: Path, base: Path, out: Path) -> dict:
     t0 = time.perf_counter()
     import geo
-    from geo.maps import write_offline_html
+    from geo.hotspot_maps import write_offline_html
 
     t_import = time.perf_counter() - t0
     t0 = time.perf_counter()

@@ -4,10 +4,10 @@ Two sets of photos:
   hidden   150 labels from bench/hidden_labels.py: other fonts (楷体 included), wordings, layouts (ruled
            tables, vertical titles, curved bottle labels), glare, blur, perspective, noise, JPEG loss,
            and copycat names of its own.  No test sees it; do not tune on it.
-  sample   the sample casebook's label photos (casebook.sample_labels), for comparison.
+  sample   the sample casebook's label photos (casebook.sample.sample_labels), for comparison.
 
 Readers:
-  casebook  evidence.label_report.read_label (RapidOCR, fields, screening, second readings), uncached,
+  casebook  evidence.labels.label_report.read_label (RapidOCR, fields, screening, second readings), uncached,
             in a batch of N worker processes on the machine's cores (the dossier batch's set-up)
   raw       the anchor: `tesseract IMG stdout -l chi_sim+eng --psm 6`, its text then parsed and
             screened by the same code (so the figures compare the reading, not the rules)
@@ -46,8 +46,8 @@ ACCUSING = ("obsolete_qs_mark", "bad_barcode_checksum", "bad_credit_code_checksu
 
 def _worker_init(threads: int) -> None:
     os.environ["CASEBOOK_OCR_THREADS"] = str(threads)
-    from evidence.brands import default_registry
-    from evidence.ocr import get_engine
+    from evidence.labels.brands import default_registry
+    from evidence.labels.ocr import get_engine
 
     get_engine("rapidocr")
     get_engine("tesseract")
@@ -60,7 +60,7 @@ def _cpu() -> float:
 
 
 def _read_one(path: str) -> dict:
-    from evidence.label_report import read_label
+    from evidence.labels.label_report import read_label
 
     started = _cpu()
     report = read_label(path, "rapidocr")
@@ -69,8 +69,8 @@ def _read_one(path: str) -> dict:
 
 
 def _raw_one(path: str) -> dict:
-    from evidence.labels import extract_fields
-    from evidence.screening import screen
+    from evidence.labels.label_fields import extract_fields
+    from evidence.labels.screening import screen
 
     started = time.perf_counter()
     done = subprocess.run(["tesseract", path, "stdout", "-l", "chi_sim+eng", "--psm", "6"],
@@ -112,8 +112,8 @@ def _names_and_pairs() -> dict:
     """Copycat recall over every hidden copy name, and genuine pairs flagged, through the matcher and the screener."""
     from hidden_labels import GENUINE_PAIRS, HIDDEN_COPIES
 
-    from evidence.brands import default_registry
-    from evidence.screening import screen_text
+    from evidence.labels.brands import default_registry
+    from evidence.labels.screening import screen_text
 
     registry = default_registry()
     missed, total = [], 0
@@ -176,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
             truths = write_hidden_set(Path(tmp) / "hidden", args.hidden, args.seed)
             sets["hidden"] = ([str(Path(tmp) / "hidden" / t["image"]) for t in truths], truths)
         if args.sample:
-            from casebook.sample import write_sample
+            from casebook.sample.sample_casebook import write_sample
 
             book = Path(tmp) / "book"
             write_sample(book, n_cases=30, seed=2024)

@@ -162,7 +162,7 @@ def accuracy(seeds: list[int]) -> None:
     from hidden_chains import write_hidden
 
     from casebook.linkage import link_casebook
-    from evidence.ocr import get_engine
+    from evidence.labels.ocr import get_engine
     from links.testing import score_chains
 
     fingerprint = get_engine("auto").fingerprint
@@ -186,7 +186,7 @@ def accuracy(seeds: list[int]) -> None:
 def speed(n_cases: int, repeats: int) -> None:
     from hidden_chains import write_hidden
 
-    from evidence.ocr import get_engine
+    from evidence.labels.ocr import get_engine
 
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()

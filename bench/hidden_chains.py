@@ -332,8 +332,8 @@ def write_hidden(out: Path, *, n_cases: int = 80, n_chains: int | None = None, s
     n_photos = 0
     store = None
     if cache_dir is not None and fingerprint:
-        from evidence.ocr import OcrLine, OcrResult
-        from evidence.readings import ReadingCache
+        from evidence.labels.ocr import OcrLine, OcrResult
+        from evidence.labels.readings import ReadingCache
 
         store = ReadingCache(cache_dir)
     for c in cases:

@@ -1,6 +1,6 @@
 """A second label generator that the everyday tests never see: the hidden set of bench_labels.py.
 
-Everything differs from the sample casebook's generator (casebook.sample_labels): other fonts (楷体
+Everything differs from the sample casebook's generator (casebook.sample.sample_labels): other fonts (楷体
 AR PL UKai, 明体 AR PL UMing, WenQuanYi Zen Hei, Noto Serif CJK), other wordings of the keys, other
 products, makers and places, other layouts (a ruled two-column table, a vertical title, a curved
 bottle label) and harsher photos (glare, heavier blur, perspective, noise, low JPEG quality).  Its

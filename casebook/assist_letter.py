@@ -72,7 +72,7 @@ def _requester(result: LinkResult, chain: Chain, requester: str) -> tuple[str, s
 
 def _evidence_items(linkage: Linkage, chain: Chain, files_by_case: dict[str, set[str]]) -> tuple[list[dict], list[str]]:
     """The sealed digests of every file a shared entity was read from; a note for each case not sealed."""
-    from evidence.manifest import load_manifest
+    from evidence.integrity.manifest import load_manifest
 
     items, notes = [], []
     for case in chain.cases:

@@ -166,7 +166,7 @@ def _start_worker(threads: int, parent: int) -> None:
     each running BLAS with one thread per core oversubscribe the machine (OpenBLAS busy-waits);
     Dask's nanny sets the same variables for its workers.
     """
-    from casebook.kernel_guard import parent_death_signal
+    from casebook.kernel.kernel_guard import parent_death_signal
 
     if parent_death_signal(signal.SIGKILL) and os.getppid() != parent:
         os._exit(1)  # the driver ended before the signal was armed

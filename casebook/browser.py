@@ -1,6 +1,6 @@
 """Headless Chromium, the system one, for printing PDFs (and for the tests' page checks).
 
-Finding the browser and its flags live in :mod:`evidence.chromium` (web captures use them too);
+Finding the browser and its flags live in :mod:`evidence.web.chromium` (web captures use them too);
 this module opens one browser for as many pages as the caller wants.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from evidence.chromium import CHROMIUM_ARGS, chromium_path, sync_playwright
+from evidence.web.chromium import CHROMIUM_ARGS, chromium_path, sync_playwright
 
 __all__ = ["CHROMIUM_ARGS", "chromium_path", "launch_browser"]
 

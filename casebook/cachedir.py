@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from evidence.readings import ReadingCache
+from evidence.labels.readings import ReadingCache
 
 __all__ = ["cache_root", "reading_cache"]
 

@@ -13,8 +13,12 @@ import sys
 import click
 
 from casebook import __version__
-from casebook.commands import brands, dossier, geo_cmd, labels, link, sample
-from casebook.commands import evidence as evidence_cmd
+from casebook.commands import brands_cmd as brands
+from casebook.commands import dossier_cmd as dossier
+from casebook.commands import evidence_cmd, geo_cmd
+from casebook.commands import labels_cmd as labels
+from casebook.commands import link_cmd as link
+from casebook.commands import sample_cmd as sample
 from safeio.errors import CasebookError
 
 

@@ -20,8 +20,8 @@ from casebook import __version__
 from casebook.case import load_case
 from casebook.dossier_html import SUMMARY_MIME
 from casebook.export import notebook_to_html
-from casebook.kernels import KernelLimits
-from casebook.notebook_run import DEFAULT_CELL_TIMEOUT, NotebookRun, run_notebook, template_parameters
+from casebook.kernel.kernels import KernelLimits
+from casebook.kernel.notebook_run import DEFAULT_CELL_TIMEOUT, NotebookRun, run_notebook, template_parameters
 from safeio.atomic import write_text_atomic
 from safeio.errors import InputError, UnsafePathError
 
@@ -257,7 +257,7 @@ def execute_and_export(template: Path, notebook: Path, html: Path, parameters: d
     allow_network : bool
         Drop the offline Content-Security-Policy (maps with an online basemap).
     cell_timeout, limits, warm_next
-        As for :func:`casebook.notebook_run.run_notebook`.
+        As for :func:`casebook.kernel.notebook_run.run_notebook`.
 
     Returns
     -------

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from evidence.capture import ARTIFACT_FILES, PageCapture
-from evidence.listing import shanghai_time
-from evidence.manifest import Manifest
+from evidence.integrity.electronic_data_list import shanghai_time
+from evidence.integrity.manifest import Manifest
+from evidence.web.page_capture import ARTIFACT_FILES, PageCapture
 from safeio.atomic import write_text_atomic
 from safeio.errors import InputError
 
@@ -173,9 +173,9 @@ def record_facts(case, capture: PageCapture, manifest: Manifest, *, folder: str,
     case : casebook.case.Case
         The case (case.yml): number, title, cause (``cause`` or, without it, the title), party,
         investigators.
-    capture : evidence.capture.PageCapture
+    capture : evidence.web.page_capture.PageCapture
         The capture; its ``record`` (capture.json) and ``response`` (response.json) are read.
-    manifest : evidence.manifest.Manifest
+    manifest : evidence.integrity.manifest.Manifest
         The sealed manifest of the capture folder; the file list and digests come from it.
     folder : str
         Where the capture is kept, relative to the case folder (``evidence/web/<name>``).

@@ -70,7 +70,7 @@ def _label_from_cache(case: Case, photo: Path, cache, fingerprint: str | None) -
     """The label's mentions from a cached reading, or None when no reading is cached for these bytes."""
     if cache is None or fingerprint is None:
         return None
-    from evidence.labels import extract_fields
+    from evidence.labels.label_fields import extract_fields
 
     digest = hashlib.sha256(photo.read_bytes()).hexdigest()
     reading = cache.get(digest, fingerprint)
@@ -111,7 +111,7 @@ def read_case(case_dir: str | Path, *, register: dict[str, dict] | None = None, 
     reading.mentions += case_mentions(case.case_id, party, text=text, county=reading.record.county)
     cache = None
     if cache_dir is not None:
-        from evidence.readings import ReadingCache
+        from evidence.labels.readings import ReadingCache
 
         cache = ReadingCache(cache_dir)
     for photo in case.label_photos():
@@ -181,7 +181,7 @@ def _register(casebook: Path) -> dict[str, dict]:
 
 
 def _engine(name: str):
-    from evidence.ocr import get_engine
+    from evidence.labels.ocr import get_engine
 
     return get_engine(name)
 
@@ -283,8 +283,8 @@ def _place_cases(cases: dict[str, CaseRecord]) -> None:
 
 def _read_labels(unread: list[tuple[str, Path, str]], engine, cache: Path | None, stats: dict,
                  problems: list[dict]) -> list[Mention]:
-    from evidence.label_report import read_label
-    from evidence.readings import ReadingCache
+    from evidence.labels.label_report import read_label
+    from evidence.labels.readings import ReadingCache
 
     store = ReadingCache(cache) if cache is not None else None
     out: list[Mention] = []

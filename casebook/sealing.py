@@ -24,12 +24,18 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evidence.custody import CustodyLog, CustodyReport
-from evidence.hashing import DEFAULT_ALGORITHMS
-from evidence.manifest import MAX_MANIFEST_BYTES, Manifest, build_manifest, load_manifest, write_manifest
-from evidence.scan import Progress, check_root
-from evidence.seals import last_seal
-from evidence.verify import VerifyReport, verify_manifest
+from evidence.integrity.custody import CustodyLog, CustodyReport
+from evidence.integrity.hashing import DEFAULT_ALGORITHMS
+from evidence.integrity.manifest import (
+    MAX_MANIFEST_BYTES,
+    Manifest,
+    build_manifest,
+    load_manifest,
+    write_manifest,
+)
+from evidence.integrity.seals import last_seal
+from evidence.integrity.tree_hashing import Progress, check_root
+from evidence.integrity.verify import VerifyReport, verify_manifest
 from safeio.atomic import write_bytes_atomic
 from safeio.errors import InputError, IntegrityError
 from safeio.limits import read_capped
@@ -254,7 +260,7 @@ def seal_tree(root: str | os.PathLike, manifest_path: str | os.PathLike, actor: 
     write_manifest(manifest, manifest_path)
     stamp = None
     if tsa_url:
-        from evidence.timestamp import timestamp_manifest
+        from evidence.integrity.timestamp import timestamp_manifest
 
         stamp = timestamp_manifest(manifest, tsa_url).to_dict()
     event = log.append(actor, "hashed", [_manifest_object(manifest, name, previous_merkle_root=previous_root,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from evidence.custody import CustodyLog
-from evidence.manifest import Manifest, load_manifest, verify_manifest
-from evidence.verify import VerifyReport
+from evidence.integrity.custody import CustodyLog
+from evidence.integrity.manifest import Manifest, load_manifest, verify_manifest
+from evidence.integrity.verify import VerifyReport
 
 __all__ = ["assert_custody_ok", "assert_manifest_refused", "assert_manifest_verifies", "assert_tree_untouched",
            "snapshot_tree"]

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from geo.case_scan import CaseScan
 from geo.coords import COORD_SYSTEMS
-from geo.scan import CaseScan
 from geo.settlement import SETTINGS
 
 __all__ = ["MAX_FLAGS", "Partial", "Places", "Plan", "Survey", "aggregate", "key_lonlat", "place_keys", "places_of",

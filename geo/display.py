@@ -1,6 +1,6 @@
 """Tables for people: the analysis' tables with Chinese (or English) headers and words, no index column.
 
-:mod:`geo.tables` returns data with codes; this module is the edge that shows them, one call
+:mod:`geo.brief_tables` returns data with codes; this module is the edge that shows them, one call
 per table, so a notebook cell stays one line.  The result is a pandas ``Styler`` with the index
 hidden: it renders as an HTML table in Jupyter, in papermill outputs and in nbconvert exports.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geo import tables
+from geo import brief_tables as tables
 from geo.i18n import category, column, label, word
 
 __all__ = ["Exploration", "clusters", "counties", "county_warnings", "explore", "hot_areas", "hotspots", "key_figures", "periods", "rejected",
@@ -31,7 +31,7 @@ def show(frame: pd.DataFrame, lang: str = "zh"):
     Parameters
     ----------
     frame : DataFrame
-        A table of codes from :mod:`geo.tables` or a result.
+        A table of codes from :mod:`geo.brief_tables` or a result.
     lang : str
         "zh" (default) or "en".
 
@@ -128,7 +128,7 @@ class Exploration:
     def _repr_html_(self) -> str:
         import html
 
-        from geo.maps import hotspot_map, notebook_view
+        from geo.hotspot_maps import hotspot_map, notebook_view
 
         if self.error is not None:
             return f"<p><b>{'无法分析' if self.lang == 'zh' else 'No analysis'}:</b> {html.escape(self.error.message)}</p>"

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from geo.aggregate import Partial, Places, Plan, Survey, aggregate, survey
+from geo.case_scan import CaseScan, scan_cases
 from geo.reader import table_parts
-from geo.scan import CaseScan, scan_cases
 from safeio.errors import InputError, MissingDependencyError
 
 __all__ = ["DaskRun", "connect", "survey_and_aggregate"]

@@ -21,10 +21,10 @@ from scipy.spatial import cKDTree
 
 from geo import cells as cellmod
 from geo.aggregate import Partial, Plan, Survey, aggregate, survey
+from geo.case_scan import SAMPLE_SIZE, CaseScan, scan_cases
 from geo.cases import CaseTable, _find_column
 from geo.clusters import place_clusters, summarise_clusters
 from geo.projection import LocalProjection
-from geo.scan import SAMPLE_SIZE, CaseScan, scan_cases
 from geo.settlement import Rings, label_settings, setting_codes
 from geo.stats import BIN_CONFIDENCE, fdr_bins, first_peak, gi_star, incremental_autocorrelation, two_sided_p
 from geo.summary import build_summary, county_table, hot_areas, labelled_sample

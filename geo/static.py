@@ -10,8 +10,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Patch, Polygon
 
+from geo.hotspot_maps import BIN_COLOURS, BIN_LABELS, BIN_LABELS_EN
 from geo.i18n import label, word
-from geo.maps import BIN_COLOURS, BIN_LABELS, BIN_LABELS_EN
 from geo.projection import LocalProjection
 from geo.settlement import cores_near
 

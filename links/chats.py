@@ -13,7 +13,7 @@ from pathlib import Path
 
 from links.entities import Mention, Source
 from links.extract import name_mention, qq_mentions, text_mentions
-from links.text import read_text_file
+from links.text_files import read_text_file
 
 __all__ = ["ChatReading", "chat_mentions", "read_chat"]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from links import ledgers, orders
 from links.chats import read_chat
 from links.entities import Mention
-from links.tables import TABLE_SUFFIXES, HeaderMatch, find_header, read_sheets
+from links.spreadsheets import TABLE_SUFFIXES, HeaderMatch, find_header, read_sheets
 from safeio.errors import InputError
 
 __all__ = ["CHAT_SUFFIXES", "DocumentReading", "is_record_file", "read_document"]

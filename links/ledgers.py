@@ -3,7 +3,7 @@
 Shops must record, for each purchase, the supplier (供货单位) with its contact and licence, and
 the goods with their maker (生产厂家) and batch.  Each shop words its headers its own way; the
 synonyms below are the ones seen in county ledgers and in SAMR's model forms, and a header is
-recognised exactly, by containing one, or by a close spelling (:mod:`links.tables`).
+recognised exactly, by containing one, or by a close spelling (:mod:`links.spreadsheets`).
 
 A supplier column is a record of a transaction: it links.  A maker column is copied from the
 package, a claim like a label's: names and addresses in it only corroborate, identifiers (a
@@ -30,7 +30,7 @@ from links.extract import (
     qq_mentions,
     wechat_mentions,
 )
-from links.tables import HeaderMatch, Sheet, Vocabulary, find_header, read_sheets, rows_of
+from links.spreadsheets import HeaderMatch, Sheet, Vocabulary, find_header, read_sheets, rows_of
 from safeio.errors import InputError
 
 __all__ = ["LEDGER_COLUMNS", "LedgerReading", "ledger_mentions", "read_ledger"]

@@ -18,7 +18,7 @@ from links.extract import (
     wechat_mentions,
 )
 from links.names import normalise_name
-from links.tables import HeaderMatch, Sheet, Vocabulary, rows_of
+from links.spreadsheets import HeaderMatch, Sheet, Vocabulary, rows_of
 
 __all__ = ["ORDER_COLUMNS", "is_order_header", "order_mentions"]
 

@@ -115,7 +115,7 @@ def label_mentions(case: str, file: str, fields: dict, lines: list[str]) -> list
     case : the case id.
     file : the photo's path relative to the case folder.
     fields : the label fields (``manufacturer``, ``address``, ``phone``, ``credit_code``, ``license_no``,
-        ``barcode``), as :func:`evidence.labels.extract_fields` gives them.
+        ``barcode``), as :func:`evidence.labels.label_fields.extract_fields` gives them.
     lines : the OCR lines of the photo, to name the line each value was read on.
     """
     out: list[Mention] = []

@@ -14,7 +14,7 @@ SHARED = REPO.parent / "shared"
 @pytest.fixture(scope="session")
 def sample_book(tmp_path_factory) -> Path:
     """A read-only sample casebook; copy it (``sample_copy``) before changing anything."""
-    from casebook.sample import write_sample
+    from casebook.sample.sample_casebook import write_sample
 
     root = tmp_path_factory.mktemp("sample") / "book"
     write_sample(root, n_cases=30, seed=2024)

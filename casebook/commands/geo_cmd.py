@@ -41,7 +41,7 @@ def hotspots_cmd(cases, baseline, out, summary, coord_sys, resolution, distance_
     Exit 1 when some rows were rejected (they are listed in the summary), 2 when nothing is usable.
     """
     import geo
-    from geo.maps import write_offline_html
+    from geo.hotspot_maps import write_offline_html
 
     result = geo.find_hotspots(cases, baseline, resolution, distance_m=distance_m, coord_sys=coord_sys,
                                trend=not no_trend, scheduler=scheduler)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from casebook import __version__
 from casebook.dossier_html import Html, key_values, section
-from evidence.listing import shanghai_time
+from evidence.integrity.electronic_data_list import shanghai_time
 
 __all__ = ["render"]
 

@@ -17,8 +17,10 @@ from pathlib import Path
 
 from casebook.case import Case, load_case
 from casebook.dossier_html import SUMMARY_MIME, Html, error_box, section
-from casebook.sections import appendix, cover, custody, evidence_list, labels, linked, location
-from casebook.sections.text import TEXT
+from casebook.sections import appendix, cover, evidence_list, linked, location
+from casebook.sections import custody_log as custody
+from casebook.sections import label_photos as labels
+from casebook.sections.dossier_words import TEXT
 from safeio.errors import CasebookError, InputError
 
 __all__ = ["Dossier", "SummaryOutput"]

@@ -1,16 +1,16 @@
 """2 证据清单 / 电子数据清单: every sealed item with its integrity values, verified at render time.
 
-``evidence.listing.evidence_list`` gives the items with codes; this module turns them into the
+``evidence.integrity.electronic_data_list.evidence_list`` gives the items with codes; this module turns them into the
 words of the dossier's language and colours each row by its status code, never by its words.
 """
 
 from __future__ import annotations
 
-from casebook.capture_listing import captured_pages_html
 from casebook.dossier_html import Html, esc, note, plain_cell, split_hex, table
-from evidence.listing import evidence_list, shanghai_time
-from evidence.manifest import load_manifest
-from evidence.verify import verify_manifest
+from casebook.webcapture.capture_listing import captured_pages_html
+from evidence.integrity.electronic_data_list import evidence_list, shanghai_time
+from evidence.integrity.manifest import load_manifest
+from evidence.integrity.verify import verify_manifest
 from safeio.errors import CasebookError
 
 __all__ = ["STATUS_CLASS", "evidence_rows", "render", "status_class"]

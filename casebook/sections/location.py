@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import geo
 from casebook.dossier_html import Html, esc, frame_table, key_values, note, png_img
+from geo.hotspot_maps import notebook_view
 from geo.i18n import category, column, label, word
-from geo.maps import notebook_view
 
 __all__ = ["WINDOW_M", "render"]
 

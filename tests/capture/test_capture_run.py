@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from casebook.capture import folder_name
+from casebook.webcapture.case_capture import folder_name
 from tests.support.browser import inspect_page
 from tests.support.web_pages import HOSTILE_TITLE, unused_port, write_case
 
@@ -254,7 +254,7 @@ def test_a_rerun_skips_what_is_captured_whole_without_starting_a_browser(run, tm
 
 
 def test_a_rerun_records_a_capture_whose_custody_event_a_dying_run_never_wrote(run, tmp_path):
-    from casebook.capture import CaseCapture
+    from casebook.webcapture.case_capture import CaseCapture
 
     case = tmp_path / run.case.name
     shutil.copytree(run.case, case)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from casebook.capture import capture_urls
-from evidence.capture import CaptureSettings
+from casebook.webcapture.case_capture import capture_urls
+from evidence.web.page_capture import CaptureSettings
 from tests.support.tsa import local_tsa
 from tests.support.web_pages import unused_port
 
@@ -78,12 +78,12 @@ def test_https_records_the_certificate_and_a_trusted_timestamp_fixes_the_time(ca
 
 
 def test_a_crash_after_the_page_was_taken_leaves_no_folder(case_dir, site, monkeypatch):
-    import casebook.capture
+    import casebook.webcapture.case_capture
 
     def broken_disk(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(casebook.capture, "build_manifest", broken_disk)
+    monkeypatch.setattr(casebook.webcapture.case_capture, "build_manifest", broken_disk)
     with pytest.raises(OSError, match="disk full"):
         capture_urls(case_dir, [(None, site.url("/listing"))], settings=CaptureSettings(timeout_s=20))
     assert list((case_dir / "evidence" / "web").iterdir()) == []
@@ -91,7 +91,7 @@ def test_a_crash_after_the_page_was_taken_leaves_no_folder(case_dir, site, monke
 
 
 def test_a_run_stopped_between_pages_cancels_the_page_in_flight_and_leaves_no_partial_folder(case_dir, site):
-    from casebook.capture import CaseCapture
+    from casebook.webcapture.case_capture import CaseCapture
 
     with CaseCapture(case_dir, settings=CaptureSettings(timeout_s=20)) as run:
         pages = run.capture_many([(1, site.url("/listing")), (2, site.url("/tall"))])

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from casebook.capture import CaseCapture, folder_name, read_url_list
-from evidence.capture import check_url
+from casebook.webcapture.case_capture import CaseCapture, folder_name, read_url_list
+from evidence.web.page_capture import check_url
 from safeio.errors import InputError
 
 
@@ -123,7 +123,7 @@ def test_partial_folders_of_dead_runs_are_swept_and_live_ones_kept(case_dir):
     ("Page.goto: net::ERR_TOO_MANY_REDIRECTS at http://shop.example/", "could not be opened (Page.goto: net::ERR_TOO"),
 ])
 def test_browser_errors_are_told_in_plain_words(message, expected):
-    from evidence.web_errors import navigation_error
+    from evidence.web.web_errors import navigation_error
 
     err = navigation_error("http://shop.example/", Exception(message), 30)
     assert expected in err.message and err.message.startswith("http://shop.example/: ")
@@ -132,7 +132,7 @@ def test_browser_errors_are_told_in_plain_words(message, expected):
 def test_a_timeout_says_how_long_was_waited():
     from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-    from evidence.web_errors import navigation_error
+    from evidence.web.web_errors import navigation_error
 
     err = navigation_error("http://shop.example/", PlaywrightTimeout("Page.goto: Timeout 6000ms exceeded."), 6)
     assert "did not answer within 6 s" in err.message and "--timeout" in err.hint

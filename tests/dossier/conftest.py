@@ -25,7 +25,7 @@ def reading_cache_of_its_own(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def source_book(tmp_path_factory) -> Path:
-    from casebook.sample import write_sample
+    from casebook.sample.sample_casebook import write_sample
 
     root = tmp_path_factory.mktemp("dossier-src") / "book"
     write_sample(root, n_cases=3, seed=2024)

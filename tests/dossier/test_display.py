@@ -8,13 +8,13 @@ import shutil
 import pytest
 
 from casebook.sections import Dossier
-from casebook.sections.custody import custody_rows
+from casebook.sections.custody_log import custody_rows
+from casebook.sections.dossier_words import TEXT
 from casebook.sections.evidence_list import evidence_rows, status_class
-from casebook.sections.text import TEXT
-from evidence.custody import CustodyLog, custody_table
-from evidence.listing import STATUSES, evidence_list
-from evidence.manifest import load_manifest
-from evidence.verify import verify_manifest
+from evidence.integrity.custody import CustodyLog, custody_table
+from evidence.integrity.electronic_data_list import STATUSES, evidence_list
+from evidence.integrity.manifest import load_manifest
+from evidence.integrity.verify import verify_manifest
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 

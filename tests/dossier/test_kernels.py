@@ -17,8 +17,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from casebook.kernels import KernelLimits
-from casebook.notebook_run import run_notebook
+from casebook.kernel.kernels import KernelLimits
+from casebook.kernel.notebook_run import run_notebook
 from tests.support.dossier_book import CASEBOOK, REPO
 from tests.support.processes import new_marker, wait_gone
 
@@ -143,7 +143,7 @@ def test_the_kernel_dies_with_the_process_that_started_it(tmp_path, kernel_start
         child = subprocess.Popen(["sleep", "600"])
         open({str(pids)!r}, "w").write(json.dumps([os.getpid(), child.pid]))
         time.sleep(600)"""))
-    script = (f"from casebook.notebook_run import run_notebook\n"
+    script = (f"from casebook.kernel.notebook_run import run_notebook\n"
               f"run_notebook({str(template)!r}, {str(tmp_path / 'out.ipynb')!r}, {{}})\n")
     caller = subprocess.Popen([sys.executable, "-c", script], cwd=REPO)
     try:

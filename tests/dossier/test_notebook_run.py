@@ -8,7 +8,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from casebook.notebook_run import check_parameters, run_notebook
+from casebook.kernel.notebook_run import check_parameters, run_notebook
 from safeio.errors import InputError
 
 

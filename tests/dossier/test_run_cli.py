@@ -51,7 +51,7 @@ def test_case_walkthrough_runs_headless(source_book, tmp_path):
     """The investigator's tour runs top to bottom on a sample case (a copy: it seals the evidence)."""
     import nbformat
 
-    from casebook.notebook_run import run_notebook
+    from casebook.kernel.notebook_run import run_notebook
     from tests.support.dossier_book import REPO, keep_labels
 
     book = tmp_path / "book"

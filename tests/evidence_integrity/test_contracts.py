@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from casebook.sealing import check_case, seal_case, seal_tree
-from evidence.custody import CustodyLog, custody_table, describe_object
-from evidence.manifest import build_manifest, load_manifest, verify_manifest, write_manifest
-from evidence.model import ns_to_utc_iso
+from evidence.integrity.custody import CustodyLog, custody_table, describe_object
+from evidence.integrity.manifest import build_manifest, load_manifest, verify_manifest, write_manifest
+from evidence.integrity.manifest_model import ns_to_utc_iso
 from safeio.errors import IntegrityError
 from tests.support.tools import write
 
@@ -365,8 +365,8 @@ def test_custody_refusals_name_the_log(tmp_path):
 
 
 def test_the_chain_names_each_kind_of_break(tmp_path):
-    from evidence.custody import event_hash, verify_bytes
-    from evidence.model import canonical_json
+    from evidence.integrity.custody import event_hash, verify_bytes
+    from evidence.integrity.manifest_model import canonical_json
 
     log = CustodyLog(tmp_path / "custody.jsonl")
     first = log.append("王五", "seized", [])

@@ -8,7 +8,7 @@ import multiprocessing
 
 import pytest
 
-from evidence.custody import ACTIONS, GENESIS, CustodyLog, custody_table
+from evidence.integrity.custody import ACTIONS, GENESIS, CustodyLog, custody_table
 from evidence.testing import assert_custody_ok
 from safeio.errors import InputError, IntegrityError
 
@@ -63,8 +63,8 @@ def test_tampering_is_found_and_the_first_bad_event_named(log, tamper, bad_line,
     elif tamper == "insert":  # a well-formed event with a valid own hash, slipped in
         forged = json.loads(rows[0])
         forged.update(seq=2, note="forged", prev=json.loads(rows[0])["hash"])
-        from evidence.custody import event_hash
-        from evidence.model import canonical_json
+        from evidence.integrity.custody import event_hash
+        from evidence.integrity.manifest_model import canonical_json
 
         forged["hash"] = event_hash(forged)
         rows.insert(1, canonical_json(forged).decode() + "\n")
@@ -110,8 +110,8 @@ def test_a_cut_off_end_is_found_with_the_head_kept_elsewhere(log):
 ])
 def test_a_last_event_rewritten_with_a_fresh_hash_must_still_have_the_form_of_an_event(log, change, words):
     """The chain cannot see an edit of its last event; the form of every event is checked all the same."""
-    from evidence.custody import event_hash
-    from evidence.model import canonical_json
+    from evidence.integrity.custody import event_hash
+    from evidence.integrity.manifest_model import canonical_json
 
     rows = lines(log)
     event = json.loads(rows[-1])

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from evidence.caseuco import sm3_extension_path
-from evidence.custody import CustodyLog
-from evidence.exports import export_manifest
-from evidence.manifest import build_manifest, write_manifest
+from evidence.integrity.caseuco import sm3_extension_path
+from evidence.integrity.custody import CustodyLog
+from evidence.integrity.interop_exports import export_manifest
+from evidence.integrity.manifest import build_manifest, write_manifest
 from tests.support.tools import need, run, write
 
 

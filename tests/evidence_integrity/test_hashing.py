@@ -7,14 +7,14 @@ import os
 
 import pytest
 
-from evidence.hashing import (
+from evidence.integrity.hashing import (
     PIPELINE_MIN_SIZE,
     hash_bytes,
     hash_fd,
     normalize_algorithms,
     require_algorithms,
 )
-from evidence.manifest import build_manifest
+from evidence.integrity.manifest import build_manifest
 from safeio.errors import InputError
 from tests.support.tools import need, run
 

@@ -12,8 +12,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evidence.manifest import build_manifest, evidence_list, load_manifest, verify_manifest, write_manifest
-from evidence.model import merkle_root
+from evidence.integrity.manifest import (
+    build_manifest,
+    evidence_list,
+    load_manifest,
+    verify_manifest,
+    write_manifest,
+)
+from evidence.integrity.manifest_model import merkle_root
 from evidence.testing import assert_manifest_refused, assert_manifest_verifies
 from safeio.errors import IntegrityError
 from tests.support.tools import write
@@ -37,7 +43,7 @@ def test_manifest_records_both_digests_sizes_and_the_merkle_root(sealed):
     assert set(entry) >= {"path", "type", "size", "mtime_utc", "mtime_ns", "digests", "problem"}
     assert set(entry["digests"]) == {"sha256", "sm3"}
     assert len(doc["merkle"]["root"]) == 64 and set(doc["seal"]) == {"sha256", "sm3"}
-    # the seal re-checks with the recipe in evidence.model's docstring
+    # the seal re-checks with the recipe in evidence.integrity.manifest_model's docstring
     seal = doc.pop("seal")
     body = (json.dumps(doc, indent=1, ensure_ascii=False) + "\n").encode()
     assert hashlib.sha256(body).hexdigest() == seal["sha256"]
@@ -75,7 +81,7 @@ def test_every_edited_byte_is_refused(sealed):
     doc = json.loads(data)
     doc["entries"][0]["size"] += 1
     doc.pop("seal")
-    from evidence.model import document_bytes, seal_document
+    from evidence.integrity.manifest_model import document_bytes, seal_document
 
     path.write_bytes(document_bytes(seal_document(doc)))
     with pytest.raises(IntegrityError, match="Merkle root"):
@@ -105,7 +111,7 @@ def test_verify_sorts_every_kind_of_change(sealed):
 
 
 def test_metadata_only_change_still_verifies(sealed):
-    from evidence.model import ns_to_utc_iso
+    from evidence.integrity.manifest_model import ns_to_utc_iso
 
     root, path = sealed
     manifest = load_manifest(path)
@@ -166,7 +172,7 @@ def test_manifest_round_trip_with_arbitrary_names(files, folder):
 
 
 def test_a_link_touched_and_a_file_turned_into_a_link_are_reported_exactly(tmp_path):
-    from evidence.model import ns_to_utc_iso
+    from evidence.integrity.manifest_model import ns_to_utc_iso
 
     root = tmp_path / "seized"
     write(root, b"orders.csv", b"100,yuan\n")

@@ -10,7 +10,7 @@ import os
 import pytest
 
 from casebook.sealing import check_case, seal_case, seal_tree
-from evidence.custody import ACTIONS, MAX_LOG_BYTES, CustodyLog
+from evidence.integrity.custody import ACTIONS, MAX_LOG_BYTES, CustodyLog
 from safeio.errors import InputError, IntegrityError
 from tests.support.tools import write
 

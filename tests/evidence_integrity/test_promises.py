@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from casebook.sealing import check_case, seal_case
-from evidence.manifest import load_manifest, verify_manifest
+from evidence.integrity.manifest import load_manifest, verify_manifest
 from safeio.errors import IntegrityError
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from casebook.sealing import check_case, seal_case
-from evidence.custody import CustodyLog
-from evidence.manifest import build_manifest, load_manifest, write_manifest
+from evidence.integrity.custody import CustodyLog
+from evidence.integrity.manifest import build_manifest, load_manifest, write_manifest
 from evidence.testing import assert_custody_ok, assert_manifest_verifies, assert_tree_untouched, snapshot_tree
 from safeio.errors import IntegrityError
 from tests.support.tools import VENV_BIN, once_while_hashing, run, write
@@ -18,7 +18,7 @@ from tests.support.tools import VENV_BIN, once_while_hashing, run, write
 
 @pytest.fixture(scope="module")
 def small_book(tmp_path_factory) -> Path:
-    from casebook.sample import write_sample
+    from casebook.sample.sample_casebook import write_sample
 
     root = tmp_path_factory.mktemp("book") / "book"
     write_sample(root, n_cases=3, seed=7)
@@ -253,7 +253,7 @@ def test_the_integrity_summary_names_the_manifest_and_its_root(case):
 
 def test_a_sealed_case_moved_to_an_archive_still_verifies_and_seals_as_unchanged(case, tmp_path):
     """Cases move to archive drives: the manifest checks the folder it sits in, not the path it was made at."""
-    from evidence.verify import verify_manifest
+    from evidence.integrity.verify import verify_manifest
 
     seal_case(case)
     archived = tmp_path / "archive" / "2024" / case.name

@@ -7,8 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from evidence.manifest import build_manifest, write_manifest
-from evidence.timestamp import timestamp_manifest, token_path, verify_manifest_timestamp, verify_timestamp
+from evidence.integrity.manifest import build_manifest, write_manifest
+from evidence.integrity.timestamp import (
+    timestamp_manifest,
+    token_path,
+    verify_manifest_timestamp,
+    verify_timestamp,
+)
 from safeio.errors import IntegrityError
 from tests.support.tools import need
 from tests.support.tsa import local_tsa, make_pki
@@ -28,7 +33,7 @@ def test_timestamp_the_merkle_root_and_verify_it(odd_tree, tmp_path, tsa):
     assert info.gen_time_utc.endswith("Z") and info.policy == "1.2.3.4.1"
     checked = verify_manifest_timestamp(manifest, roots=[tsa["ca"]])
     assert checked.serial_number == info.serial_number
-    # independently, with OpenSSL alone (the recipe in evidence.timestamp's docstring)
+    # independently, with OpenSSL alone (the recipe in evidence.integrity.timestamp's docstring)
     (tmp_path / "root.txt").write_text(manifest.merkle_root)
     ok = subprocess.run([need("openssl"), "ts", "-verify", "-data", str(tmp_path / "root.txt"), "-in", info.path,
                          "-CAfile", str(tsa["ca"]), "-untrusted", str(tsa["cert"])], capture_output=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from evidence.manifest import build_manifest, load_manifest, verify_manifest, write_manifest
+from evidence.integrity.manifest import build_manifest, load_manifest, verify_manifest, write_manifest
 from evidence.testing import assert_tree_untouched, snapshot_tree
 from safeio.errors import InputError
 from tests.support.tools import ODD_NAMES, once_while_hashing
@@ -196,7 +196,7 @@ def test_manifest_inside_the_tree_is_refused(odd_tree, cli):
 
 CRASH_SCRIPT = textwrap.dedent("""
     import os, sys
-    from evidence.manifest import build_manifest, write_manifest
+    from evidence.integrity.manifest import build_manifest, write_manifest
     root, out, when = sys.argv[1], sys.argv[2], sys.argv[3]
     def progress(path, n):
         if when == "hashing":
@@ -231,10 +231,10 @@ def test_manifests_are_deterministic_apart_from_times(odd_tree):
 
 def test_the_path_based_fallback_gives_the_same_manifest(odd_tree, monkeypatch):
     """Windows has no dir_fd: the walk then uses full paths; the result must not change."""
-    import evidence.walk
+    import evidence.integrity.walk
 
     with_fds = build_manifest(odd_tree)
-    monkeypatch.setattr(evidence.walk, "USE_DIR_FD", False)
+    monkeypatch.setattr(evidence.integrity.walk, "USE_DIR_FD", False)
     with_paths = build_manifest(odd_tree)
     assert with_paths.merkle_root == with_fds.merkle_root
 
@@ -267,7 +267,7 @@ def test_a_folder_unreadable_when_sealed_stays_unverifiable_once_readable():
         (root / "closed").mkdir()
         (root / "closed" / "inside.txt").write_text("x")
         os.chmod(root / "closed", 0)
-        from evidence.manifest import tool_info
+        from evidence.integrity.manifest import tool_info
 
         tool_info()  # imports what it needs while still privileged (nobody cannot read this Python's library)
         with as_nobody():

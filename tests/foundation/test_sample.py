@@ -14,7 +14,7 @@ from stdnum import ean
 from stdnum.cn import uscc
 
 from casebook.case import iter_cases, parse_case_no
-from casebook.sample import write_sample
+from casebook.sample.sample_casebook import write_sample
 from safeio.errors import InputError
 
 PROVINCE_OF = {"北京": "11", "天津": "12", "河北": "13", "内蒙古": "15", "上海": "31", "江苏": "32",

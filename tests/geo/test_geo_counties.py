@@ -137,5 +137,5 @@ def test_result_with_counties_and_hot_areas_round_trips_through_result_io(plante
     assert back.summary == planted_result.summary
     assert back.counties.top_categories.tolist() == planted_result.counties.top_categories.tolist()
     assert list(back.outlines.adcode) == list(planted_result.outlines.adcode) and len(back.outlines) >= 10
-    page = geo.maps.offline_html(geo.hotspot_map(back))
+    page = geo.hotspot_maps.offline_html(geo.hotspot_map(back))
     assert "川汇区" in page and "cb-area" in page

@@ -9,7 +9,7 @@ import folium
 import pytest
 
 import geo
-from geo.maps import CaseMarkers, js_json, offline_html
+from geo.hotspot_maps import CaseMarkers, js_json, offline_html
 from safeio.errors import InputError
 from tests.support.browser import PWNED_MARKER, inspect_page
 from tests.support.geo_synthetic import synthetic_casebook
@@ -71,7 +71,7 @@ def test_gaode_basemap_shifts_overlays_to_gcj02(hostile_result):
 
 
 def test_notebook_view_escapes_the_page_into_srcdoc(hostile_result):
-    view = geo.maps.notebook_view(geo.hotspot_map(hostile_result), height=400)
+    view = geo.hotspot_maps.notebook_view(geo.hotspot_map(hostile_result), height=400)
     frame = view.data
     assert frame.startswith("<iframe srcdoc=\"") and 'sandbox="allow-scripts"' in frame
     inner = frame[len('<iframe srcdoc="'):frame.index('" sandbox=')]
@@ -89,7 +89,7 @@ def test_large_marker_data_is_compressed():
 
 @pytest.mark.slow
 def test_map_in_headless_chromium_runs_no_case_script_and_makes_no_request(hostile_result, tmp_path):
-    path = geo.maps.write_offline_html(geo.hotspot_map(hostile_result, heat=True), tmp_path / "map.html")
+    path = geo.hotspot_maps.write_offline_html(geo.hotspot_map(hostile_result, heat=True), tmp_path / "map.html")
     report = inspect_page(path, settle_ms=1000, probes=_map_probes(4))
     assert report.requests == [], report.requests
     assert report.dialogs == [] and report.pwned_frames == [] and report.probes["injected_images"] == 0
@@ -142,7 +142,7 @@ def _map_probes(open_popups: int) -> dict:
 
 
 def _rows(result):
-    from geo.maps import _case_text
+    from geo.hotspot_maps import _case_text
 
     return [[float(r["lat"]), float(r["lon"]), _case_text(r), 0] for r in result.cases.to_dict("records")]
 

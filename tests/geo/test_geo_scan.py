@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import geo
-from geo.scan import scan_cases
+from geo.case_scan import scan_cases
 
 TABLE = pd.DataFrame({
     "case_id": [f"C{i}" for i in range(23)],

@@ -60,4 +60,4 @@ def test_sample_truth_clusters_are_found(sample_book, sample_result):
         members = [k for k, v in truth.items() if v == name]
         labels = set(cases.loc[members, "cluster"])
         assert len(labels) == 1 and -1 not in labels, (name, labels)
-    assert geo.tables.cluster_table(sample_result).cases.sum() >= sum(1 for v in truth.values() if v)
+    assert geo.brief_tables.cluster_table(sample_result).cases.sum() >= sum(1 for v in truth.values() if v)

@@ -11,7 +11,7 @@ import pytest
 @pytest.fixture(scope="session")
 def hostile_book(tmp_path_factory) -> Path:
     """Three sample cases (read-only: copy before changing anything); two make the hot-spot step fail."""
-    from casebook.sample import write_sample
+    from casebook.sample.sample_casebook import write_sample
 
     root = tmp_path_factory.mktemp("hostile") / "book"
     write_sample(root, n_cases=3, seed=13)

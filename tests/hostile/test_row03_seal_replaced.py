@@ -12,8 +12,8 @@ import json
 import pytest
 
 from casebook.sealing import check_case, seal_case
-from evidence.custody import CustodyLog
-from evidence.manifest import build_manifest, load_manifest, verify_manifest, write_manifest
+from evidence.integrity.custody import CustodyLog
+from evidence.integrity.manifest import build_manifest, load_manifest, verify_manifest, write_manifest
 from safeio.errors import IntegrityError
 from tests.support.tsa import local_tsa
 

@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from evidence.manifest import build_manifest
+from evidence.integrity.manifest import build_manifest
 from tests.support.tools import once_while_hashing, write
 
 
@@ -66,9 +66,9 @@ def test_a_file_renamed_away_during_its_read_is_a_problem(tmp_path):
 
 
 def test_the_cli_exits_1_and_names_the_vanished_file(tree, tmp_path, cli, monkeypatch):
-    import evidence.scan
+    import evidence.integrity.tree_hashing
 
-    real = evidence.scan.hash_fd
+    real = evidence.integrity.tree_hashing.hash_fd
     victim = tree / "b-queued.csv"
 
     def delete_then_hash(fd, *args, **kwargs):
@@ -76,7 +76,7 @@ def test_the_cli_exits_1_and_names_the_vanished_file(tree, tmp_path, cli, monkey
             victim.unlink()  # the first file's turn: the queued one goes
         return real(fd, *args, **kwargs)
 
-    monkeypatch.setattr(evidence.scan, "hash_fd", delete_then_hash)
+    monkeypatch.setattr(evidence.integrity.tree_hashing, "hash_fd", delete_then_hash)
     code, text, _ = cli("evidence", "hash", str(tree), "--out", str(tmp_path / "m.json"), "--workers", "1", "--json")
     assert code == 1
     assert [item["path"] for item in json.loads(text)["problems"]] == ["b-queued.csv"]

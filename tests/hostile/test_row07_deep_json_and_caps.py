@@ -14,8 +14,8 @@ import pytest
 
 from casebook.case import scan_casebook
 from casebook.sealing import seal_case
-from evidence.custody import CustodyLog
-from evidence.manifest import load_manifest
+from evidence.integrity.custody import CustodyLog
+from evidence.integrity.manifest import load_manifest
 from safeio.errors import InputError
 
 CASEBOOK = str(Path(sys.executable).with_name("casebook"))

@@ -13,7 +13,7 @@ from PIL import Image
 @pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_a_16_bit_greyscale_tiff_reads_like_the_same_photo_as_jpeg(hostile_book, tmp_path):
-    from evidence.label_report import read_label
+    from evidence.labels.label_report import read_label
 
     photo = sorted(hostile_book.glob("*/labels/*.jpg"))[0]
     grey = np.asarray(Image.open(photo).convert("L"), dtype=np.uint16) * 257  # full 16-bit range

@@ -11,7 +11,7 @@ import pytest
 @pytest.fixture(scope="session")
 def rendered_labels(tmp_path_factory) -> list[tuple[Path, object]]:
     """Four label photos drawn and degraded by the sample casebook's own renderer, with their truth."""
-    from casebook.sample_labels import compose_label, draw_label
+    from casebook.sample.sample_labels import compose_label, draw_label
 
     folder = tmp_path_factory.mktemp("labels")
     rng = random.Random(7)

@@ -7,8 +7,8 @@ import io
 import pytest
 from PIL import Image
 
-from evidence.imageprep import load_image
-from evidence.label_report import read_labels
+from evidence.labels.imageprep import load_image
+from evidence.labels.label_report import read_labels
 from safeio.errors import InputError
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evidence.brands import BrandRegistry, char_similarity
+from evidence.labels.brands import BrandRegistry, char_similarity
 from safeio.errors import InputError
 
 # Documented copycat examples (docs/domain.md, "Copycat brands"), plus those of the sample casebook.

@@ -10,10 +10,10 @@ from __future__ import annotations
 from stdnum import ean
 from stdnum.cn import uscc
 
-from evidence.confusions import confusable, one_confusion_variants, repairs
-from evidence.labels import extract_fields
-from evidence.ocr import OcrLine, OcrResult
-from evidence.screening import screen, screen_text
+from evidence.labels.confusions import confusable, one_confusion_variants, repairs
+from evidence.labels.label_fields import extract_fields
+from evidence.labels.ocr import OcrLine, OcrResult
+from evidence.labels.screening import screen, screen_text
 from tests.support.labels import assert_no_accusation
 
 GOOD_USCC = "91110000600037348A"

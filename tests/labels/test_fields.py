@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from stdnum import ean
 from stdnum.cn import uscc
 
-from evidence.labels import decode_label_text, extract_fields, guess_product_type
+from evidence.labels.label_fields import decode_label_text, extract_fields, guess_product_type
 from tests.support.labels import assert_fields_match
 
 FOOD = """康师傅

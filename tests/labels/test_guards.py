@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from evidence.labels import extract_fields
-from evidence.ocr import OcrLine, OcrResult
-from evidence.screening import screen, screen_text
+from evidence.labels.label_fields import extract_fields
+from evidence.labels.ocr import OcrLine, OcrResult
+from evidence.labels.screening import screen, screen_text
 
 HEAD = """食品名称：豫香源芝麻饼
 配料：小麦粉、白砂糖、芝麻

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from evidence.imageprep import load_image
+from evidence.labels.imageprep import load_image
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def test_sixteen_bit_was_clipped_by_a_plain_conversion(page):
 
 @pytest.mark.slow
 def test_a_16_bit_greyscale_tiff_label_is_read(rendered_labels, tmp_path):
-    from evidence.label_report import read_label
+    from evidence.labels.label_report import read_label
 
     path, truth = rendered_labels[1]
     grey = np.asarray(Image.open(path).convert("L"), dtype=np.uint16) * 257

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from evidence.screening import screen_text
+from evidence.labels.screening import screen_text
 from tests.support.labels import assert_findings, assert_no_accusation
 
 FOOD = """食品名称：{name}
@@ -31,13 +31,13 @@ CCC证书编号：2023010201123456"""
 
 @pytest.fixture(scope="module")
 def known():
-    from evidence.brands import default_registry
+    from evidence.labels.brands import default_registry
 
     return default_registry().names
 
 
 def test_the_head_of_a_product_name_ends_where_the_product_words_begin(known):
-    from evidence.marks import name_heads
+    from evidence.labels.marks import name_heads
 
     assert name_heads("康帅傅红烧牛肉面", known)[0] == "康帅傅"
     assert name_heads("康师傅红烧牛肉面", known) == ["康师傅"]
@@ -47,21 +47,21 @@ def test_the_head_of_a_product_name_ends_where_the_product_words_begin(known):
 
 @pytest.mark.parametrize("name", ["特浓纯牛奶", "纯正酸奶", "多功能插座", "无糖苏打饼干", "鲜榨橙汁", "手工挂面", "去屑洗发水"])
 def test_descriptors_and_product_words_are_never_a_mark(known, name):
-    from evidence.marks import is_generic, name_heads
+    from evidence.labels.marks import is_generic, name_heads
 
     assert is_generic(name)
     assert name_heads(name, known) == []
 
 
 def test_descriptors_are_stripped_before_the_mark_but_one_character_words_are_kept():
-    from evidence.marks import strip_descriptors
+    from evidence.labels.marks import strip_descriptors
 
     assert strip_descriptors("特浓康帅傅") == "康帅傅"
     assert strip_descriptors("大白免") == "大白免"  # 大 starts 大白兔: never stripped
 
 
 def test_marks_from_the_brand_field_the_trademark_sign_and_pai(known):
-    from evidence.marks import mark_candidates
+    from evidence.labels.marks import mark_candidates
 
     found = mark_candidates(title="好味道", product_name="雕脾洗衣粉", brand="汰清", text="Tibe® 强效去污", known=known)
     where = {c.text: c.where for c in found}

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from evidence.labels import extract_fields
-from evidence.ocr import OcrLine, OcrResult, TesseractEngine, character_error_rate, get_engine, merge_rows
+from evidence.labels.label_fields import extract_fields
+from evidence.labels.ocr import (
+    OcrLine,
+    OcrResult,
+    TesseractEngine,
+    character_error_rate,
+    get_engine,
+    merge_rows,
+)
 from safeio.errors import MissingDependencyError
 from tests.support.labels import assert_fields_match
 
@@ -71,8 +78,8 @@ def test_the_real_second_reading_of_a_real_photo(realdata):
     """Both second readings of one line of a real photo: the same engine on the enlarged crop, the other engine."""
     from rapidfuzz import fuzz
 
-    from evidence.imageprep import load_image
-    from evidence.label_report import make_reread
+    from evidence.labels.imageprep import load_image
+    from evidence.labels.label_report import make_reread
 
     picture = load_image(realdata / "11.jpg")
     engine = get_engine("rapidocr")
@@ -88,7 +95,7 @@ def test_the_real_second_reading_of_a_real_photo(realdata):
 def test_a_crop_of_a_tilted_line_comes_out_level():
     from PIL import Image, ImageDraw
 
-    from evidence.ocr import crop_line
+    from evidence.labels.ocr import crop_line
 
     picture = Image.new("RGB", (400, 200), "white")
     ImageDraw.Draw(picture).polygon([(50, 100), (350, 60), (352, 80), (52, 120)], fill="black")

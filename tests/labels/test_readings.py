@@ -8,9 +8,9 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evidence.label_report import read_label
-from evidence.ocr import OcrEngine, OcrLine, OcrResult
-from evidence.readings import ReadingCache
+from evidence.labels.label_report import read_label
+from evidence.labels.ocr import OcrEngine, OcrLine, OcrResult
+from evidence.labels.readings import ReadingCache
 
 
 class CountingEngine(OcrEngine):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evidence.label_report import read_labels
+from evidence.labels.label_report import read_labels
 
 # the installed console script: 'python -m casebook.cli' would run a second copy of casebook.cli as
 # __main__, whose exit-code register the commands do not see

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from stdnum import ean
 
-from evidence.labels import extract_fields
-from evidence.ocr import OcrLine, OcrResult
-from evidence.screening import Finding, screen, screen_text
+from evidence.labels.label_fields import extract_fields
+from evidence.labels.ocr import OcrLine, OcrResult
+from evidence.labels.screening import Finding, screen, screen_text
 from tests.support.labels import assert_findings, assert_no_accusation
 from tests.support.screening_cases import FOOD
 

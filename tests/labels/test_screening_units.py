@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from evidence.brands import Lookalike
-from evidence.ocr import OcrLine, OcrResult
-from evidence.screening import CONFIDENT, _agreeing, _poor_reading, _Readings, _review, address_province
+from evidence.labels.brands import Lookalike
+from evidence.labels.ocr import OcrLine, OcrResult
+from evidence.labels.screening import (
+    CONFIDENT,
+    _agreeing,
+    _poor_reading,
+    _Readings,
+    _review,
+    address_province,
+)
 
 
 def _ocr(confidences: list[float]) -> OcrResult:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from casebook.sections.labels import LABEL_TEXT, fields_display, findings_display
-from casebook.sections.labels import _lookalikes_html as lookalikes_html
-from casebook.sections.labels import _readings_html as readings_html
-from evidence.label_report import LabelReport
-from evidence.labels import extract_fields
-from evidence.ocr import OcrLine, OcrResult
-from evidence.screening import screen
+from casebook.sections.label_photos import LABEL_TEXT, fields_display, findings_display
+from casebook.sections.label_photos import _lookalikes_html as lookalikes_html
+from casebook.sections.label_photos import _readings_html as readings_html
+from evidence.labels.label_fields import extract_fields
+from evidence.labels.label_report import LabelReport
+from evidence.labels.ocr import OcrLine, OcrResult
+from evidence.labels.screening import screen
 
 LABEL = """品名：康帅傅红烧牛肉面
 净含量：105克

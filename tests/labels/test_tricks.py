@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from evidence.brands import default_registry
-from evidence.hanzi import char_likeness, merges_into
+from evidence.labels.brands import default_registry
+from evidence.labels.hanzi import char_likeness, merges_into
 
 # every copy name used below (none may ever be stored in the registry)
 COPIES = ("康帅傅", "雷碧", "全典", "加多室", "王老古", "红午", "女圭哈哈", "女子想你", "特伦苏", "金正太", "票柔", "立日",

@@ -61,8 +61,8 @@ def test_a_hostile_entity_value_shows_as_text_and_the_page_makes_no_request(host
 
 def test_a_chain_on_the_map_over_its_county_borders_offline(sample_linkage):
     from geo import counties
-    from geo.maps import offline_html
-    from links.maps import chain_map, county_borders
+    from geo.hotspot_maps import offline_html
+    from links.chain_map import chain_map, county_borders
 
     chain = sample_linkage.result.chains[0]
     page = offline_html(chain_map(sample_linkage.result, chain))

@@ -10,7 +10,7 @@ import pytest
 from casebook.assist_letter import draft_letters, letter_html, where_zh, write_letters
 from casebook.linkage import link_casebook
 from casebook.sealing import seal_case
-from evidence.manifest import load_manifest
+from evidence.integrity.manifest import load_manifest
 
 
 @pytest.fixture(scope="module")

@@ -60,8 +60,8 @@ def test_photos_read_once_are_never_read_again_and_their_fields_link(workshop_bo
 @pytest.mark.slow
 def test_readings_cached_by_the_label_pipeline_are_used(workshop_book, tmp_path, monkeypatch):
     from casebook.cachedir import reading_cache
-    from evidence.label_report import read_label
-    from evidence.ocr import get_engine
+    from evidence.labels.label_report import read_label
+    from evidence.labels.ocr import get_engine
 
     book, _, _ = workshop_book
     monkeypatch.setenv("CASEBOOK_CACHE", str(tmp_path))  # the folder every part of casebook uses

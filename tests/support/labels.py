@@ -2,7 +2,7 @@
 
 Scoring follows the sample casebook's truth.json: fields compared after NFKC with white space
 removed, findings scored on the codes the sample plants, character error rate after NFKC with
-white space removed (evidence.ocr.character_error_rate).
+white space removed (evidence.labels.ocr.character_error_rate).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from evidence.labels import FIELD_NAMES
-from evidence.ocr import character_error_rate
-from evidence.rules import ACCUSING_CODES, SCORED_CODES
+from evidence.labels.finding_rules import ACCUSING_CODES, SCORED_CODES
+from evidence.labels.label_fields import FIELD_NAMES
+from evidence.labels.ocr import character_error_rate
 
 
 def comparable(value):

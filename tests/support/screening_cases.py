@@ -46,7 +46,7 @@ GOOD["credit"] = _valid_credit()
 def _not_repairable() -> str:
     from stdnum.cn import uscc
 
-    from evidence.confusions import repairs
+    from evidence.labels.confusions import repairs
 
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     return next(GOOD["credit"][:-1] + c for c in alphabet if c != GOOD["credit"][-1]
@@ -141,9 +141,9 @@ CASES = [
 
 def run_case(text: str, confidence: float | None, rereads: list | None) -> list[dict]:
     """The findings of one case as dicts (typed text when ``confidence`` is None)."""
-    from evidence.labels import extract_fields
-    from evidence.ocr import OcrLine, OcrResult
-    from evidence.screening import screen, screen_text
+    from evidence.labels.label_fields import extract_fields
+    from evidence.labels.ocr import OcrLine, OcrResult
+    from evidence.labels.screening import screen, screen_text
 
     if confidence is None:
         return [f.to_dict() for f in screen_text(text)[1]]

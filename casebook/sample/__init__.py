@@ -1,0 +1,1 @@
+"""The built-in sample casebook: cases, labels, planted chains and the case register."""

@@ -1,0 +1,159 @@
+"""3 标签识别与筛查: each label photo, the fields read, the findings with their legal basis, lookalikes.
+
+The library gives data (field identifiers, finding codes and severities, lookalike tricks as codes);
+this module makes the display in the dossier's language: headers, severity words, messages, the
+reasons of each lookalike and the two readings of each ``needs_review``.
+"""
+
+from __future__ import annotations
+
+from casebook.dossier_html import Html, error_box, esc, note, png_img, table
+from evidence.labels.label_report import read_labels
+
+__all__ = ["LABEL_TEXT", "fields_display", "findings_display", "render"]
+
+LABEL_TEXT = {
+    "zh": {
+        "fields": {"product_name": "产品名称", "manufacturer": "生产者", "address": "地址", "phone": "联系方式",
+                   "license_no": "生产许可证编号", "ccc_cert_no": "CCC证书编号", "credit_code": "统一社会信用代码",
+                   "barcode": "商品条码", "standards": "产品标准代号", "production_date": "生产日期",
+                   "shelf_life": "保质期", "net_content": "净含量", "product_type": "产品类别",
+                   "registration_no": "注册/备案号"},
+        "field_headers": ("字段", "值"), "finding_headers": ("代码", "性质", "说明", "依据", "证据"),
+        "severity": {"violation": "违法", "warning": "存疑", "needs_review": "待人工核对"},
+        "readings": "识读结果", "alternatives": "一处常见识读混淆即可为", "held": "暂不认定",
+        "signals": "相互印证的信号", "score": "相似度",
+        "signal_names": {"shape": "字形", "sound": "读音", "order": "字序", "length": "增减字", "affix": "前后缀",
+                         "number": "数字", "spelling": "拼写", "category": "同类商品", "packaging": "包装用语"},
+        "tricks": {"glyph": "形近", "radical_added": "加偏旁", "radical_dropped": "减偏旁", "sound": "音近",
+                   "near_sound": "近音", "number": "数字替换", "split": "拆字", "merge": "并字", "reorder": "颠倒",
+                   "added": "加字", "removed": "减字", "prefix": "加前缀", "suffix": "加后缀", "latin": "英文仿写",
+                   "pinyin": "拼音仿写", "changed": "改字"},
+    },
+    "en": {
+        "fields": {"product_name": "Product name", "manufacturer": "Maker", "address": "Address", "phone": "Contact",
+                   "license_no": "Production licence", "ccc_cert_no": "CCC certificate", "credit_code": "Credit code",
+                   "barcode": "Barcode", "standards": "Standards", "production_date": "Production date",
+                   "shelf_life": "Shelf life", "net_content": "Net content", "product_type": "Product type",
+                   "registration_no": "Registration / filing no."},
+        "field_headers": ("Field", "Value"), "finding_headers": ("Code", "Severity", "Finding", "Legal basis", "Evidence"),
+        "severity": {"violation": "violation", "warning": "warning", "needs_review": "needs review"},
+        "readings": "Readings", "alternatives": "One common OCR confusion away from", "held": "held back",
+        "signals": "Agreeing signals", "score": "similarity",
+        "signal_names": {"shape": "shape", "sound": "sound", "order": "order", "length": "length", "affix": "affix",
+                         "number": "number", "spelling": "spelling", "category": "same kind of product",
+                         "packaging": "packaging words"},
+        "tricks": {"glyph": "similar shape", "radical_added": "radical added", "radical_dropped": "radical dropped",
+                   "sound": "same sound", "near_sound": "near sound", "number": "number swapped",
+                   "split": "split into components", "merge": "components merged", "reorder": "reordered",
+                   "added": "character added", "removed": "character removed", "prefix": "prefix added",
+                   "suffix": "suffix added", "latin": "Latin imitation", "pinyin": "pinyin imitation",
+                   "changed": "changed character"},
+    },
+}
+_SEVERITY_CLASS = {"violation": "cb-bad", "warning": "cb-warn", "needs_review": "cb-warn"}
+
+
+def render(d) -> Html:
+    """The label section of dossier ``d`` (see casebook.sections.base.Dossier)."""
+    t = d.t
+    words = LABEL_TEXT.get(d.lang, LABEL_TEXT["zh"])
+    photos = d.case.label_photos()
+    links = "".join(note(link.note(d.case.root, d.lang)) for link in d.case.label_links())  # never opened
+    d.summary["labels"] = len(photos)
+    if not photos:
+        return d._done("labels", note(t["no_labels"]) + links)
+    parts = [links]
+    counts: dict[str, int] = {}
+    for photo, rep in zip(photos, read_labels(photos, engine=d.ocr_engine, cache=d.readings), strict=True):
+        title = f"<h3>{esc(t['photo'])}：{esc(photo.name)}</h3>"
+        if rep.error:
+            d.summary["label_errors"] += 1
+            err = rep.error if isinstance(rep.error, dict) else {"message": str(rep.error)}
+            parts.append(title + error_box(f"{t['read_error']}：{err.get('message', '')}"
+                                           + (f"\n{err['hint']}" if err.get("hint") else "")))
+            continue
+        for finding in rep.findings:
+            counts[finding.code] = counts.get(finding.code, 0) + 1
+        body = f"<h4>{esc(t['fields'])}</h4>{fields_display(rep, d.lang)}<h4>{esc(t['findings'])}</h4>"
+        body += findings_display(rep, d.lang) or note(t["no_findings"])
+        body += _readings_html(rep, words)
+        body += _lookalikes_html(rep.lookalikes, words, t["lookalikes"], d.lang)
+        thumb = png_img(getattr(rep, "thumbnail_png", None), photo.name)
+        parts.append(f'{title}<div class="cb-photo">{thumb}<div class="cb-photo-body">{body}</div></div>')
+    d.summary["findings_by_code"] = dict(sorted(counts.items()))
+    d.summary["n_findings"] = sum(counts.values())
+    return d._done("labels", "".join(parts))
+
+
+def fields_display(report, lang: str = "zh") -> str:
+    """The fields of one report as an escaped two-column table in ``lang``.
+
+    Parameters
+    ----------
+    report : LabelReport
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+        HTML, every value escaped.
+    """
+    words = LABEL_TEXT.get(lang, LABEL_TEXT["zh"])
+    frame = report.fields_table()
+    rows = [(words["fields"].get(name, name), value) for name, value in zip(frame["field"], frame["value"], strict=True)]
+    return table(words["field_headers"], rows)
+
+
+def findings_display(report, lang: str = "zh") -> str:
+    """The findings of one report as an escaped table in ``lang``, coloured by severity (not by words)."""
+    words = LABEL_TEXT.get(lang, LABEL_TEXT["zh"])
+    rows, classes = [], []
+    for f in report.findings:
+        message = f.message_en if lang == "en" and f.message_en else f.message
+        rows.append((f.code, words["severity"].get(f.severity, f.severity), message, f.basis, f.evidence))
+        classes.append(_SEVERITY_CLASS.get(f.severity, ""))
+    return table(words["finding_headers"], rows, row_classes=classes) if rows else ""
+
+
+def _readings_html(report, words: dict) -> str:
+    """Each held-back accusation with every reading of the characters it rests on, and the repairs."""
+    parts = []
+    for f in report.findings:
+        if f.code != "needs_review" or not (f.readings or f.alternatives):
+            continue
+        items = "".join(f"<li><code>{esc(r)}</code></li>" for r in f.readings)
+        extra = (f"<p>{esc(words['alternatives'])}：" + "、".join(f"<code>{esc(a)}</code>" for a in f.alternatives)
+                 + "</p>") if f.alternatives else ""
+        parts.append(f'<div class="cb-review"><p>{esc(f.suspected or "")}（{esc(words["held"])}）— '
+                     f'{esc(words["readings"])}：</p><ol>{items}</ol>{extra}</div>')
+    return "".join(parts)
+
+
+def _lookalikes_html(lookalikes, words: dict, heading: str, lang: str) -> str:
+    """The name on the label beside the genuine mark it imitates, with each trick and the agreeing signals."""
+    if not lookalikes:
+        return ""
+    pairs = []
+    for item in lookalikes:
+        tricks = item.get("tricks") or []
+        reasons = "；".join(_trick_text(t, words) for t in tricks) or "；".join(map(str, item.get("reasons") or []))
+        signals = "、".join(words["signal_names"].get(s, s) for s in item.get("signals") or [])
+        score = item.get("score")
+        owner = f" · {item['owner']}" if item.get("owner") else ""
+        detail = reasons + (f"（{words['score']} {score:.2f}）" if isinstance(score, int | float) else "")
+        pairs.append(f'<div class="cb-pair"><div>{esc(item.get("matched") or "")}</div><div>↔</div>'
+                     f'<div>{esc(item.get("brand"))}{esc(owner)}</div></div><p>{esc(detail)}</p>'
+                     + (f"<p>{esc(words['signals'])}：{esc(signals)}</p>" if signals else ""))
+    return f"<h4>{esc(heading)}</h4>" + "".join(pairs)
+
+
+def _trick_text(trick: dict, words: dict) -> str:
+    kind = trick.get("kind", "")
+    name = words["tricks"].get(kind, kind)
+    genuine, seen = trick.get("genuine") or "", trick.get("seen") or ""
+    if kind in ("added", "prefix", "suffix"):
+        return f"{name} {seen}"
+    if kind == "removed":
+        return f"{name} {genuine}"
+    return f"{name} {genuine}→{seen}"

@@ -1,0 +1,1 @@
+"""Web captures kept in a case folder and listed in its dossier."""

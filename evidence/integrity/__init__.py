@@ -1,0 +1,1 @@
+"""Integrity of evidence: hashing, sealed manifests, custody, verification, exports."""

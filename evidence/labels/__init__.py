@@ -1,0 +1,1 @@
+"""Label photos: OCR, fields, screening, and lookalike marks."""

@@ -1,0 +1,518 @@
+"""Label fields -> findings, each with its severity, its legal basis and the text it rests on.
+
+No false accusations: a finding that says something is forged or wrong (a check digit, a licence
+region, a lookalike brand, a QS mark) must rest on a confident reading.  When the characters
+involved were read with low confidence, the crop is read again (enlarged, other engine) through
+the ``reread`` callback; if the readings still disagree or stay doubtful, the screener reports
+``needs_review`` with every reading instead of the accusation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from dataclasses import fields as dc_fields
+
+from stdnum import ean
+from stdnum.cn import uscc
+
+from evidence.labels.confusions import one_confusion_variants, repairs
+from evidence.labels.finding_rules import (
+    CCC_PRODUCT_TYPES,
+    DISEASE_CLAIMS,
+    HEALTH_CLAIMS,
+    MANDATORY,
+    PROVINCES,
+    QS_CUTOFF,
+    RULES,
+    THREE_NO_SUBSUMES,
+    ZERO_ADDITIVE,
+)
+from evidence.labels.label_fields import (
+    LabelFields,
+    extract_fields,
+    is_health_food,
+    is_infant_formula,
+    normalise,
+    read_credit_code,
+    read_digits,
+    read_licence,
+)
+
+__all__ = ["ACCUSATIONS", "CONFIDENT", "Finding", "address_province", "licence_provinces", "screen", "screen_text"]
+
+CONFIDENT = 0.90  # RapidOCR line scores on clean label text sit at 0.95-1.0
+ACCUSATIONS = ("obsolete_qs_mark", "bad_barcode_checksum", "bad_credit_code_checksum", "license_region_mismatch",
+               "brand_lookalike")
+
+# reread(line) -> other readings of the same line, as (text, confidence)
+Reread = Callable[[object], list[tuple[str, float]]]
+
+
+@dataclass
+class Finding:
+    """One screening result: what is wrong, how sure, under which rule, on which printed text."""
+
+    code: str
+    severity: str
+    message: str
+    basis: str
+    evidence: str
+    suspected: str | None = None  # for needs_review: the accusation that was held back
+    readings: list[str] = field(default_factory=list)
+    alternatives: list[str] = field(default_factory=list)  # valid codes one OCR confusion away
+    message_en: str = ""
+    details: dict = field(default_factory=dict)  # data for displays: lookalike signals and tricks
+
+    def to_dict(self) -> dict:
+        data = {"code": self.code, "severity": self.severity, "message": self.message, "basis": self.basis,
+                "evidence": self.evidence}
+        if self.message_en:
+            data["message_en"] = self.message_en
+        if self.suspected:
+            data["suspected"] = self.suspected
+        if self.readings:
+            data["readings"] = self.readings
+        if self.alternatives:
+            data["alternatives"] = self.alternatives
+        if self.details:
+            data["details"] = self.details
+        return data
+
+
+def _finding(rule_code: str, evidence: str, **values) -> Finding:
+    rule = RULES[rule_code]
+    english = {**values, **{k[:-3]: v for k, v in values.items() if k.endswith("_en")}}
+    return Finding(code=rule_code, severity=rule.severity, message=rule.message.format(**values), basis=rule.basis,
+                   evidence=evidence, message_en=rule.message_en.format(**english))
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+class _Readings:
+    """Where a value was printed and how confidently it was read, with a second look when needed."""
+
+    def __init__(self, ocr, reread: Reread | None) -> None:
+        self.lines = list(getattr(ocr, "lines", []) or [])
+        self.reread = reread
+        self.from_ocr = ocr is not None
+
+    def line_of(self, needle: str):
+        key = _squash(needle)
+        for line in self.lines:
+            if key and key in _squash(line.text):
+                return line
+        return None
+
+    def confirm(self, needle: str, still_bad: Callable[[str], bool | None], *,
+                doubtful: bool = False) -> tuple[bool, list[str]]:
+        """(accusation stands, readings).  Typed text is taken as read; OCR text must be confident.
+
+        ``doubtful``: one common OCR confusion would explain the problem, so even a confident first
+        reading needs a second reading of the crop that shows the same characters.
+
+        ``still_bad(reading)`` says whether another reading still shows the problem (True), shows
+        it gone (False), or does not show the value at all (None: a garbled crop proves nothing).
+        The accusation stands when a confident second reading confirms it and none refutes it.
+        """
+        if not self.from_ocr:
+            return True, []
+        line = self.line_of(needle)
+        if line is None:
+            return False, [needle]
+        if line.confidence >= CONFIDENT and not doubtful:
+            return True, [line.text]
+        readings = [line.text]
+        if self.reread is None:
+            return False, readings
+        others = self.reread(line)
+        readings += [text for text, _ in others]
+        verdicts = [(still_bad(text), conf) for text, conf in others]
+        refuted = any(v is False and conf >= 0.6 for v, conf in verdicts)
+        confirmed = any(v is True and conf >= CONFIDENT for v, conf in verdicts)
+        return confirmed and not refuted, readings
+
+
+def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: Reread | None = None,
+           ) -> list[Finding]:
+    """The findings for one label.
+
+    Parameters
+    ----------
+    fields : LabelFields or dict
+        The label's fields (:func:`evidence.labels.label_fields.extract_fields`).
+    text : str, optional
+        The label text (default: the OCR text).
+    ocr : OcrResult, optional
+        The reading with its confidences; without it the text is taken as typed, i.e. certain.
+    registry : BrandRegistry, optional
+        Genuine marks (default: the shipped registry).
+    reread : callable, optional
+        ``reread(line) -> [(text, confidence), ...]``: second readings of a doubtful line.
+
+    Returns
+    -------
+    list of Finding
+        Each with code, severity, messages (zh, en), legal basis and the text it rests on.
+    """
+    if isinstance(fields, dict):
+        known = {f.name for f in dc_fields(LabelFields)}
+        fields = LabelFields(**{k: v for k, v in fields.items() if k in known})
+    if text is None:
+        text = getattr(ocr, "text", None) or ""
+    text = normalise(text) if "\n" not in text else "\n".join(normalise(t) for t in text.splitlines())
+    if registry is None:
+        from evidence.labels.brands import default_registry
+
+        registry = default_registry()
+    reads = _Readings(ocr, reread)
+    kind = fields.product_type
+    findings: list[Finding] = []
+
+    three_no = not fields.manufacturer and not fields.address
+    if three_no:
+        if reads.from_ocr and _poor_reading(ocr):
+            findings.append(_review("三无判断（未识读到生产者名称和地址）", "three_no", [ocr.text[:200]],
+                                    en="three-no (no maker name and address read)"))
+        else:
+            extra = "" if fields.production_date or fields.date_elsewhere else "、生产日期"
+            extra += "" if fields.license_no or kind != "food" else "、生产许可证编号"
+            extra_en = "" if fields.production_date or fields.date_elsewhere else ", production date"
+            extra_en += "" if fields.license_no or kind != "food" else ", licence number"
+            findings.append(_finding("three_no", fields.product_name or "(未识读到产品名称)",
+                                     extra=(extra and "，亦未标注" + extra.lstrip("、")),
+                                     extra_en=(extra_en and "; nor " + extra_en.lstrip(", "))))
+    findings += _missing(fields, kind, three_no, reads, ocr)
+    findings += _qs(fields, reads)
+    findings += _barcode(fields, reads)
+    findings += _credit_code(fields, reads)
+    findings += _region(fields, reads)
+    if kind in CCC_PRODUCT_TYPES and not fields.ccc_cert_no and not re.search(r"CCC|3C|中国强制性产品认证", text):
+        if reads.from_ocr and _poor_reading(ocr):
+            findings.append(_review("未识读到 CCC 证书编号（识读质量差）", "missing_ccc", [ocr.text[:200]],
+                                    en="no CCC certificate number read (poor photo)"))
+        else:
+            findings.append(_finding("missing_ccc", fields.product_name or text[:40],
+                                     product=fields.product_name or "该产品",
+                                     product_en=fields.product_name or "This product"))
+    if kind == "food":
+        findings += _claims(text, fields)
+        findings += _registration(text, fields)
+    findings += _lookalike(fields, text, registry, reads)
+    return findings
+
+
+def _poor_reading(ocr) -> bool:
+    """A photo read too poorly to say what the label does not print.
+
+    Few lines read with confidence are a label that prints little (a three-no label often prints
+    only a name); few lines read doubtfully, or many read badly, are a poor photo."""
+    lines = getattr(ocr, "lines", [])
+    if not lines:
+        return True
+    mean = sum(line.confidence for line in lines) / len(lines)
+    return mean < 0.75 or (len(lines) < 3 and mean < CONFIDENT)
+
+
+def _review(what: str, suspected: str, readings: list[str], alternatives: list[str] | None = None, *,
+            en: str = "") -> Finding:
+    finding = _finding("needs_review", readings[0] if readings else "", what=what, what_en=en or suspected,
+                       readings=" / ".join(readings) or "无", readings_en=" / ".join(readings) or "none")
+    finding.suspected = suspected
+    finding.readings = readings
+    finding.alternatives = list(alternatives or [])
+    return finding
+
+
+def _missing(fields: LabelFields, kind: str, three_no: bool, reads: _Readings, ocr) -> list[Finding]:
+    if reads.from_ocr and _poor_reading(ocr):
+        return []  # an unreadable photo says nothing about what the label prints
+    out = []
+    for name in MANDATORY.get(kind, MANDATORY["unknown"]):
+        if three_no and name in THREE_NO_SUBSUMES:
+            continue
+        value = getattr(fields, name)
+        if value or (name == "production_date" and fields.date_elsewhere):
+            continue
+        out.append(_finding(f"missing_{name}", "(标签上未见该项)"))
+    return out
+
+
+def _qs(fields: LabelFields, reads: _Readings) -> list[Finding]:
+    licence = fields.license_no or ""
+    if not licence.startswith("QS"):
+        return []
+    date = fields.production_date
+    if not date:
+        return [_review("QS 标志，但未识读到生产日期，无法判断是否晚于 2018-10-01", "obsolete_qs_mark", [licence],
+                        en="a QS mark, but no production date read to compare with 2018-10-01")]
+    if date < QS_CUTOFF:
+        return []
+    ok, readings = reads.confirm(licence[2:], lambda t: True if "QS" in _squash(t).upper() else None)
+    if not ok:
+        return [_review(f"疑似 QS 标志 {licence}", "obsolete_qs_mark", readings, en=f"a QS mark {licence}?")]
+    return [_finding("obsolete_qs_mark", licence, license=licence, date=date)]
+
+
+def _barcode(fields: LabelFields, reads: _Readings) -> list[Finding]:
+    code = fields.barcode
+    if not code or len(code) != 13 or ean.is_valid(code):
+        return []
+
+    fixes = repairs(code, "0123456789", ean.is_valid)
+
+    def still_bad(text: str) -> bool | None:
+        found = re.search(r"(?<![\dA-Z])\d{13}(?![\dA-Z])", read_digits(_squash(text)))
+        if not found:
+            return None
+        if found.group(0) == code:
+            return True
+        return False if fixes or ean.is_valid(found.group(0)) else True
+
+    ok, readings = reads.confirm(code, still_bad, doubtful=bool(fixes))
+    if not ok:
+        return [_review(f"商品条码 {code} 校验位不符" + _repair_note(fixes), "bad_barcode_checksum", readings,
+                        fixes, en=f"barcode {code} fails its check digit" + _repair_note(fixes, "en"))]
+    return [_finding("bad_barcode_checksum", code, barcode=code, expected=ean.calc_check_digit(code[:12]))]
+
+
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def _repair_note(fixes: list[str], lang: str = "zh") -> str:
+    if not fixes:
+        return ""
+    if lang == "en":
+        return f"; one common OCR confusion would make it valid: {' / '.join(fixes)}"
+    return f"；一处常见识读混淆即可使其有效：{' / '.join(fixes)}"
+
+
+def _credit_code(fields: LabelFields, reads: _Readings) -> list[Finding]:
+    code = fields.credit_code
+    if not code or len(code) != 18:
+        return []
+    try:
+        valid = uscc.is_valid(code)
+        expected = uscc.calc_check_digit(code[:17])
+    except Exception:
+        valid, expected = False, "?"
+    if valid:
+        return []
+
+    fixes = repairs(code, USCC_ALPHABET, uscc.is_valid)
+
+    def still_bad(text: str) -> bool | None:
+        found = re.search(r"[0-9A-Z]{18}", _squash(text).upper())
+        if not found:
+            return None
+        if read_credit_code(found.group(0)) == code:
+            return True
+        return False if fixes or uscc.is_valid(found.group(0)) else True
+
+    ok, readings = reads.confirm(code, still_bad, doubtful=bool(fixes))
+    if not ok:
+        return [_review(f"统一社会信用代码 {code} 校验位不符" + _repair_note(fixes), "bad_credit_code_checksum",
+                        readings, fixes,
+                        en=f"credit code {code} fails its check character" + _repair_note(fixes, "en"))]
+    return [_finding("bad_credit_code_checksum", code, code=code, expected=expected)]
+
+
+def address_province(address: str | None) -> str | None:
+    """The GB/T 2260 province code of an address, from its province or (via cpca) its city name."""
+    if not address:
+        return None
+    for code, (name, _) in PROVINCES.items():
+        if address.startswith(name):
+            return code
+    try:
+        import cpca
+
+        found = cpca.transform([address])
+        adcode = str(found.iloc[0]["adcode"] or "")
+        return adcode[:2] if len(adcode) >= 2 and adcode[:2] in PROVINCES else None
+    except Exception:
+        return None
+
+
+def licence_provinces(licence: str | None) -> tuple[set[str], str | None]:
+    """(possible province codes, the part read) for an SC number or a provincial licence (豫妆20180001).
+
+    Cosmetic licences print the one-character abbreviation (豫, 粤); some labels print the first
+    character of the province name instead (河, 广), which may name two provinces: any of them
+    counts as a match, so no accusation rests on the ambiguity.
+    """
+    if not licence:
+        return set(), None
+    if licence.startswith("SC") and len(licence) == 16:
+        return {licence[5:7]}, licence[5:7]
+    found = re.match(r"([\u4e00-\u9fff])妆", licence)
+    if found:
+        char = found.group(1)
+        codes = {code for code, (name, short) in PROVINCES.items() if char in (short, name[0])}
+        return codes or {"??"}, char
+    return set(), None
+
+
+def _region(fields: LabelFields, reads: _Readings) -> list[Finding]:
+    codes, shown = licence_provinces(fields.license_no)
+    if not codes:
+        return []
+    where = address_province(fields.address)
+    if where is None or where in codes:
+        return []
+    licence = fields.license_no or ""
+
+    def still_bad(text: str) -> bool | None:
+        again, _ = licence_provinces(read_licence(None, normalise(text)))
+        return None if not again else where not in again
+
+    fixes = []
+    if licence.startswith("SC") and len(licence) == 16:
+        fixes = [v for i, v in one_confusion_variants(licence, "0123456789") if i in (5, 6) and v[5:7] == where]
+    ok, readings = reads.confirm(licence[2:] if licence.startswith("SC") else licence, still_bad, doubtful=bool(fixes))
+    if not ok and fixes:
+        return [_review(f"许可证 {licence} 与地址省份不一致" + _repair_note(fixes), "license_region_mismatch",
+                        readings, fixes, en=f"licence {licence} does not match the address's province"
+                        + _repair_note(fixes, "en"))]
+    if ok and fields.address:
+        ok, more = reads.confirm(fields.address[:6], lambda t: _same_province(t, where))
+        readings += more[1:] if len(more) > 1 else []
+    if not ok:
+        return [_review(f"许可证 {licence} 与地址省份不一致", "license_region_mismatch", readings,
+                        en=f"licence {licence} does not match the address's province")]
+    name = "、".join(PROVINCES[c][0] for c in sorted(codes) if c in PROVINCES) or "未知省份代码"
+    return [_finding("license_region_mismatch", f"{licence}；{fields.address}", license=licence, code=shown,
+                     licence_province=name, address_province=PROVINCES[where][0])]
+
+
+def _same_province(text: str, where: str) -> bool | None:
+    found = address_province(re.sub(r"^[^:：]{0,8}[:：]", "", normalise(text)).strip())
+    return None if found is None else found == where
+
+
+def _claims(text: str, fields: LabelFields) -> list[Finding]:
+    out = []
+    line_of = {w: next((ln for ln in text.splitlines() if w in ln), w) for w in DISEASE_CLAIMS + HEALTH_CLAIMS}
+    disease = [w for w in DISEASE_CLAIMS if w in text]
+    approved = bool(fields.registration_no and re.search(r"健", fields.registration_no))
+    health = [w for w in HEALTH_CLAIMS if w in text] if not approved else []
+    if disease or health:
+        words = disease + health
+        extra = "（普通食品不得声称疾病预防、治疗功能）" if disease else "（未标注保健食品注册或备案号，不得声称保健功能）"
+        extra_en = (" (no food may claim to prevent or treat disease)" if disease
+                    else " (health functions need a health-food registration or filing number)")
+        evidence = "；".join(dict.fromkeys(line_of[w] for w in words))
+        out.append(_finding("prohibited_claim", evidence, claim="、".join(words), extra=extra, extra_en=extra_en))
+    zero = [w for w in ZERO_ADDITIVE if w in text]
+    if zero and not out:
+        line = next((ln for ln in text.splitlines() if zero[0] in ln), zero[0])
+        out.append(_finding("zero_additive_claim", line, claim=zero[0]))
+    return out
+
+
+def _registration(text: str, fields: LabelFields) -> list[Finding]:
+    number = fields.registration_no or ""
+    if is_infant_formula(text) and "国食注字" not in number:
+        return [_finding("missing_registration", fields.product_name or "", kind="婴幼儿配方乳粉",
+                         number="产品配方注册号（国食注字）", kind_en="Infant formula",
+                         number_en="formula registration number (国食注字)")]
+    if is_health_food(text) and not re.search(r"国食健|食健备|卫食健", number):
+        return [_finding("missing_registration", fields.product_name or "", kind="保健食品",
+                         number="保健食品注册号或备案号（国食健注/食健备）", kind_en="Health food",
+                         number_en="registration or filing number (国食健注/食健备)")]
+    return []
+
+
+def _lookalike(fields: LabelFields, text: str, registry, reads: _Readings) -> list[Finding]:
+    """A copy of a genuine mark, read where a shopper reads the mark (evidence.labels.marks), never elsewhere."""
+    from evidence.labels.marks import mark_candidates
+
+    marked = "\n".join(line for line in text.splitlines() if re.search(r"[®™Ⓡ]", line))
+    candidates = mark_candidates(title=fields.title, product_name=fields.product_name, brand=fields.brand,
+                                 text=marked, known=registry.names)
+    genuine = [c.text for c in candidates if c.text in registry and not c.where.endswith("_guess")]
+    genuine += [p for p in (registry.known_prefix(_squash(fields.product_name or "")),
+                            registry.known_prefix(_squash(fields.title or ""))) if p]
+    looks = registry.lookalikes([c for c in candidates if c.text not in registry],
+                                product_type=fields.product_type, product_name=fields.product_name,
+                                exclude_family_of=genuine[0] if genuine else None)
+    guesses = {c.text for c in candidates if c.where.endswith("_guess")} - {
+        c.text for c in candidates if not c.where.endswith("_guess")}
+    looks = [x for x in looks if _agreeing(x, x.matched in guesses)]
+    if not looks:
+        return []
+    best = looks[0]
+    readings: list[str] = []
+    doubt = doubt_en = None
+    places = [p for p in (fields.title, fields.product_name) if p]
+    # the genuine mark of the same family printed elsewhere on the label (unless the name merely starts with it)
+    elsewhere = any(registry.same_family(best.brand, g) and not _squash(best.matched).startswith(g) for g in genuine)
+    if elsewhere or (len(places) == 2 and reads.from_ocr and not all(_squash(best.matched) in _squash(p) for p in places)
+                     and _squash(places[0]) not in _squash(places[1])):
+        # the mark is printed twice (title, product name): both readings must show the same copy
+        doubt = f"名称两处识读不一致（{places[0]} / {places[1]}）"
+        doubt_en = f"the name reads differently in two places ({places[0]} / {places[1]})"
+        readings = places
+    owner = registry.brands[best.brand].owner
+    if doubt is None and fields.manufacturer and owner and _squash(owner)[:4] in _squash(fields.manufacturer):
+        doubt, doubt_en = "生产者为正品品牌方，疑为识读误差", "the maker is the genuine mark's owner: a misreading?"
+    if doubt is None:
+        def still_copy(other: str) -> bool | None:
+            seen = registry.match(extract_fields(other).product_name or normalise(other))
+            if seen.genuine and registry.same_family(seen.genuine, best.brand):
+                return False  # the other reading shows the genuine name
+            return True if any(x.brand == best.brand for x in seen.lookalikes) else None
+
+        ok, readings = reads.confirm(best.matched, still_copy)
+        if not ok:
+            doubt = f"疑似仿冒“{best.brand}”的名称“{best.matched}”识读置信度不足"
+            doubt_en = f"the name “{best.matched}” (like “{best.brand}”) was not read with confidence"
+    details = {"lookalike": best.to_record()}
+    if doubt:
+        finding = _review(doubt, "brand_lookalike", readings or [best.matched], en=doubt_en or "")
+        finding.details = details
+        return [finding]
+    finding = _finding("brand_lookalike", best.matched, matched=best.matched, brand=best.brand, owner=owner or "品牌方",
+                       owner_en=owner or "its owner", reasons="；".join(best.reasons),
+                       reasons_en="; ".join(dict.fromkeys(t.describe("en") for t in best.tricks)))
+    finding.details = details
+    return [finding]
+
+
+def _agreeing(look, guessed: bool = False) -> bool:
+    """Enough independent signals to name a copy: the package's own words, or two signals, or a near-exact name.
+
+    One signal alone (a lookalike character on an unrelated product) is how ordinary names
+    resemble one of thousands of marks; it is left unsaid.  A mark only guessed at (no product
+    word showed where it ends) needs two signals of the name itself.
+    """
+    name_signals = set(look.signals) - {"category", "packaging"}
+    if guessed:
+        return len(name_signals) >= 2
+    if "packaging" in look.signals:
+        return True
+    if len(name_signals) >= 2:
+        return True
+    return look.score >= 0.9 and "category" in look.signals
+
+
+def screen_text(text: str, registry=None) -> tuple[LabelFields, list[Finding]]:
+    """Fields and findings from typed or pasted label text (no OCR: the text is taken as certain).
+
+    Parameters
+    ----------
+    text : str
+        The label's words, one printed line per line.
+    registry : BrandRegistry, optional
+        Genuine marks (default: the shipped registry).
+
+    Returns
+    -------
+    (LabelFields, list of Finding)
+    """
+    fields = extract_fields(text)
+    return fields, screen(fields, text=text, registry=registry)
