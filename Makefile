@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 SYSTEM := $(VENV)/.system-deps
 OUT ?= out
 
-.PHONY: all setup system demo test test-fast lint lab bench mutate clean
+.PHONY: all setup system demo test test-fast lint lab bench mutate lock clean
 
 all: demo
 
@@ -17,10 +17,11 @@ $(SYSTEM): scripts/system-deps.sh
 	@bash scripts/system-deps.sh
 	@mkdir -p $(VENV) && touch $@
 
-$(INSTALLED): pyproject.toml
+# Exact versions with hashes from requirements.lock; the project itself without dependencies on top.
+$(INSTALLED): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev,distributed]'
+	$(BIN)/python -m pip install -q --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name casebook --display-name "casebook (Python 3)" >/dev/null
 	@touch $@
 
@@ -52,6 +53,14 @@ MUTANTS ?=
 mutate: setup
 	PYTHONPATH=$(CURDIR) $(BIN)/mutmut run $(MUTANTS)
 	$(BIN)/python scripts/mutation_score.py
+
+# Refresh the lock (and environment.yml's pins) to the newest versions pyproject.toml allows, reinstall
+# from it and run the whole suite: an upgrade is one reviewed change that every test has seen.
+lock: $(SYSTEM)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	BIN=$(BIN) bash scripts/lock.sh
+	rm -f $(INSTALLED)
+	$(MAKE) test
 
 clean:
 	rm -rf $(OUT) .pytest_cache mutants

@@ -63,3 +63,37 @@ def test_casebook_help_lists_every_command_group_of_the_contract():
     for group in ("sample", "evidence", "labels", "brands", "geo", "dossier"):
         assert re.search(rf"^\s+{group}\s", result.stdout, re.MULTILINE), group
 
+
+
+def _locked() -> dict[str, str]:
+    text = (REPO / "requirements.lock").read_text(encoding="utf-8")
+    return {_name(n): v for n, v in re.findall(r"^([A-Za-z0-9_.\-]+)==([^\s\\;]+)", text, re.M)}
+
+
+def test_the_lock_pins_every_dependency_with_hashes():
+    """A fresh install takes exactly what CI tested: every requirement pinned, every pin hashed."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    extras = project["optional-dependencies"]
+    wanted = {_name(r) for r in [*project["dependencies"], *extras["dev"], *extras["distributed"]]}
+    locked = _locked()
+    assert wanted - set(locked) == set(), "requirements.lock lacks these; run `make lock`"
+    blocks = re.split(r"\n(?=[A-Za-z0-9_.\-]+==)", (REPO / "requirements.lock").read_text(encoding="utf-8"))
+    unhashed = [b.split()[0] for b in blocks[1:] if "--hash=sha256:" not in b]
+    assert unhashed == []
+    assert "file://" not in (REPO / "requirements.lock").read_text(encoding="utf-8"), "a machine-local index leaked in"
+
+
+def test_setup_installs_from_the_lock_and_the_conda_path_pins_the_same_versions():
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert "--require-hashes -r requirements.lock" in makefile
+    assert "--no-deps" in makefile, "the project itself must not pull unpinned dependencies"
+    locked = _locked()
+    env = yaml.safe_load((REPO / "environment.yml").read_text(encoding="utf-8"))
+    pins = [d for d in env["dependencies"] if isinstance(d, str)]
+    pins += [p for d in env["dependencies"] if isinstance(d, dict) for p in d["pip"] if not p.startswith("-e")]
+    for dep in pins:
+        name = CONDA_TO_PYPI.get(_name(dep), _name(dep))
+        if name in CONDA_ONLY:
+            continue
+        version = dep.split("==", 1)[1].split()[0] if "==" in dep else None
+        assert version == locked.get(name), f"environment.yml pins {dep!r}, the lock has {locked.get(name)}"
