@@ -44,8 +44,8 @@ _MEDICAL_WORDS = ["药到病除", "包治百病", "治愈率", "有效率", "治
 _DISEASES = ("高血压|高血脂|高血糖|糖尿病|癌症|肿瘤|失眠症|便秘|关节炎|风湿|痛风|颈椎病|腰椎病|前列腺|心脏病|冠心病|脑梗|"
              "中风|感冒|咳嗽|哮喘|胃病|胃炎|肝病|肾病|鼻炎|湿疹|脱发|近视|血栓|骨质疏松|抑郁症|妇科病|结石|甲亢|贫血")
 DISEASE_PATTERN = re.compile(
-    "(?:" + "|".join(re.escape(w) for w in sorted(_MEDICAL_WORDS, key=len, reverse=True)) + ")"
-    + r"|(?:治|治好|预防|防治|远离|告别|改善|缓解|消除|降低|降|抗)(?:\S{0,2}?)(?:" + _DISEASES + ")")
+    r"(?:根治|治疗|治愈|治好|医治|治|预防|防治|远离|告别|改善|缓解|消除|降低|降|抗)(?:\S{0,2}?)(?:" + _DISEASES + ")|"
+    + "(?:" + "|".join(re.escape(w) for w in sorted(_MEDICAL_WORDS, key=len, reverse=True)) + ")")
 
 # What a health food may still not say beyond disease (广告法 第十八条第一款): (code, zh reason, en reason, pattern).
 ASSERTIONS = [
