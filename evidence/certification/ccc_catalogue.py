@@ -22,7 +22,7 @@ from importlib.resources import files
 __all__ = ["CatalogueEntry", "CatalogueHit", "catalogue", "catalogue_products", "needs_ccc"]
 
 # What follows a product word when the thing sold is an accessory for it, not the product.
-_ACCESSORY = re.compile(r"配件|支架|滤网|滤芯|内胆|密封圈|贴|套|壳|膜|罩|被|菜|领|收纳|清洗|清洁|遥控器|防尘|挂钩|"
+_ACCESSORY = re.compile(r"用|除味|除臭|除霜|配件|支架|滤网|滤芯|内胆|密封圈|贴|套|壳|膜|罩|被|菜|领|收纳|清洗|清洁|遥控器|防尘|挂钩|"
                         r"钻头|头(?!盔)|专用清|替换|刷头|底座|架")
 # ... and what may come before it in the same sense (a 插座 cover, a 玩具 box).
 _ACCESSORY_BEFORE = re.compile(r"(?:模型|仿真|包装|防尘|收纳)$")

@@ -25,7 +25,7 @@ from evidence.claims.claim_terms import (
     NEGATION,
 )
 
-__all__ = ["GOODS_WORDS", "goods_kind", "screen_claims"]
+__all__ = ["GOODS_WORDS", "goods_kind", "label_claims", "screen_claims"]
 
 GOODS_WORDS = {"general": ("该商品", "The product"), "food": ("普通食品", "An ordinary food"),
                "health_food": ("保健食品", "A health food"), "medicine": ("药品或医疗器械", "A medicine or device")}
@@ -136,3 +136,12 @@ def screen_claims(text: str, *, kind: str | None = None, absolute: bool = True) 
         taken.append(flag.span)
         out.append(flag)
     return out
+
+
+def label_claims(text: str, product_type: str = "unknown") -> list[Flag]:
+    """The claims of a label's text: as :func:`screen_claims`, except that disease and health claims on
+    food are left to label screening's own ``prohibited_claim`` (食品安全法 第七十一条), not said twice."""
+    kind = goods_kind(text)
+    if product_type == "food" or kind in ("food", "health_food"):
+        return _absolute(text)
+    return screen_claims(text, kind=kind)
