@@ -44,6 +44,8 @@ class CertNumber:
 
 def normalise_number(text: str) -> str:
     """The number with full-width digits made ASCII and spaces and hyphens dropped."""
+    if text.isascii() and text.isdigit():
+        return text
     return re.sub(r"[\s\-－—]", "", unicodedata.normalize("NFKC", str(text)))
 
 

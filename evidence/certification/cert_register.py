@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 from evidence.certification.cert_numbers import normalise_number
@@ -58,7 +59,10 @@ def read_date(text: str) -> date | None:
         if text.strip():
             raise ValueError(text)
         return None
-    return date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+    try:
+        return date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+    except ValueError:
+        raise ValueError(text) from None
 
 
 @dataclass(frozen=True)
@@ -84,12 +88,17 @@ class CertRecord:
     manufacturer: str = ""
     factory: str = ""
     product: str = ""
-    models: tuple[str, ...] = ()
+    models_text: str = ""
     issued: date | None = None
     expires: date | None = None
     changed: date | None = None
     body: str = ""
     status_text: str = ""
+
+    @property
+    def models(self) -> tuple[str, ...]:
+        """The certified models, split where the register separates them (、，；, new lines)."""
+        return _models(self.models_text)
 
     def to_dict(self) -> dict:
         return {"number": self.number, "status": self.status, "status_text": self.status_text, "row": self.row,
@@ -145,39 +154,34 @@ def load_register(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES, max_rows
                        max_rows=max_rows)
     problems = [RegisterProblem(*item) for item in raw_problems]
     columns = table.columns
-    at = {role: columns.get(role) for role in COLUMNS}
+    width = max(columns.values()) + 1
+    roles = ("number", "status", "holder", "manufacturer", "factory", "product", "models", "issued", "expires",
+             "changed", "body")
+    pick = itemgetter(*(columns.get(role, width) for role in roles))  # a missing column reads the empty pad
     records: dict[str, CertRecord] = {}
-
-    def cell(cells: list[str], role: str) -> str:
-        index = at[role]
-        return cells[index] if index is not None else ""
-
     for row, cells in table.rows:
-        number = normalise_number(cell(cells, "number"))
+        cells.append("")
+        number, status_text, holder, maker, factory, product, models, issued, expires, changed, body = pick(cells)
+        number = normalise_number(number)
         if not number:
             problems.append(RegisterProblem(row, "number", "no certificate number"))
             continue
-        status_text = cell(cells, "status")
-        status = STATUS_WORDS.get(status_text.strip().lower()) or next(
+        status = STATUS_WORDS.get(status_text.lower()) or next(
             (code for word, code in STATUS_WORDS.items() if word in status_text), None)
         if status is None:
             problems.append(RegisterProblem(row, "status", f"unknown status {status_text[:40]!r}"))
             continue
-        dates = {}
-        bad = None
-        for role in ("issued", "expires", "changed"):
-            try:
-                dates[role] = read_date(cell(cells, role))
-            except ValueError:
-                bad = role
-                break
-        if bad is not None:
-            problems.append(RegisterProblem(row, bad, f"not a date: {cell(cells, bad)[:40]!r}"))
+        try:
+            dates = {role: read_date(text) if text else None
+                     for role, text in (("issued", issued), ("expires", expires), ("changed", changed))}
+        except ValueError as err:
+            role = next(r for r, t in (("issued", issued), ("expires", expires), ("changed", changed))
+                        if t == err.args[0])
+            problems.append(RegisterProblem(row, role, f"not a date: {err.args[0][:40]!r}"))
             continue
-        record = CertRecord(number=number, status=status, row=row, holder=cell(cells, "holder"),
-                            manufacturer=cell(cells, "manufacturer"), factory=cell(cells, "factory"),
-                            product=cell(cells, "product"), models=_models(cell(cells, "models")),
-                            body=cell(cells, "body"), status_text=status_text, **dates)
+        record = CertRecord(number=number, status=status, row=row, holder=holder, manufacturer=maker,
+                            factory=factory, product=product, models_text=models, body=body,
+                            status_text=status_text, **dates)
         earlier = records.get(number)
         if earlier is not None:
             problems.append(RegisterProblem(row, "number", f"certificate {number} is also on row {earlier.row}"))

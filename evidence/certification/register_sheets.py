@@ -235,15 +235,16 @@ def read_table(path: str | Path, synonyms: dict[str, tuple[str, ...]], *, requir
     table = Table(source, best, best_index + 1, {role: _cell(header_raw[i]) for role, i in best.items()},
                   encoding=encoding)
     width = max(best.values()) + 1
+    text_rows = source.suffix.lower() not in EXCEL_SUFFIXES  # csv gives str cells: strip them and nothing more
     for number, raw in itertools.chain(head[best_index + 1:], numbered):
         if number - best_index - 1 > max_rows:
             raise InputError(f"this register has more than {max_rows:,} rows", path=source,
                              hint="Split it into parts and import each.")
-        cells = [_cell(v) for v in raw[:width]]
+        cells = list(map(str.strip, raw[:width])) if text_rows else [_cell(v) for v in raw[:width]]
         if not any(cells):
             continue
-        long = next((i for i, c in enumerate(cells) if len(c) > MAX_CELL_CHARS), None)
-        if long is not None:
+        if max(map(len, cells)) > MAX_CELL_CHARS:
+            long = next(i for i, c in enumerate(cells) if len(c) > MAX_CELL_CHARS)
             if problems is not None:
                 role = next((r for r, i in best.items() if i == long), str(long + 1))
                 problems.append((number, role, f"a cell of {len(cells[long])} characters (at most {MAX_CELL_CHARS})"))
