@@ -120,7 +120,7 @@ def test_a_workbook_whose_parts_lie_about_their_size_is_refused(tmp_path):
 def test_a_file_that_is_not_a_workbook_is_a_plain_error(tmp_path):
     path = tmp_path / "fake.xlsx"
     path.write_bytes(b"not a zip at all")
-    with pytest.raises(InputError, match="not a valid .xlsx"):
+    with pytest.raises(InputError, match=r"not a valid \.xlsx"):
         load_register(path)
 
 
