@@ -18,6 +18,7 @@ is read from the key words shops use (企业名称, 统一社会信用代码, �
 
 from __future__ import annotations
 
+import bisect
 import email
 import email.policy
 import re
@@ -109,6 +110,7 @@ class Listing:
     nodes: list[TextNode] = field(default_factory=list)
     text: str = ""
     regions: str = "none"  # recorded | rendered | none
+    _starts: list[int] | None = field(default=None, repr=False)
 
     @property
     def licence_shown(self) -> bool:
@@ -116,12 +118,9 @@ class Listing:
 
     def node_at(self, offset: int) -> TextNode | None:
         """The text node holding character ``offset`` of :attr:`text`."""
-        found = None
-        for node in self.nodes:
-            if node.offset > offset:
-                break
-            found = node
-        return found
+        index = bisect.bisect_right([node.offset for node in self.nodes] if self._starts is None else self._starts,
+                                    offset) - 1
+        return self.nodes[index] if index >= 0 else None
 
     def value_at(self, start: int, end: int) -> ListingValue | None:
         """Where the words at ``text[start:end]`` stand (the node holding their start)."""
@@ -244,6 +243,7 @@ def read_listing_html(html: str) -> Listing:
         parts.append(node.text)
         offset += len(node.text) + 1
     listing.text = "\n".join(parts)
+    listing._starts = [node.offset for node in nodes]
     for index, node in enumerate(nodes):
         match = _KEY_RE.match(node.text)
         if match:
