@@ -152,7 +152,7 @@ def load_register(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES, max_rows
     raw_problems: list[tuple[int, str, str]] = []
     table = read_table(path, COLUMNS, required=("number", "status"), problems=raw_problems, max_bytes=max_bytes,
                        max_rows=max_rows)
-    problems = [RegisterProblem(*item) for item in raw_problems]
+    problems: list[RegisterProblem] = []
     columns = table.columns
     width = max(columns.values()) + 1
     roles = ("number", "status", "holder", "manufacturer", "factory", "product", "models", "issued", "expires",
@@ -188,4 +188,6 @@ def load_register(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES, max_rows
             if (earlier.changed or date.min) > (record.changed or date.min):
                 continue
         records[number] = record
+    problems += [RegisterProblem(*item) for item in raw_problems]
+    problems.sort(key=lambda p: p.row)
     return CertRegister(records, str(path), problems, table.header_row, table.headers)

@@ -55,7 +55,7 @@ class Table:
     columns: dict[str, int]
     header_row: int  # 1-based
     headers: dict[str, str]  # role -> the header as written
-    rows: list[tuple[int, list[str]]] = field(default_factory=list)  # (1-based row number, cells)
+    rows: Iterator[tuple[int, list[str]]] = field(default_factory=lambda: iter(()))  # (row number, cells), read once
     encoding: str = ""
 
 
@@ -183,6 +183,27 @@ def _numbered(rows: Iterator[list], source: Path) -> Iterator[tuple[int, list]]:
         yield number, raw
 
 
+def _data_rows(rows, columns: dict[str, int], width: int, header_index: int, max_rows: int, text_rows: bool,
+               problems: list | None, source: Path) -> Iterator[tuple[int, list[str]]]:
+    """The data rows under the header, read as they are consumed (a register is never held twice)."""
+    for number, raw in rows:
+        if number - header_index - 1 > max_rows:
+            raise InputError(f"this register has more than {max_rows:,} rows", path=source,
+                             hint="Split it into parts and import each.")
+        cells = list(map(str.strip, raw[:width])) if text_rows else [_cell(v) for v in raw[:width]]
+        if not any(cells):
+            continue
+        if max(map(len, cells)) > MAX_CELL_CHARS:
+            long = next(i for i, c in enumerate(cells) if len(c) > MAX_CELL_CHARS)
+            if problems is not None:
+                role = next((r for r, i in columns.items() if i == long), str(long + 1))
+                problems.append((number, role, f"a cell of {len(cells[long])} characters (at most {MAX_CELL_CHARS})"))
+            continue
+        if len(cells) < width:
+            cells += [""] * (width - len(cells))
+        yield number, cells
+
+
 def read_table(path: str | Path, synonyms: dict[str, tuple[str, ...]], *, required: tuple[str, ...] = (),
                problems: list | None = None, max_bytes: int = MAX_FILE_BYTES, max_rows: int = MAX_ROWS) -> Table:
     """Read a CSV or Excel table whose header names columns by ``synonyms`` (role -> header words).
@@ -236,18 +257,6 @@ def read_table(path: str | Path, synonyms: dict[str, tuple[str, ...]], *, requir
                   encoding=encoding)
     width = max(best.values()) + 1
     text_rows = source.suffix.lower() not in EXCEL_SUFFIXES  # csv gives str cells: strip them and nothing more
-    for number, raw in itertools.chain(head[best_index + 1:], numbered):
-        if number - best_index - 1 > max_rows:
-            raise InputError(f"this register has more than {max_rows:,} rows", path=source,
-                             hint="Split it into parts and import each.")
-        cells = list(map(str.strip, raw[:width])) if text_rows else [_cell(v) for v in raw[:width]]
-        if not any(cells):
-            continue
-        if max(map(len, cells)) > MAX_CELL_CHARS:
-            long = next(i for i, c in enumerate(cells) if len(c) > MAX_CELL_CHARS)
-            if problems is not None:
-                role = next((r for r, i in best.items() if i == long), str(long + 1))
-                problems.append((number, role, f"a cell of {len(cells[long])} characters (at most {MAX_CELL_CHARS})"))
-            continue
-        table.rows.append((number, cells + [""] * (width - len(cells))))
+    table.rows = _data_rows(itertools.chain(head[best_index + 1:], numbered), best, width, best_index, max_rows,
+                            text_rows, problems, source)
     return table
