@@ -321,6 +321,7 @@ def _price(nodes: list[TextNode]) -> ListingValue | None:
 
 # -- regions on the screenshot ---------------------------------------------------------------------
 
+_REFRESH = re.compile(rb"<meta[^>]+http-equiv\s*=\s*[\"']?refresh[^>]*>", re.IGNORECASE)
 _BOX_JS = """(paths) => paths.map((path) => {
   const node = document.evaluate(path, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue;
   if (!node || !node.getBoundingClientRect) return null;
@@ -397,8 +398,9 @@ def _render_boxes(folder: Path, record: dict, xpaths: list[str], browser) -> dic
             finally:
                 own.close()
     html = read_capped(folder / "page.html", MAX_HTML_BYTES, what="captured page")
+    html = _REFRESH.sub(b"", html)  # a meta refresh would move the re-rendering off the sealed page
     resources = _sealed_resources(folder)
-    url = str(record.get("final_url") or record.get("url") or "http://capture.invalid/")
+    url = str(record.get("final_url") or record.get("url") or "http://capture.invalid/").split("#", 1)[0]
     viewport = record.get("viewport") or {}
     context = browser.new_context(java_script_enabled=False, service_workers="block", device_scale_factor=1,
                                   viewport={"width": int(viewport.get("width") or 1366),
