@@ -14,6 +14,7 @@ import click
 
 from casebook import __version__
 from casebook.commands import brands_cmd as brands
+from casebook.commands import ccc_cmd as ccc
 from casebook.commands import dossier_cmd as dossier
 from casebook.commands import evidence_cmd, geo_cmd
 from casebook.commands import labels_cmd as labels
@@ -32,6 +33,7 @@ cli.add_command(sample.sample)
 cli.add_command(evidence_cmd.evidence)
 cli.add_command(labels.labels)
 cli.add_command(brands.brands)
+cli.add_command(ccc.ccc)
 cli.add_command(geo_cmd.geo)
 cli.add_command(dossier.dossier)
 cli.add_command(link.link)

@@ -154,6 +154,7 @@ class RecordFacts:
     seal: dict
     timestamp: dict | None
     timestamp_error: str | None
+    findings: list[dict] | None = None  # with --screen: what the page shows that breaks a rule
 
 
 def _person(item) -> str:
@@ -165,7 +166,8 @@ def _person(item) -> str:
 
 
 def record_facts(case, capture: PageCapture, manifest: Manifest, *, folder: str, place: str,
-                 timestamp: dict | None = None, timestamp_error: str | None = None) -> RecordFacts:
+                 timestamp: dict | None = None, timestamp_error: str | None = None,
+                 findings: list[dict] | None = None) -> RecordFacts:
     """Gather the record's facts from ``case.yml``, the capture and its seal.
 
     Parameters
@@ -183,6 +185,8 @@ def record_facts(case, capture: PageCapture, manifest: Manifest, *, folder: str,
         提取地点.
     timestamp, timestamp_error : optional
         The RFC 3161 token's details, or why it could not be obtained.
+    findings : list of dict, optional
+        The listing's screening findings (``casebook.webcapture.listing_screen``); None when not screened.
 
     Returns
     -------
@@ -226,7 +230,7 @@ def record_facts(case, capture: PageCapture, manifest: Manifest, *, folder: str,
         refused=list(record.get("refused", [])), files=files,
         seal={"folder": folder, "manifest": f"{folder}/manifest.json", "merkle_root": manifest.merkle_root,
               "seal_sha256": manifest.seal.get("sha256", ""), "seal_sm3": manifest.seal.get("sm3", "")},
-        timestamp=timestamp, timestamp_error=timestamp_error)
+        timestamp=timestamp, timestamp_error=timestamp_error, findings=findings)
 
 
 def _steps(facts: RecordFacts, t: dict) -> list[dict]:
@@ -291,7 +295,31 @@ def render_record(facts: RecordFacts, lang: str = "zh") -> str:
         lang_tag="zh-CN" if lang == "zh" else "en", csp=csp, style=css, t=t, case=facts.case, capture=capture,
         place=facts.place, extractors=facts.extractors, tools=facts.tools,
         browser=t["browser_line"].format(**facts.browser), steps=_steps(facts, t), refused=refused, files=files,
-        seal={**facts.seal, "timestamp": stamp})
+        seal={**facts.seal, "timestamp": stamp}, findings=_finding_rows(facts.findings, lang))
+
+
+SEVERITY_WORDS = {"zh": {"violation": "违法", "warning": "需核实", "needs_review": "待人工复核"},
+                  "en": {"violation": "violation", "warning": "to check", "needs_review": "needs review"}}
+FINDINGS_TEXT = {
+    "zh": {"heading": "网页内容筛查", "none": "未发现问题。", "severity": "性质", "finding": "问题及依据",
+           "where": "页面位置", "region": "截图区域（x, y, 宽, 高）"},
+    "en": {"heading": "Screening of the page", "none": "Nothing found.", "severity": "Severity",
+           "finding": "Finding and basis", "where": "Where on the page", "region": "Screenshot region (x, y, w, h)"},
+}
+
+
+def _finding_rows(findings: list[dict] | None, lang: str) -> dict | None:
+    """The screening findings in the record's words (None: the page was not screened)."""
+    if findings is None:
+        return None
+    words = SEVERITY_WORDS["en" if lang == "en" else "zh"]
+    rows = [{"severity": words.get(item.get("severity"), item.get("severity")), "code": item.get("code"),
+             "message": item.get("message_en") if lang == "en" and item.get("message_en") else item.get("message"),
+             "basis": item.get("basis", ""), "shown": item.get("shown") or item.get("evidence", ""),
+             "element": item.get("element", ""),
+             "region": ", ".join(str(v) for v in item["region"]) if item.get("region") else ""}
+            for item in findings]
+    return {"t": FINDINGS_TEXT["en" if lang == "en" else "zh"], "rows": rows}
 
 
 def write_record(folder: str | os.PathLike, facts: RecordFacts, *, printer=None, lang: str = "zh") -> tuple[Path, Path]:

@@ -30,6 +30,11 @@ class PdfPrinter:
         self._browser = self._stack.enter_context(launch_browser())
         return self
 
+    @property
+    def browser(self):
+        """The open Chromium (None outside ``with``), for other offline rendering in the same run."""
+        return self._browser
+
     def __exit__(self, *exc) -> None:
         if self._stack is not None:
             self._stack.close()

@@ -19,8 +19,12 @@ def _emit(data: dict) -> None:
 
 
 def _describe(result, err) -> None:
+    from safeio.limits import terminal_text
+
     head = "already captured" if result.already_captured else "captured"
     click.echo(f"{head}: {result.url} -> {result.status} {result.final_url}")
+    for item in (result.screening or {}).get("findings", []):
+        click.echo(f"  finding {item['code']} ({item['severity']}): {terminal_text(item['message'])}")
     if not result.settled:
         click.echo(f"  not settled within the timeout ({', '.join(result.not_settled)}): captured as it was then",
                    err=err)
@@ -63,8 +67,13 @@ def _describe_seal(seal: dict | None) -> None:
 @click.option("--lang", default="zh", type=click.Choice(["zh", "en"]), show_default=True,
               help="Language of the extraction record.")
 @click.option("--again", is_flag=True, help="Capture an address again even if the case already holds it whole.")
+@click.option("--screen", is_flag=True, help="Read each page as a listing and screen it (CCC, claims, lookalike "
+              "brands); write the patrol table (巡查记录, HTML and CSV) to CASE/patrol/.")
+@click.option("--registry", "registry", type=click.Path(path_type=Path),
+              help="With --screen: a CCC certificate register export (CSV or Excel) to check the numbers shown in.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def capture(url, case_dir: Path, url_list, timeout, tsa_url, actor, place, lang, again, as_json) -> int:
+def capture(url, case_dir: Path, url_list, timeout, tsa_url, actor, place, lang, again, screen, registry,
+            as_json) -> int:
     """Capture URL (or each address of --list) into the case, sealed, with its extraction record.
 
     Re-running skips addresses already captured whole, so an interrupted --list run resumes.
@@ -80,6 +89,9 @@ def capture(url, case_dir: Path, url_list, timeout, tsa_url, actor, place, lang,
                          path=case_dir, hint="Give the case folder that holds case.yml.")
     options = {"actor": actor, "place": place, "tsa_url": tsa_url, "lang": lang, "again": again,
                "settings": CaptureSettings(timeout_s=timeout)}
+    if registry is not None and not screen:
+        raise click.UsageError("--registry is used with --screen")
+    patrol = _patrol_options(case_dir, screen, registry, options)
     if url is not None:
         check_url(url)  # a file:, data: or javascript: address is refused before a browser starts
         run = capture_urls(case_dir, [(None, url)], **options)
@@ -87,11 +99,13 @@ def capture(url, case_dir: Path, url_list, timeout, tsa_url, actor, place, lang,
             raise InputError(run.failed[0]["message"], field="url", hint=run.failed[0]["hint"])
         result = run.results[0]
         code = 1 if result.timestamp_error else 0
+        written = patrol(run) if patrol else None
         if as_json:
-            _emit({**result.to_dict(), "case_seal": run.case_seal})
+            _emit({**result.to_dict(), "case_seal": run.case_seal, **_patrol_json(written)})
             return code
         _describe(result, err=False)
         _describe_seal(run.case_seal)
+        _describe_patrol(written)
         return code
     urls = read_url_list(url_list)
     bar = None
@@ -105,8 +119,9 @@ def capture(url, case_dir: Path, url_list, timeout, tsa_url, actor, place, lang,
         if bar is not None:
             bar.close()
     code = 0 if run.ok else 1
+    written = patrol(run) if patrol else None
     if as_json:
-        _emit(run.to_dict())
+        _emit({**run.to_dict(), **_patrol_json(written)})
         return code
     for result in run.results:
         _describe(result, err=False)
@@ -115,4 +130,31 @@ def capture(url, case_dir: Path, url_list, timeout, tsa_url, actor, place, lang,
     captured = sum(not r.already_captured for r in run.results)
     click.echo(f"{captured} captured, {len(run.results) - captured} already captured, {len(run.failed)} failed")
     _describe_seal(run.case_seal)
+    _describe_patrol(written)
     return code
+
+
+def _patrol_options(case_dir: Path, screen: bool, registry: Path | None, options: dict):
+    """With --screen: load the register once, ask each capture to be screened; return the patrol writer."""
+    if not screen:
+        return None
+    from datetime import UTC, datetime
+
+    from casebook.case import load_case
+    from casebook.webcapture.patrol_table import write_patrol
+    from evidence.certification.cert_register import load_register
+
+    register = load_register(registry) if registry is not None else None
+    options.update(screen=True, register=register)
+    started = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return lambda run: write_patrol(run, case=load_case(case_dir), started_utc=started,
+                                    register_name=registry.name if registry is not None else None)
+
+
+def _patrol_json(written) -> dict:
+    return {} if not written else {"patrol": {"html": str(written[0]), "csv": str(written[1])}}
+
+
+def _describe_patrol(written) -> None:
+    if written:
+        click.echo(f"patrol table (巡查记录): {written[0]} and {written[1].name}")

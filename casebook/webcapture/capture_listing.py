@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from casebook.extraction_record import RECORD_HTML, RECORD_PDF, TEXT
+from casebook.extraction_record import RECORD_HTML, RECORD_PDF, SEVERITY_WORDS, TEXT
 from casebook.webcapture.case_capture import MANIFEST_NAME, WEB_DIR, find_captures
+from casebook.webcapture.listing_screen import load_screening
 from evidence.integrity.electronic_data_list import shanghai_time
 from evidence.web.page_capture import ARTIFACT_FILES
 from safeio.errors import CasebookError
@@ -27,14 +28,16 @@ _TEXT = {
            "no": "否（按超时时的状态提取）", "merkle": "封存清单 Merkle 根", "check": "完整性核验（生成卷宗时）",
            "ok": "与封存清单一致", "bad": "与封存清单不一致：{items}", "broken": "封存清单无法核验：{error}",
            "record": "电子数据提取笔录", "no_": "序号", "name": "文件名", "kind": "类别", "size": "大小（字节）",
-           "digests": "完整性校验值"},
+           "digests": "完整性校验值", "screening": "网页内容筛查", "none": "未发现问题",
+           "severity": "性质", "finding": "问题及依据", "where": "页面位置（截图区域）"},
     "en": {"heading": "Web pages captured online", "page": "Page", "title": "Page title", "final_url": "Final address",
            "captured": "Captured", "status": "HTTP status", "settled": "Settled", "yes": "yes",
            "no": "no (captured as it was at the timeout)", "merkle": "Manifest Merkle root",
            "check": "Integrity check (at render time)", "ok": "matches its sealed manifest",
            "bad": "does not match its sealed manifest: {items}", "broken": "the manifest cannot be checked: {error}",
            "record": "Extraction record", "no_": "No.", "name": "File", "kind": "Kind", "size": "Size (bytes)",
-           "digests": "Integrity values"},
+           "digests": "Integrity values", "screening": "Screening of the page", "none": "nothing found",
+           "severity": "Severity", "finding": "Finding and basis", "where": "Where on the page (screenshot region)"},
 }
 
 _TEMPLATE = """
@@ -58,6 +61,13 @@ _TEMPLATE = """
 SM3
 {{ file.sm3 }}</td></tr>
 {% endfor %}</table>
+{% if page.findings is not none %}<p><b>{{ t.screening }}</b>{% if not page.findings %}：{{ t.none }}{% endif %}</p>
+{% if page.findings %}<table class="cb-table">
+<tr><th>{{ t.no_ }}</th><th>{{ t.severity }}</th><th>{{ t.finding }}</th><th>{{ t.where }}</th></tr>
+{% for item in page.findings %}<tr class="{{ 'cb-bad' if item.severity == 'violation' else 'cb-warn' }}"><td>{{ loop.index }}</td><td>{{ item.severity_word }}</td><td>{{ item.message }}
+{{ item.basis }}</td><td>{{ item.shown }}
+{{ item.element }}{% if item.region %} ({{ item.region }}){% endif %}</td></tr>
+{% endfor %}</table>{% endif %}{% endif %}
 {% endfor %}
 """
 
@@ -87,6 +97,7 @@ class CapturedPage:
     files: list[dict] = field(default_factory=list)
     record_html: Path | None = None
     record_pdf: Path | None = None
+    findings: list[dict] | None = None  # the listing screening kept beside the capture (listing.json), if any
 
 
 def captured_pages(case_dir: str | os.PathLike) -> list[CapturedPage]:
@@ -109,6 +120,8 @@ def captured_pages(case_dir: str | os.PathLike) -> list[CapturedPage]:
         page = CapturedPage(folder=f"{WEB_DIR}/{found.folder.name}", url=found.url, final_url=found.final_url,
                             title=found.title, captured_utc=found.started_utc, status=found.status,
                             settled=found.settled, merkle_root=None, verified=False, problem=None)
+        screening = load_screening(found.folder)
+        page.findings = None if screening is None else list(screening.get("findings") or [])
         for name, attr in ((RECORD_HTML, "record_html"), (RECORD_PDF, "record_pdf")):
             if (found.folder / name).is_file():
                 setattr(page, attr, found.folder / name)
@@ -166,7 +179,12 @@ def captured_pages_html(case_dir: str | os.PathLike, lang: str = "zh") -> str:
         rows.append({"url": page.url, "final_url": page.final_url, "title": page.title,
                      "captured": shanghai_time(page.captured_utc), "status": page.status, "settled": page.settled,
                      "merkle_root": page.merkle_root or "", "verified": page.verified, "check": check,
-                     "records": records,
+                     "records": records, "findings": None if page.findings is None else [
+                         {**f, "severity_word": SEVERITY_WORDS[key].get(f.get("severity"), f.get("severity")),
+                          "message": f.get("message_en") if key == "en" and f.get("message_en") else f.get("message"),
+                          "shown": f.get("shown") or f.get("evidence", ""), "element": f.get("element", ""),
+                          "region": ", ".join(map(str, f["region"])) if f.get("region") else ""}
+                         for f in page.findings],
                      "files": [{**item, "kind": kinds.get(item["kind"], item["kind"]), "bad": bool(item["changed"])}
                                for item in page.files]})
     return _template().render(t=t, pages=rows)

@@ -72,6 +72,7 @@ class CaptureResult:
     timestamp_error: str | None = None
     event: dict | None = None
     already_captured: bool = False
+    screening: dict | None = None  # with --screen: the listing read from the page and its findings
 
     @property
     def manifest_path(self) -> Path:
@@ -94,6 +95,9 @@ class CaptureResult:
             "settled": self.settled, "not_settled": self.not_settled, "merkle_root": self.manifest.merkle_root,
             "timestamp": self.timestamp, "timestamp_error": self.timestamp_error, "custody_event": self.event,
             "already_captured": self.already_captured,
+            **({} if self.screening is None else {"findings": self.screening.get("findings", []),
+                                                  "listing": self.screening.get("listing"),
+                                                  "sale_date": self.screening.get("sale_date")}),
         }
 
 
@@ -289,7 +293,7 @@ class CaseCapture:
 
     def __init__(self, case_dir: str | os.PathLike, *, actor: str | None = None, place: str | None = None,
                  tsa_url: str | None = None, settings: CaptureSettings | None = None, lang: str = "zh",
-                 again: bool = False) -> None:
+                 again: bool = False, screen: bool = False, register=None) -> None:
         self.case = _case(case_dir)
         self.actor = (actor or "").strip() or "、".join(
             str(p.get("name", "")).strip() if isinstance(p, dict) else str(p) for p in self.case.investigators
@@ -300,6 +304,8 @@ class CaseCapture:
         self.settings = settings or CaptureSettings()
         self.lang = lang
         self.again = again
+        self.screen = screen  # read each page as a listing and screen it (casebook.webcapture.listing_screen)
+        self.register = register
         self.web = self.case.root / WEB_DIR
         self.log = CustodyLog(self.case.custody_path)
         self.new_folders: list[Path] = []
@@ -361,7 +367,8 @@ class CaseCapture:
             record = json.loads((found.folder / ARTIFACT_FILES["capture"]).read_text(encoding="utf-8"))
             return CaptureResult(self.case.root, found.folder, url, found.final_url, found.status or 0,
                                  found.started_utc, found.title, found.settled, list(record.get("not_settled", [])),
-                                 manifest, _artifacts(found.folder, manifest), event=event, already_captured=True)
+                                 manifest, _artifacts(found.folder, manifest), event=event, already_captured=True,
+                                 screening=self._screened(found.folder, found.started_utc))
         return None
 
     def _recorded(self, merkle_root: str) -> bool:
@@ -504,11 +511,26 @@ class CaseCapture:
                 stamp["path"] = f"{WEB_DIR}/{name}/{MANIFEST_NAME}.tsr"
             except CasebookError as err:  # the page is kept: it may be gone tomorrow; the run reports the failure
                 stamp_error = err.message
+        screening = self._screened(partial, page.started_utc, fresh=True)
         facts = record_facts(self.case, page, manifest, folder=f"{WEB_DIR}/{name}", place=self.place,
-                             timestamp=stamp, timestamp_error=stamp_error)
+                             timestamp=stamp, timestamp_error=stamp_error,
+                             findings=None if screening is None else screening["findings"])
         write_record(partial, facts, printer=self._printer, lang=self.lang)
         return CaptureResult(self.case.root, partial, url, page.final_url, page.status, page.started_utc, page.title,
-                             page.settled, page.not_settled, manifest, [], timestamp=stamp, timestamp_error=stamp_error)
+                             page.settled, page.not_settled, manifest, [], timestamp=stamp, timestamp_error=stamp_error,
+                             screening=screening)
+
+    def _screened(self, folder: Path, started_utc: str, *, fresh: bool = False) -> dict | None:
+        """With ``screen``: the listing screening of a capture folder (kept in listing.json, made if missing)."""
+        if not self.screen:
+            return None
+        from casebook.webcapture.listing_screen import load_screening, screen_capture
+
+        kept = None if fresh else load_screening(folder)
+        if kept is not None:
+            return kept
+        self._browsers()
+        return screen_capture(folder, started_utc, register=self.register, browser=self._printer.browser)
 
     def _record_custody(self, folder: Path, url: str, final_url: str, status, manifest: Manifest, *,
                         timestamp: dict | None = None, note_extra: str = "") -> dict:
@@ -520,7 +542,7 @@ class CaseCapture:
         if timestamp:
             item["timestamp_utc"] = timestamp.get("gen_time_utc")
         records = [{"path": f"{rel}/{name}", **hash_bytes((folder / name).read_bytes())}
-                   for name in (RECORD_HTML, RECORD_PDF)]
+                   for name in (RECORD_HTML, RECORD_PDF, "listing.json") if (folder / name).is_file()]
         note = f"web capture of {url}" + (f"; {note_extra}" if note_extra else "")
         return self.log.append(self.actor, "captured", [item, *records], note=note)
 

@@ -34,6 +34,7 @@ class Rule:
 
 _FOOD_LABEL = "GB 7718-2011《预包装食品标签通则》4.1；《中华人民共和国食品安全法》第六十七条"
 _GOODS_LABEL = "《中华人民共和国产品质量法》第二十七条"
+_CCC_BASIS = "《中华人民共和国认证认可条例》第二十八条；《强制性产品认证管理规定》"
 
 RULES: dict[str, Rule] = {r.code: r for r in [
     Rule("three_no", "violation",
@@ -101,6 +102,62 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          message_en='No net content on the label'),
     Rule("missing_standards", "warning", "食品标签未标注产品标准代号", "GB 7718-2011 4.1.10",
          message_en='No product standard code on the food label'),
+    # CCC certificates (evidence.certification): the catalogue, the number's structure, the register.
+    Rule("ccc_not_shown", "warning",
+         "{product}属强制性产品认证目录产品（{catalogue}），页面未展示 CCC 证书编号，需核实是否获证",
+         _CCC_BASIS,
+         message_en="{product} is in the CCC catalogue ({catalogue}) but the page shows no CCC certificate number: "
+                    "check that it is certified"),
+    Rule("ccc_malformed", "warning",
+         "CCC 证书编号“{number}”不符合编号规则：{reason}",
+         "《强制性产品认证证书和标志管理要求》（国家认监委2023年第12号公告）：16位编号=发证年度4位+认证机构2位+"
+         "产品类别4位+顺序号6位",
+         message_en="CCC certificate number “{number}” does not follow the numbering rule: {reason}"),
+    Rule("ccc_not_registered", "warning",
+         "CCC 证书编号 {number} 在证书登记表（{register}）中查无此证，需在认证认可信息公共服务平台核实",
+         _CCC_BASIS,
+         message_en="CCC certificate {number} is not in the register ({register}): check it on the public "
+                    "certification database"),
+    Rule("ccc_suspended", "violation",
+         "CCC 证书 {number} 自 {changed} 起暂停，{sale_date} 销售时证书处于暂停状态",
+         _CCC_BASIS + "（证书暂停期间，产品不得出厂、销售）",
+         message_en="CCC certificate {number} is suspended since {changed}; the goods were on sale on {sale_date}"),
+    Rule("ccc_withdrawn", "violation",
+         "CCC 证书 {number} 已于 {changed} 被撤销，{sale_date} 仍在销售",
+         _CCC_BASIS + "（证书撤销后，产品不得出厂、销售）",
+         message_en="CCC certificate {number} was withdrawn on {changed}; the goods were on sale on {sale_date}"),
+    Rule("ccc_cancelled", "violation",
+         "CCC 证书 {number} 已于 {changed} 注销，{sale_date} 仍在销售",
+         _CCC_BASIS + "（证书注销后，产品不得出厂、销售）",
+         message_en="CCC certificate {number} was cancelled on {changed}; the goods were on sale on {sale_date}"),
+    Rule("ccc_expired", "violation",
+         "CCC 证书 {number} 有效期至 {expires}，{sale_date} 销售时已过期",
+         _CCC_BASIS,
+         message_en="CCC certificate {number} expired on {expires}; the goods were on sale on {sale_date}"),
+    Rule("ccc_other_maker", "warning",
+         "CCC 证书 {number} 属于“{holder}”，与商品标示的生产者“{maker}”不一致，疑似借用或冒用他人证书",
+         _CCC_BASIS + "；《中华人民共和国产品质量法》第五条（不得伪造或者冒用认证标志等质量标志）",
+         message_en="CCC certificate {number} belongs to “{holder}”, not to the maker shown, “{maker}”: a borrowed "
+                    "or misused certificate?"),
+    Rule("ccc_model_not_covered", "warning",
+         "型号“{model}”不在 CCC 证书 {number} 覆盖的型号内（证书型号：{models}）",
+         _CCC_BASIS,
+         message_en="Model “{model}” is not covered by CCC certificate {number} (certified models: {models})"),
+    # Claims (evidence.claims): advertising law on listings and labels.
+    Rule("absolute_term", "violation",
+         "使用绝对化用语“{term}”（{phrase}）",
+         "《中华人民共和国广告法》第九条第（三）项（不得使用“国家级”、“最高级”、“最佳”等用语）",
+         message_en="Absolute term “{term}” ({phrase})"),
+    Rule("medical_claim", "violation",
+         "{kind}宣传疾病预防、治疗功能或使用医疗用语：“{term}”（{phrase}）",
+         "《中华人民共和国广告法》第十七条（除医疗、药品、医疗器械广告外，不得涉及疾病治疗功能、不得使用医疗用语）；"
+         "食品另见《中华人民共和国食品安全法》第七十三条",
+         message_en="{kind} claims to prevent or treat disease or uses medical terms: “{term}” ({phrase})"),
+    Rule("health_food_claim", "violation",
+         "保健食品宣传超出允许范围：“{term}”（{reason}）",
+         "《中华人民共和国广告法》第十八条（保健食品广告不得表示功效、安全性的断言或者保证，不得涉及疾病预防、治疗功能，"
+         "不得声称或者暗示广告商品为保障健康所必需）",
+         message_en="Health-food claim beyond what may be said: “{term}” ({reason})"),
 ]}
 
 # Items a label must carry, per product type (GB 7718-2011 for food; 产品质量法 §27 for other goods).

@@ -18,6 +18,8 @@ from dataclasses import fields as dc_fields
 from stdnum import ean
 from stdnum.cn import uscc
 
+from evidence.certification.ccc_catalogue import needs_ccc
+from evidence.claims.claim_screening import label_claims
 from evidence.labels.confusions import one_confusion_variants, repairs
 from evidence.labels.finding_rules import (
     CCC_PRODUCT_TYPES,
@@ -191,7 +193,8 @@ def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: 
     findings += _barcode(fields, reads)
     findings += _credit_code(fields, reads)
     findings += _region(fields, reads)
-    if kind in CCC_PRODUCT_TYPES and not fields.ccc_cert_no and not re.search(r"CCC|3C|中国强制性产品认证", text):
+    ccc_product = needs_ccc(fields.product_name, fields.title, text if kind in CCC_PRODUCT_TYPES else None)
+    if ccc_product and not fields.ccc_cert_no and not re.search(r"CCC|3C|中国强制性产品认证", text):
         if reads.from_ocr and _poor_reading(ocr):
             findings.append(_review("未识读到 CCC 证书编号（识读质量差）", "missing_ccc", [ocr.text[:200]],
                                     en="no CCC certificate number read (poor photo)"))
@@ -202,6 +205,7 @@ def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: 
     if kind == "food":
         findings += _claims(text, fields)
         findings += _registration(text, fields)
+    findings += [_finding(f.code, f.evidence, **f.values) for f in label_claims(text, kind)]
     findings += _lookalike(fields, text, registry, reads)
     return findings
 

@@ -1,0 +1,1 @@
+"""Compulsory product certification (CCC): the catalogue, certificate numbers, register exports, checks."""
