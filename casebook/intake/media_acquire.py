@@ -35,7 +35,13 @@ from evidence.integrity.copy_hashing import JOURNAL_NAME, CopyResult, copy_tree
 from evidence.integrity.custody import CustodyLog
 from evidence.integrity.electronic_data_list import shanghai_time
 from evidence.integrity.hashing import DEFAULT_ALGORITHMS, hash_bytes, require_algorithms
-from evidence.integrity.manifest import load_manifest, seal_entries, tool_info, verify_manifest, write_manifest
+from evidence.integrity.manifest import (
+    load_manifest,
+    seal_entries,
+    tool_info,
+    verify_manifest,
+    write_manifest,
+)
 from evidence.integrity.manifest_model import Manifest, display_name, utc_iso
 from safeio.atomic import write_bytes_atomic
 from safeio.errors import CasebookError, InputError, IntegrityError, UnsafePathError
@@ -316,7 +322,7 @@ def _custody(log: CustodyLog, case: Case, folder: Path, manifest: Manifest, reco
             "serial": source.get("serial"), "write_blocker": source.get("write_blocker"),
             "problems": record["totals"]["problems"], "listing_unchanged": record["listing"]["unchanged"]}
     records = [{"path": f"{rel}/{path.name}", **hash_bytes(path.read_bytes())}
-               for path in sorted(folder.glob("record.*")) + [folder / STATE_NAME] if path.is_file()]
+               for path in [*sorted(folder.glob("record.*")), folder / STATE_NAME] if path.is_file()]
     return log.append(actor, "acquired", [item, *records],
                       note=f"acquisition with hash-on-copy from {source.get('description') or source.get('path')}")
 

@@ -31,7 +31,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evidence.integrity.hashing import CHUNK_SIZE, PIPELINE_MIN_SIZE, DigestFeed, new_hashers, require_algorithms
+from evidence.integrity.hashing import (
+    CHUNK_SIZE,
+    PIPELINE_MIN_SIZE,
+    DigestFeed,
+    new_hashers,
+    require_algorithms,
+)
 from evidence.integrity.manifest_model import Entry, display_name
 from evidence.integrity.tree_hashing import _changed, _differs, check_root
 from evidence.integrity.walk import KIND_DIRECTORY, KIND_FILE, KIND_SYMLINK, Found, describe_os_error, walk

@@ -20,8 +20,20 @@ from collections.abc import Callable, Iterable, Sequence
 
 from safeio.errors import InputError, MissingDependencyError
 
-__all__ = ["CHUNK_SIZE", "DEFAULT_ALGORITHMS", "DISPLAY_NAMES", "DigestFeed", "PIPELINE_MIN_SIZE", "SUPPORTED_ALGORITHMS",
-           "hash_bytes", "hash_fd", "new_hashers", "normalize_algorithms", "openssl_version", "require_algorithms"]
+__all__ = [
+    "CHUNK_SIZE",
+    "DEFAULT_ALGORITHMS",
+    "DISPLAY_NAMES",
+    "PIPELINE_MIN_SIZE",
+    "SUPPORTED_ALGORITHMS",
+    "DigestFeed",
+    "hash_bytes",
+    "hash_fd",
+    "new_hashers",
+    "normalize_algorithms",
+    "openssl_version",
+    "require_algorithms",
+]
 
 DEFAULT_ALGORITHMS: tuple[str, ...] = ("sha256", "sm3")
 SUPPORTED_ALGORITHMS: tuple[str, ...] = ("sha256", "sm3", "md5")
