@@ -14,6 +14,7 @@ import click
 
 from casebook import __version__
 from casebook.commands import brands_cmd as brands
+from casebook.commands import case_cmd as case
 from casebook.commands import dossier_cmd as dossier
 from casebook.commands import evidence_cmd, geo_cmd
 from casebook.commands import labels_cmd as labels
@@ -35,6 +36,7 @@ cli.add_command(brands.brands)
 cli.add_command(geo_cmd.geo)
 cli.add_command(dossier.dossier)
 cli.add_command(link.link)
+cli.add_command(case.case)
 
 
 def main(argv: list[str] | None = None) -> int:

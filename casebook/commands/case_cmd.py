@@ -1,0 +1,124 @@
+"""``casebook case new DIR`` and ``casebook case add-photos DIR PHOTO...``: open a case, bring label photos in.
+
+Every field can be given as a flag (for scripts) or is asked for at the prompt; a wrong value is
+refused on the spot with the field named (asked again at the prompt; exit 2 from a flag).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from safeio.errors import InputError
+from safeio.limits import terminal_json, terminal_text
+
+
+class _Asker:
+    """Take a field from its flag, else ask for it (unless --no-input); check it either way."""
+
+    def __init__(self, no_input: bool) -> None:
+        self.no_input = no_input
+
+    def __call__(self, given, question: str, check, *, default: str | None = None, required: bool = True):
+        if given is not None:
+            return check(given)  # a wrong flag is an InputError: exit 2, field named
+        if self.no_input:
+            if default is not None or not required:
+                return check(default or "")
+            return check("")  # says which field is missing
+
+        def proc(text: str):
+            try:
+                return check(text)
+            except InputError as err:
+                raise click.BadParameter(f"{err.message}. {err.hint or ''}".strip(), param_hint=err.field) from None
+
+        return click.prompt(question, default=default if default is not None else ("" if not required else None),
+                            value_proc=proc, show_default=bool(default))
+
+
+@click.group()
+def case() -> None:
+    """Open a case folder and bring label photos into it."""
+
+
+@case.command("new")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--title", help="案件名称")
+@click.option("--case-no", help="文号, for example 周市监处罚〔2024〕17号")
+@click.option("--organ", help="办案机构, for example 周口市市场监督管理局")
+@click.option("--party-type", help="当事人类型: 企业, 个体工商户, 其他组织 or 自然人")
+@click.option("--party-name", help="当事人名称或姓名")
+@click.option("--party-id", help="统一社会信用代码 (a business) or 居民身份证号码 (a person)")
+@click.option("--party-address", help="当事人住所或经营场所")
+@click.option("--opened", help="立案日期 YYYY-MM-DD (default today)")
+@click.option("--cause", help="案由: its text or its number in the list ('casebook case new --list-causes')")
+@click.option("--address", help="案发地址 (resolved to its county offline)")
+@click.option("--lon", help="经度 in decimal degrees (optional)")
+@click.option("--lat", help="纬度 in decimal degrees (optional)")
+@click.option("--coord-sys", help="coordinate system of --lon/--lat: wgs84, cgcs2000, gcj02 or bd09")
+@click.option("--investigator", "investigators", multiple=True, help="办案人员 'name' or 'name:badge' (repeat)")
+@click.option("--no-input", is_flag=True, help="Never ask: a missing required field is an error.")
+@click.option("--list-causes", is_flag=True, help="Print the list of 案由 and stop.")
+@click.option("--json", "as_json", is_flag=True, help="Print the written case.yml fields as JSON.")
+def new(directory: Path, title, case_no, organ, party_type, party_name, party_id, party_address, opened, cause,
+        address, lon, lat, coord_sys, investigators, no_input, list_causes, as_json) -> int:
+    """Open a new case in DIR (named after the case id, for example ZK-2024-017)."""
+    from casebook.case import safe_case_id
+    from casebook.intake import case_new as cn
+
+    if list_causes:
+        for number, name in enumerate(cn.CAUSES, 1):
+            click.echo(f"{number}. {name}")
+        return 0
+    case_id = safe_case_id(directory.name)
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise InputError("this folder is not empty; a case is opened in a new folder", path=directory,
+                         hint="Choose a new folder named after the case id.")
+    ask = _Asker(no_input)
+    fields = {"title": ask(title, "案件名称 / case title", lambda v: cn.check_text(v, "title"))}
+    fields["case_no"] = ask(case_no, "文号 / case number (周市监处罚〔2024〕17号)", cn.check_case_no)
+    fields["organ"] = ask(organ, "办案机构 / organ", lambda v: cn.check_text(v, "organ"))
+    kind = ask(party_type, "当事人类型 / party type (企业, 个体工商户, 其他组织, 自然人)", cn.check_party_type)
+    party = {"type": kind, "name": ask(party_name, "当事人名称 / party name", lambda v: cn.check_text(v, "party.name"))}
+    label = "统一社会信用代码 / credit code" if cn.PARTY_TYPES[kind] == "credit_code" else "身份证号码 / ID number"
+    id_field, id_value = ask(party_id, label, lambda v: cn.check_party_id(v, kind))
+    party[id_field] = id_value
+    party["address"] = ask(party_address, "当事人地址 / party address",
+                           lambda v: cn.check_text(v, "party.address", required=False), required=False)
+    fields["opened"] = ask(opened, "立案日期 / opened (YYYY-MM-DD)", cn.check_date, default=date.today().isoformat())
+    if cause is None and not no_input:
+        for number, name in enumerate(cn.CAUSES, 1):
+            click.echo(f"  {number}. {name}", err=True)
+    fields["cause"] = ask(cause, "案由 / cause (number or text)", cn.check_cause)
+    location = ask(address, "案发地址 / address of the place", cn.resolve_address)
+    lon_text = ask(lon, "经度 / longitude (optional)", lambda v: cn.check_coordinate(v, "location.lon"), required=False)
+    lat_text = ask(lat, "纬度 / latitude (optional)", lambda v: cn.check_coordinate(v, "location.lat"),
+                   required=bool(lon_text))
+    if bool(lon_text) != bool(lat_text):
+        raise InputError("give both longitude and latitude, or neither", field="location.lat",
+                         hint="A position needs both numbers.")
+    if lon_text:
+        location.update(lon=lon_text, lat=lat_text,
+                        coord_sys=ask(coord_sys, "坐标系 / coordinate system (wgs84, cgcs2000, gcj02, bd09)",
+                                      cn.check_coord_sys, default="wgs84"))
+    people = []
+    for text in investigators:
+        name, _, badge = str(text).partition(":")
+        person = {"name": cn.check_text(name, "investigators.name")}
+        if badge.strip():
+            person["badge"] = cn.check_text(badge, "investigators.badge")
+        people.append(person)
+    new_case = cn.NewCase(case_id=case_id, title=fields["title"], case_no=fields["case_no"], organ=fields["organ"],
+                          party=party, opened=fields["opened"], cause=fields["cause"], location=location,
+                          investigators=people)
+    path = cn.create_case(directory, new_case)
+    if as_json:
+        click.echo(terminal_json({"case_yml": str(path), **new_case.document()}, indent=1))
+    else:
+        click.echo(f"case opened: {terminal_text(str(path))} (county {terminal_text(location['county'])})")
+        click.echo(f"next: casebook evidence acquire SRC --case {terminal_text(str(directory))}; "
+                   f"casebook case add-photos {terminal_text(str(directory))} PHOTO... --item NAME")
+    return 0
