@@ -122,3 +122,60 @@ def new(directory: Path, title, case_no, organ, party_type, party_name, party_id
         click.echo(f"next: casebook evidence acquire SRC --case {terminal_text(str(directory))}; "
                    f"casebook case add-photos {terminal_text(str(directory))} PHOTO... --item NAME")
     return 0
+
+
+@case.command("add-photos")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("photos", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--item", help="The seized item these photos show (扣押物品名称); they go to labels/<item-id>/.")
+@click.option("--item-id", help="The item's folder name (default: made from --item, Chinese by its pinyin).")
+@click.option("--actor", default="casebook", show_default=True, help="Who adds the photos (custody log).")
+@click.option("--use-gps-location/--no-gps-location", default=None,
+              help="Take a photo's GPS point as the case location when the case has none (asked if not given).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def add_photos(directory: Path, photos, item, item_id, actor, use_gps_location, as_json) -> int:
+    """Bring label photos (JPEG, PNG, HEIC) from a phone into the case, with hash-on-copy.
+
+    A photo already in the case (same SHA-256) is not added twice; EXIF time, orientation and GPS
+    (WGS-84) are recorded in evidence/photo_metadata.json; the original bytes are never changed.
+    """
+    import sys
+
+    from casebook.intake.phone_photos import add_photos as add
+    from casebook.intake.phone_photos import set_case_location
+
+    result = add(directory, list(photos), item=item, item_id=item_id, actor=actor)
+    offer = result.location_offer
+    if offer is not None:
+        take = use_gps_location
+        if take is None and not as_json and sys.stdin.isatty():
+            take = click.confirm(f"案件没有位置。使用照片 {offer['photo']} 的 GPS 点 (WGS-84) "
+                                 f"{offer['lon']}, {offer['lat']} 作为案件位置? / use it as the case location?",
+                                 default=True)
+        if take:
+            set_case_location(directory, offer["lon"], offer["lat"], source=f"EXIF GPS of {offer['photo']}")
+            offer["taken"] = True
+    if as_json:
+        click.echo(terminal_json(result.to_dict(), indent=1))
+        return 0 if result.ok else 1
+    for record in result.added:
+        exif = record["exif"]
+        extra = []
+        if exif["taken_local"]:
+            extra.append(f"taken {exif['taken_local']}{exif['taken_offset']}")
+        if exif["gps_lon"] is not None:
+            extra.append(f"GPS {exif['gps_lon']}, {exif['gps_lat']} (WGS-84)")
+        if exif["orientation"] != 1:
+            extra.append(f"orientation: {exif['orientation_text']}")
+        click.echo(f"added {terminal_text(record['path'])}" + (f" ({'; '.join(extra)})" if extra else ""))
+    for dup in result.duplicates:
+        click.echo(f"already in the case, not added again: {terminal_text(dup['photo'])} = {terminal_text(dup['already'])}")
+    for failed in result.failed:
+        click.echo(f"problem: {terminal_text(failed['photo'])}: {failed['problem']}", err=True)
+    if offer is not None and not offer.get("taken"):
+        click.echo(f"the case has no location; photo {terminal_text(offer['photo'])} has GPS {offer['lon']}, "
+                   f"{offer['lat']} (WGS-84): rerun with --use-gps-location to take it")
+    seal = result.case_seal or {}
+    if seal.get("state") == "resealed":
+        click.echo(f"case sealed again: Merkle root {seal['merkle_root']}")
+    return 0 if result.ok else 1

@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from casebook.case import Case, load_case
+from casebook.intake.intake_seal import update_case_seal
 from evidence.integrity.copy_hashing import JOURNAL_NAME, CopyResult, copy_tree
 from evidence.integrity.custody import CustodyLog
 from evidence.integrity.electronic_data_list import shanghai_time
@@ -44,7 +45,7 @@ from evidence.integrity.manifest import (
 )
 from evidence.integrity.manifest_model import Manifest, display_name, utc_iso
 from safeio.atomic import write_bytes_atomic
-from safeio.errors import CasebookError, InputError, IntegrityError, UnsafePathError
+from safeio.errors import InputError, IntegrityError, UnsafePathError
 
 __all__ = ["ACQUIRED_DIR", "AcquireResult", "SourceFacts", "acquire_media"]
 
@@ -273,7 +274,7 @@ def acquire_media(source: str | os.PathLike, case_dir: str | os.PathLike, facts:
     event = _custody(log, case, final, manifest, record, facts.actor)
     result = AcquireResult(case.root, final, "complete", copied, record, manifest, event,
                            record_files=[final / path.name for path in record_files])
-    result.case_seal = _update_case_seal(case, final, facts.actor)
+    result.case_seal = update_case_seal(case, facts.actor, added_under=[final.relative_to(case.root).as_posix()])
     return result
 
 
@@ -344,30 +345,5 @@ def _record_existing(case: Case, folder: Path, log: CustodyLog, facts: SourceFac
     copied = CopyResult(items, {}, {}, record.get("listing", {}).get("changes", []))
     result = AcquireResult(case.root, folder, "complete", copied, record, manifest, event,
                            record_files=sorted(folder.glob("record.*")))
-    result.case_seal = _update_case_seal(case, folder, facts.actor)
+    result.case_seal = update_case_seal(case, facts.actor, added_under=[folder.relative_to(case.root).as_posix()])
     return result
-
-
-def _update_case_seal(case: Case, folder: Path, actor: str) -> dict:
-    """Seal the case again when the only change since its seal is this acquisition."""
-    if not case.manifest_path.is_file():
-        return {"state": "unsealed", "hint": f"seal the case with 'casebook evidence hash {case.root}'"}
-    try:
-        old = load_manifest(case.manifest_path)
-        report = verify_manifest(old, case.root)
-    except CasebookError as err:
-        return {"state": "refused", "message": err.message}
-    if report.ok:
-        return {"state": "unchanged", "merkle_root": old.merkle_root}
-    prefix = folder.relative_to(case.root).as_posix() + "/"
-    only_this = not (report.modified or report.missing or report.moved or report.unverifiable) and all(
-        item["path"].startswith(prefix) for item in report.added)
-    if not only_this:
-        return {"state": "changed", "counts": {k: v for k, v in report.counts().items() if v and k != "matched"},
-                "hint": f"see what changed with 'casebook evidence verify {case.manifest_path}'"}
-    from casebook.sealing import seal_case
-
-    sealed = seal_case(case.root, actor, reseal=True)
-    return {"state": "resealed", "merkle_root": sealed.manifest.merkle_root, "previous_merkle_root": old.merkle_root,
-            "added": len(report.added)}
-

@@ -40,9 +40,18 @@ from evidence.integrity.hashing import (
 )
 from evidence.integrity.manifest_model import Entry, display_name
 from evidence.integrity.tree_hashing import _changed, _differs, check_root
-from evidence.integrity.walk import KIND_DIRECTORY, KIND_FILE, KIND_SYMLINK, Found, describe_os_error, walk
+from evidence.integrity.walk import (
+    KIND_DIRECTORY,
+    KIND_FILE,
+    KIND_SYMLINK,
+    Found,
+    describe_os_error,
+    kind_of,
+    open_root,
+    walk,
+)
 
-__all__ = ["COMPARE_MAX", "JOURNAL_NAME", "PART_SUFFIX", "CopiedItem", "CopyResult", "compare_listings",
+__all__ = ["COMPARE_MAX", "JOURNAL_NAME", "PART_SUFFIX", "CopiedItem", "CopyResult", "compare_listings", "copy_file",
            "copy_tree", "list_tree"]
 
 PART_SUFFIX = b".casebook-part"
@@ -455,3 +464,32 @@ def copy_tree(src: str | os.PathLike, dest: str | os.PathLike, *, journal: str |
     after = list_tree(top)
     return CopyResult(items, before, after, compare_listings(before, after),
                       destination_full=full[0] if full else None, bytes_copied=copied_bytes[0])
+
+
+def copy_file(src: str | os.PathLike, dest: str | os.PathLike, *,
+              algorithms: Sequence[str] = ("sha256", "sm3")) -> CopiedItem:
+    """Copy one regular file with hash-on-copy and read-back (a photo from a phone, say).
+
+    ``dest`` must not exist yet; on any problem nothing is left at ``dest`` and the item says why.
+    A link given as ``src`` is refused (recorded as a problem), not followed.
+    """
+    algorithms = require_algorithms(algorithms)
+    source = Path(src)
+    parent = open_root(str(source.parent.resolve()))
+    try:
+        try:
+            st = parent.lstat(source.name)
+        except OSError as err:
+            return CopiedItem(os.fsencode(source.name), KIND_FILE, problem=f"unreadable: {describe_os_error(err)}")
+        kind = kind_of(st.st_mode)
+        if kind != KIND_FILE:
+            return CopiedItem(os.fsencode(source.name), kind, problem=f"not a regular file (a {kind}); not copied")
+        found = Found(os.fsencode(source.name), KIND_FILE, st, parent=parent.acquire(), name=source.name)
+        try:
+            return _copy_file(found, os.fsencode(Path(dest)), algorithms, None)
+        except _DestinationFull as err:
+            return CopiedItem(found.rel, KIND_FILE, st.st_size, problem=f"not copied: the destination is full ({err})")
+        finally:
+            found.release()
+    finally:
+        parent.close()
