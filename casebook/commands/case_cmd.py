@@ -33,7 +33,7 @@ class _Asker:
             try:
                 return check(text)
             except InputError as err:
-                raise click.BadParameter(f"{err.message}. {err.hint or ''}".strip(), param_hint=err.field) from None
+                raise click.BadParameter(f"field '{err.field}': {err.message}. {err.hint or ''}".strip()) from None
 
         return click.prompt(question, default=default if default is not None else ("" if not required else None),
                             value_proc=proc, show_default=bool(default))
