@@ -40,7 +40,8 @@ def _ask_text(value: str | None, question: str) -> str:
 @click.option("--actor", default="casebook", show_default=True, help="Who acquires (custody log).")
 @click.option("--label", help="A short label for the acquisition folder (default: the source folder's name).")
 @click.option("--algorithms", default="sha256,sm3", show_default=True, help="sha256,sm3[,md5]")
-@click.option("--workers", type=click.IntRange(1, 16), default=2, show_default=True, help="Files copied at once.")
+@click.option("--workers", type=click.IntRange(1, 32), default=4, show_default=True,
+              help="Files copied at once (they mostly wait on the disk: more than the cores helps).")
 @click.option("--no-pdf", is_flag=True, help="Write the record as HTML only (no Chromium).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: each file copied, the problems.")

@@ -184,7 +184,7 @@ def _fsync_folder(folder: Path) -> None:
 
 
 def acquire_media(source: str | os.PathLike, case_dir: str | os.PathLike, facts: SourceFacts | None = None, *,
-                  label: str | None = None, algorithms=DEFAULT_ALGORITHMS, workers: int = 2,
+                  label: str | None = None, algorithms=DEFAULT_ALGORITHMS, workers: int = 4,
                   progress: Callable[[int], None] | None = None, total: Callable[[int], None] | None = None,
                   pdf: bool = True, lang: str = "zh") -> AcquireResult:
     """Copy a seized medium into a case with hash-on-copy, seal it, record it (see the module docstring).

@@ -57,7 +57,7 @@ __all__ = ["COMPARE_MAX", "JOURNAL_NAME", "PART_SUFFIX", "CopiedItem", "CopyResu
 PART_SUFFIX = b".casebook-part"
 JOURNAL_NAME = "copy-journal.jsonl"
 # Up to this size the bytes read are kept and compared with the read-back; above, the first digest is.
-COMPARE_MAX = 16 << 20
+COMPARE_MAX = 8 << 20
 _FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 _O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -365,7 +365,7 @@ def _link(found: Found, dest: bytes) -> CopiedItem:
 
 
 def copy_tree(src: str | os.PathLike, dest: str | os.PathLike, *, journal: str | os.PathLike,
-              algorithms: Sequence[str] = ("sha256", "sm3"), workers: int = 2,
+              algorithms: Sequence[str] = ("sha256", "sm3"), workers: int = 4,
               progress: CopyProgress | None = None) -> CopyResult:
     """Copy everything under ``src`` into ``dest`` with hash-on-copy (see the module docstring).
 
