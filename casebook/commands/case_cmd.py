@@ -155,6 +155,9 @@ def add_photos(directory: Path, photos, item, item_id, actor, use_gps_location, 
         if take:
             set_case_location(directory, offer["lon"], offer["lat"], source=f"EXIF GPS of {offer['photo']}")
             offer["taken"] = True
+            if not as_json:
+                click.echo(f"case location set from {terminal_text(offer['photo'])}: {offer['lon']}, {offer['lat']} "
+                           "(WGS-84)")
     if as_json:
         click.echo(terminal_json(result.to_dict(), indent=1))
         return 0 if result.ok else 1

@@ -285,7 +285,8 @@ def _copy_file(found: Found, dest: bytes, algorithms: Sequence[str], progress: C
             if item.problem is None:
                 item.problem = _changed(before, after, nbytes)
             if item.problem is None:
-                os.utime(out, ns=(before.st_atime_ns, before.st_mtime_ns))
+                # the copy keeps the source's times (Windows cannot set them through a descriptor)
+                os.utime(out if os.utime in os.supports_fd else part, ns=(before.st_atime_ns, before.st_mtime_ns))
                 os.fsync(out)
         except OSError as err:
             os.close(out)
