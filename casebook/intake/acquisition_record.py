@@ -87,6 +87,13 @@ def _person(item) -> str:
     return str(item).strip()
 
 
+def _place(location: dict) -> str:
+    """The case's address, or what case.yml says of the place (county, town, market)."""
+    if str(location.get("address") or "").strip():
+        return str(location["address"]).strip()
+    return "".join(str(location.get(key) or "") for key in ("province", "city", "county", "town", "market"))
+
+
 def _yes_no(value, t: dict) -> str:
     return t["unknown"] if value is None else t["yes"] if value else t["no"]
 
@@ -113,7 +120,7 @@ def render_acquisition_record(case: Case, record: dict, manifest: Manifest, *, f
         case={"case_id": case.case_id, "case_no": case.case_no, "title": case.title,
               "cause": str(case.raw.get("cause") or case.category or "").strip() or case.title,
               "party": party.get("name", "")},
-        record=record, place=record.get("place") or str((case.location or {}).get("address", "")),
+        record=record, place=record.get("place") or _place(case.location or {}),
         extractors=[p for p in (_person(i) for i in case.investigators) if p],
         tools=[f"casebook {record['tool'].get('version')}", f"Python {record['tool'].get('python')}",
                str(record["tool"].get("openssl"))],
