@@ -32,7 +32,7 @@ from pathlib import Path
 
 from casebook.case import Case, load_case
 from casebook.intake.intake_seal import update_case_seal
-from evidence.integrity.copy_hashing import JOURNAL_NAME, CopyResult, copy_tree
+from evidence.integrity.copy_hashing import JOURNAL_NAME, CopiedItem, CopyResult, copy_tree
 from evidence.integrity.custody import CustodyLog
 from evidence.integrity.electronic_data_list import shanghai_time
 from evidence.integrity.hashing import DEFAULT_ALGORITHMS, hash_bytes, require_algorithms
@@ -87,7 +87,8 @@ class AcquireResult:
 
     def to_dict(self) -> dict:
         folder = self.folder
-        files = [{"source": item.path, "destination": f"{FILES_DIR}/{item.path}", "type": item.kind,
+        where = folder.relative_to(self.case_dir).as_posix()
+        files = [{"source": item.path, "destination": f"{where}/{FILES_DIR}/{item.path}", "type": item.kind,
                   "size": item.size, "sha256": item.digests.get("sha256"), "sm3": item.digests.get("sm3"),
                   "resumed": item.resumed} for item in self.copy.copied]
         return {
@@ -338,8 +339,6 @@ def _record_existing(case: Case, folder: Path, log: CustodyLog, facts: SourceFac
                              hint=f"See what changed with 'casebook evidence verify {folder / MANIFEST_NAME}'.")
     record = json.loads((folder / STATE_NAME).read_text(encoding="utf-8"))
     event = _custody(log, case, folder, manifest, record, facts.actor)
-    from evidence.integrity.copy_hashing import CopiedItem, CopyResult
-
     items = [CopiedItem(entry.raw[len(FILES_DIR) + 1:], entry.type, entry.size, entry.mtime_ns, entry.digests,
                         entry.target, resumed=True) for entry in manifest.entries]
     copied = CopyResult(items, {}, {}, record.get("listing", {}).get("changes", []))
