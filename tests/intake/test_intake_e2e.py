@@ -47,3 +47,4 @@ def test_empty_folder_to_sealed_case_and_dossier(cli, tmp_path):
     html = (tmp_path / "out" / case.name / "dossier.html").read_text(encoding="utf-8")
     assert "周口市某某便利店销售假冒方便面案" in html and "2024年进货.csv" in html
     assert integrity.manifest.merkle_root in html
+    assert "从原始存储介质提取" in html  # the custody log names the acquisitions
