@@ -28,7 +28,7 @@ def _listing(root: Path) -> dict:
     for folder, dirs, names in os.walk(root):
         for name in dirs + names:
             st = os.lstat(os.path.join(folder, name))
-            out[os.path.join(folder, name)] = (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ino)
+            out[os.path.join(folder, name)] = (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ino, st.st_atime_ns)
     return out
 
 
@@ -44,13 +44,14 @@ def _partials(case: Path) -> list[Path]:
 
 def test_acquire_copies_verifies_seals_and_records(cli, new_case, tmp_path):
     media = make_media(tmp_path / "stick")
+    _listing(media)  # listing the folders sets their access time once (relatime); the files are not read
     before = _listing(media)
     code, out, err = cli("evidence", "acquire", media, "--case", new_case, "--description", "<b>收银台U盘</b>",
                          "--device-model", "Kingston DT50", "--serial", "0019E06B", "--write-blocker", "--no-pdf",
                          "--json")
     assert code == 0, err
     report = json.loads(out)
-    assert _listing(media) == before  # the source is not written, renamed or re-timed
+    assert _listing(media) == before  # the source is not written, renamed, re-timed, nor its access time touched
     (folder,) = _acquisitions(new_case)
     copied = tree_bytes(folder / "files")
     assert copied == tree_bytes(media)  # every byte, including the non-UTF-8 name and the empty file
