@@ -429,7 +429,16 @@ def copy_tree(src: str | os.PathLike, dest: str | os.PathLike, *, journal: str |
                     items.append(CopiedItem(found.rel, found.kind, problem=found.problem))
                     found.release()
                     continue
-                os.makedirs(os.path.dirname(target), exist_ok=True)
+                try:
+                    os.makedirs(os.path.dirname(target), exist_ok=True)
+                except OSError as err:
+                    found.release()
+                    if err.errno in _FULL:
+                        full.append(describe_os_error(err))
+                        break
+                    items.append(CopiedItem(found.rel, found.kind, problem="its folder could not be made in the "
+                                            f"destination: {describe_os_error(err)}"))
+                    continue
                 if found.kind == KIND_SYMLINK:
                     items.append(_link(found, target))
                     continue
@@ -444,10 +453,6 @@ def copy_tree(src: str | os.PathLike, dest: str | os.PathLike, *, journal: str |
                 pending.append(pool.submit(one, found, target))
             for future in pending:
                 items.append(future.result())
-    except OSError as err:
-        if err.errno not in _FULL:
-            raise
-        full.append(describe_os_error(err))  # a folder or link could not be made: the disk is full
     finally:
         log.close()
     for folder, _dirs, _names in os.walk(dest_b):  # make the new names durable
