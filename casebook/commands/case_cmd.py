@@ -129,11 +129,12 @@ def new(directory: Path, title, case_no, organ, party_type, party_name, party_id
 @click.argument("photos", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--item", help="The seized item these photos show (扣押物品名称); they go to labels/<item-id>/.")
 @click.option("--item-id", help="The item's folder name (default: made from --item, Chinese by its pinyin).")
+@click.option("--complete", is_flag=True, help="Every side of the item has been photographed (recorded in case.yml).")
 @click.option("--actor", default="casebook", show_default=True, help="Who adds the photos (custody log).")
 @click.option("--use-gps-location/--no-gps-location", default=None,
               help="Take a photo's GPS point as the case location when the case has none (asked if not given).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def add_photos(directory: Path, photos, item, item_id, actor, use_gps_location, as_json) -> int:
+def add_photos(directory: Path, photos, item, item_id, complete, actor, use_gps_location, as_json) -> int:
     """Bring label photos (JPEG, PNG, HEIC) from a phone into the case, with hash-on-copy.
 
     A photo already in the case (same SHA-256) is not added twice; EXIF time, orientation and GPS
@@ -144,7 +145,7 @@ def add_photos(directory: Path, photos, item, item_id, actor, use_gps_location, 
     from casebook.intake.phone_photos import add_photos as add
     from casebook.intake.phone_photos import set_case_location
 
-    result = add(directory, list(photos), item=item, item_id=item_id, actor=actor)
+    result = add(directory, list(photos), item=item, item_id=item_id, complete=complete, actor=actor)
     offer = result.location_offer
     if offer is not None:
         take = use_gps_location

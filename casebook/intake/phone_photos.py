@@ -143,7 +143,7 @@ def _write_case_yml(case: Case, update) -> None:
         draft.unlink(missing_ok=True)
 
 
-def _declare(case: Case, item_id: str, name: str, photos: list[str]) -> None:
+def _declare(case: Case, item_id: str, name: str, photos: list[str], complete: bool) -> None:
     def update(document: dict) -> None:
         items = document.get("items")
         items = items if isinstance(items, list) else []
@@ -151,9 +151,11 @@ def _declare(case: Case, item_id: str, name: str, photos: list[str]) -> None:
             if isinstance(item, dict) and item.get("id") == item_id:
                 listed = item.get("photos") if isinstance(item.get("photos"), list) else []
                 item["photos"] = listed + [photo for photo in photos if photo not in listed]
+                if complete:
+                    item["complete"] = True
                 break
         else:
-            items.append({"id": item_id, "name": name, "photos": photos, "complete": False})
+            items.append({"id": item_id, "name": name, "photos": photos, "complete": complete})
         document["items"] = items
 
     _write_case_yml(case, update)
@@ -172,8 +174,10 @@ def set_case_location(case_dir: str | os.PathLike, lon: float, lat: float, *, so
 
 
 def add_photos(case_dir: str | os.PathLike, photos: list[str | os.PathLike], *, item: str | None = None,
-               item_id: str | None = None, actor: str = "casebook") -> PhotoIntake:
+               item_id: str | None = None, complete: bool = False, actor: str = "casebook") -> PhotoIntake:
     """Bring phone photos into a case (see the module docstring); one bad photo never stops the others.
+
+    ``complete`` records that the officer photographed every side of the item.
 
     Returns
     -------
@@ -238,7 +242,7 @@ def add_photos(case_dir: str | os.PathLike, photos: list[str | os.PathLike], *, 
             {"note": "metadata of label photos as the phone recorded it (EXIF); GPS is WGS-84", "photos": records},
             ensure_ascii=False, indent=1).encode("utf-8"))
         if ident:
-            _declare(case, ident, str(item or ident).strip(), [record["path"] for record in result.added])
+            _declare(case, ident, str(item or ident).strip(), [record["path"] for record in result.added], complete)
         objects = [{"path": r["path"], "sha256": r["sha256"], "sm3": r.get("sm3"), "source_name": r["source_name"],
                     "taken_local": r["exif"]["taken_local"]} for r in result.added]
         result.event = log.append(actor, "acquired", objects,

@@ -103,3 +103,13 @@ def test_a_file_that_is_not_a_photo_is_refused_and_the_rest_goes_on(cli, new_cas
     report = json.loads(out)
     assert [f["photo"] for f in report["failed"]] == [str(bad)] and len(report["added"]) == 1
     assert sorted(p.name for p in (new_case / "labels").iterdir()) == ["b.jpg"]
+
+
+def test_the_officer_can_say_every_side_was_photographed(cli, new_case, tmp_path):
+    code, _, err = cli("case", "add-photos", new_case, phone_photo(tmp_path / "front.jpg"), "--item-id", "fertilizer")
+    assert code == 0, err
+    code, _, err = cli("case", "add-photos", new_case, phone_photo(tmp_path / "back.jpg", color=(1, 2, 3)),
+                       "--item-id", "fertilizer", "--complete")
+    assert code == 0, err
+    (item,) = read_case_file(new_case / "case.yml")["items"]
+    assert item["complete"] == "true" and item["photos"] == ["labels/fertilizer/front.jpg", "labels/fertilizer/back.jpg"]
