@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 
 import nbformat
@@ -13,7 +14,9 @@ def test_lab_writes_a_parameterised_walkthrough(cli, new_case):
     plan = json.loads(out)
     notebook = nbformat.read(plan["notebook"], as_version=4)
     injected = [cell for cell in notebook.cells if "injected-parameters" in cell.metadata.get("tags", [])]
-    assert len(injected) == 1 and f'case_dir = "{new_case}"' in injected[0].source
+    assert len(injected) == 1
+    values = {node.targets[0].id: ast.literal_eval(node.value) for node in ast.parse(injected[0].source).body}
+    assert values == {"case_dir": str(new_case)}
     assert all(cell.get("outputs", []) == [] for cell in notebook.cells if cell.cell_type == "code")  # not executed
     assert plan["command"][-1] == "--no-browser" and "jupyterlab" in plan["command"]
     (new_case / "lab" / "case_walkthrough.ipynb").write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")
