@@ -38,7 +38,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 CASE_FLAGS = ["--title", "bench", "--case-no", "周市监处罚〔2026〕1号", "--organ", "bench", "--party-type", "自然人",
               "--party-name", "bench", "--party-id", "11010519491231002X", "--opened", "2026-01-01", "--cause", "1",
-              "--address", "河南省周口市川汇区", "--no-input"]
+              "--category", "food", "--address", "河南省周口市川汇区", "--no-input"]
 
 
 def build_tree(cache: Path, size_mib: int) -> Path:

@@ -55,6 +55,8 @@ def case() -> None:
 @click.option("--party-address", help="当事人住所或经营场所")
 @click.option("--opened", help="立案日期 YYYY-MM-DD (default today)")
 @click.option("--cause", help="案由: its text or its number in the list ('casebook case new --list-causes')")
+@click.option("--category", help="商品类别: food, small_appliance, toiletry, hardware_electrical, agri_input, children "
+              "(or its Chinese name or number); default from the 案由 where it implies one")
 @click.option("--address", help="案发地址 (resolved to its county offline)")
 @click.option("--lon", help="经度 in decimal degrees (optional)")
 @click.option("--lat", help="纬度 in decimal degrees (optional)")
@@ -64,7 +66,7 @@ def case() -> None:
 @click.option("--list-causes", is_flag=True, help="Print the list of 案由 and stop.")
 @click.option("--json", "as_json", is_flag=True, help="Print the written case.yml fields as JSON.")
 def new(directory: Path, title, case_no, organ, party_type, party_name, party_id, party_address, opened, cause,
-        address, lon, lat, coord_sys, investigators, no_input, list_causes, as_json) -> int:
+        category, address, lon, lat, coord_sys, investigators, no_input, list_causes, as_json) -> int:
     """Open a new case in DIR (named after the case id, for example ZK-2024-017)."""
     from casebook.case import safe_case_id
     from casebook.intake import case_new as cn
@@ -93,6 +95,14 @@ def new(directory: Path, title, case_no, organ, party_type, party_name, party_id
         for number, name in enumerate(cn.CAUSES, 1):
             click.echo(f"  {number}. {name}", err=True)
     fields["cause"] = ask(cause, "案由 / cause (number or text)", cn.check_cause)
+    implied = cn.CAUSES[fields["cause"]]
+    if category is None and not no_input and not implied:
+        from geo.i18n import CATEGORIES
+
+        for number, (code, (zh, _en)) in enumerate(CATEGORIES.items(), 1):
+            click.echo(f"  {number}. {zh} ({code})", err=True)
+    fields["category"] = ask(category, "商品类别 / product category (number, code or name)", cn.check_category,
+                             default=implied or None, required=not implied)
     location = ask(address, "案发地址 / address of the place", cn.resolve_address)
     lon_text = ask(lon, "经度 / longitude (optional)", lambda v: cn.check_coordinate(v, "location.lon"), required=False)
     lat_text = ask(lat, "纬度 / latitude (optional)", lambda v: cn.check_coordinate(v, "location.lat"),
@@ -112,7 +122,8 @@ def new(directory: Path, title, case_no, organ, party_type, party_name, party_id
             person["badge"] = cn.check_text(badge, "investigators.badge")
         people.append(person)
     new_case = cn.NewCase(case_id=case_id, title=fields["title"], case_no=fields["case_no"], organ=fields["organ"],
-                          party=party, opened=fields["opened"], cause=fields["cause"], location=location,
+                          party=party, opened=fields["opened"], cause=fields["cause"], category=fields["category"],
+                          location=location,
                           investigators=people)
     path = cn.create_case(directory, new_case)
     if as_json:

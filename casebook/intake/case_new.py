@@ -29,6 +29,7 @@ __all__ = [
     "COORD_SYSTEMS",
     "PARTY_TYPES",
     "NewCase",
+    "check_category",
     "check_cause",
     "check_coord_sys",
     "check_coordinate",
@@ -41,21 +42,21 @@ __all__ = [
 ]
 
 CASE_FOLDERS = ("labels", "evidence")
-# 案由 an officer picks from, with the category code the hot-spot analysis and the sample use.
+# 案由 an officer picks from, with the product category (geo.i18n.CATEGORIES) each implies, if any.
 CAUSES = {
-    "销售侵犯注册商标专用权商品": "brand",
-    "销售无厂名厂址产品": "food",
+    "销售侵犯注册商标专用权商品": "",
+    "销售无厂名厂址产品": "",
     "销售不符合食品安全标准的食品": "food",
     "销售标注虚假生产许可证编号食品": "food",
     "销售标注过期生产许可标志食品": "food",
     "销售标签含疾病治疗功能声称食品": "food",
-    "销售未经强制性产品认证产品": "small_appliance",
+    "销售未经强制性产品认证产品": "",
     "销售不合格电器电工产品": "hardware_electrical",
     "销售假冒伪劣农资（化肥、农药、种子）": "agri_input",
     "销售不合格儿童用品、玩具": "children",
     "销售假冒伪劣化妆品、洗护用品": "toiletry",
-    "销售标注虚假生产者信息商品": "other",
-    "其他": "other",
+    "销售标注虚假生产者信息商品": "",
+    "其他": "",
 }
 PARTY_TYPES = {"企业": "credit_code", "个体工商户": "credit_code", "其他组织": "credit_code", "自然人": "id_number"}
 COORD_SYSTEMS = {"wgs84": "WGS-84 (GPS, phone photos)", "cgcs2000": "CGCS2000 (天地图, ≈ WGS-84)",
@@ -104,6 +105,22 @@ def check_cause(value: str) -> str:
         raise InputError(f"'cause' must be one of the listed 案由, not '{text}'", field="cause",
                          hint="Pick a number from the list: " + "; ".join(f"{i}. {n}" for i, n in enumerate(names, 1)))
     return text
+
+
+def check_category(value: str) -> str:
+    """A product category code of geo.i18n.CATEGORIES, given as the code, its Chinese name or its number."""
+    from geo.i18n import CATEGORIES
+
+    text = check_text(value, "category")
+    codes = list(CATEGORIES)
+    if text.isdigit() and 1 <= int(text) <= len(codes):
+        return codes[int(text) - 1]
+    for code, (zh, en) in CATEGORIES.items():
+        if text in (code, zh) or text.lower() == en.lower():
+            return code
+    raise InputError(f"'category' must be one of the listed product categories, not '{text}'", field="category",
+                     hint="Pick a number: " + "; ".join(f"{i}. {zh} ({code})" for i, (code, (zh, _en))
+                                                         in enumerate(CATEGORIES.items(), 1)))
 
 
 def check_party_type(value: str) -> str:
@@ -186,12 +203,13 @@ class NewCase:
     opened: str
     cause: str
     location: dict[str, str]
+    category: str = ""
     investigators: list[dict[str, str]] = field(default_factory=list)
 
     def document(self) -> dict:
         doc = {"case_id": self.case_id, "case_no": self.case_no, "title": self.title, "organ": self.organ,
                "party": self.party, "investigators": self.investigators, "opened": self.opened, "closed": "",
-               "cause": self.cause, "category": CAUSES.get(self.cause, "other"), "location": self.location,
+               "cause": self.cause, "category": self.category or CAUSES.get(self.cause, ""), "location": self.location,
                "summary": ""}
         if not self.investigators:
             doc.pop("investigators")

@@ -10,7 +10,7 @@ import pytest
 CASE_FLAGS = ["--title", "周口市某某便利店销售假冒方便面案", "--case-no", "周市监处罚〔2026〕3号",
               "--organ", "周口市市场监督管理局", "--party-type", "个体工商户", "--party-name", "某某便利店",
               "--party-id", "92411602CHD7420KF5", "--party-address", "周口市川汇区李埠口乡集贸市场34号",
-              "--opened", "2026-11-01", "--cause", "1", "--address", "河南省周口市川汇区李埠口乡集贸市场34号",
+              "--opened", "2026-11-01", "--cause", "1", "--category", "食品", "--address", "河南省周口市川汇区李埠口乡集贸市场34号",
               "--investigator", "杨秀英:41166424376", "--no-input"]
 
 

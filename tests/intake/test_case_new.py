@@ -23,6 +23,7 @@ def test_flags_write_a_case_the_schema_accepts(cli, tmp_path):
     assert case.location["county"] == "川汇区" and case.location["adcode"] == "411602"
     assert case.lon_lat() == (114.6296, 33.6788, "gcj02")
     assert case.raw["cause"] == "销售侵犯注册商标专用权商品" and case.opened == "2026-11-01"
+    assert case.category == "food"  # given as 食品
     assert case.investigators == [{"name": "杨秀英", "badge": "41166424376"}]
     assert (folder / "labels").is_dir() and (folder / "evidence").is_dir()
 
@@ -35,6 +36,7 @@ def test_flags_write_a_case_the_schema_accepts(cli, tmp_path):
     ("--address", "某某路12号", "location.address"),  # no county can be found
     ("--party-type", "公司", "party.type"),
     ("--lon", "33.6788", "location.lon"),  # latitude given as longitude
+    ("--category", "服装", "category"),
 ])
 def test_a_wrong_flag_is_refused_with_its_field(cli, tmp_path, flag, value, field):
     folder = tmp_path / "ZK-2026-011"
@@ -72,6 +74,7 @@ def test_prompts_ask_again_naming_the_field(tmp_path):
                "",                         # party address (optional)
                "2026-11-02",
                "11",                       # 案由 by number
+               "",                         # 商品类别: the one the 案由 implies (日化用品)
                "周口市西华县逍遥镇",
                "", ""]                      # no coordinates
     result = CliRunner().invoke(casebook_cli, ["case", "new", str(folder)], input="\n".join(answers) + "\n")
@@ -80,6 +83,7 @@ def test_prompts_ask_again_naming_the_field(tmp_path):
     case = load_case(folder)
     assert case.case_no == "周市监处罚〔2026〕8号" and case.location["county"] == "西华县"
     assert case.raw["cause"] == "销售假冒伪劣化妆品、洗护用品" and case.lon_lat() is None
+    assert case.category == "toiletry"
 
 
 def test_an_existing_case_is_never_overwritten(cli, new_case):
