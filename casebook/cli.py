@@ -14,9 +14,11 @@ import click
 
 from casebook import __version__
 from casebook.commands import brands_cmd as brands
+from casebook.commands import case_cmd as case
 from casebook.commands import ccc_cmd as ccc
 from casebook.commands import dossier_cmd as dossier
 from casebook.commands import evidence_cmd, geo_cmd
+from casebook.commands import lab_cmd as lab
 from casebook.commands import labels_cmd as labels
 from casebook.commands import link_cmd as link
 from casebook.commands import sample_cmd as sample
@@ -37,6 +39,8 @@ cli.add_command(ccc.ccc)
 cli.add_command(geo_cmd.geo)
 cli.add_command(dossier.dossier)
 cli.add_command(link.link)
+cli.add_command(case.case)
+cli.add_command(lab.lab)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -103,7 +103,7 @@ def fingerprint(case_root: Path, casebook_dir: Path, template: Path, parameters:
     digest = hashlib.sha256()
 
     def feed(label: str, path: Path) -> None:
-        digest.update(f"\0{label}\0".encode())
+        digest.update(f"\0{label}\0".encode("utf-8", "surrogateescape"))  # names from seized media need not be UTF-8
         with open(path, "rb") as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from casebook.commands.acquire_cmd import acquire as acquire_cmd
 from casebook.commands.capture_cmd import capture as capture_cmd
 from safeio.errors import InputError, IntegrityError, UnsafePathError
 from safeio.limits import terminal_json, terminal_text
@@ -73,6 +74,7 @@ def evidence() -> None:
 
 
 evidence.add_command(capture_cmd)
+evidence.add_command(acquire_cmd)
 
 
 @evidence.command("hash")

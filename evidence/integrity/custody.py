@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 __all__ = ["ACTIONS", "GENESIS", "MAX_LINE_BYTES", "MAX_LOG_BYTES", "TABLE_COLUMNS", "CustodyLog", "CustodyReport",
            "custody_table", "describe_object", "event_hash", "verify_bytes"]
 
-ACTIONS = ("seized", "extracted", "captured", "hashed", "transferred", "verified", "exported", "dossier")
+ACTIONS = ("seized", "extracted", "captured", "acquired", "hashed", "transferred", "verified", "exported",
+           "dossier")
 GENESIS = "0" * 64
 MAX_LOG_BYTES = 64 << 20  # some 100,000 events
 MAX_LINE_BYTES = 1 << 20

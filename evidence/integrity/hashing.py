@@ -20,8 +20,20 @@ from collections.abc import Callable, Iterable, Sequence
 
 from safeio.errors import InputError, MissingDependencyError
 
-__all__ = ["CHUNK_SIZE", "DEFAULT_ALGORITHMS", "DISPLAY_NAMES", "PIPELINE_MIN_SIZE", "SUPPORTED_ALGORITHMS",
-           "hash_bytes", "hash_fd", "new_hashers", "normalize_algorithms", "openssl_version", "require_algorithms"]
+__all__ = [
+    "CHUNK_SIZE",
+    "DEFAULT_ALGORITHMS",
+    "DISPLAY_NAMES",
+    "PIPELINE_MIN_SIZE",
+    "SUPPORTED_ALGORITHMS",
+    "DigestFeed",
+    "hash_bytes",
+    "hash_fd",
+    "new_hashers",
+    "normalize_algorithms",
+    "openssl_version",
+    "require_algorithms",
+]
 
 DEFAULT_ALGORITHMS: tuple[str, ...] = ("sha256", "sm3")
 SUPPORTED_ALGORITHMS: tuple[str, ...] = ("sha256", "sm3", "md5")
@@ -118,47 +130,75 @@ def hash_fd(
 def _hash_fd_parallel(
     fd: int, algorithms: Sequence[str], progress: ProgressCallback | None
 ) -> tuple[dict[str, str], int]:
-    """The reading thread feeds the first digest itself and hands the same chunks to one thread per
-    other digest through bounded queues (a bytes object is immutable, so sharing it is safe)."""
-    hashers = new_hashers(algorithms)
-    first, *others = algorithms
-    queues = {name: queue.Queue(maxsize=_QUEUE_DEPTH) for name in others}
-    failures: list[BaseException] = []
+    total = 0
+    with DigestFeed(algorithms, parallel=True) as feed:
+        while True:
+            chunk = os.read(fd, CHUNK_SIZE)
+            if not chunk:
+                break
+            total += len(chunk)
+            feed.update(chunk)
+            if progress is not None:
+                progress(total)
+    return feed.hexdigests(), total
 
-    def consume(name: str) -> None:
-        hasher, inbox = hashers[name], queues[name]
+
+class DigestFeed:
+    """Several digests fed the same chunks; with ``parallel`` each digest after the first has its own thread.
+
+    The feeding thread updates the first digest itself and hands the same chunks to one thread
+    per other digest through bounded queues (a bytes object is immutable, so sharing it is safe).
+    Used as a context manager so the threads always stop; :meth:`hexdigests` after the block.
+    Callers that read a file once for more than hashing (copying it) feed it here chunk by chunk.
+    """
+
+    def __init__(self, algorithms: Sequence[str], *, parallel: bool = False) -> None:
+        self.algorithms = tuple(algorithms)
+        self._hashers = new_hashers(self.algorithms)
+        self._first = self._hashers[self.algorithms[0]]
+        others = self.algorithms[1:] if parallel else ()
+        self._queues = {name: queue.Queue(maxsize=_QUEUE_DEPTH) for name in others}
+        self._inline = [self._hashers[name] for name in self.algorithms[1:] if name not in self._queues]
+        self._failures: list[BaseException] = []
+        self._threads = [threading.Thread(target=self._consume, args=(name,), daemon=True) for name in others]
+        for thread in self._threads:
+            thread.start()
+
+    def _consume(self, name: str) -> None:
+        hasher, inbox = self._hashers[name], self._queues[name]
         while True:
             chunk = inbox.get()
             if chunk is None:
                 return
             try:
                 hasher.update(chunk)
-            except BaseException as err:  # keep draining so the reader never blocks forever
-                failures.append(err)
+            except BaseException as err:  # keep draining so the feeder never blocks forever
+                self._failures.append(err)
 
-    threads = [threading.Thread(target=consume, args=(name,), daemon=True) for name in others]
-    for thread in threads:
-        thread.start()
-    total = 0
-    try:
-        while True:
-            chunk = os.read(fd, CHUNK_SIZE)
-            if not chunk:
-                break
-            total += len(chunk)
-            for inbox in queues.values():
-                inbox.put(chunk)
-            hashers[first].update(chunk)
-            if progress is not None:
-                progress(total)
-    finally:
-        for inbox in queues.values():
+    def update(self, chunk: bytes) -> None:
+        for inbox in self._queues.values():
+            inbox.put(chunk)
+        self._first.update(chunk)
+        for hasher in self._inline:
+            hasher.update(chunk)
+
+    def close(self) -> None:
+        for inbox in self._queues.values():
             inbox.put(None)
-        for thread in threads:
+        for thread in self._threads:
             thread.join()
-    if failures:
-        raise failures[0]
-    return {name: hashers[name].hexdigest() for name in algorithms}, total
+        self._threads = []
+        if self._failures:
+            raise self._failures[0]
+
+    def __enter__(self) -> DigestFeed:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def hexdigests(self) -> dict[str, str]:
+        return {name: self._hashers[name].hexdigest() for name in self.algorithms}
 
 
 def openssl_version() -> str:

@@ -41,6 +41,7 @@ __all__ = [
     "build_manifest",
     "evidence_list",
     "load_manifest",
+    "seal_entries",
     "verify_manifest",
     "write_manifest",
 ]
@@ -86,15 +87,28 @@ def build_manifest(
                 raise InputError(f"'{name}' is not a folder name inside the root", field="include")
     started = utc_iso()
     entries = scan_tree(top, include=include_list, algorithms=algorithms, workers=workers, progress=progress)
+    return seal_entries(top, entries, case_id=case_id, algorithms=algorithms, include=include_list,
+                        created_utc=started)
+
+
+def seal_entries(root: str | os.PathLike, entries: list[Entry], *, case_id: str | None = None,
+                 algorithms: Sequence[str] = DEFAULT_ALGORITHMS, include: list[str] | None = None,
+                 created_utc: str | None = None) -> Manifest:
+    """Seal entries already hashed (by :func:`build_manifest`, or while copying them) into a manifest.
+
+    ``entries`` must describe ``root`` as a walk would (a copy hashed on the way in need not be read
+    a third time to be sealed); they are sorted by raw path here.
+    """
+    entries = sorted(entries, key=lambda entry: entry.raw)
     files = [entry for entry in entries if entry.has_content]
     body = {
         "format": FORMAT,
         "case_id": case_id,
         "tool": tool_info(),
-        "created_utc": started,
+        "created_utc": created_utc or utc_iso(),
         "finished_utc": utc_iso(),
-        "root": str(top),
-        "include": include_list,
+        "root": str(Path(root)),
+        "include": include,
         "algorithms": list(algorithms),
         "totals": {
             "entries": len(entries),

@@ -35,8 +35,8 @@ __all__ = ["CUSTODY_NAME", "SEAL_ACTIONS", "SealCheck", "check_seal", "last_seal
 
 CUSTODY_NAME = "custody.jsonl"
 # Custody actions whose objects seal a manifest (its Merkle root); "verified" and "exported" only quote one.
-# A web capture seals the manifest of its capture folder when it records the capture.
-SEAL_ACTIONS = frozenset({"hashed", "captured"})
+# A web capture or an acquisition from seized media seals the manifest of its folder when it records it.
+SEAL_ACTIONS = frozenset({"hashed", "captured", "acquired"})
 
 
 @dataclass

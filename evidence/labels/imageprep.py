@@ -19,7 +19,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from evidence.labels.photo_metadata import register_heif
 from safeio.errors import InputError
+
+register_heif()  # HEIC/HEIF photos, as phones take them, open like JPEGs
 
 __all__ = ["MAX_SIDE", "ImageInput", "estimate_skew", "estimate_text_height", "even_rows", "load_image",
            "prepare_for_tesseract", "text_rows", "thumbnail_png", "to_bgr", "to_rgb"]

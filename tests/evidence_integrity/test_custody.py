@@ -130,7 +130,7 @@ def test_bad_events_are_refused(log):
         log.append("  ", "verified", [])
     with pytest.raises(InputError, match="cannot be stored as JSON"):
         log.append("a", "verified", [{"x": object()}])
-    assert set(ACTIONS) == {"seized", "extracted", "captured", "hashed", "transferred", "verified", "exported",
+    assert set(ACTIONS) == {"seized", "extracted", "captured", "acquired", "hashed", "transferred", "verified", "exported",
                             "dossier"}
     assert log.verify().n_events == 4
 
