@@ -276,7 +276,8 @@ class BrandRegistry:
             if not any(is_han(c) for c in b.name):
                 self._latin.setdefault(_squash_latin(b.name), b.name)
             elif all(is_han(c) for c in b.name) and len(b.name) >= 2:
-                self._pinyin.setdefault(_pinyin_key(b.name), b.name)
+                for key in _pinyin_keys(b.name):
+                    self._pinyin.setdefault(key, b.name)
 
     @classmethod
     def load(cls, extra_csv: str | PathLike | None = None) -> BrandRegistry:
@@ -344,6 +345,10 @@ class BrandRegistry:
         if _squash_latin(text) in self._latin and not any(is_han(c) for c in text):
             result.genuine = self._latin[_squash_latin(text)]
             return result
+        if not any(is_han(c) for c in text) and _LATIN_RUN.fullmatch(text):
+            # a romanised name given alone is read whole, never cut into syllables (Kang|shifu)
+            result.lookalikes = self.lookalikes([MarkCandidate(text, "product_name")])
+            return result
         candidates = mark_candidates(product_name=text, known=self.names)
         whole = "".join(c for c in squashed if is_han(c))
         if whole == squashed and 2 <= len(whole) <= WHOLE_MARK and all(c.text != whole for c in candidates):
@@ -355,9 +360,10 @@ class BrandRegistry:
                 return result
         prefix = self.known_prefix(squashed)
         guessed = {c.text for c in candidates if c.where.endswith("_guess")}
-        # a mark read where a product word ends it beats one guessed from the first characters
+        # a mark read where a product word ends it beats one guessed from the first characters, and
+        # a lookalike of more of the name beats one of its first characters (农天山果: 农夫山泉, not 农夫)
         result.lookalikes = sorted(self.lookalikes(candidates, exclude_family_of=prefix),
-                                   key=lambda x: x.matched in guessed)
+                                   key=lambda x: (x.matched in guessed, -len(x.matched), -x.score))
         if not result.lookalikes and prefix:
             result.genuine = prefix  # 达利园蛋黄派: a registered mark with product words we do not list
         return result
@@ -557,11 +563,17 @@ def _squash_latin(text: str) -> str:
     return re.sub(r"[^A-Z0-9]", "", unicodedata.normalize("NFKC", text).upper())
 
 
-@lru_cache(maxsize=8192)
-def _pinyin_key(text: str) -> str:
-    from pypinyin import lazy_pinyin
+def _pinyin_keys(text: str, most: int = 16) -> list[str]:
+    """Every way the mark is spelt in pinyin, tones dropped: the common reading first, then the other
+    readings of its 多音字 (美的 is MEIDE and MEIDI: the owner's own romanisation uses the second)."""
+    from itertools import islice, product
 
-    return "".join(lazy_pinyin(text)).upper()
+    from pypinyin import Style, lazy_pinyin, pinyin
+
+    common = "".join(lazy_pinyin(text)).upper()
+    readings = [dict.fromkeys(r) for r in pinyin(text, style=Style.NORMAL, heteronym=True)]
+    others = ("".join(combo).upper() for combo in product(*readings))
+    return list(dict.fromkeys([common, *islice(others, most)]))
 
 
 def _read_csv(text: str, where: str) -> list[Brand]:
