@@ -36,8 +36,8 @@ from evidence.labels.hanzi import (
 from evidence.labels.marks import COPY_AFFIXES, MarkCandidate, is_generic, mark_candidates, name_heads
 from safeio.errors import InputError
 
-__all__ = ["CATEGORY_KIND", "GENERIC_WORDS", "NUMERALS", "Brand", "BrandMatch", "BrandRegistry", "Lookalike",
-           "Trick", "align", "char_similarity", "default_registry"]
+__all__ = ["CATEGORY_KIND", "GENERIC_WORDS", "NUMERALS", "TRICK_FAMILY", "Brand", "BrandMatch", "BrandRegistry",
+           "Lookalike", "Trick", "align", "char_similarity", "default_registry"]
 
 # Words that name a kind of product, never a maker (kept for callers; marks.py holds the full lists).
 GENERIC_WORDS = ("牛奶", "纯牛奶", "核桃", "核桃乳", "可乐", "冰红茶", "绿茶", "纯净水", "矿泉水", "饮用水", "酸奶", "奶粉")
@@ -84,6 +84,11 @@ _EN = {"glyph": "glyph", "radical_added": "radical added", "radical_dropped": "r
        "merge": "components merged", "reorder": "reordered characters", "added": "added character",
        "removed": "removed character", "prefix": "added prefix", "suffix": "added suffix",
        "latin": "Latin imitation", "pinyin": "pinyin imitation", "changed": "changed character"}
+# the family of each trick, as a code for displays in any language: how the copy was made
+TRICK_FAMILY = {"glyph": "shape", "radical_added": "shape", "radical_dropped": "shape", "split": "shape",
+                "merge": "shape", "sound": "sound", "near_sound": "sound", "number": "number", "reorder": "order",
+                "added": "edit", "removed": "edit", "prefix": "edit", "suffix": "edit", "changed": "edit",
+                "latin": "romanised", "pinyin": "romanised"}
 # which independent signal each trick is evidence of
 SIGNAL = {"glyph": "shape", "radical_added": "shape", "radical_dropped": "shape", "split": "shape",
           "merge": "shape", "sound": "sound", "near_sound": "sound", "number": "number", "reorder": "order",
@@ -111,6 +116,14 @@ class Trick:
     genuine: str = ""
     seen: str = ""
 
+    @property
+    def family(self) -> str:
+        """shape, sound, order, edit, romanised or number: a code, never words."""
+        return TRICK_FAMILY.get(self.kind, "edit")
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "family": self.family, "genuine": self.genuine, "seen": self.seen}
+
     def describe(self, lang: str = "both") -> str:
         change = f"{self.genuine}→{self.seen}" if self.genuine or self.seen else ""
         if self.kind in ("added", "prefix", "suffix"):
@@ -137,13 +150,14 @@ class Lookalike:
     signals: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
+        """The JSON form: ``tricks`` and ``signals`` are codes; ``reasons`` the same tricks in words."""
         return {"brand": self.brand, "score": round(self.score, 3), "reasons": self.reasons,
-                "owner": self.owner, "matched": self.matched}
+                "owner": self.owner, "matched": self.matched, "tricks": [t.to_dict() for t in self.tricks],
+                "signals": list(self.signals)}
 
     def to_record(self) -> dict:
-        """The JSON form plus the signals and tricks as codes, for reports that display them in any language."""
-        return {**self.to_dict(), "signals": list(self.signals),
-                "tricks": [{"kind": t.kind, "genuine": t.genuine, "seen": t.seen} for t in self.tricks]}
+        """The JSON form, for reports that display the codes in any language."""
+        return self.to_dict()
 
 
 @dataclass
@@ -188,22 +202,22 @@ def align(brand: str, seen: str) -> tuple[float, list[Trick]]:
                 similarity = like.similarity
                 if not like.tricks and brand[i] != seen[j] and seen[j] in brand:
                     kinds, similarity = ("reorder",), MOVED  # 娃哈哈 -> 娃娃哈: the mark's own character moved
-                steps.append((i + 1, j + 1, 1 - similarity, tuple(Trick(k, brand[i], seen[j]) for k in kinds)))
+                steps.append((i + 1, j + 1, 1 - similarity, tuple((k, brand[i], seen[j]) for k in kinds)))
             if i < n:
                 c, kind = indel(i + 1, j, False)
-                steps.append((i + 1, j, c, (Trick(kind, brand[i], ""),)))
+                steps.append((i + 1, j, c, ((kind, brand[i], ""),)))
             if j < m:
                 c, kind = indel(i, j + 1, True)
                 if j == 0 and seen.startswith("正宗") and i == 0:
-                    steps.append((0, 2, AFFIX, (Trick("prefix", "", "正宗"),)))
-                steps.append((i, j + 1, c, (Trick(kind, "", seen[j]),)))
+                    steps.append((0, 2, AFFIX, (("prefix", "", "正宗"),)))
+                steps.append((i, j + 1, c, ((kind, "", seen[j]),)))
             if i + 1 < n and j + 1 < m and brand[i] == seen[j + 1] and brand[i + 1] == seen[j] \
                     and brand[i] != brand[i + 1]:
-                steps.append((i + 2, j + 2, SWAP, (Trick("reorder", brand[i:i + 2], seen[j:j + 2]),)))
+                steps.append((i + 2, j + 2, SWAP, (("reorder", brand[i:i + 2], seen[j:j + 2]),)))
             if i < n and j + 1 < m and merges_into(seen[j:j + 2], brand[i]):
-                steps.append((i + 1, j + 2, COMPONENTS, (Trick("split", brand[i], seen[j:j + 2]),)))
+                steps.append((i + 1, j + 2, COMPONENTS, (("split", brand[i], seen[j:j + 2]),)))
             if i + 1 < n and j < m and merges_into(brand[i:i + 2], seen[j]):
-                steps.append((i + 2, j + 1, COMPONENTS, (Trick("merge", brand[i:i + 2], seen[j]),)))
+                steps.append((i + 2, j + 1, COMPONENTS, (("merge", brand[i:i + 2], seen[j]),)))
             for ni, nj, c, tricks in steps:
                 if here + c < cost[ni][nj] - 1e-12:
                     cost[ni][nj] = here + c
@@ -212,7 +226,7 @@ def align(brand: str, seen: str) -> tuple[float, list[Trick]]:
     i, j = n, m
     while (i, j) != (0, 0):
         pi, pj, found = back[i][j]
-        tricks[:0] = found
+        tricks[:0] = [Trick(*t) for t in found]  # built only on the path taken: the DP makes thousands
         i, j = pi, pj
     return cost[n][m], tricks
 
@@ -240,6 +254,24 @@ def _enough_kept(brand: str, seen: str) -> bool:
     missing = [c for c in (Counter(brand) - Counter(seen)).elements()
                if not all(part in seen for part in components(c)) or components(c) == (c,)]
     return len(missing) <= allowed or len(set(brand)) < len(brand)
+
+
+def _within_reach(brand: str, seen: str) -> bool:
+    """A quick bound before the alignment: the least each missing character of the mark can cost (its
+    likeness to the closest character of the name, or dropping it, or another character of the mark
+    repeated in its place, or its components side by side) must leave the score above the threshold."""
+    have, want = Counter(seen), Counter(brand)
+    moved = any(have[c] > want[c] for c in want)
+    least = 0.0
+    for char, count in (want - have).items():
+        cost = min([INDEL] + [1 - char_likeness(char, x).similarity for x in have])
+        if moved:
+            cost = min(cost, 1 - MOVED)
+        parts = components(char)
+        if parts != (char,) and all(p in have for p in parts):
+            cost = min(cost, COMPONENTS)
+        least += cost * count
+    return 1 - least / len(brand) >= _threshold(len(brand))
 
 
 def _steps(tricks: list[Trick]) -> list[tuple[str, str]]:
@@ -438,7 +470,7 @@ class BrandRegistry:
         for brand in pool:
             if len(brand) < 2:
                 continue
-            if not _enough_kept(brand, seen):
+            if not _enough_kept(brand, seen) or not _within_reach(brand, seen):
                 continue
             if abs(len(brand) - len(seen)) == 2 and not seen.startswith(("正宗", *COPY_AFFIXES)) \
                     and not any(merges_into(seen[k:k + 2], ch) for ch in brand for k in range(len(seen) - 1)):

@@ -95,19 +95,18 @@ def _strokes(char: str):
             if mask.any() else np.full(mask.shape, 99.0, np.float32)
         strokes.append(mask.astype(bool))
         near.append(far <= TOLERANCE)
-    strokes_all = np.stack(strokes)
-    return strokes_all, np.stack(near), int(strokes_all.sum())
+    # kept as bits in Python integers: 900 bytes a character, and a pair is compared by one AND
+    as_bits = [int.from_bytes(np.packbits(np.stack(planes)).tobytes(), "big") for planes in (strokes, near)]
+    return as_bits[0], as_bits[1], as_bits[0].bit_count()
 
 
 @lru_cache(maxsize=262144)
 def _covered(a: str, b: str) -> float | None:
     """The share of ``a``'s strokes that lie near a stroke of ``b`` running the same way."""
-    import numpy as np
-
     x, y = _strokes(a), _strokes(b)
     if x is None or y is None or not x[2]:
         return None
-    return int(np.count_nonzero(x[0] & y[1])) / x[2]
+    return (x[0] & y[1]).bit_count() / x[2]
 
 
 def drawn_similarity(a: str, b: str) -> float | None:
