@@ -152,8 +152,8 @@ class Lookalike:
     def to_dict(self) -> dict:
         """The JSON form: ``tricks`` and ``signals`` are codes; ``reasons`` the same tricks in words."""
         return {"brand": self.brand, "score": round(self.score, 3), "reasons": self.reasons,
-                "owner": self.owner, "matched": self.matched, "tricks": [t.to_dict() for t in self.tricks],
-                "signals": list(self.signals)}
+                "owner": self.owner, "matched": self.matched, "signals": list(self.signals),
+                "tricks": [t.to_dict() for t in self.tricks]}
 
     def to_record(self) -> dict:
         """The JSON form, for reports that display the codes in any language."""
