@@ -138,3 +138,27 @@ def test_the_drawn_measure_sees_neighbours_no_table_lists():
 def test_a_two_character_mark_is_not_copied_by_an_added_character_or_an_unrelated_one(registry):
     assert all(look.brand != "红牛" for look in registry.match("红牛奶").lookalikes)
     assert all(look.brand != "乐事" for look in registry.match("乐虎").lookalikes)
+
+
+LABEL = ("配料：水、白砂糖\n净含量：500毫升\n生产者：周口市鑫源饮品厂\n地址：河南省周口市川汇区建设路8号\n"
+         "联系电话：0394-1234567\n食品生产许可证编号：SC10641160200018\n产品标准代号：GB/T 10792\n"
+         "生产日期：2024-03-01\n保质期：12个月\n")
+
+
+def _accused(name: str) -> set[str]:
+    from evidence.labels.screening import screen_text
+
+    findings = screen_text(f"产品名称：{name}\n{LABEL}")[1]
+    return {f.details["lookalike"]["brand"] for f in findings if f.code == "brand_lookalike"}
+
+
+def test_a_copy_that_keeps_a_descriptor_the_mark_begins_with_is_read_on_a_label():
+    assert _accused("营养抉线饮料") == {"营养快线"}  # 营养 is a descriptor, and how 营养快线 begins
+    assert _accused("营养快线饮料") == set()
+
+
+def test_a_homophone_alone_on_a_two_character_mark_is_listed_but_accuses_nothing_by_itself(registry):
+    look = registry.match("金丰").lookalikes[0]
+    assert look.brand == "金枫" and look.score < 0.9 and _families(look) == {"sound"}
+    assert _accused("金丰大米") == set()
+    assert _accused("雪必汽水") == {"雪碧"}  # the drinks' own words on the package agree
