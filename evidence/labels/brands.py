@@ -239,7 +239,7 @@ def _reordered(brand: str, seen: str) -> bool:
 # The least score a lookalike needs, by the length of the genuine mark; chosen on casebook's own list
 # of copies and genuine pairs (bench/data/copycats_own.json, bench/bench_marks.py), not on the lists
 # that judge it.  A two-character mark changes by half with one character: only a strong likeness counts.
-THRESHOLDS = {2: 0.84, 3: 0.78}
+THRESHOLDS = {2: 0.80, 3: 0.78}
 THRESHOLD_LONG = 0.74
 
 
@@ -441,6 +441,8 @@ class BrandRegistry:
                     and exclude_family_of.startswith(cand.text):
                 continue  # a part of the genuine mark printed right there (百事 in 百事可乐)
             for look in self._compare_all(cand.text):
+                if exclude_family_of and self.same_family(look.brand, exclude_family_of):
+                    continue  # 伊利金领冠 starts with 伊利: it imitates no other mark of 伊利's owner (伊利金典)
                 brand = self.brands[look.brand]
                 kind = CATEGORY_KIND.get(brand.category)
                 if product_type and product_type != "unknown" and kind and kind != product_type:
@@ -517,7 +519,7 @@ class BrandRegistry:
             score = 1 - SWAP / len(brand)
         else:
             cost, tricks = align(brand, seen)
-            score = 1 - cost / len(brand)
+            score = 1 - cost / max(len(brand), len(seen))
         if not tricks:
             return None
         kinds = {t.kind for t in tricks}

@@ -162,3 +162,8 @@ def test_a_homophone_alone_on_a_two_character_mark_is_listed_but_accuses_nothing
     assert look.brand == "金枫" and look.score < 0.9 and _families(look) == {"sound"}
     assert _accused("金丰大米") == set()
     assert _accused("雪必汽水") == {"雪碧"}  # the drinks' own words on the package agree
+
+
+def test_a_product_name_starting_with_a_mark_imitates_no_other_mark_of_that_owner(registry):
+    result = registry.match("伊利金领冠婴儿配方奶粉")
+    assert result.genuine == "伊利" and result.lookalikes == []
