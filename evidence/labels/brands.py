@@ -441,9 +441,6 @@ class BrandRegistry:
                     and exclude_family_of.startswith(cand.text):
                 continue  # a part of the genuine mark printed right there (百事 in 百事可乐)
             for look in self._compare_all(cand.text):
-                if exclude_family_of and cand.text.startswith(exclude_family_of) \
-                        and self.same_family(look.brand, exclude_family_of):
-                    continue  # 伊利金领冠 starts with 伊利: it imitates no other mark of 伊利's owner (伊利金典)
                 brand = self.brands[look.brand]
                 kind = CATEGORY_KIND.get(brand.category)
                 if product_type and product_type != "unknown" and kind and kind != product_type:

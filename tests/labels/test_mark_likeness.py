@@ -164,6 +164,7 @@ def test_a_homophone_alone_on_a_two_character_mark_is_listed_but_accuses_nothing
     assert _accused("雪必汽水") == {"雪碧"}  # the drinks' own words on the package agree
 
 
-def test_a_product_name_starting_with_a_mark_imitates_no_other_mark_of_that_owner(registry):
-    result = registry.match("伊利金领冠婴儿配方奶粉")
-    assert result.genuine == "伊利" and result.lookalikes == []
+@pytest.mark.parametrize(("copy", "genuine"), [("六个核桃宝", "六个核桃"), ("王老吉吉", "王老吉")])
+def test_a_copy_that_starts_with_the_genuine_mark_is_still_a_copy(registry, copy, genuine):
+    result = registry.match(copy)
+    assert result.genuine is None and result.lookalikes[0].brand == genuine, result.to_dict()
