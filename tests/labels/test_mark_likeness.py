@@ -168,3 +168,19 @@ def test_a_homophone_alone_on_a_two_character_mark_is_listed_but_accuses_nothing
 def test_a_copy_that_starts_with_the_genuine_mark_is_still_a_copy(registry, copy, genuine):
     result = registry.match(copy)
     assert result.genuine is None and result.lookalikes[0].brand == genuine, result.to_dict()
+
+
+def test_brands_match_prints_the_tricks_as_codes():
+    import subprocess
+    import sys
+
+    casebook = str(Path(sys.executable).with_name("casebook"))
+    proc = subprocess.run([casebook, "brands", "match", "--json", "康帅博", "Kangshifu", "依利", "六仁核桃", "伊利"],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    data = {item["name"]: item for item in json.loads(proc.stdout)}
+    for name in ("康帅博", "Kangshifu", "依利", "六仁核桃"):
+        first = data[name]["lookalikes"][0]
+        assert first["brand"] in ("康师傅", "伊利", "六个核桃") and first["tricks"], data[name]
+    assert [t["family"] for t in data["Kangshifu"]["lookalikes"][0]["tricks"]] == ["romanised"]
+    assert data["伊利"]["genuine"] == "伊利" and data["伊利"]["lookalikes"] == []
