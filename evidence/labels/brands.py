@@ -536,10 +536,15 @@ class BrandRegistry:
                 return None  # 达利 / 利达, 美的 / 美的美: ordinary other words, not copies
             if any(t.kind == "glyph" and char_likeness(t.genuine, t.seen).similarity < 0.55 for t in tricks):
                 return None
-            if not kinds & SHAPE_TRICKS:
+            swapped = {t.kind for t in tricks if t.genuine and t.seen and t.kind != "reorder"}
+            if swapped and not swapped & SHAPE_TRICKS:
+                if "sound" not in swapped:
+                    return None  # a near sound or a numeral alone makes another word (三菱 / 三宁, 百度 / 零度)
                 # a homophone alone on a two-character mark (雪碧 -> 雪必, but also 金枫 / 金丰, a common
                 # name) is listed, yet stays below the near-exact scores a label finding may rest on alone
                 score = min(score, HOMOPHONE_ONLY - (1 - score) / 2)  # the order among homophones kept
+        if n == 3 and any(t.kind == "removed" and t.genuine == brand[0] for t in tricks) and brand[0] not in seen:
+            return None  # a three-character mark without its first character is a two-character word (罗蒙)
         kept = [c for c in brand if c in seen]
         strong = all(char_likeness(g, x).similarity >= 0.8 for g, x in steps if g and x and len(g) == len(x) == 1)
         if not kept and not (strong and n >= 3) and not kinds & {"split", "merge", "reorder", "radical_added",

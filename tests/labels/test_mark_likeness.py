@@ -184,3 +184,11 @@ def test_brands_match_prints_the_tricks_as_codes():
         assert first["brand"] in ("康师傅", "伊利", "六个核桃") and first["tricks"], data[name]
     assert [t["family"] for t in data["Kangshifu"]["lookalikes"][0]["tricks"]] == ["romanised"]
     assert data["伊利"]["genuine"] == "伊利" and data["伊利"]["lookalikes"] == []
+
+
+@pytest.mark.parametrize(("name", "mark"), [("兰孚", "南孚"), ("千度", "百度"), ("沙溪", "白沙溪"), ("江南", "卤江南")])
+def test_ordinary_words_near_a_short_mark_are_not_copies(registry, name, mark):
+    """A near sound or a numeral alone on a two-character mark, or a three-character mark without its
+    first character, makes another word."""
+    assert mark in registry and name not in registry
+    assert registry.compare(mark, name) is None
