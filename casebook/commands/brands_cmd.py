@@ -1,7 +1,9 @@
 """``casebook brands ...``: lookalike-brand matching against the brand registry.
 
 ``match --json`` prints a list, one object per name: ``{"name", "genuine": brand-or-null,
-"lookalikes": [{"brand", "score", "reasons", "owner", "matched"}]}``.
+"lookalikes": [{"brand", "score", "reasons", "owner", "matched", "tricks", "signals"}]}``; each trick is
+``{"kind", "family", "genuine", "seen"}`` with ``family`` one of shape, sound, order, edit, romanised,
+number (codes; ``reasons`` says the same in words).
 
 Names come from the command line, so they are checked at this edge: at most
 :data:`MAX_NAME_CHARS` characters (a product name on a label is far shorter, and the matcher's

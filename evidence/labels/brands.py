@@ -6,10 +6,8 @@ dropped, characters reordered, one added or dropped (prefixes 新, 老, 正宗, 
 in pinyin, or an English mark with letters swapped.  Each candidate is scored by how many
 independent signals agree - shape, sound, order, length, category and packaging words - and the
 signals are reported.  Only genuine marks are listed; a name that is itself a registered mark is
-never a copy of another, and a name far from every mark says nothing.
-
-The weighted alignment is written by hand: rapidfuzz's edit distances take no per-pair
-substitution cost and know no split or merged characters.
+never a copy of another, and a name far from every mark says nothing.  The tricks and the
+alignment that finds them are in :mod:`evidence.labels.mark_tricks`.
 """
 
 from __future__ import annotations
@@ -32,11 +30,24 @@ from evidence.labels.hanzi import (
     merges_into,
     syllables,
 )
+from evidence.labels.mark_tricks import (
+    SHAPE_TRICKS,
+    SIGNAL,
+    SWAP,
+    TRICK_FAMILY,
+    Trick,
+    align,
+    changes,
+    enough_kept,
+    is_reordered,
+    threshold,
+    within_reach,
+)
 from evidence.labels.marks import COPY_AFFIXES, MarkCandidate, is_generic, mark_candidates, name_heads
 from safeio.errors import InputError
 
-__all__ = ["CATEGORY_KIND", "GENERIC_WORDS", "NUMERALS", "Brand", "BrandMatch", "BrandRegistry", "Lookalike",
-           "Trick", "align", "char_similarity", "default_registry"]
+__all__ = ["CATEGORY_KIND", "GENERIC_WORDS", "NUMERALS", "TRICK_FAMILY", "Brand", "BrandMatch", "BrandRegistry",
+           "Lookalike", "Trick", "align", "char_similarity", "default_registry"]
 
 # Words that name a kind of product, never a maker (kept for callers; marks.py holds the full lists).
 GENERIC_WORDS = ("牛奶", "纯牛奶", "核桃", "核桃乳", "可乐", "冰红茶", "绿茶", "纯净水", "矿泉水", "饮用水", "酸奶", "奶粉")
@@ -64,29 +75,9 @@ CATEGORY_WORDS = {
     "small_appliances": "电 壶 煲 锅 机 器", "electrical": "插座 转换器 开关 断路器 电线 插头 灯",
     "toys": "玩具 积木 车", "fertilizer": "肥", "pesticide": "药 剂", "seed": "种",
 }
-SHAPE_TRICKS = frozenset({"glyph", "radical_added", "radical_dropped", "split", "merge"})
-SOUND_TRICKS = frozenset({"sound", "near_sound"})
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z'&.\- ]{1,30}[A-Za-z]")
-INDEL = 0.6   # one character more or less: a known trick, cheaper than an unrelated character
-AFFIX = 0.3   # a copy-maker's prefix or suffix (新, 老, 正宗, 港, 牌) at either end
-SWAP = 0.3    # two neighbours reordered
-COMPONENTS = 0.2  # one character written as its two components, or two merged into one
-
-_ZH = {"glyph": "形近", "radical_added": "加偏旁", "radical_dropped": "减偏旁", "sound": "音近",
-       "near_sound": "近音", "number": "数字替换", "split": "拆字", "merge": "并字", "reorder": "颠倒",
-       "added": "加字", "removed": "减字", "prefix": "加前缀", "suffix": "加后缀", "latin": "英文仿写",
-       "pinyin": "拼音仿写", "changed": "改字"}
-_EN = {"glyph": "glyph", "radical_added": "radical added", "radical_dropped": "radical dropped",
-       "sound": "sound", "near_sound": "near sound", "number": "number swap", "split": "split into components",
-       "merge": "components merged", "reorder": "reordered characters", "added": "added character",
-       "removed": "removed character", "prefix": "added prefix", "suffix": "added suffix",
-       "latin": "Latin imitation", "pinyin": "pinyin imitation", "changed": "changed character"}
-# which independent signal each trick is evidence of
-SIGNAL = {"glyph": "shape", "radical_added": "shape", "radical_dropped": "shape", "split": "shape",
-          "merge": "shape", "sound": "sound", "near_sound": "sound", "number": "number", "reorder": "order",
-          "added": "length", "removed": "length", "prefix": "affix", "suffix": "affix", "latin": "spelling",
-          "pinyin": "sound"}
-
+WHOLE_MARK = 6  # a name given alone of at most this many characters is also compared whole
+HOMOPHONE_ONLY = 0.88  # the highest score of a two-character mark copied by sound alone
 
 @dataclass(frozen=True)
 class Brand:
@@ -98,27 +89,6 @@ class Brand:
     family: str
     latin: str = ""
     source: str = ""
-
-
-@dataclass(frozen=True)
-class Trick:
-    """One change from the genuine mark to the name seen: its kind and the characters involved."""
-
-    kind: str
-    genuine: str = ""
-    seen: str = ""
-
-    def describe(self, lang: str = "both") -> str:
-        change = f"{self.genuine}→{self.seen}" if self.genuine or self.seen else ""
-        if self.kind in ("added", "prefix", "suffix"):
-            change = self.seen
-        elif self.kind == "removed":
-            change = self.genuine
-        if lang == "en":
-            return f"{_EN[self.kind]}: {change}" if change else _EN[self.kind]
-        if lang == "zh":
-            return f"{_ZH[self.kind]}：{change}" if change else _ZH[self.kind]
-        return f"{_ZH[self.kind]} {_EN[self.kind]}: {change}" if change else f"{_ZH[self.kind]} {_EN[self.kind]}"
 
 
 @dataclass
@@ -134,13 +104,14 @@ class Lookalike:
     signals: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
+        """The JSON form: ``tricks`` and ``signals`` are codes; ``reasons`` the same tricks in words."""
         return {"brand": self.brand, "score": round(self.score, 3), "reasons": self.reasons,
-                "owner": self.owner, "matched": self.matched}
+                "owner": self.owner, "matched": self.matched, "signals": list(self.signals),
+                "tricks": [t.to_dict() for t in self.tricks]}
 
     def to_record(self) -> dict:
-        """The JSON form plus the signals and tricks as codes, for reports that display them in any language."""
-        return {**self.to_dict(), "signals": list(self.signals),
-                "tricks": [{"kind": t.kind, "genuine": t.genuine, "seen": t.seen} for t in self.tricks]}
+        """The JSON form, for reports that display the codes in any language."""
+        return self.to_dict()
 
 
 @dataclass
@@ -153,70 +124,6 @@ class BrandMatch:
 
     def to_dict(self) -> dict:
         return {"name": self.name, "genuine": self.genuine, "lookalikes": [x.to_dict() for x in self.lookalikes]}
-
-
-# --- alignment --------------------------------------------------------------------------------------
-
-
-def align(brand: str, seen: str) -> tuple[float, list[Trick]]:
-    """Weighted edit cost from the genuine ``brand`` to the ``seen`` name, and the tricks on the way."""
-    n, m = len(brand), len(seen)
-    inf = float("inf")
-    cost = [[inf] * (m + 1) for _ in range(n + 1)]
-    back: list[list[tuple | None]] = [[None] * (m + 1) for _ in range(n + 1)]
-    cost[0][0] = 0.0
-
-    def indel(i: int, j: int, added: bool) -> tuple[float, str]:
-        char = seen[j - 1] if added else brand[i - 1]
-        at_end = (j == 1 or j == m) if added else (i == 1 or i == n)
-        if added and at_end and char in COPY_AFFIXES:
-            return AFFIX, ("prefix" if j == 1 else "suffix")
-        return INDEL, ("added" if added else "removed")
-
-    for i in range(n + 1):
-        for j in range(m + 1):
-            here = cost[i][j]
-            if here == inf:
-                continue
-            steps = []
-            if i < n and j < m:
-                like = char_likeness(brand[i], seen[j])
-                kinds = like.tricks or (("changed",) if brand[i] != seen[j] else ())
-                steps.append((i + 1, j + 1, 1 - like.similarity, tuple(Trick(k, brand[i], seen[j]) for k in kinds)))
-            if i < n:
-                c, kind = indel(i + 1, j, False)
-                steps.append((i + 1, j, c, (Trick(kind, brand[i], ""),)))
-            if j < m:
-                c, kind = indel(i, j + 1, True)
-                if j == 0 and seen.startswith("正宗") and i == 0:
-                    steps.append((0, 2, AFFIX, (Trick("prefix", "", "正宗"),)))
-                steps.append((i, j + 1, c, (Trick(kind, "", seen[j]),)))
-            if i + 1 < n and j + 1 < m and brand[i] == seen[j + 1] and brand[i + 1] == seen[j] \
-                    and brand[i] != brand[i + 1]:
-                steps.append((i + 2, j + 2, SWAP, (Trick("reorder", brand[i:i + 2], seen[j:j + 2]),)))
-            if i < n and j + 1 < m and merges_into(seen[j:j + 2], brand[i]):
-                steps.append((i + 1, j + 2, COMPONENTS, (Trick("split", brand[i], seen[j:j + 2]),)))
-            if i + 1 < n and j < m and merges_into(brand[i:i + 2], seen[j]):
-                steps.append((i + 2, j + 1, COMPONENTS, (Trick("merge", brand[i:i + 2], seen[j]),)))
-            for ni, nj, c, tricks in steps:
-                if here + c < cost[ni][nj] - 1e-12:
-                    cost[ni][nj] = here + c
-                    back[ni][nj] = (i, j, tricks)
-    tricks: list[Trick] = []
-    i, j = n, m
-    while (i, j) != (0, 0):
-        pi, pj, found = back[i][j]
-        tricks[:0] = found
-        i, j = pi, pj
-    return cost[n][m], tricks
-
-
-def _reordered(brand: str, seen: str) -> bool:
-    return len(brand) >= 3 and brand != seen and sorted(brand) == sorted(seen)
-
-
-def _threshold(length: int) -> float:
-    return 0.78 if length <= 2 else 0.74
 
 
 # --- the registry -----------------------------------------------------------------------------------
@@ -248,7 +155,8 @@ class BrandRegistry:
             if not any(is_han(c) for c in b.name):
                 self._latin.setdefault(_squash_latin(b.name), b.name)
             elif all(is_han(c) for c in b.name) and len(b.name) >= 2:
-                self._pinyin.setdefault(_pinyin_key(b.name), b.name)
+                for key in _pinyin_keys(b.name):
+                    self._pinyin.setdefault(key, b.name)
 
     @classmethod
     def load(cls, extra_csv: str | PathLike | None = None) -> BrandRegistry:
@@ -316,13 +224,25 @@ class BrandRegistry:
         if _squash_latin(text) in self._latin and not any(is_han(c) for c in text):
             result.genuine = self._latin[_squash_latin(text)]
             return result
+        if not any(is_han(c) for c in text) and _LATIN_RUN.fullmatch(text):
+            # a romanised name given alone is read whole, never cut into syllables (Kang|shifu)
+            result.lookalikes = self.lookalikes([MarkCandidate(text, "product_name")])
+            return result
         candidates = mark_candidates(product_name=text, known=self.names)
+        whole = "".join(c for c in squashed if is_han(c))
+        if whole == squashed and 2 <= len(whole) <= WHOLE_MARK and all(c.text != whole for c in candidates):
+            # a short name given alone is read whole: 营养 is a descriptor in 营养块线, not here
+            candidates.append(MarkCandidate(whole, "product_name"))
         for cand in candidates:
             if cand.text in self.brands and not cand.where.endswith("_guess"):
                 result.genuine = cand.text
                 return result
         prefix = self.known_prefix(squashed)
-        result.lookalikes = self.lookalikes(candidates, exclude_family_of=prefix)
+        guessed = {c.text for c in candidates if c.where.endswith("_guess")}
+        # a mark read where a product word ends it beats one guessed from the first characters, and
+        # a lookalike of more of the name beats one of its first characters (农天山果: 农夫山泉, not 农夫)
+        result.lookalikes = sorted(self.lookalikes(candidates, exclude_family_of=prefix),
+                                   key=lambda x: (x.matched in guessed, -len(x.matched), -x.score))
         if not result.lookalikes and prefix:
             result.genuine = prefix  # 达利园蛋黄派: a registered mark with product words we do not list
         return result
@@ -385,21 +305,19 @@ class BrandRegistry:
             return []
         if not any(is_han(c) for c in seen):
             return self._latin_lookalikes(seen)
-        # A copy keeps most of the mark's own characters (compare() allows at most half changed), or
-        # sounds the same throughout, or repeats one changed character (洽洽 -> 恰恰): only those
-        # marks are aligned, which keeps a registry of thousands fast.
-        hits: dict[str, int] = {}
+        # A copy keeps at least one of the mark's own characters (compare() asks it unless every
+        # change is a strong likeness), or sounds the same throughout, or repeats one changed
+        # character (洽洽 -> 恰恰): only those marks are aligned, which keeps a registry of thousands fast.
+        pool: set[str] = set()
         for ch in set(seen):
-            for brand in self._by_char.get(ch, ()):
-                if ch in brand:
-                    hits[brand] = hits.get(brand, 0) + sum(1 for c in brand if c == ch)
-        pool = {b for b, n in hits.items() if abs(len(b) - len(seen)) <= 2
-                and (n >= len(b) - len(b) // 2 or len(set(b)) < len(b))}  # 奥利奥 -> 粤利粤: one change, twice
+            pool |= {b for b in self._by_char.get(ch, ()) if ch in b and abs(len(b) - len(seen)) <= 2}
         pool |= self._sound_twins(seen)
         pool |= {b for b in self._repeated if len(b) == len(seen)}
         out = []
         for brand in pool:
             if len(brand) < 2:
+                continue
+            if not enough_kept(brand, seen) or not within_reach(brand, seen):
                 continue
             if abs(len(brand) - len(seen)) == 2 and not seen.startswith(("正宗", *COPY_AFFIXES)) \
                     and not any(merges_into(seen[k:k + 2], ch) for ch in brand for k in range(len(seen) - 1)):
@@ -421,42 +339,62 @@ class BrandRegistry:
         return found
 
     def compare(self, brand: str, seen: str) -> Lookalike | None:
-        """The lookalike of genuine ``brand`` that ``seen`` is, or None when it is not one."""
+        """The lookalike of genuine ``brand`` that ``seen`` is, or None when it is not one.
+
+        The score is one minus the weighted edit cost per character of the mark (:func:`align`);
+        it must reach :data:`THRESHOLDS` for the mark's length.  Beyond the score, a copy keeps
+        what a shopper reads as the mark: at most one change on a two-character mark, two on a
+        three- or four-character one, half on a longer one; a character that neither looks nor
+        sounds like the one it replaces only on a mark of four or more characters that is
+        otherwise intact (六个核桃 -> 六仁核桃); and at least one character of the mark unless
+        every change is a strong likeness (特仑苏 -> 特伦酥).
+        """
+        look = self.likeness(brand, seen)
+        return look if look is not None and look.score >= threshold(len(brand)) else None
+
+    def likeness(self, brand: str, seen: str) -> Lookalike | None:
+        """How ``seen`` imitates genuine ``brand`` whatever the score, or None when it cannot be a copy
+        (too many changes, an unrelated character in a short mark, a registered name).  Used by
+        :meth:`compare`, and by the bench that chooses the thresholds."""
         if seen == brand or seen in self.brands or len(brand) < 2:
             return None
-        if _reordered(brand, seen):
+        if is_reordered(brand, seen):
             tricks = [Trick("reorder", brand, seen)]
             score = 1 - SWAP / len(brand)
         else:
             cost, tricks = align(brand, seen)
-            score = 1 - cost / len(brand)
-        if score < _threshold(len(brand)) or not tricks:
+            score = 1 - cost / max(len(brand), len(seen))
+        if not tricks:
             return None
         kinds = {t.kind for t in tricks}
-        if "changed" in kinds:
-            return None  # a character that neither looks nor sounds alike: another name, not a copy
-        edits = len({(t.genuine, t.seen, t.kind in SHAPE_TRICKS or t.kind in SOUND_TRICKS) for t in tricks})
-        all_sound = len(seen) == len(brand) and all(t.kind in SOUND_TRICKS for t in tricks)
+        steps = changes(tricks)
+        n = len(brand)
+        allowed = 1 if n <= 2 else 2 if n <= 4 else n // 2
         repeated = len(set(brand)) == 1 and len({(t.genuine, t.seen) for t in tricks if t.genuine}) == 1
-        if edits > max(1, len(brand) // 2) and not all_sound and kinds != {"reorder"} and not repeated:
+        if len(steps) > allowed and kinds != {"reorder"} and not repeated:
             return None  # more changed than a shopper would still read as the mark
-        if len(brand) <= 2:
-            if kinds & {"reorder"}:
-                return None  # two characters swapped make an ordinary other word (达利 / 利达)
-            if any(t.genuine and t.seen for t in tricks) and not kinds & SHAPE_TRICKS:
-                return None  # a two-character mark is copied by shape (雷碧, 红午); a homophone alone is another word
-            # one character more or less on a two-character mark is any word at all (a copy-maker's
-            # prefix or suffix excepted: 新, 老, 正宗, 港, 牌)
-            if kinds & {"added", "removed"}:
-                return None
+        if len(steps) == 2 and n <= 4 and kinds & {"added", "removed"}:
+            return None  # two changes on a short mark are two likenesses, not a likeness and a gap
+        if "changed" in kinds and (n < 4 or len(steps) > 1):
+            return None  # an unrelated character: only one, in a long mark otherwise intact
+        if n <= 2:
+            if kinds & {"reorder", "added", "removed"}:
+                return None  # 达利 / 利达, 美的 / 美的美: ordinary other words, not copies
             if any(t.kind == "glyph" and char_likeness(t.genuine, t.seen).similarity < 0.55 for t in tricks):
                 return None
-            changed = [t for t in tricks if t.genuine and t.seen]
-            same_swap = len({(t.genuine, t.seen) for t in changed}) == 1 and len(set(brand)) == 1  # 洽洽 -> 恰恰
-            if not any(c in seen for c in brand) and not all(t.kind == "sound" for t in changed) and not same_swap:
-                return None
+            swapped = {t.kind for t in tricks if t.genuine and t.seen and t.kind != "reorder"}
+            if swapped and not swapped & SHAPE_TRICKS:
+                if "sound" not in swapped:
+                    return None  # a near sound or a numeral alone makes another word (三菱 / 三宁, 百度 / 零度)
+                # a homophone alone on a two-character mark (雪碧 -> 雪必, but also 金枫 / 金丰, a common
+                # name) is listed, yet stays below the near-exact scores a label finding may rest on alone
+                score = min(score, HOMOPHONE_ONLY - (1 - score) / 2)  # the order among homophones kept
+        if n == 3 and any(t.kind == "removed" and t.genuine == brand[0] for t in tricks) and brand[0] not in seen:
+            return None  # a three-character mark without its first character is a two-character word (罗蒙)
         kept = [c for c in brand if c in seen]
-        if not kept and not kinds & {"sound", "near_sound", "split", "merge", "radical_added", "radical_dropped"}:
+        strong = all(char_likeness(g, x).similarity >= 0.8 for g, x in steps if g and x and len(g) == len(x) == 1)
+        if not kept and not (strong and n >= 3) and not kinds & {"split", "merge", "reorder", "radical_added",
+                                                                 "radical_dropped"} and not repeated:
             return None
         owner = self.brands[brand].owner
         signals = sorted({SIGNAL[t.kind] for t in tricks if t.kind in SIGNAL} | self._agreeing(tricks))
@@ -513,11 +451,17 @@ def _squash_latin(text: str) -> str:
     return re.sub(r"[^A-Z0-9]", "", unicodedata.normalize("NFKC", text).upper())
 
 
-@lru_cache(maxsize=8192)
-def _pinyin_key(text: str) -> str:
-    from pypinyin import lazy_pinyin
+def _pinyin_keys(text: str, most: int = 16) -> list[str]:
+    """Every way the mark is spelt in pinyin, tones dropped: the common reading first, then the other
+    readings of its 多音字 (美的 is MEIDE and MEIDI: the owner's own romanisation uses the second)."""
+    from itertools import islice, product
 
-    return "".join(lazy_pinyin(text)).upper()
+    from pypinyin import Style, lazy_pinyin, pinyin
+
+    common = "".join(lazy_pinyin(text)).upper()
+    readings = [dict.fromkeys(r) for r in pinyin(text, style=Style.NORMAL, heteronym=True)]
+    others = ("".join(combo).upper() for combo in product(*readings))
+    return list(dict.fromkeys([common, *islice(others, most)]))
 
 
 def _read_csv(text: str, where: str) -> list[Brand]:

