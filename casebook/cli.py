@@ -17,6 +17,7 @@ from casebook.commands import brands_cmd as brands
 from casebook.commands import dossier_cmd as dossier
 from casebook.commands import evidence_cmd, geo_cmd
 from casebook.commands import labels_cmd as labels
+from casebook.commands import leads_cmd as leads
 from casebook.commands import link_cmd as link
 from casebook.commands import sample_cmd as sample
 from safeio.errors import CasebookError
@@ -35,6 +36,7 @@ cli.add_command(brands.brands)
 cli.add_command(geo_cmd.geo)
 cli.add_command(dossier.dossier)
 cli.add_command(link.link)
+cli.add_command(leads.leads)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -97,7 +97,7 @@ def place_addresses(addresses, within: str = "") -> pd.DataFrame:
     position = {c: k for k, c in enumerate(idx["adcode"].astype(str))}
     out = {"adcode": [], "unplaced": []}
     frame = _cpca(values) if values else pd.DataFrame(columns=["省", "市", "区", "地址", "adcode"])
-    for text, (prov, city, county, rest, code) in zip(values, frame.itertuples(index=False, name=None), strict=True):
+    for text, (_prov, _city, county, rest, code) in zip(values, frame.itertuples(index=False, name=None), strict=True):
         code = "" if code is None or code != code else str(code)
         if not text:
             out["adcode"].append("")
