@@ -16,6 +16,7 @@ from casebook import __version__
 from casebook.commands import brands_cmd as brands
 from casebook.commands import dossier_cmd as dossier
 from casebook.commands import evidence_cmd, geo_cmd
+from casebook.commands import inspect_cmd as inspection
 from casebook.commands import labels_cmd as labels
 from casebook.commands import leads_cmd as leads
 from casebook.commands import link_cmd as link
@@ -37,6 +38,7 @@ cli.add_command(geo_cmd.geo)
 cli.add_command(dossier.dossier)
 cli.add_command(link.link)
 cli.add_command(leads.leads)
+cli.add_command(inspection.inspect)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,17 +12,14 @@ the same, and the placing step counts them as unplaced.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from links.spreadsheets import EXCEL_SUFFIXES, HeaderMatch, Sheet, Vocabulary, find_header, read_sheets
-from links.text_files import decode_text
-from safeio.errors import InputError
+from links.spreadsheets import HeaderMatch, Vocabulary
+from links.table_frames import read_frame
 
 __all__ = ["COLUMNS", "COMPLAINT_COLUMNS", "ComplaintExport", "kind_code", "read_complaints"]
 
@@ -49,7 +46,8 @@ COMPLAINT_COLUMNS: dict[str, tuple[str, ...]] = {
 COLUMNS = ("row", "reg_no", "received", "kind", "kind_text", "business", "address", "text", "phone", "credit_code",
            "county", "lon", "lat", "coord_sys", "source")
 _VOCABULARY = Vocabulary(COMPLAINT_COLUMNS)
-_HEAD_BYTES = 256 * 1024
+_HINT = ("The file needs a header row with at least two of: 登记编号, 登记时间, 类型, 被投诉人, 被投诉人地址, "
+         "投诉内容 (other usual spellings are understood).")
 _KINDS = (("举报", "report"), ("投诉", "complaint"), ("咨询", "inquiry"), ("建议", "suggestion"))
 
 
@@ -77,73 +75,6 @@ def kind_code(text: str) -> str:
             return code
     lowered = value.strip().lower()
     return lowered if lowered in ("complaint", "report", "inquiry", "suggestion") else "other"
-
-
-def _head_text(file: Path) -> tuple[str, str]:
-    """The first bytes decoded strictly (cut at the last newline so no character is split)."""
-    try:
-        with file.open("rb") as handle:
-            data = handle.read(_HEAD_BYTES)
-            more = bool(handle.read(1))
-    except OSError as err:
-        raise InputError(f"the export cannot be read ({err.strerror or err})", path=str(file),
-                         hint="Check that the file exists and that you may read it.") from err
-    if more and b"\n" in data:
-        data = data[: data.rindex(b"\n") + 1]
-    decoded = decode_text(data, file)
-    return decoded.text, decoded.encoding
-
-
-def _delimiter(text: str) -> str:
-    lines = [line for line in text.splitlines()[:12] if line.strip()]
-    line = max(lines, key=len, default="")
-    counts = {d: line.count(d) for d in (",", "\t", ";", "|")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def _no_header(file: Path) -> InputError:
-    return InputError("no header row naming the columns of a complaint export was found in the first rows",
-                      path=str(file),
-                      hint="The file needs a header row with at least two of: 登记编号, 登记时间, 类型, 被投诉人, "
-                           "被投诉人地址, 投诉内容 (other usual spellings are understood).")
-
-
-def _read_csv(file: Path) -> tuple[pd.DataFrame, str, int, list[HeaderMatch]]:
-    head, encoding = _head_text(file)
-    delimiter = "\t" if file.suffix.lower() == ".tsv" else _delimiter(head[:8192])
-    rows = list(csv.reader(io.StringIO(head), delimiter=delimiter))[:12]
-    index, header = find_header(Sheet(file, file.name, rows, encoding), _VOCABULARY)
-    if index < 0:
-        raise _no_header(file)
-    columns = sorted(header, key=lambda m: m.column)
-    try:
-        frame = pd.read_csv(file, encoding="utf-8-sig" if encoding.startswith("utf-8") else encoding,
-                            sep=delimiter, header=None, skiprows=index + 1, usecols=[m.column for m in columns],
-                            dtype=str, keep_default_na=False, skip_blank_lines=False, engine="c",
-                            on_bad_lines="skip", encoding_errors="strict")
-    except UnicodeDecodeError as err:
-        raise InputError(f"the export is not {encoding} throughout (a byte at {err.start} cannot be read)",
-                         path=str(file), hint="Save it again from the program that made it, as UTF-8.") from err
-    except pd.errors.EmptyDataError:
-        frame = pd.DataFrame(columns=[m.column for m in columns])
-    except (pd.errors.ParserError, ValueError) as err:
-        raise InputError(f"the export cannot be read as a table ({err})", path=str(file),
-                         hint="Open it in Excel or WPS and save it again as CSV.") from err
-    frame = frame.rename(columns={m.column: m.role for m in columns})
-    frame.index = np.arange(len(frame)) + index + 2  # 1-based file row of each data row
-    return frame, encoding, index + 1, header
-
-
-def _read_book(file: Path) -> tuple[pd.DataFrame, str, int, list[HeaderMatch]]:
-    for sheet in read_sheets(file):
-        index, header = find_header(sheet, _VOCABULARY)
-        if index < 0:
-            continue
-        data = {m.role: [r[m.column] if m.column < len(r) else "" for r in sheet.rows[index + 1:]] for m in header}
-        frame = pd.DataFrame(data, index=np.arange(index + 2, len(sheet.rows) + 1), dtype=object)
-        return frame, sheet.encoding, index + 1, header
-    raise _no_header(file)
 
 
 def _times(values: pd.Series) -> pd.Series:
@@ -178,8 +109,8 @@ def read_complaints(path: str | Path) -> ComplaintExport:
         The file cannot be read or decoded, or no header row is found.
     """
     file = Path(path)
-    reader = _read_book if file.suffix.lower() in EXCEL_SUFFIXES else _read_csv
-    frame, encoding, header_row, header = reader(file)
+    read = read_frame(file, _VOCABULARY, hint=_HINT)
+    frame, encoding, header_row, header = read.frame, read.encoding, read.header_row, read.header
     for role in COMPLAINT_COLUMNS:
         if role not in frame.columns:
             frame[role] = ""
