@@ -20,6 +20,7 @@ from casebook.commands import inspect_cmd as inspection
 from casebook.commands import labels_cmd as labels
 from casebook.commands import leads_cmd as leads
 from casebook.commands import link_cmd as link
+from casebook.commands import notice_cmd as notice
 from casebook.commands import sample_cmd as sample
 from safeio.errors import CasebookError
 
@@ -39,6 +40,7 @@ cli.add_command(dossier.dossier)
 cli.add_command(link.link)
 cli.add_command(leads.leads)
 cli.add_command(inspection.inspect)
+cli.add_command(notice.notice)
 
 
 def main(argv: list[str] | None = None) -> int:
