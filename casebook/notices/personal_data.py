@@ -63,12 +63,14 @@ class Finding:
 
 
 def _runs(text: str) -> list[list[tuple[int, int]]]:
-    """Runs of digit groups (start, end) joined by one separator character, or by one line break and its indent."""
+    """Runs of digit groups (start, end) joined by up to three spaces, one dash or dot, or one line break and its indent."""
     runs: list[list[tuple[int, int]]] = []
     last_end = -10
     for m in _GROUP.finditer(text):
         gap = text[last_end:m.start()] if last_end >= 0 else "?"
-        joined = (len(gap) == 1 and gap in _SEP) or (gap.count("\n") == 1 and not gap.strip())
+        mark = gap.strip()
+        joined = ((not mark and gap.count("\n") <= 1 and (len(gap) <= 3 or "\n" in gap))
+                  or (len(mark) == 1 and mark in _SEP and len(gap) <= 3))
         if runs and joined:
             runs[-1].append((m.start(), m.end()))
         else:
