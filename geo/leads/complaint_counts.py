@@ -5,7 +5,8 @@ hot spots are Getis-Ord Gi* over counties (each county with the counties it touc
 included; the same z, p and FDR bins as the case hot spots, :mod:`geo.stats`).  The counties
 analysed are those with leads or cases and every county touching them, so that a county with
 none counts as the zero it is.  With business counts for every county analysed the variable is
-leads per 10,000 businesses (a county with more shops gets more complaints), else the count.
+leads per 10,000 businesses (a county with more shops gets more complaints) over the counties whose
+count is known, else the count.
 
 "Many complaints and no case" marks a county whose leads reach ``min_leads`` and the median of
 the counties with leads, while no case was opened there: a place where leads are not followed up,
@@ -131,15 +132,19 @@ def summarise_complaints(placed: pd.DataFrame, *, cases: pd.DataFrame | None = N
     frame["cases"] = frame.adcode.map(case_counts).fillna(0).astype(int) if case_counts else 0
     variable = "none"
     frame["gi_z"], frame["gi_bin"] = 0.0, 0
-    if len(frame) >= 3:
-        if firms and frame.businesses.gt(0).all():
-            values, variable = frame.per_10k.to_numpy(float), "per_10k"
-        else:
-            values, variable = frame.leads.to_numpy(float), "leads"
-            if firms:
-                notes.append("businesses_missing_for_some_counties")
-        z = gi_star(values, w)
-        frame["gi_z"], frame["gi_bin"] = z.round(3), fdr_bins(z, two_sided_p(z))
+    counted = frame.businesses.gt(0).to_numpy()
+    if firms and counted.sum() >= 3:
+        # rates where the number of businesses is known: a county without it is left out of Gi*
+        sub = np.flatnonzero(counted)
+        z = gi_star(frame.per_10k.to_numpy(float)[sub], w[sub][:, sub].tocsr())
+        gi_z, gi_bin = np.zeros(len(frame)), np.zeros(len(frame), dtype=int)
+        gi_z[sub], gi_bin[sub] = z.round(3), fdr_bins(z, two_sided_p(z))
+        frame["gi_z"], frame["gi_bin"], variable = gi_z, gi_bin, "per_10k"
+        if (frame.leads[~counted] > 0).any():
+            notes.append("businesses_missing_for_some_counties")
+    elif len(frame) >= 3:
+        z = gi_star(frame.leads.to_numpy(float), w)
+        frame["gi_z"], frame["gi_bin"], variable = z.round(3), fdr_bins(z, two_sided_p(z)), "leads"
     else:
         notes.append("too_few_counties_for_gi")
     frame["confidence"] = frame.gi_bin.abs().map(BIN_CONFIDENCE).astype("Int64")
