@@ -77,13 +77,32 @@ def kind_code(text: str) -> str:
     return lowered if lowered in ("complaint", "report", "inquiry", "suggestion") else "other"
 
 
+_TIME = (r"^\s*(?P<year>\d{4})\s*[-/.年]\s*(?P<month>\d{1,2})\s*[-/.月]\s*(?P<day>\d{1,2})\s*日?"
+         r"(?:(?:[\sT]+|(?<=日))(?P<hour>\d{1,2})\s*[:：时]\s*(?P<minute>\d{1,2})"
+         r"(?:\s*[:：分]\s*(?P<second>\d{1,2})\s*秒?|\s*分)?)?\s*$")
+
+
 def _times(values: pd.Series) -> pd.Series:
-    """Times as written -> UTC ISO-8601; a time without a zone is China time (Asia/Shanghai)."""
-    unique = pd.Series(values.unique())
-    parsed = pd.to_datetime(unique.str.replace("/", "-", regex=False).str.replace(".", "-", regex=False),
-                            errors="coerce", format="mixed")
-    if getattr(parsed.dt, "tz", None) is None:
-        parsed = parsed.dt.tz_localize("Asia/Shanghai", ambiguous="NaT", nonexistent="NaT")
+    """Times as written -> UTC ISO-8601; a time without a zone is China time (Asia/Shanghai).
+
+    The usual forms (2024/3/5 10:12, 2024-03-05, 2024年3月5日) are taken apart by one regular
+    expression over the distinct values; only the rest go through pandas' per-value parser, which
+    costs ~50 µs a value (a minute for a million distinct times).
+    """
+    unique = pd.Series(values.unique(), dtype=object).astype(str)
+    parts = unique.str.extract(_TIME).astype(float)
+    parts[["hour", "minute", "second"]] = parts[["hour", "minute", "second"]].fillna(0)
+    parsed = pd.to_datetime(parts, errors="coerce")
+    rest = parts["year"].isna() & (unique != "")
+    if rest.any():
+        try:
+            other = pd.to_datetime(unique[rest], errors="coerce", format="mixed")
+            if getattr(other.dt, "tz", None) is not None:  # a written zone: China time, then as the others
+                other = other.dt.tz_convert("Asia/Shanghai").dt.tz_localize(None)
+            parsed[rest] = other
+        except (AttributeError, TypeError, ValueError):
+            pass  # zones mixed within one column: those times stay unread and are reported
+    parsed = parsed.dt.tz_localize("Asia/Shanghai", ambiguous="NaT", nonexistent="NaT")
     iso = parsed.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ").fillna("")
     return values.map(dict(zip(unique, iso, strict=True))).fillna("")
 
@@ -111,15 +130,13 @@ def read_complaints(path: str | Path) -> ComplaintExport:
     file = Path(path)
     read = read_frame(file, _VOCABULARY, hint=_HINT)
     frame, encoding, header_row, header = read.frame, read.encoding, read.header_row, read.header
-    for role in COMPLAINT_COLUMNS:
-        if role not in frame.columns:
-            frame[role] = ""
-    frame = frame.astype(str).apply(lambda col: col.str.strip())
-    blank = (frame[list(COMPLAINT_COLUMNS)] == "").all(axis=1)
-    frame = frame.loc[~blank]
-    out = pd.DataFrame({"row": frame.index.astype(np.int64)})
-    for role in COMPLAINT_COLUMNS:
-        out[role] = frame[role].to_numpy()
+    present = [role for role in COMPLAINT_COLUMNS if role in frame.columns]
+    frame = pd.DataFrame({role: frame[role].astype(str).str.strip() for role in present}, index=frame.index)
+    blank = (frame == "").all(axis=1) if present else pd.Series(True, index=frame.index)
+    frame = frame.loc[~blank.to_numpy()]
+    out = pd.DataFrame({"row": frame.index.to_numpy(np.int64)})
+    for role in COMPLAINT_COLUMNS:  # Series, not arrays: pandas would convert each array to strings again
+        out[role] = frame[role].reset_index(drop=True) if role in present else ""
     out["kind_text"] = out["kind"]
     kinds = out["kind"].unique()
     out["kind"] = out["kind"].map({k: kind_code(k) for k in kinds})

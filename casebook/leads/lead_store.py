@@ -41,7 +41,7 @@ class LeadImport:
 
     def report(self) -> dict:
         placed = int(self.frame["placed"].sum()) if len(self.frame) else 0
-        reasons = self.frame.loc[~self.frame["placed"], "unplaced"].value_counts() if len(self.frame) else {}
+        reasons = self.frame.loc[~self.frame["placed"], "unplaced"].astype(str).value_counts() if len(self.frame) else {}
         return {"leads": len(self.frame), "placed": placed, "unplaced": len(self.frame) - placed,
                 "unplaced_by_reason": {str(k): int(v) for k, v in dict(reasons).items()},
                 "with_point": int(self.frame["has_point"].sum()) if len(self.frame) else 0,

@@ -114,8 +114,8 @@ def summarise_complaints(placed: pd.DataFrame, *, cases: pd.DataFrame | None = N
     """
     total = len(placed)
     is_placed = placed["placed"].to_numpy(bool) if total else np.zeros(0, bool)
-    reasons = placed.loc[~is_placed, "unplaced"].value_counts() if total else pd.Series(dtype=int)
-    kinds = placed.loc[is_placed, ["adcode", "kind"]]
+    reasons = placed.loc[~is_placed, "unplaced"].astype(str).value_counts() if total else pd.Series(dtype=int)
+    kinds = placed.loc[is_placed, ["adcode", "kind"]].astype(str)
     table = pd.crosstab(kinds["adcode"], kinds["kind"]) if len(kinds) else pd.DataFrame()
     case_counts = _by_county(cases, "cases")
     firms = _by_county(businesses, "businesses")

@@ -28,6 +28,7 @@ PLACE_COLUMNS = ("adcode", "province", "city", "county_name", "placed", "place_m
                  "lat_wgs", "has_point")
 _TOWNISH = re.compile(r"^.{0,8}?(镇|乡|街道|村|社区|办事处|集|路|街|大道|市场)")
 _SPACE = re.compile(r"\s")
+PREFIX = 20  # characters of an address read for its county (河南省周口市川汇区: 9; 新疆维吾尔自治区伊犁哈萨克自治州…: 17)
 
 
 @lru_cache(maxsize=1)
@@ -45,10 +46,16 @@ def _names() -> tuple[dict[str, list[int]], dict[str, list[int]], pd.DataFrame]:
     return full, short, idx
 
 
+@lru_cache(maxsize=1)
+def _codes() -> np.ndarray:
+    return county_index()["adcode"].astype(str).to_numpy(object)
+
+
 def _within(rows: list[int], prefix: str, idx: pd.DataFrame) -> list[int]:
     if not prefix:
         return rows
-    return [k for k in rows if str(idx["adcode"].iat[k]).startswith(prefix)]
+    codes = _codes()
+    return [k for k in rows if codes[k].startswith(prefix)]
 
 
 def _search(text: str, prefix: str) -> tuple[int, str]:
@@ -93,8 +100,9 @@ def place_addresses(addresses, within: str = "") -> pd.DataFrame:
     """
     values = [_SPACE.sub("", unicodedata.normalize("NFKC", str(a or ""))) for a in addresses]
     full, _, idx = _names()
-    codes = set(idx["adcode"].astype(str))
-    position = {c: k for k, c in enumerate(idx["adcode"].astype(str))}
+    all_codes = _codes()
+    codes = set(all_codes)
+    position = {c: k for k, c in enumerate(all_codes)}
     out = {"adcode": [], "unplaced": []}
     frame = _cpca(values) if values else pd.DataFrame(columns=["省", "市", "区", "地址", "adcode"])
     for text, (_prov, _city, county, rest, code) in zip(values, frame.itertuples(index=False, name=None), strict=True):
@@ -119,12 +127,13 @@ def place_addresses(addresses, within: str = "") -> pd.DataFrame:
         k, reason = _search(tail, prefix)
         if k < 0 and tail != text and not prefix:
             k, reason = _search(text, "")
-        out["adcode"].append(str(idx["adcode"].iat[k]) if k >= 0 else "")
+        out["adcode"].append(all_codes[k] if k >= 0 else "")
         out["unplaced"].append(reason if k < 0 else "")
     result = pd.DataFrame(out)
-    rows = result["adcode"].map(position)
+    rows = result["adcode"].map(position).fillna(-1).to_numpy(int)
     for column, source in (("province", "province"), ("city", "city"), ("county_name", "name")):
-        result[column] = [str(idx[source].iat[int(r)]) if r == r else "" for r in rows]
+        values = np.append(idx[source].astype(str).to_numpy(object), "")  # row -1 -> ""
+        result[column] = values[rows]
     return result
 
 
@@ -146,21 +155,36 @@ def place_complaints(frame: pd.DataFrame, within: str = "") -> pd.DataFrame:
     """
     out = frame.copy()
     n = len(out)
-    address = out["address"].astype(str) if "address" in out else pd.Series([""] * n, index=out.index)
-    codes, distinct = pd.factorize(address, sort=False)
+    address = out["address"].astype(str).to_numpy(object) if "address" in out else np.full(n, "", dtype=object)
+    # the county is named within the first characters: one read per distinct beginning, not per address
+    heads = np.fromiter((a[:PREFIX] for a in address), dtype=object, count=n)
+    codes, distinct = pd.factorize(heads, sort=False)
     placed = place_addresses(list(distinct), within)
+    retry = np.flatnonzero((placed["adcode"] == "").to_numpy() & (np.char.str_len(distinct.astype(str)) >= PREFIX))
+    if len(retry):  # a long province or city name pushed the county past the beginning: read those in full
+        hit = np.isin(codes, retry)
+        full_codes, full_distinct = pd.factorize(address[hit], sort=False)
+        again = place_addresses(list(full_distinct), within)
+        base = len(placed)
+        placed = pd.concat([placed, again], ignore_index=True)
+        codes = codes.copy()
+        codes[hit] = full_codes + base
     for column in ("adcode", "province", "city", "county_name", "unplaced"):
-        values = placed[column].to_numpy(dtype=object)
-        out[column] = values[codes] if len(values) else np.array([""] * n, dtype=object)
-    out["place_method"] = np.where(out["adcode"] != "", "address", "none").astype(object)
+        # categories, not a million strings: pandas makes each str column cell by cell
+        values, inverse = pd.factorize(placed[column].to_numpy(object))
+        out[column] = pd.Categorical.from_codes(values[codes] if len(values) else np.zeros(n, int),
+                                                categories=inverse if len(inverse) else [""])
+    out["place_method"] = pd.Categorical(np.where(out["adcode"] != "", "address", "none"))
     if "county" in out:
-        missing = (out["adcode"] == "") & (out["county"].astype(str) != "")
+        missing = ((out["adcode"] == "") & (out["county"].astype(str) != "")).to_numpy()
         if missing.any():
+            for column in ("adcode", "province", "city", "county_name", "unplaced", "place_method"):
+                out[column] = out[column].astype(object)
             ccodes, cdistinct = pd.factorize(out.loc[missing, "county"].astype(str))
             by_county = place_addresses(list(cdistinct), within)
             for column in ("adcode", "province", "city", "county_name"):
                 out.loc[missing, column] = by_county[column].to_numpy(dtype=object)[ccodes]
-            now = missing & (out["adcode"] != "")
+            now = missing & (out["adcode"] != "").to_numpy()
             out.loc[now, "place_method"] = "county_column"
             out.loc[now, "unplaced"] = ""
     out["placed"] = out["adcode"] != ""
