@@ -4,17 +4,19 @@ Method (recorded with its version, so anyone re-runs it from the same inputs and
 
 1. **Weights.** 1 for every business (the floor: no business is ever left without a chance);
    with a hot-spot summary, a business whose point lies in a hot cell gets 2, 3 or 4 (90, 95,
-   99 % confidence), one in a county with hot cells but no point in one 1.5.
+   99 % confidence), one in a county with hot cells (written as in the summary: adcode, name or
+   short name) but no point in one 1.5.
 2. **Businesses.** Weighted sampling without replacement by Efraimidis and Spirakis (2006,
    "Weighted random sampling with a reservoir"): each business gets the key E/w, E a standard
    exponential from numpy's PCG64 generator seeded with the seed; the ``ceil(share × n)``
-   smallest keys are drawn, in key order.  One pass, O(n): numpy's ``Generator.choice(p=...,
-   replace=False)`` gives the same distribution but is far slower on a million businesses
-   (bench/bench_draw.py).
+   smallest keys are drawn, in key order.  One pass, O(n), and a published method anyone can
+   re-implement from this text, where ``Generator.choice(p=..., replace=False)`` (the same
+   distribution, and as fast: bench/bench_draw.py) is whatever numpy's version does inside.
 3. **Inspectors.** For each drawn business in draw order, the inspectors allowed to go (not
    declaring a conflict with it by credit code or name, not from its township where both are
-   known) are ranked by how many businesses they already have, ties broken by a fresh uniform
-   from a second generator seeded with (seed, 1); the first ``team`` go.  Work spreads evenly
+   known) are ranked by how many businesses they already have, ties broken by fresh uniforms
+   (one per inspector and business) from a second generator seeded with (seed, 1); the first
+   ``team`` go.  Work spreads evenly
    and the pairs are random.  A business with fewer than ``team`` allowed inspectors stops the
    draw with the list of such businesses: the plan must change (more inspectors, other towns).
 """
@@ -61,9 +63,7 @@ def risk_weights(subjects: pd.DataFrame, summary: dict | None) -> tuple[np.ndarr
     counts = {"floor": n, "hot_cell": 0, "hot_county": 0}
     if not summary or n == 0:
         return weights, counts
-    from geo.cells import cell_ints
-    from geo.coords import normalise_coord_sys, to_wgs84
-    from geo.leads.complaint_places import place_addresses
+    from h3.api import numpy_int
 
     hot = {int(h["cell"], 16): HOT_CELL_WEIGHT.get(int(h.get("confidence") or 0), FLOOR_WEIGHT)
            for h in summary.get("hotspots", []) if h.get("type") == "hot" and h.get("cell")}
@@ -71,10 +71,17 @@ def risk_weights(subjects: pd.DataFrame, summary: dict | None) -> tuple[np.ndarr
     lat = pd.to_numeric(subjects["lat"], errors="coerce").to_numpy(float)
     has = np.isfinite(lon) & np.isfinite(lat)
     if has.any() and hot:
+        wlon, wlat = lon[has], lat[has]
         systems = subjects["coord_sys"].to_numpy(object)[has]
-        canon = np.array([normalise_coord_sys(s) or "wgs84" for s in systems], dtype=object)
-        wlon, wlat = to_wgs84(lon[has], lat[has], canon)
-        cells = cell_ints(wlon, wlat, int(summary["cell_resolution"]))
+        if any(str(s).strip() for s in pd.unique(systems)):
+            from geo.coords import normalise_coord_sys, to_wgs84  # imports geo: only when a system is named
+
+            names = {s: normalise_coord_sys(s) or "wgs84" for s in pd.unique(systems)}
+            wlon, wlat = to_wgs84(wlon, wlat, np.array([names[s] for s in systems], dtype=object))
+        resolution = int(summary["cell_resolution"])
+        to_cell = numpy_int.latlng_to_cell  # h3 has no vectorised API: ~0.4 µs a point
+        cells = np.fromiter((to_cell(b, a, resolution) for a, b in zip(wlon.tolist(), wlat.tolist(), strict=True)),
+                            dtype=np.uint64, count=len(wlon))
         keys = np.fromiter(hot.keys(), dtype=np.uint64)
         vals = np.fromiter(hot.values(), dtype=float)
         order = np.argsort(keys)
@@ -83,14 +90,13 @@ def risk_weights(subjects: pd.DataFrame, summary: dict | None) -> tuple[np.ndarr
         idx = np.flatnonzero(has)[found]
         weights[idx] = np.maximum(weights[idx], vals[order][pos[found]])
     in_cell = weights > FLOOR_WEIGHT
-    hot_counties = {str(c["adcode"]) for c in summary.get("counties", []) if int(c.get("hot_cells") or 0) > 0}
+    hot_counties = {str(c.get(key)) for c in summary.get("counties", []) if int(c.get("hot_cells") or 0) > 0
+                    for key in ("adcode", "name") if c.get(key)}
+    hot_counties |= {n[:-1] for n in hot_counties if len(n) > 2 and n[-1] in "县区市旗"}  # 川汇区 or 川汇
     rest = ~in_cell & (subjects["county"].astype(str) != "").to_numpy()
     if hot_counties and rest.any():
-        written = subjects.loc[rest, "county"].astype(str)
-        codes, distinct = pd.factorize(written)
-        placed = place_addresses(list(distinct))["adcode"].to_numpy(object)
-        in_hot = np.array([c in hot_counties for c in placed], dtype=bool)[codes]
-        idx = np.flatnonzero(rest)[in_hot]
+        written = subjects.loc[rest, "county"].astype(str).str.strip()
+        idx = np.flatnonzero(rest)[written.isin(hot_counties).to_numpy()]
         weights[idx] = np.maximum(weights[idx], HOT_COUNTY_WEIGHT)
     counts["hot_cell"] = int(in_cell.sum())
     counts["hot_county"] = int((weights == HOT_COUNTY_WEIGHT).sum())
@@ -104,35 +110,42 @@ def _pair(drawn: pd.DataFrame, inspectors: Inspectors, team: int, seed: int) -> 
     m = len(staff)
     rng = np.random.default_rng([seed, 1])
     load = np.zeros(m, dtype=np.int64)
-    township = staff["township"].to_numpy(object)
+    town_codes, towns = pd.factorize(staff["township"].astype(str))
+    town_of = {t: k for k, t in enumerate(towns) if t}
     by_key: dict[str, list[int]] = {}
     for k, names in enumerate(inspectors.conflicts):
         for name in names:
             by_key.setdefault(name, []).append(k)
     ids, names_out, impossible = [], [], []
-    staff_ids = staff["id"].to_numpy(object)
-    staff_names = staff["name"].to_numpy(object)
-    for business_id, business_name, town in zip(drawn["id"], drawn["name"], drawn["township"], strict=True):
-        allowed = np.ones(m, dtype=bool)
+    staff_ids = staff["id"].astype(str).tolist()
+    staff_names = staff["name"].astype(str).tolist()
+    everyone = np.ones(m, dtype=bool)
+    block = 1024  # ties drawn a block of businesses at a time: the same stream as one row per business
+    ties = np.empty((0, m))
+    for row, (business_id, business_name, town) in enumerate(zip(drawn["id"], drawn["name"], drawn["township"],
+                                                               strict=True)):
+        if row % block == 0:
+            ties = rng.random((min(block, len(drawn) - row), m))
+        tie = ties[row % block]
         conflict = by_key.get(business_id, []) + by_key.get(business_name, [])
-        allowed[conflict] = False
-        own = np.zeros(m, dtype=bool)
-        if town:
-            own = township == town
+        own = town_codes == town_of[town] if town in town_of else None
+        allowed = everyone if not conflict and own is None else everyone.copy()
+        if conflict:
+            allowed[conflict] = False
+        if own is not None:
             allowed &= ~own
         candidates = np.flatnonzero(allowed)
-        tie = rng.random(m)
         if len(candidates) < team:
             impossible.append({"id": business_id, "name": business_name, "township": town,
-                               "conflicts": len(set(conflict)), "own_township": int(own.sum()),
+                               "conflicts": len(set(conflict)), "own_township": int(own.sum()) if own is not None else 0,
                                "allowed": len(candidates)})
             ids.append([])
             names_out.append([])
             continue
         order = candidates[np.lexsort((tie[candidates], load[candidates]))][:team]
         load[order] += 1
-        ids.append([str(staff_ids[k]) for k in order])
-        names_out.append([str(staff_names[k]) for k in order])
+        ids.append([staff_ids[k] for k in order])
+        names_out.append([staff_names[k] for k in order])
     return ids, names_out, impossible
 
 

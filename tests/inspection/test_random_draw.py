@@ -94,7 +94,7 @@ def test_risk_raises_the_chance_of_hot_places_and_every_business_keeps_one(tmp_p
 
     cell = h3.latlng_to_cell(33.625, 114.65, 8)
     summary = {"cell_resolution": 8, "hotspots": [{"cell": cell, "type": "hot", "confidence": 99}],
-               "counties": [{"adcode": "411621", "hot_cells": 2}]}
+               "counties": [{"adcode": "411621", "name": "扶沟县", "hot_cells": 2}]}
     weights, counts = risk_weights(frame, summary)
     assert list(weights) == [4.0, 1.5, 1.0]
     assert counts == {"floor": 1, "hot_cell": 1, "hot_county": 1}
