@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import resource
 from pathlib import Path
 
 import click
@@ -47,8 +46,6 @@ def draw_cmd(subjects, inspectors, share, seed, risk, team, out, as_json) -> int
                        f"{terminal_text('、'.join(row.inspector_names))}")
         for path in written:
             click.echo(f"Wrote {path}")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    click.echo(f"peak memory {peak / 1024:.0f} MiB", err=True)
     return 0
 
 

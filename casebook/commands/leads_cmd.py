@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import resource
 from pathlib import Path
 
 import click
@@ -48,8 +47,6 @@ def import_cmd(exports, out, within, as_json) -> int:
             click.echo(f"  {terminal_text(str(problem.get('path', '')))} row {problem.get('row', '-')}: "
                        f"{terminal_text(str(what))}", err=True)
         click.echo(f"Leads: {written[0]}")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    click.echo(f"peak memory {peak / 1024:.0f} MiB", err=True)
     return 1 if report["problems"] else 0
 
 
