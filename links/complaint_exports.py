@@ -129,14 +129,21 @@ def read_complaints(path: str | Path) -> ComplaintExport:
     """
     file = Path(path)
     read = read_frame(file, _VOCABULARY, hint=_HINT)
-    frame, encoding, header_row, header = read.frame, read.encoding, read.header_row, read.header
-    present = [role for role in COMPLAINT_COLUMNS if role in frame.columns]
-    frame = pd.DataFrame({role: frame[role].astype(str).str.strip() for role in present}, index=frame.index)
-    blank = (frame == "").all(axis=1) if present else pd.Series(True, index=frame.index)
-    frame = frame.loc[~blank.to_numpy()]
-    out = pd.DataFrame({"row": frame.index.to_numpy(np.int64)})
+    encoding, header_row, header = read.encoding, read.header_row, read.header
+    present = [role for role in COMPLAINT_COLUMNS if role in read.frame.columns]
+    rows = read.frame.index.to_numpy(np.int64)
+    columns = {}
+    for role in present:  # one column at a time, each raw column dropped once stripped (peak memory)
+        columns[role] = read.frame.pop(role).astype(str).str.strip().reset_index(drop=True)
+    del read
+    frame = pd.DataFrame(columns)
+    keep = ~(frame == "").all(axis=1).to_numpy() if present else np.zeros(len(rows), dtype=bool)
+    if not keep.all():
+        frame = frame.loc[keep].reset_index(drop=True)
+    out = pd.DataFrame({"row": rows[keep]})
     for role in COMPLAINT_COLUMNS:  # Series, not arrays: pandas would convert each array to strings again
-        out[role] = frame[role].reset_index(drop=True) if role in present else ""
+        out[role] = frame[role] if role in present else ""
+    del frame
     out["kind_text"] = out["kind"]
     kinds = out["kind"].unique()
     out["kind"] = out["kind"].map({k: kind_code(k) for k in kinds})

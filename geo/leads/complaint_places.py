@@ -153,7 +153,7 @@ def place_complaints(frame: pd.DataFrame, within: str = "") -> pd.DataFrame:
         ``county_column`` or ``none``; ``unplaced`` is '' for a placed lead, else ``no_address``,
         ``no_county`` or ``ambiguous``.  Every row of the input is kept.
     """
-    out = frame.copy()
+    out = frame.copy(deep=False)  # new columns only: the text columns are shared, not copied
     n = len(out)
     address = out["address"].astype(str).to_numpy(object) if "address" in out else np.full(n, "", dtype=object)
     # the county is named within the first characters: one read per distinct beginning, not per address
