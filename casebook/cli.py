@@ -18,9 +18,12 @@ from casebook.commands import case_cmd as case
 from casebook.commands import ccc_cmd as ccc
 from casebook.commands import dossier_cmd as dossier
 from casebook.commands import evidence_cmd, geo_cmd
+from casebook.commands import inspect_cmd as inspection
 from casebook.commands import lab_cmd as lab
 from casebook.commands import labels_cmd as labels
+from casebook.commands import leads_cmd as leads
 from casebook.commands import link_cmd as link
+from casebook.commands import notice_cmd as notice
 from casebook.commands import sample_cmd as sample
 from safeio.errors import CasebookError
 
@@ -41,6 +44,9 @@ cli.add_command(dossier.dossier)
 cli.add_command(link.link)
 cli.add_command(case.case)
 cli.add_command(lab.lab)
+cli.add_command(leads.leads)
+cli.add_command(inspection.inspect)
+cli.add_command(notice.notice)
 
 
 def main(argv: list[str] | None = None) -> int:

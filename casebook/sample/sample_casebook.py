@@ -25,6 +25,7 @@ from PIL import Image, ImageDraw
 from casebook import __version__
 from casebook.fonts import cjk_font_file
 from casebook.sample.sample_chains import plant_chains
+from casebook.sample.sample_complaints import write_complaints
 from casebook.sample.sample_labels import compose_label, draw_label, make_credit_code
 from casebook.sample.sample_register import (
     county_check,
@@ -232,6 +233,7 @@ def _write_cases(root: Path, *, n_cases: int, seed: int) -> SampleBook:
     no_labels_case = n_cases - 2 if n_cases >= 4 else None
     no_evidence_case = n_cases - 1 if n_cases >= 4 else None
     case_numbers: dict[str, int] = {}
+    parties: list[dict] = []
     for i, (category, problems) in enumerate(plan):
         case_id = f"ZK-2024-{i + 1:03d}"
         # a third of the cases sit in the planted clusters, the rest anywhere
@@ -285,6 +287,7 @@ def _write_cases(root: Path, *, n_cases: int, seed: int) -> SampleBook:
             "summary": f"执法人员在{market}检查时发现当事人{shop}经营的商品涉嫌{violation.removeprefix('销售')}。",
         }
         (folder / "case.yml").write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        parties.append({"case_id": case_id, **record["party"], "county": county, "town": town})
         rows.append({"case_id": case_id, "case_no": case_no, "title": title, "lon": f"{shown_lon:.6f}",
                      "lat": f"{shown_lat:.6f}", "coord_sys": coord_sys, "opened": opened.isoformat(),
                      "category": category, "county": county, "town": town, "market": market,
@@ -299,6 +302,7 @@ def _write_cases(root: Path, *, n_cases: int, seed: int) -> SampleBook:
         organs={k: v[3] for k, v in COUNTIES.items()})
     _write_csv(root / "cases.csv", [{**r, "kind": "case"} for r in rows] + [{**r, "kind": "register"} for r in register])
     _write_csv(root / "baseline.csv", _baseline(places, rng) + register_baseline)
+    write_complaints(root, parties, seed=seed)
     truth = {"generator": f"casebook {__version__}", "seed": seed, "n_evidence_files": n_evidence,
              "scored_problems": list(_scored()), "cases": case_truth, "labels": label_truth,
              "register": register_truth, "chains": links.chains, "link_decoys": links.decoys}
