@@ -89,7 +89,7 @@ def index_rows(results: list[dict], lang: str = "zh") -> list[str]:
         links = []
         case_id = str(item.get("case_id", ""))
         outputs = item.get("outputs") or {}
-        if item.get("linkable", True):
+        if item.get("has_folder", True):
             for kind in ("html", "pdf", "notebook"):
                 if kind in outputs:
                     links.append(f'<a href="{esc(case_id)}/{esc(outputs[kind])}">{esc(kind.upper())}</a>')
