@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from casebook.case import scan_casebook
+from casebook.case import case_table, scan_casebook
 from casebook.dossier import DossierResult, finish_case, render_case
 from casebook.dossier_inputs import DossierInputs
 from casebook.index import write_index
@@ -116,7 +116,7 @@ def save_casebook_hotspots(casebook_dir: Path, out: Path) -> str:
     A casebook without cases.csv has no analysis; one whose cases.csv cannot be used gives ""
     too, and each dossier's location section then says why.
     """
-    if not (casebook_dir / "cases.csv").is_file():
+    if case_table(casebook_dir) is None:
         return ""
     from casebook.casebook_hotspots import analyse_casebook
     from geo.result_io import save_hotspots

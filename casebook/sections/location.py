@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import geo
+from casebook.case import case_table
 from casebook.dossier_html import Html, esc, frame_table, key_values, note, png_img
 from casebook.words.map_words import category, column, label, map_labels, word
 from geo.hotspot_maps import notebook_view
@@ -18,7 +19,7 @@ def render(d) -> Html:
     position = c.lon_lat()
     if position is None:
         return d._done("location", note(t["no_location"]))
-    if not (d.casebook_dir / "cases.csv").is_file():
+    if case_table(d.casebook_dir) is None:
         return d._done("location", note(t["no_casebook"].format(dir=d.casebook_dir)))
     result = d.hotspot_result()  # handed in by a batch, computed once for all its dossiers
     ctx = geo.case_context(result, position[0], position[1], c.case_id, coord_sys=position[2],
