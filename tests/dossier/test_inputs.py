@@ -2,20 +2,57 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import json
+import re
+import textwrap
 from dataclasses import fields
+from pathlib import Path
 
 import pytest
 
 from casebook.dossier_inputs import DIGESTS, DossierInputs, case_input
 
+REPO = Path(__file__).resolve().parents[2]
 
-@dataclasses.dataclass(frozen=True)
-class WithRegister(DossierInputs):
-    """The docs' example: a registry file added to the dossier's inputs (one field)."""
 
-    ccc_register: str = case_input("", digest="file", option="--ccc-register", help="The CCC register (CSV).")
+def _recipe_field() -> str:
+    """The field that docs/architecture.md's recipe "Add an input" adds, as the page shows it."""
+    page = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    recipe = page.split("### Add an input", 1)[1].split("\n### ", 1)[0]
+    return re.search(r"```python\n(.*?)```", recipe, re.S).group(1)
+
+
+def _recipe_inputs():
+    """DossierInputs with the recipe's field added, exactly as written on the page (parsed, not executed)."""
+    line = ast.parse(textwrap.dedent(_recipe_field())).body[0]
+    call = line.value
+    assert isinstance(line, ast.AnnAssign) and call.func.id == "case_input"
+    made = case_input(*[ast.literal_eval(a) for a in call.args],
+                      **{k.arg: ast.literal_eval(k.value) for k in call.keywords})
+    return dataclasses.make_dataclass("WithRegister", [(line.target.id, str, made)], bases=(DossierInputs,),
+                                      frozen=True)
+
+
+WithRegister = _recipe_inputs()  # the docs' example: a registry file added to the dossier's inputs
+
+
+def test_the_recipe_for_a_new_input_is_one_field():
+    assert [f.name for f in fields(WithRegister)] == [f.name for f in fields(DossierInputs)] + ["ccc_register"]
+
+
+def test_the_recipe_for_a_new_section_holds_for_every_section():
+    """Each section of SECTIONS has its Dossier method, its template cell and its title in both languages."""
+    from casebook.dossier import SECTIONS
+    from casebook.sections.base import Dossier
+    from casebook.sections.dossier_words import TEXT
+
+    template = (REPO / "templates" / "case_dossier.ipynb").read_text(encoding="utf-8")
+    for name in SECTIONS:
+        assert callable(getattr(Dossier, name, None)), name
+        assert f"dossier.{name}()" in template, name
+        assert TEXT["zh"].get(name) and TEXT["en"].get(name), name
 
 
 def test_every_input_says_how_it_counts_for_the_fingerprint():
