@@ -118,7 +118,7 @@ class Legend(MacroElement):
         self.items = [(c, html.escape(label)) for c, label in items]
 
 
-def _case_text(row, labels: MapLabels) -> str:
+def _case_text(row, labels: MapLabels = CODES) -> str:
     """Popup text: number/id and title on line 1, date, category, market and setting on line 2."""
     def field(col):
         value = row.get(col)

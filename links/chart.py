@@ -19,6 +19,7 @@ import networkx as nx
 
 from links.analysis import LinkResult
 from links.graph import Chain
+from safeio.escaping import esc as _esc
 
 __all__ = ["ROLE_COLOURS", "WORD_KEYS", "chain_page", "chain_svg", "notebook_chart"]
 
@@ -116,10 +117,6 @@ _SCRIPT = r"""
   county.addEventListener('change', filter); kind.addEventListener('change', filter); filter();
 })();
 """
-
-
-def _esc(value: object) -> str:
-    return "" if value is None else html.escape(str(value), quote=True)
 
 
 def _js_json(value) -> str:

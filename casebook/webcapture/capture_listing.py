@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from casebook.extraction_record import RECORD_HTML, RECORD_PDF, TEXT
+from casebook.html_pages import template
 from casebook.webcapture.case_capture import MANIFEST_NAME, WEB_DIR, find_captures
 from evidence.integrity.electronic_data_list import shanghai_time
 from evidence.web.page_capture import ARTIFACT_FILES
@@ -64,10 +65,7 @@ SM3
 
 @lru_cache(maxsize=1)
 def _template():
-    import jinja2
-
-    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-                              lstrip_blocks=True).from_string(_TEMPLATE)
+    return template(_TEMPLATE, inline=True)
 
 
 @dataclass
