@@ -87,13 +87,15 @@ class CapturedPage:
     record_pdf: Path | None = None
 
 
-def captured_pages(case_dir: str | os.PathLike) -> list[CapturedPage]:
+def captured_pages(case_dir: str | os.PathLike, memo=None) -> list[CapturedPage]:
     """Each capture of the case with its files, digests and a fresh check against its manifest.
 
     Parameters
     ----------
     case_dir : path
         A case folder.
+    memo : evidence.integrity.tree_hashing.DigestMemo, optional
+        Digests read in this render: the case's own check reads the capture files once.
 
     Returns
     -------
@@ -112,7 +114,8 @@ def captured_pages(case_dir: str | os.PathLike) -> list[CapturedPage]:
                 setattr(page, attr, found.folder / name)
         try:
             manifest = load_manifest(found.folder / MANIFEST_NAME)
-            report = verify_manifest(manifest, found.folder, custody=Path(case_dir) / "custody.jsonl")  # the case's log
+            report = verify_manifest(manifest, found.folder, custody=Path(case_dir) / "custody.jsonl",  # the case's log
+                                     memo=memo)
         except CasebookError as err:
             page.problem = err.message
             pages.append(page)
@@ -131,7 +134,7 @@ def captured_pages(case_dir: str | os.PathLike) -> list[CapturedPage]:
     return pages
 
 
-def captured_pages_html(case_dir: str | os.PathLike, lang: str = "zh") -> str:
+def captured_pages_html(case_dir: str | os.PathLike, lang: str = "zh", memo=None) -> str:
     """The captured pages as an escaped HTML fragment for the dossier ('' when there are none).
 
     Parameters
@@ -139,6 +142,8 @@ def captured_pages_html(case_dir: str | os.PathLike, lang: str = "zh") -> str:
     case_dir : path
         A case folder.
     lang : {"zh", "en"}
+    memo : evidence.integrity.tree_hashing.DigestMemo, optional
+        As for :func:`captured_pages`.
 
     Returns
     -------
@@ -146,7 +151,7 @@ def captured_pages_html(case_dir: str | os.PathLike, lang: str = "zh") -> str:
         Headings and tables using the dossier's classes; every value from the page or the files is
         escaped, and the links to the extraction record are ``file:`` URIs shown by their relative path.
     """
-    pages = captured_pages(case_dir)
+    pages = captured_pages(case_dir, memo)
     if not pages:
         return ""
     key = "en" if str(lang).lower().startswith("en") else "zh"
