@@ -78,7 +78,7 @@ class DossierInputs:
     links: str = case_input("", digest="case_view")
     reading_cache: str = case_input("", digest="none")  # a cache: the same readings, found sooner
     # a render cut off by a limit is not complete, so it is rendered again whatever the limits
-    cell_timeout: int = case_input(600, digest="none", option="--cell-timeout", minimum=1,
+    cell_timeout: int = case_input(600, digest="none", option="--cell-timeout", minimum=1,  # the runner's default
                                    help="Seconds one template cell may run.")
     kernel_memory_mb: int | None = case_input(None, digest="none")
     kernel_seconds: int | None = case_input(None, digest="none")

@@ -129,3 +129,9 @@ def test_the_kernel_sees_a_new_input_and_a_rerun_sees_its_change(tiny_book, tmp_
     assert "CERT-TWO" in printed(out / "ZK-T-CLEAN" / "dossier.ipynb")
     summary = json.loads((out / "ZK-T-CLEAN" / "summary.json").read_text(encoding="utf-8"))
     assert summary["input_hash"] == second.input_hash and summary["outputs"]["html"] == "dossier.html"
+
+
+def test_the_default_cell_timeout_is_the_runners():
+    from casebook.kernel.notebook_run import DEFAULT_CELL_TIMEOUT
+
+    assert DossierInputs().cell_timeout == DEFAULT_CELL_TIMEOUT
