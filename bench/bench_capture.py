@@ -36,7 +36,19 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.support.web_pages import write_case  # noqa: E402 - the repo root is put on the path first
+
+def write_case(folder: Path, case_id: str = "WEB-2024-001") -> Path:
+    """A minimal case folder (case.yml, one label photo, one evidence file) to capture into."""
+    case = folder / case_id
+    (case / "labels").mkdir(parents=True)
+    (case / "evidence").mkdir()
+    (case / "labels" / "label-1.jpg").write_bytes(b"\xff\xd8\xff\xe0 not a real photo")
+    (case / "evidence" / "订单导出.csv").write_text("order,amount\n1,199\n", encoding="utf-8")
+    (case / "case.yml").write_text(
+        f"case_id: {case_id}\ncase_no: 周市监处罚〔2024〕88号\ntitle: 某网店销售假冒注册商标运动鞋案\n"
+        "organ: 周口市市场监督管理局\nparty:\n  name: 周口鞋业旗舰店\n", encoding="utf-8")
+    return case
+
 
 PHOTOS = 12
 

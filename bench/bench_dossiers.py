@@ -65,12 +65,12 @@ def run_anchor(book: Path, out: Path, case_ids: list[str]) -> tuple[float, list[
     lines = ["set -e"]
     for case_id in case_ids:
         folder = out / case_id
+        inputs = {"case_dir": str(book / case_id), "casebook_dir": str(book), "template": str(TEMPLATE)}
         lines += [
             f"mkdir -p {q(str(folder))}",
             "s=$(date +%s.%N)",
             f"{q(str(BIN / 'papermill'))} {q(str(TEMPLATE))} {q(str(folder / 'dossier.ipynb'))} -k casebook "
-            f"--no-progress-bar --log-level ERROR -p case_dir {q(str(book / case_id))} "
-            f"-p out_dir {q(str(folder))} -p casebook_dir {q(str(book))} -p template_path {q(str(TEMPLATE))}",
+            f"--no-progress-bar --log-level ERROR -y {q(json.dumps({'inputs': inputs}))}",
             f"{q(str(BIN / 'jupyter'))} nbconvert --to html --no-input --log-level ERROR "
             f"{q(str(folder / 'dossier.ipynb'))}",
             f'echo "{case_id} $s $(date +%s.%N)"',

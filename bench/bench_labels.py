@@ -84,7 +84,7 @@ def _raw_one(path: str) -> dict:
 
 
 def _score(truths: list[dict], results: list[dict]) -> dict:
-    from tests.support.labels import LabelScore
+    from evidence.labels.label_score import LabelScore
 
     score = LabelScore()
     accused_labels = 0

@@ -1,9 +1,10 @@
 """casebook: the application layer.
 
-It ties the two libraries (``evidence``: what can be held as evidence; ``geo``: where cases
-happen) to case folders, papermill templates and the ``casebook`` command.  Imports point down
-only: ``casebook`` -> ``evidence``, ``geo`` -> ``safeio`` (errors, atomic writes); nothing below
-imports from here (see docs/architecture.md).
+It ties the libraries (``evidence``: what can be held as evidence; ``geo``: where cases happen;
+``links``: what ties cases together) to case folders, papermill templates and the ``casebook``
+command, and holds the words people read (``casebook.words``, ``casebook.sections``).  Imports
+point down only: ``casebook`` -> ``links`` -> ``evidence``, ``geo`` -> ``safeio``; nothing below
+imports from here (rooms and recipes: docs/architecture.md).
 """
 
 __version__ = "0.1.0"

@@ -9,7 +9,6 @@ article number is quoted: check the primary text before adding one.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from casebook.linkage import Linkage
 from links import Chain, LinkResult
 from safeio.atomic import write_text_atomic
 from safeio.errors import CasebookError
+from safeio.escaping import esc as _e
 
 __all__ = ["AssistLetter", "draft_letters", "letter_html", "where_zh", "write_letters"]
 
@@ -140,10 +140,6 @@ def draft_letters(linkage: Linkage, *, requester: str = "", chains: list[Chain] 
 def where_zh(item: dict) -> str:
     """``第2、3、4行``: the rows of a table or the lines of a text where an entity was read."""
     return f"第{'、'.join(str(n) for n in item['at'])}行" if item["at"] else ""
-
-
-def _e(value: object) -> str:
-    return "" if value is None else html.escape(str(value), quote=True)
 
 
 def _table(headers: list[str], rows: list[list], *, mono: tuple[int, ...] = (), nowrap: tuple[int, ...] = ()) -> str:

@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from casebook.case import scan_casebook
-from casebook.dossier import DossierOptions, DossierResult, add_pdf, render_html, write_summary
+from casebook.case import case_table, scan_casebook
+from casebook.dossier import DossierResult, finish_case, render_case
+from casebook.dossier_inputs import DossierInputs
 from casebook.index import write_index
 from safeio.atomic import write_text_atomic
 from safeio.errors import CasebookError, InputError, MissingDependencyError
@@ -75,32 +76,28 @@ class BatchReport:
 def list_case_dirs(casebook_dir: str | Path) -> tuple[list[Path], list[dict]]:
     """The case folders to render, and a failed entry for each row whose id is unusable."""
     dirs, errors = scan_casebook(casebook_dir)
-    return dirs, [_failed_entry(raw, err, linkable=False) for raw, err in errors]
+    return dirs, [_failed_entry(raw, err, has_folder=False) for raw, err in errors]
 
 
-def _failed_entry(case_id: str, err: CasebookError, *, linkable: bool = True) -> dict:
+def _failed_entry(case_id: str, err: CasebookError, *, has_folder: bool = True) -> dict:
+    """A case that gave no result; ``has_folder`` says whether the index may point at OUT/<case_id>/."""
     return {"case_id": case_id, "status": "failed", "out_dir": "", "seconds": 0.0, "error": err.to_dict(),
-            "outputs": {}, "summary": {}, "input_hash": "", "pdf_seconds": None, "linkable": linkable}
+            "outputs": {}, "summary": {}, "input_hash": "", "pdf_seconds": None, "has_folder": has_folder}
 
 
-def render_task(case_dir: str, out_root: str, options: dict, casebook_dir: str, resume: bool,
-                hotspots: str = "", warm_next: bool = False, links: str = "") -> dict:
+def render_task(inputs: dict, out_root: str, resume: bool, warm_next: bool = False) -> dict:
     """What a worker runs for one case: plain arguments and a plain dict back (picklable for Dask).
 
     Parameters
     ----------
-    case_dir, out_root, casebook_dir : str
-        The case, the batch's output folder, the casebook.
-    options : dict
-        The fields of :class:`DossierOptions`.
+    inputs : dict
+        The case's :class:`~casebook.dossier_inputs.DossierInputs`, as a dict.
+    out_root : str
+        The batch's output folder.
     resume : bool
         Skip the case when its complete dossier is up to date.
-    hotspots : str
-        The saved hot-spot analysis of the casebook (``OUT/hotspots``), or empty.
     warm_next : bool
         Start a kernel for this worker's next case now.
-    links : str
-        The per-case link views of the casebook (``OUT/links``), or empty.
 
     Returns
     -------
@@ -108,11 +105,9 @@ def render_task(case_dir: str, out_root: str, options: dict, casebook_dir: str, 
         :meth:`DossierResult.to_dict`; an unusable case gives a ``failed`` entry, never an exception.
     """
     try:
-        result = render_html(case_dir, out_root, DossierOptions(**options), casebook_dir=casebook_dir,
-                             resume=resume, hotspots=hotspots, warm_next=warm_next, links=links)
-        return result.to_dict()
+        return render_case(DossierInputs.from_dict(inputs), out_root, resume=resume, warm_next=warm_next).to_dict()
     except CasebookError as err:
-        return _failed_entry(Path(case_dir).name, err, linkable=False)
+        return _failed_entry(Path(inputs.get("case_dir", "")).name, err, has_folder=False)
 
 
 def save_casebook_hotspots(casebook_dir: Path, out: Path) -> str:
@@ -121,7 +116,7 @@ def save_casebook_hotspots(casebook_dir: Path, out: Path) -> str:
     A casebook without cases.csv has no analysis; one whose cases.csv cannot be used gives ""
     too, and each dossier's location section then says why.
     """
-    if not (casebook_dir / "cases.csv").is_file():
+    if case_table(casebook_dir) is None:
         return ""
     from casebook.casebook_hotspots import analyse_casebook
     from geo.result_io import save_hotspots
@@ -133,7 +128,7 @@ def save_casebook_hotspots(casebook_dir: Path, out: Path) -> str:
     return str(save_hotspots(result, out / HOTSPOTS))
 
 
-def save_casebook_links(casebook_dir: Path, out: Path, options: DossierOptions) -> str:
+def save_casebook_links(casebook_dir: Path, out: Path, ocr_engine: str) -> str:
     """Link the casebook once (cached label readings only) and keep each case's view in ``OUT/links``.
 
     A casebook that cannot be linked gives "" and each dossier's linked section then says why.
@@ -144,7 +139,7 @@ def save_casebook_links(casebook_dir: Path, out: Path, options: DossierOptions) 
 
     readings = reading_cache(None)
     try:
-        linkage = link_casebook(casebook_dir, ocr=False, engine=options.ocr_engine,
+        linkage = link_casebook(casebook_dir, ocr=False, engine=ocr_engine,
                                 cache_dir=readings.folder if readings is not None else "")
     except CasebookError:
         return ""
@@ -225,7 +220,7 @@ class _DaskSubmitter:
             self.cluster.close()
 
 
-def run_batch(casebook_dir: str | Path, out_dir: str | Path, options: DossierOptions | None = None, *,
+def run_batch(casebook_dir: str | Path, out_dir: str | Path, inputs: DossierInputs | None = None, *,
               workers: int = 2, scheduler: str | None = None, pdf: bool = False, resume: bool = True,
               progress: bool = True) -> BatchReport:
     """Render every case; a failing case is recorded and the rest go on.
@@ -234,8 +229,9 @@ def run_batch(casebook_dir: str | Path, out_dir: str | Path, options: DossierOpt
     ----------
     casebook_dir, out_dir : path
         The casebook (cases.csv and one folder per case) and the output folder.
-    options : DossierOptions, optional
-        Language, basemap, OCR engine, timeouts, template.
+    inputs : DossierInputs, optional
+        What every case is rendered with (its ``case_dir`` is set per case; the casebook, hot
+        spots and links by the batch).
     workers : int
         Cases rendered at once.
     scheduler : str, optional
@@ -259,18 +255,16 @@ def run_batch(casebook_dir: str | Path, out_dir: str | Path, options: DossierOpt
     """
     from tqdm import tqdm
 
-    options = options or DossierOptions()
+    inputs = inputs or DossierInputs()
     started = time.perf_counter()
     book = Path(casebook_dir).resolve()
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
     dirs, results = list_case_dirs(book)
     report = BatchReport(str(book), str(out), results, started=_now(), workers=workers, scheduler=scheduler)
-    opts = {"lang": options.lang, "basemap": options.basemap, "ocr_engine": options.ocr_engine,
-            "cell_timeout": options.cell_timeout, "template": str(options.template_path()),
-            "kernel_memory_mb": options.kernel_memory_mb, "kernel_seconds": options.kernel_seconds}
-    hotspots = save_casebook_hotspots(book, out) if dirs else ""
-    links = save_casebook_links(book, out, options) if dirs else ""
+    inputs = inputs.with_case("", casebook_dir=str(book), template=str(inputs.template_path()),
+                              hotspots=save_casebook_hotspots(book, out) if dirs else "",
+                              links=save_casebook_links(book, out, inputs.ocr_engine) if dirs else "")
     with ExitStack() as stack:
         printer = None
         if pdf:
@@ -284,8 +278,8 @@ def run_batch(casebook_dir: str | Path, out_dir: str | Path, options: DossierOpt
             submitter = _DaskSubmitter(scheduler, width) if scheduler else _PoolSubmitter(width)
             try:
                 # each worker warms a kernel for its next case, except on its last one
-                futures = {submitter.submit(str(d), str(out), opts, str(book), resume, hotspots,
-                                            scheduler is None and i < len(pending) - width, links): d
+                futures = {submitter.submit(inputs.with_case(d).to_dict(), str(out), resume,
+                                            scheduler is None and i < len(pending) - width): d
                            for i, d in enumerate(pending)}
                 broken: list[Path] = []
                 for future in submitter.as_completed(list(futures)):
@@ -311,7 +305,7 @@ def run_batch(casebook_dir: str | Path, out_dir: str | Path, options: DossierOpt
                 bar.update(1)
     report.finished = _now()
     report.seconds = time.perf_counter() - started
-    write_index(out, report.results, lang=options.lang)
+    write_index(out, report.results, lang=inputs.lang)
     write_text_atomic(out / "batch-report.json",
                       json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
     return report
@@ -343,23 +337,12 @@ def _after_break(pending: list[Path], broken: list[Path], width: int, attempt: i
 
 
 def _finish_case(item: dict, printer) -> dict:
-    """Print the PDF (when asked), then write the case's summary.json: the end of one case's render."""
-    item.setdefault("linkable", True)
+    """The end of one case's render (:func:`casebook.dossier.finish_case`), kept as a plain dict."""
+    item.setdefault("has_folder", True)
     if not item.get("out_dir") or not item.get("summary"):
         return item  # unusable case: nothing of it was written
-    result = _as_result(item)
-    if printer is not None and result.status in ("ok", "degraded", "skipped"):
-        try:
-            result = add_pdf(result, printer)
-        except Exception as err:  # a PDF that cannot be printed fails this case, not the batch
-            error = CasebookError(f"the PDF could not be printed ({type(err).__name__}: {err})"[:1000],
-                                  path=Path(result.out_dir) / "dossier.html",
-                                  hint="Open the HTML in a browser and print it; check that Chromium runs.")
-            result.status, result.error = "failed", error.to_dict()
-            result.summary = {**result.summary, "status": "failed", "error": result.error}
-    if result.status != "skipped" or ("pdf" in result.outputs and result.pdf_seconds is not None):
-        write_summary(result)
-    return {**result.to_dict(), "linkable": item["linkable"]}
+    result = finish_case(_as_result(item), printer)
+    return {**result.to_dict(), "has_folder": item["has_folder"]}
 
 
 def _as_result(item: dict) -> DossierResult:

@@ -270,6 +270,18 @@ def _case_folders(book: Path) -> tuple[list[Path], list[tuple[str, UnsafePathErr
     return dirs, errors
 
 
+def case_table(casebook_dir: str | Path) -> Path | None:
+    """The casebook's ``cases.csv`` (what hot spots are computed from), or None when it has none."""
+    table = Path(casebook_dir) / "cases.csv"
+    return table if table.is_file() else None
+
+
+def is_casebook(folder: str | Path) -> bool:
+    """A casebook is a folder with ``cases.csv`` or at least one case folder (with case.yml): the one test."""
+    folder = Path(folder)
+    return case_table(folder) is not None or any(folder.glob("*/case.yml"))
+
+
 def scan_casebook(casebook_dir: str | Path) -> tuple[list[Path], list[tuple[str, UnsafePathError]]]:
     """The case folders of a casebook, and (raw id, error) for each row whose id is unusable.
 

@@ -2,68 +2,37 @@
 ``dossier.ipynb``, ``dossier.html`` (no code, no network), optionally ``dossier.pdf``, and
 ``summary.json``.
 
-``summary.json`` has one writer, :func:`write_summary`, called last (after the PDF). It carries a
-fingerprint of everything the dossier depends on (case folder content, the casebook tables,
-template, parameters, casebook version), so a rerun can skip a case that did not change - by
-content, not mtime - while a case cut off mid-render, or rendered degraded, is rendered again.
+A case is rendered with one :class:`~casebook.dossier_inputs.DossierInputs`, handed whole to the
+template. ``summary.json`` has one shape (:func:`case_summary`) and one writer,
+:func:`write_summary`, called last by :func:`finish_case` (after the PDF). It carries the
+fingerprint of the inputs (:meth:`DossierInputs.digest`), so a rerun can skip a case that did not
+change - by content, not mtime - while a case cut off mid-render, or rendered degraded, is
+rendered again.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from casebook import __version__
 from casebook.case import load_case
 from casebook.dossier_html import SUMMARY_MIME
+from casebook.dossier_inputs import DossierInputs, default_template
 from casebook.export import notebook_to_html
 from casebook.kernel.kernels import KernelLimits
 from casebook.kernel.notebook_run import DEFAULT_CELL_TIMEOUT, NotebookRun, run_notebook, template_parameters
 from safeio.atomic import write_text_atomic
-from safeio.errors import InputError, UnsafePathError
+from safeio.errors import CasebookError, InputError, UnsafePathError
 
-__all__ = ["HTML", "NOTEBOOK", "PDF", "SECTIONS", "SUMMARY", "DossierOptions", "DossierResult", "add_pdf",
-           "case_out_dir", "default_template", "dossier_status", "execute_and_export", "fingerprint", "kernel_summary", "read_summary",
-           "render_dossier", "render_html", "write_summary"]
+__all__ = ["HTML", "NOTEBOOK", "PDF", "SECTIONS", "SUMMARY", "DossierResult", "add_pdf", "case_out_dir",
+           "case_summary", "default_template", "dossier_status", "execute_and_export", "finish_case",
+           "kernel_summary", "read_summary", "render_case", "render_dossier", "write_summary"]
 
-REPO_TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 NOTEBOOK, HTML, PDF, SUMMARY = "dossier.ipynb", "dossier.html", "dossier.pdf", "summary.json"
 # the sections of the shipped template: a dossier that lacks one of them is incomplete
 SECTIONS = ("cover", "evidence", "labels", "location", "linked", "custody", "appendix")
-
-
-def default_template(name: str = "case_dossier.ipynb") -> Path:
-    """The template shipped in ``templates/`` (or ``casebook/templates/`` in a wheel)."""
-    for folder in (REPO_TEMPLATES, Path(__file__).resolve().parent / "templates"):
-        if (folder / name).is_file():
-            return folder / name
-    raise InputError(f"the template {name} was not found", path=REPO_TEMPLATES / name,
-                     hint="Reinstall casebook, or pass --template with the path of the .ipynb file.")
-
-
-@dataclass
-class DossierOptions:
-    """Everything besides the case that changes a dossier; part of the resume fingerprint."""
-
-    lang: str = "zh"
-    basemap: str = "none"
-    ocr_engine: str = "auto"
-    cell_timeout: int = DEFAULT_CELL_TIMEOUT
-    template: str = ""
-    kernel_memory_mb: int | None = None
-    kernel_seconds: int | None = None
-
-    def template_path(self) -> Path:
-        return Path(self.template).resolve() if self.template else default_template()
-
-    def kernel_limits(self) -> KernelLimits:
-        """The kernel's caps: these options where set, else the defaults of :class:`KernelLimits`."""
-        default = KernelLimits()
-        return KernelLimits(memory_mb=default.memory_mb if self.kernel_memory_mb is None else self.kernel_memory_mb,
-                            seconds=default.seconds if self.kernel_seconds is None else self.kernel_seconds)
 
 
 @dataclass
@@ -95,30 +64,6 @@ def case_out_dir(out_root: str | Path, case_id: str) -> Path:
         raise UnsafePathError(f"the case id '{case_id}' would write outside {root}", field="case_id",
                               hint="Case ids may hold only letters, digits, '-' and '_'.")
     return target
-
-
-def fingerprint(case_root: Path, casebook_dir: Path, template: Path, parameters: dict,
-                extra: list[Path] = ()) -> str:
-    """SHA-256 over the content of every input: a touched-but-unchanged file does not count."""
-    digest = hashlib.sha256()
-
-    def feed(label: str, path: Path) -> None:
-        digest.update(f"\0{label}\0".encode("utf-8", "surrogateescape"))  # names from seized media need not be UTF-8
-        with open(path, "rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-
-    digest.update(f"casebook {__version__}\0".encode())
-    digest.update(json.dumps(parameters, sort_keys=True, ensure_ascii=False).encode())
-    feed("template", template)
-    for name in ("cases.csv", "baseline.csv"):
-        if (casebook_dir / name).is_file():
-            feed(name, casebook_dir / name)
-    for path in sorted(p for p in case_root.rglob("*") if p.is_file() and not p.is_symlink()):
-        feed(path.relative_to(case_root).as_posix(), path)
-    for path in extra:
-        feed(path.name, path)
-    return digest.hexdigest()
 
 
 def read_summary(out: Path) -> dict:
@@ -154,26 +99,18 @@ def dossier_status(run_ok: bool, sections: dict, expected: tuple[str, ...] = ())
     return "ok"
 
 
-def render_html(case_dir: str | Path, out_root: str | Path, options: DossierOptions | None = None, *,
-                casebook_dir: str | Path | None = None, resume: bool = False, hotspots: str | Path = "",
-                links: str | Path = "",
-                warm_next: bool = False) -> DossierResult:
-    """Execute the template for one case and export the HTML (the part a worker process does).
+def render_case(inputs: DossierInputs | str | Path, out_root: str | Path, *, resume: bool = False,
+                    warm_next: bool = False) -> DossierResult:
+    """Execute the template for one case, export the HTML, or skip it when nothing changed (a worker's part).
 
     Parameters
     ----------
-    case_dir, out_root : path
-        The case folder, and the folder under which ``<case_id>/`` is written.
-    options : DossierOptions, optional
-        Language, basemap, OCR engine, timeouts, template.
-    casebook_dir : path, optional
-        The casebook holding cases.csv (default: the case folder's parent).
+    inputs : DossierInputs, or a case folder
+        What the case is rendered with (a bare folder: the defaults for everything else).
+    out_root : path
+        The folder under which ``<case_id>/`` is written.
     resume : bool
         Skip a case whose last render was complete (``ok``) and whose inputs did not change.
-    hotspots : path, optional
-        A saved hot-spot analysis of the casebook (see :func:`geo.result_io.save_hotspots`).
-    links : path, optional
-        The per-case link views of the casebook (see :mod:`casebook.link_views`).
     warm_next : bool
         Start the next case's kernel while this one renders (batch workers).
 
@@ -181,35 +118,26 @@ def render_html(case_dir: str | Path, out_root: str | Path, options: DossierOpti
     -------
     DossierResult
         Status ``ok``, ``degraded`` (a section could not be built), ``failed`` (the notebook
-        stopped; ``error`` says where) or ``skipped``. Nothing is written to ``summary.json``
-        here: :func:`write_summary` does that, once the PDF (if any) is there too.
+        stopped; ``error`` says where) or ``skipped``, with the case's summary (:func:`case_summary`).
+        Nothing is written to ``summary.json`` here: :func:`finish_case` does that, after the PDF.
 
     Raises
     ------
     InputError
-        No usable case.yml, an unsafe case id, or a template without ``case_dir``.
+        No usable case.yml, an unsafe case id, or a template without ``inputs``.
     """
-    options = options or DossierOptions()
+    if not isinstance(inputs, DossierInputs):
+        inputs = DossierInputs(case_dir=str(inputs))
     started, cpu_started = time.perf_counter(), time.process_time()
-    case = load_case(case_dir)
+    case = load_case(inputs.case_dir)
     out = case_out_dir(out_root, case.case_id)
-    book = Path(casebook_dir).resolve() if casebook_dir else case.root.parent
-    template = options.template_path()
-    parameters = {"case_dir": str(case.root), "out_dir": str(out), "casebook_dir": str(book),
-                  "lang": options.lang, "basemap": options.basemap, "ocr_engine": options.ocr_engine,
-                  "template_path": str(template), "hotspots_path": str(hotspots or ""),
-                  "links_path": str(links or "")}
-    known = template_parameters(template)
-    if "case_dir" not in known:
-        raise InputError("this template has no 'case_dir' parameter, so it cannot render a case", path=template,
-                         hint="Use templates/case_dossier.ipynb, or declare case_dir in the parameters cell.")
-    parameters = {k: v for k, v in parameters.items() if k in known}  # a leaner template may skip options
-    # where things go, and the hot spots (derived from cases.csv and baseline.csv), do not change a dossier
-    stable = {k: v for k, v in parameters.items() if k not in ("out_dir", "template_path", "hotspots_path",
-                                                               "links_path")}
-    # other cases change this one's linked section: its view is an input too
-    view = Path(links) / f"{case.case_id}.json" if links and "links_path" in parameters else None
-    input_hash = fingerprint(case.root, book, template, stable, extra=[view] if view and view.is_file() else [])
+    template = inputs.template_path()
+    # the paths as the dossier shows them: absolute
+    inputs = inputs.with_case(case.root, casebook_dir=str(inputs.casebook_path()), template=str(template))
+    if "inputs" not in template_parameters(template):
+        raise InputError("this template has no 'inputs' parameter, so it cannot render a case", path=template,
+                         hint="Use templates/case_dossier.ipynb, or declare inputs = {} in the parameters cell.")
+    input_hash = inputs.digest(case.case_id)
     previous = read_summary(out)
     if resume and previous.get("status") == "ok" and previous.get("input_hash") == input_hash \
             and (out / HTML).is_file():
@@ -220,25 +148,32 @@ def render_html(case_dir: str | Path, out_root: str | Path, options: DossierOpti
         stale.unlink(missing_ok=True)
     (out / SUMMARY).unlink(missing_ok=True)  # no summary until this render is complete
     (out / PDF).unlink(missing_ok=True)  # a PDF of an older render would not match the new HTML
-    run, outputs = execute_and_export(template, out / NOTEBOOK, out / HTML, parameters,
+    run, outputs = execute_and_export(template, out / NOTEBOOK, out / HTML, {"inputs": inputs.to_dict()},
                                       title=f"{case.case_no} {case.title}".strip(),
-                                      allow_network=options.basemap not in ("", "none"),
-                                      cell_timeout=options.cell_timeout, limits=options.kernel_limits(),
+                                      allow_network=inputs.basemap not in ("", "none"),
+                                      cell_timeout=inputs.cell_timeout, limits=inputs.kernel_limits(),
                                       warm_next=warm_next)
     found = kernel_summary(out / NOTEBOOK) if "notebook" in outputs else {}
     expected = SECTIONS if template == default_template() else ()
     status = dossier_status(run.ok, found.get("sections", {}), expected)
-    summary = {
-        "case_id": case.case_id, "case_no": case.case_no, "title": case.title, **found,
-        "status": status, "error": None if run.ok else run.failure.to_dict(),
-        "input_hash": input_hash, "outputs": outputs, "kernel_limits": run.limits,
-        "seconds": round(time.perf_counter() - started, 3),
-        # this process and the kernel: what the dossier cost, whatever else the machine was doing
-        "cpu_seconds": None if run.kernel_cpu_seconds is None else
-        round(time.process_time() - cpu_started + run.kernel_cpu_seconds, 3),
-    }
-    return DossierResult(case.case_id, status, str(out), summary["seconds"], summary["error"], outputs, summary,
-                         input_hash)
+    error = None if run.ok else run.failure.to_dict()
+    seconds = round(time.perf_counter() - started, 3)
+    # this process and the kernel: what the dossier cost, whatever else the machine was doing
+    cpu = None if run.kernel_cpu_seconds is None else round(time.process_time() - cpu_started
+                                                            + run.kernel_cpu_seconds, 3)
+    summary = case_summary(case, inputs.lang, found, status=status, error=error, input_hash=input_hash,
+                           kernel_limits=run.limits, seconds=seconds, cpu_seconds=cpu)
+    return DossierResult(case.case_id, status, str(out), seconds, error, outputs, summary, input_hash)
+
+
+render_html = render_case  # the former name, for callers not yet moved
+
+
+def case_summary(case, lang: str, found: dict, **run) -> dict:
+    """The one shape of ``summary.json``: who the case is (the case folder), what the sections found
+    (the kernel's data), how the render went (the renderer). ``outputs`` and ``pdf_seconds`` are
+    added by :func:`finish_case` when it writes the file."""
+    return {"case_id": case.case_id, "case_no": case.case_no, "title": case.title, "lang": lang, **found, **run}
 
 
 def execute_and_export(template: Path, notebook: Path, html: Path, parameters: dict, *, title: str,
@@ -284,6 +219,8 @@ def write_summary(result: DossierResult) -> Path | None:
     if not result.out_dir or not result.summary:
         return None
     summary = {**result.summary, "outputs": result.outputs}
+    if result.status != "skipped":  # an unchanged case keeps the status of the render it skipped
+        summary.update(status=result.status, error=result.error)
     if result.pdf_seconds is not None:
         summary["pdf_seconds"] = result.pdf_seconds
     return write_text_atomic(Path(result.out_dir) / SUMMARY,
@@ -293,7 +230,8 @@ def write_summary(result: DossierResult) -> Path | None:
 def add_pdf(result: DossierResult, printer) -> DossierResult:
     """Print a rendered dossier with a (shared) :class:`~casebook.pdf.PdfPrinter`.
 
-    Returns the result with ``pdf`` among its outputs; the caller writes the summary.
+    Returns the result with ``pdf`` among its outputs; a PDF that cannot be printed fails the case
+    (not the batch). :func:`finish_case` then writes the summary.
     """
     if result.status not in ("ok", "degraded", "skipped") or "html" not in result.outputs:
         return result
@@ -301,27 +239,43 @@ def add_pdf(result: DossierResult, printer) -> DossierResult:
     if result.status == "skipped" and (out / PDF).is_file():
         return result
     started = time.perf_counter()
-    printer.print(out / HTML, out / PDF)
+    try:
+        printer.print(out / HTML, out / PDF)
+    except Exception as err:  # any printer failure is this case's, reported in its summary
+        error = CasebookError(f"the PDF could not be printed ({type(err).__name__}: {err})"[:1000],
+                              path=out / HTML,
+                              hint="Open the HTML in a browser and print it; check that Chromium runs.")
+        result.status, result.error = "failed", error.to_dict()
+        return result
     result.pdf_seconds = round(time.perf_counter() - started, 3)
     result.outputs = {**result.outputs, "pdf": PDF}
-    result.summary = {**result.summary, "outputs": result.outputs}
     return result
 
 
-def render_dossier(case_dir: str | Path, out_root: str | Path, options: DossierOptions | None = None, *,
-                   pdf: bool = False, casebook_dir: str | Path | None = None, printer=None) -> DossierResult:
+def finish_case(result: DossierResult, printer=None) -> DossierResult:
+    """The end of one case's render, for ``dossier run`` and the batch alike: the PDF (with a
+    printer), then ``summary.json``. An unchanged case keeps its summary unless it gained a PDF."""
+    if not result.out_dir or not result.summary:
+        return result  # unusable case: nothing of it was written
+    if printer is not None:
+        result = add_pdf(result, printer)
+    if result.status != "skipped" or result.pdf_seconds is not None:
+        write_summary(result)
+    return result
+
+
+def render_dossier(inputs: DossierInputs | str | Path, out_root: str | Path, *, pdf: bool = False,
+                   printer=None) -> DossierResult:
     """One case, start to finish: notebook, HTML, (with ``pdf=True``) the PDF, then ``summary.json``.
 
     Parameters
     ----------
-    case_dir, out_root : path
-        The case folder and the output folder (the dossier goes to ``out_root/<case_id>/``).
-    options : DossierOptions, optional
-        Language, basemap, OCR engine, timeouts, template.
+    inputs : DossierInputs, or a case folder
+        What the case is rendered with.
+    out_root : path
+        The output folder (the dossier goes to ``out_root/<case_id>/``).
     pdf : bool
         Also print ``dossier.pdf`` with headless Chromium.
-    casebook_dir : path, optional
-        The casebook holding cases.csv (default: the case folder's parent).
     printer : PdfPrinter, optional
         A running printer to reuse.
 
@@ -334,14 +288,12 @@ def render_dossier(case_dir: str | Path, out_root: str | Path, options: DossierO
     InputError
         The case folder or the template cannot be used.
     """
-    result = render_html(case_dir, out_root, options, casebook_dir=casebook_dir)
-    if pdf and result.status in ("ok", "degraded"):
-        if printer is None:
-            from casebook.pdf import PdfPrinter
+    result = render_case(inputs, out_root)
+    if not pdf or result.status not in ("ok", "degraded"):
+        return finish_case(result)
+    if printer is not None:
+        return finish_case(result, printer)
+    from casebook.pdf import PdfPrinter
 
-            with PdfPrinter() as own:
-                result = add_pdf(result, own)
-        else:
-            result = add_pdf(result, printer)
-    write_summary(result)
-    return result
+    with PdfPrinter() as own:
+        return finish_case(result, own)

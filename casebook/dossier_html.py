@@ -7,8 +7,9 @@ outputs pass raw HTML through nbconvert, so the dossier writes its own escaped `
 from __future__ import annotations
 
 import base64
-import html
 from collections.abc import Iterable, Sequence
+
+from safeio.escaping import esc
 
 __all__ = ["STYLE", "SUMMARY_MIME", "Html", "error_box", "esc", "frame_table", "key_values", "note", "plain_cell",
            "png_img", "section", "split_hex", "table"]
@@ -51,11 +52,6 @@ tr.cb-warn td, .cb-warn { color: #9a6000; }
 .cb-map img { max-width: 100%; }
 </style>
 """
-
-
-def esc(value: object) -> str:
-    """Escape any value for HTML text or attribute context; ``None`` shows as empty."""
-    return "" if value is None else html.escape(str(value), quote=True)
 
 
 class Html:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from casebook.html_pages import template
 from evidence.integrity.electronic_data_list import shanghai_time
 from evidence.integrity.manifest import Manifest
 from evidence.web.page_capture import ARTIFACT_FILES, PageCapture
@@ -126,13 +127,8 @@ def _style() -> tuple[str, str]:
     return css, f"sha256-{digest}"
 
 
-@lru_cache(maxsize=1)
 def _template():
-    import jinja2
-
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return env.get_template("extraction_record.html")
+    return template("extraction_record.html")
 
 
 @dataclass

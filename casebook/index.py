@@ -7,11 +7,11 @@ folder, whose name is a checked case id.
 
 from __future__ import annotations
 
-import html
 from datetime import UTC, datetime
 from pathlib import Path
 
 from casebook.export import OFFLINE_CSP
+from casebook.html_pages import template
 from safeio.atomic import write_text_atomic
 
 __all__ = ["index_rows", "write_index"]
@@ -62,10 +62,6 @@ th[aria-sort=ascending]::after { content: " ▲"; } th[aria-sort=descending]::af
 """
 
 
-def esc(value: object) -> str:
-    return "" if value is None else html.escape(str(value), quote=True)
-
-
 def _findings_text(summary: dict) -> tuple[str, int]:
     by_code = summary.get("findings_by_code") or {}
     total = sum(int(v) for v in by_code.values()) if by_code else int(summary.get("n_findings") or 0)
@@ -73,8 +69,8 @@ def _findings_text(summary: dict) -> tuple[str, int]:
     return (f"{total}: {text}" if text else str(total)), total
 
 
-def index_rows(results: list[dict], lang: str = "zh") -> list[str]:
-    """One escaped ``<tr>`` per case, sorted by case id; status and integrity classes are codes."""
+def index_rows(results: list[dict], lang: str = "zh") -> list[dict]:
+    """One row per case, sorted by case id: the values the index shows (escaped by its template)."""
     t = TEXT[lang]
     rows = []
     for item in sorted(results, key=lambda r: str(r.get("case_id", ""))):
@@ -86,30 +82,21 @@ def index_rows(results: list[dict], lang: str = "zh") -> list[str]:
         status_text = t.get(status, status)
         if error:
             status_text += f": {error.get('message', '')}"
-        links = []
         case_id = str(item.get("case_id", ""))
         outputs = item.get("outputs") or {}
-        if item.get("linkable", True):
-            for kind in ("html", "pdf", "notebook"):
-                if kind in outputs:
-                    links.append(f'<a href="{esc(case_id)}/{esc(outputs[kind])}">{esc(kind.upper())}</a>')
-        rows.append(
-            "<tr>"
-            f"<td>{esc(case_id)}<br>{esc(summary.get('case_no', ''))}</td>"
-            f"<td>{esc(summary.get('title', ''))}</td>"
-            f'<td data-key="{total}">{esc(findings)}</td>'
-            f'<td class="{esc(integrity)}">{esc(t.get(integrity, integrity))}</td>'
-            f"<td>{esc(t.get(summary.get('setting') or '', summary.get('setting') or ''))}"
-            f"{esc(' · ' + t['hot']) if summary.get('in_hotspot') else ''}</td>"
-            f'<td class="{esc(status)}">{esc(status_text)}</td>'
-            f"<td>{' '.join(links)}</td>"
-            "</tr>"
-        )
+        links = [(kind.upper(), f"{case_id}/{outputs[kind]}") for kind in ("html", "pdf", "notebook")
+                 if item.get("has_folder", True) and kind in outputs]
+        setting = summary.get("setting") or ""
+        rows.append({"case_id": case_id, "case_no": summary.get("case_no", ""), "title": summary.get("title", ""),
+                     "total": total, "findings": findings, "integrity": integrity,
+                     "integrity_text": t.get(integrity, integrity), "setting": t.get(setting, setting),
+                     "hot": " · " + t["hot"] if summary.get("in_hotspot") else "", "status": status,
+                     "status_text": status_text, "links": links})
     return rows
 
 
 def write_index(out_dir: str | Path, results: list[dict], *, lang: str = "zh") -> Path:
-    """Write ``out_dir/index.html`` from batch results.
+    """Write ``out_dir/index.html`` from batch results (template ``casebook/templates/batch_index.html``).
 
     Parameters
     ----------
@@ -128,18 +115,11 @@ def write_index(out_dir: str | Path, results: list[dict], *, lang: str = "zh") -
     t = TEXT[lang]
     out = Path(out_dir)
     # the casebook-wide pages beside the dossiers, when this run (make demo) made them
-    nav = " · ".join(f'<a href="{esc(href)}">{esc(t[key])}</a>' for key, href in
-                     (("brief", "hotspot_brief.html"), ("chains", "chains/links.html")) if (out / href).is_file())
-    heads = ["case", "case_title", "findings", "integrity", "setting", "status", "links"]
-    header = "".join(f'<th data-sort="{i}">{esc(t[h])}</th>' for i, h in enumerate(heads))
+    nav = [(href, t[key]) for key, href in (("brief", "hotspot_brief.html"), ("chains", "chains/links.html"))
+           if (out / href).is_file()]
+    heads = [t[h] for h in ("case", "case_title", "findings", "integrity", "setting", "status", "links")]
     now = datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    page = (
-        f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
-        f'<meta http-equiv="Content-Security-Policy" content="{esc(OFFLINE_CSP)}">'
-        f"<title>{esc(t['title'])}</title><style>{_STYLE}</style></head><body>"
-        f"<h1>{esc(t['title'])}</h1><p>{len(results)} {esc(t['cases'])} · {esc(t['generated'])} {esc(now)} (UTC)</p>"
-        + (f"<p>{nav}</p>" if nav else "") +
-        f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(index_rows(results, lang))}</tbody></table>"
-        f"<script>{_SORT_JS}</script></body></html>"
-    )
+    page = template("batch_index.html").render(
+        lang_tag="zh-CN" if lang == "zh" else "en", csp=OFFLINE_CSP, t=t, style=_STYLE, count=len(results),
+        now=now, nav=nav, heads=heads, rows=index_rows(results, lang), script=_SORT_JS)
     return write_text_atomic(out / "index.html", page)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from casebook.assist_letter import draft_letters, write_letters
 from casebook.linkage import Linkage
+from casebook.words.chart_words import chart_words, html_lang
 from links.chart import chain_page
 from safeio.atomic import write_text_atomic
 
@@ -38,6 +39,6 @@ def write_link_outputs(linkage: Linkage, out: str | Path, *, lang: str = "zh", p
     out = Path(out)
     result = linkage.result
     data = linkage.to_dict() if not all_entities else {**result.to_dict(all_entities=True), "stats": linkage.stats}
-    written = [write_text_atomic(out / "links.html", chain_page(result, lang=lang)),
+    written = [write_text_atomic(out / "links.html", chain_page(result, words=chart_words(lang), html_lang=html_lang(lang))),
                write_text_atomic(out / "links.json", json.dumps(data, ensure_ascii=False, indent=1) + "\n")]
     return written + write_letters(draft_letters(linkage, requester=requester), out / "letters", pdf=pdf)

@@ -8,7 +8,7 @@ from geo.cases import CaseTable, load_cases
 from safeio.errors import InputError
 
 __all__ = ["categories", "category_options", "cluster_table", "county_table", "county_warning_table",
-           "filter_cases", "hot_area_table", "hotspot_table", "key_figures", "month_end", "months", "period_table",
+           "filter_cases", "hot_area_table", "hotspot_table", "key_figure_table", "month_end", "months", "period_table",
            "save_outputs", "trend_table"]
 
 TREND_ORDER = ["new", "consecutive", "intensifying", "persistent", "diminishing", "sporadic", "oscillating",
@@ -53,12 +53,12 @@ def categories(cases) -> list[str]:
     return sorted(df["category"].dropna().astype(str).unique().tolist()) if "category" in df else []
 
 
-def category_options(cases, lang: str = "zh") -> list[tuple[str, str]]:
-    """(shown name, code) pairs for a category picker, "all" first (an empty code)."""
-    from geo.i18n import category
+def category_options(cases, labels=None, everything: str = "(all)") -> list[tuple[str, str]]:
+    """(shown name, code) pairs for a category picker, ``everything`` first (an empty code)."""
+    from geo.map_labels import CODES
 
-    everything = ("全部", "") if lang == "zh" else ("(all)", "")
-    return [everything, *[(category(c, lang), c) for c in categories(cases)]]
+    labels = labels or CODES
+    return [(everything, ""), *[(labels.category(c), c) for c in categories(cases)]]
 
 
 def months(cases) -> list[str]:
@@ -72,7 +72,7 @@ def months(cases) -> list[str]:
     return [p.strftime("%Y-%m") for p in pd.period_range(opened.min(), opened.max(), freq="M")]
 
 
-def key_figures(result) -> pd.DataFrame:
+def key_figure_table(result) -> pd.DataFrame:
     """The brief's headline numbers as a two-column table."""
     s = result.summary
     rows = [
@@ -166,14 +166,14 @@ def month_end(month: str) -> str:
     return (pd.Period(month, freq="M").end_time.date()).isoformat()
 
 
-def save_outputs(result, *, map_html=None, summary_json=None, basemap: str = "none", lang: str = "zh") -> pd.DataFrame:
+def save_outputs(result, *, map_html=None, summary_json=None, basemap: str = "none", labels=None) -> pd.DataFrame:
     """Write the offline map page and/or the summary JSON (atomically); a table of what was written."""
     from geo.hotspot_maps import hotspot_map, write_offline_html
     from geo.hotspots import write_hotspot_summary
 
     written = []
     if map_html:
-        written.append(("map", str(write_offline_html(hotspot_map(result, basemap=basemap, lang=lang), map_html))))
+        written.append(("map", str(write_offline_html(hotspot_map(result, basemap=basemap, **({"labels": labels} if labels else {})), map_html))))
     if summary_json:
         written.append(("summary", write_hotspot_summary(result, summary_json)))
     return pd.DataFrame(written, columns=["output", "path"])

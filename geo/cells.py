@@ -93,13 +93,6 @@ class Coverage:
     def __len__(self) -> int:
         return len(self.cells)
 
-    def index_of(self, ids) -> np.ndarray:
-        """Row of each cell id in the coverage (-1 where outside)."""
-        pos = np.searchsorted(self.cells, ids)
-        pos = np.clip(pos, 0, max(len(self.cells) - 1, 0))
-        found = len(self.cells) > 0
-        return np.where(found & (self.cells[pos] == ids), pos, -1) if len(ids) else np.array([], dtype=int)
-
 
 def hull_polygon(x, y):
     """Convex hull of points in metres as a shapely geometry (qhull on the points, no shapely points)."""

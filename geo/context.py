@@ -68,7 +68,7 @@ def _haversine_m(lon0, lat0, lon, lat):
 
 def case_context(result, lon: float, lat: float, case_id: str | None = None, radius_m: float = 2000.0, *,
                  coord_sys: str = "wgs84", urban_rural_code=None, county: str | None = None, map_png: bool = True,
-                 lang: str = "zh") -> CaseContext:
+                 map_labels=None) -> CaseContext:
     """Context of one case within a :class:`~geo.hotspots.HotspotResult`.
 
     Parameters
@@ -88,8 +88,8 @@ def case_context(result, lon: float, lat: float, case_id: str | None = None, rad
         The county the case names (case.yml): checked against the county the position lies in.
     map_png : bool
         Draw the static map (PDF).
-    lang : str
-        Language of the static map.
+    map_labels : geo.map_labels.MapLabels, optional
+        The words of the static map (default: the codes themselves).
 
     Returns
     -------
@@ -148,7 +148,7 @@ def case_context(result, lon: float, lat: float, case_id: str | None = None, rad
     if map_png:
         from geo.static import context_png
 
-        ctx.static_map_png = context_png(result, ctx, lang=lang)
+        ctx.static_map_png = context_png(result, ctx, labels=map_labels) if map_labels else context_png(result, ctx)
     return ctx
 
 

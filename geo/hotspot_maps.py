@@ -18,20 +18,17 @@ from branca.element import MacroElement, Template
 from folium.plugins import FastMarkerCluster, HeatMap
 
 from geo.coords import from_wgs84
-from geo.i18n import category, column, label, word
+from geo.map_labels import CODES, MapLabels
 from geo.settlement import cores_near
 from safeio.errors import InputError
 
-__all__ = ["BIN_COLOURS", "BIN_LABELS", "BIN_LABELS_EN", "CaseMarkers", "FitWhenShown", "Legend", "MetricScale", "hotspot_map", "js_json",
+__all__ = ["BIN_COLOURS", "CaseMarkers", "FitWhenShown", "Legend", "MetricScale", "hotspot_map", "js_json",
            "notebook_view", "offline_html", "write_offline_html"]
 
 ASSETS = Path(__file__).with_name("assets")
 
 # ArcGIS's hot spot palette, Gi_Bin -3..3
 BIN_COLOURS = {3: "#d62f27", 2: "#ed7551", 1: "#fab984", 0: "#f2f2ee", -1: "#c0ccbe", -2: "#849eba", -3: "#4575b5"}
-BIN_LABELS = {3: "热点 99%", 2: "热点 95%", 1: "热点 90%", 0: "不显著", -1: "冷点 90%", -2: "冷点 95%", -3: "冷点 99%"}
-BIN_LABELS_EN = {3: "Hot spot 99%", 2: "Hot spot 95%", 1: "Hot spot 90%", 0: "Not significant",
-                 -1: "Cold spot 90%", -2: "Cold spot 95%", -3: "Cold spot 99%"}
 
 BASEMAPS = ("none", "osm", "gaode", "tianditu")
 GAODE_TILES = "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
@@ -121,7 +118,7 @@ class Legend(MacroElement):
         self.items = [(c, html.escape(label)) for c, label in items]
 
 
-def _case_text(row, lang: str = "zh") -> str:
+def _case_text(row, labels: MapLabels = CODES) -> str:
     """Popup text: number/id and title on line 1, date, category, market and setting on line 2."""
     def field(col):
         value = row.get(col)
@@ -130,9 +127,9 @@ def _case_text(row, lang: str = "zh") -> str:
         if col == "opened" and hasattr(value, "date"):
             return value.date().isoformat()
         if col == "category":
-            return category(value, lang)[:60]
+            return labels.category(value)[:60]
         if col == "setting":
-            return word(value, lang)
+            return labels.word(value)
         return str(value)[:60]
 
     first = " ".join(v for v in (field("case_no") or field("case_id"), field("title")) if v)
@@ -191,7 +188,7 @@ def _in_window(lon, lat, focus, window_m) -> np.ndarray:
     return (np.abs(dx) <= window_m) & (np.abs(dy) <= window_m)
 
 
-def _county_layer(m, result, shift, lang, focus, window_m) -> None:
+def _county_layer(m, result, shift, labels, focus, window_m) -> None:
     """County borders and names as a vector layer: simplified outlines of the counties in view only."""
     import shapely
 
@@ -202,7 +199,7 @@ def _county_layer(m, result, shift, lang, focus, window_m) -> None:
         box = shapely.box(focus[0] - window_m / 90_000, focus[1] - window_m / 110_000,
                           focus[0] + window_m / 90_000, focus[1] + window_m / 110_000)
         shapes = shapes.loc[[g.intersects(box) for g in shapes["display"]]]
-    layer = folium.FeatureGroup(name=label("Counties", lang), show=True).add_to(m)
+    layer = folium.FeatureGroup(name=labels.label("Counties"), show=True).add_to(m)
     features = []
     for code, name, geom in zip(shapes.adcode, shapes.name, shapes["display"], strict=True):
         polys = list(geom.geoms) if geom.geom_type == "MultiPolygon" else [geom]
@@ -226,7 +223,7 @@ def _county_layer(m, result, shift, lang, focus, window_m) -> None:
         folium.GeoJson({"type": "FeatureCollection", "features": features},
                        style_function=lambda f: {"color": "#444", "weight": 1.6, "fill": False, "dashArray": "6 3"},
                        tooltip=folium.GeoJsonTooltip(fields=["name", "adcode"],
-                                                     aliases=[column("name", lang), column("adcode", lang)]),
+                                                     aliases=[labels.column("name"), labels.column("adcode")]),
                        ).add_to(layer)
     if focus is not None:  # names at the border's inner side would clutter a few-km view: one label per county
         for name, geom in zip(shapes.name, shapes["display"], strict=True):
@@ -247,7 +244,7 @@ text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;pointer-events:none}
 text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;pointer-events:none}</style>"""
 
 
-def hotspot_map(result, basemap: str = "none", *, tianditu_key: str | None = None, lang: str = "zh",
+def hotspot_map(result, basemap: str = "none", *, tianditu_key: str | None = None, labels: MapLabels = CODES,
         max_markers: int | None = 20_000, show_all_cells: bool = False, heat: bool = True,
         focus: tuple[float, float] | None = None, focus_zoom: int = 14, window_m: float = 4000.0) -> folium.Map:
     """A folium map of a :class:`~geo.hotspots.HotspotResult`: cells, heat, cases, clusters, cores, counties.
@@ -259,8 +256,8 @@ def hotspot_map(result, basemap: str = "none", *, tianditu_key: str | None = Non
         "none" (offline), "osm", "gaode" (GCJ-02 tiles: every overlay is shifted to GCJ-02 for
         display), "tianditu" (needs ``tianditu_key``).  Published maps in China need an approved
         basemap (审图号).
-    lang : str
-        "zh" or "en": legend, layer names, tooltips.
+    labels : MapLabels
+        The words of the legend, layer names and tooltips (default: the codes themselves).
     max_markers : int or None
         At most this many case markers (a reproducible sample); cells and heat carry every case.
     show_all_cells : bool
@@ -290,7 +287,7 @@ def hotspot_map(result, basemap: str = "none", *, tianditu_key: str | None = Non
     def shift(lon, lat):
         return from_wgs84(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float), display)
 
-    labels = BIN_LABELS if lang == "zh" else BIN_LABELS_EN
+    bin_names = labels.bins
     cells, cases = result.cells, result.cases
     if focus is not None:
         focus = (float(focus[0]), float(focus[1]))
@@ -314,7 +311,7 @@ def hotspot_map(result, basemap: str = "none", *, tianditu_key: str | None = Non
         folium.TileLayer(TIANDITU_TILES % ("cva", "cva", key), attr="© 天地图", name="天地图注记",
                          subdomains="01234567", overlay=True).add_to(m)
 
-    _county_layer(m, result, shift, lang, focus, window_m * 1.5)
+    _county_layer(m, result, shift, labels, focus, window_m * 1.5)
     near_cells = _in_window(cells.lon, cells.lat, focus, window_m * 1.5)
     shown = cells.loc[near_cells & ((cells.gi_bin != 0) | show_all_cells)]
     features = []
@@ -324,25 +321,25 @@ def hotspot_map(result, basemap: str = "none", *, tianditu_key: str | None = Non
         x, y = shift(ring[:, 0], ring[:, 1])
         props = {k: _esc(getattr(r, k)) for k in ("cell", "cases", "z", "p")}
         for k in ("type", "setting", "trend"):
-            props[k] = _esc(word(getattr(r, k), lang))
+            props[k] = _esc(labels.word(getattr(r, k)))
         props["confidence"] = _esc(r.confidence if r.confidence is not None else "")
         props["gi_bin"] = int(r.gi_bin)
         features.append({"type": "Feature", "properties": props,
                          "geometry": {"type": "Polygon", "coordinates": [np.round(np.column_stack([x, y]), 6).tolist()]}})
-    cell_layer = folium.FeatureGroup(name=label("Hot/cold cells", lang), show=True).add_to(m)
+    cell_layer = folium.FeatureGroup(name=labels.label("Hot/cold cells"), show=True).add_to(m)
     if features:
         folium.GeoJson(
             {"type": "FeatureCollection", "features": features},
             style_function=lambda f: {"fillColor": BIN_COLOURS[f["properties"]["gi_bin"]], "color": "#666",
                                       "weight": 0.5, "fillOpacity": 0.65},
-            tooltip=folium.GeoJsonTooltip(fields=list(fields), aliases=[column(f, lang) for f in fields]),
+            tooltip=folium.GeoJsonTooltip(fields=list(fields), aliases=[labels.column(f) for f in fields]),
         ).add_to(cell_layer)
 
     if heat and focus is None:
         occ = cells.loc[cells.cases > 0]
         hx, hy = shift(occ.lon, occ.lat)
         weights = occ.cases.to_numpy(float) / max(float(occ.cases.max()), 1.0) if len(occ) else []
-        HeatMap(np.column_stack([np.round(hy, 5), np.round(hx, 5), weights]).tolist(), name=label("Heat map", lang),
+        HeatMap(np.column_stack([np.round(hy, 5), np.round(hx, 5), weights]).tolist(), name=labels.label("Heat map"),
                 show=False, radius=18).add_to(m)
 
     near = cases.loc[_in_window(cases.lon, cases.lat, focus, window_m * 1.5)] if len(cases) else cases
@@ -350,27 +347,27 @@ def hotspot_map(result, basemap: str = "none", *, tianditu_key: str | None = Non
     mx, my = shift(sample.lon, sample.lat)
     colours = (sample.gi_bin.to_numpy() > 0).astype(int) if "gi_bin" in sample else np.zeros(len(sample), dtype=int)
     records = sample.to_dict("records")
-    rows = [[round(float(b), 5), round(float(a), 5), _case_text(rec, lang), int(c)]
+    rows = [[round(float(b), 5), round(float(a), 5), _case_text(rec, labels), int(c)]
             for a, b, rec, c in zip(mx, my, records, colours, strict=True)]
     # at prefecture scale thousands of case bubbles hide the hot areas: the layer starts off there
-    CaseMarkers(rows, name=label("Cases", lang), show=focus is not None or len(near) <= 500).add_to(m)
+    CaseMarkers(rows, name=labels.label("Cases"), show=focus is not None or len(near) <= 500).add_to(m)
 
     areas = result.summary.get("hot_areas") or []
     if areas and focus is None:  # at prefecture zoom a cell is a pixel: mark each hot area where it is
         folium.map.CustomPane("cb-hot-areas", z_index=650).add_to(m)  # above markers and clusters
-        area_layer = folium.FeatureGroup(name=label("Hot areas", lang), show=True).add_to(m)
+        area_layer = folium.FeatureGroup(name=labels.label("Hot areas"), show=True).add_to(m)
         for k, area in enumerate(areas, start=1):
             x, y = shift([area["lon"]], [area["lat"]])
             where = [float(y[0]), float(x[0])]
-            text = (f"{label('Hot area', lang)} {k}: {area.get('county') or ''} {word(area.get('setting'), lang)}, "
-                    f"{column('cases', lang)} {area['cases']}, {column('trend', lang)} {word(area.get('trend'), lang)}")
+            text = (f"{labels.label('Hot area')} {k}: {area.get('county') or ''} {labels.word(area.get('setting'))}, "
+                    f"{labels.column('cases')} {area['cases']}, {labels.column('trend')} {labels.word(area.get('trend'))}")
             ring = folium.CircleMarker(where, radius=16, color="#d62f27", weight=3, fill=True, fill_color="#d62f27",
                                        fill_opacity=0.15, tooltip=html.escape(text))
             ring.options["pane"] = "cb-hot-areas"  # folium drops a path's pane argument
             ring.add_to(area_layer)
             folium.Marker(where, icon=folium.DivIcon(
                 html=f'<div class="cb-area" style="text-align:{"left" if k % 2 else "right"}">'
-                     f'{html.escape(label("Hot area", lang))} {k}</div>', icon_size=(90, 18),
+                     f'{html.escape(labels.label("Hot area"))} {k}</div>', icon_size=(90, 18),
                 icon_anchor=(-14, 22) if k % 2 else (104, 22)), z_index_offset=10_000).add_to(area_layer)
 
     clusters = result.clusters.loc[_in_window(result.clusters.lon, result.clusters.lat, focus, window_m * 2)] \
@@ -380,20 +377,20 @@ def hotspot_map(result, basemap: str = "none", *, tianditu_key: str | None = Non
         for r in clusters.itertuples():
             ring = np.asarray(r.geometry.exterior.coords)
             x, y = shift(ring[:, 0], ring[:, 1])
-            props = {"cluster": _esc(r.cluster), "cases": _esc(r.cases), "setting": _esc(word(r.setting, lang)),
-                     "main_categories": _esc("、".join(category(c, lang) for c in map_str(r.main_categories))),
+            props = {"cluster": _esc(r.cluster), "cases": _esc(r.cases), "setting": _esc(labels.word(r.setting)),
+                     "main_categories": _esc("、".join(labels.category(c) for c in map_str(r.main_categories))),
                      "period": _esc(f"{r.first_opened or ''} – {r.last_opened or ''}")}
             hull_features.append({"type": "Feature", "properties": props, "geometry": {
                 "type": "Polygon", "coordinates": [np.round(np.column_stack([x, y]), 6).tolist()]}})
         keys = ["cluster", "cases", "setting", "main_categories", "period"]
-        folium.GeoJson({"type": "FeatureCollection", "features": hull_features}, name=label("Case clusters", lang),
+        folium.GeoJson({"type": "FeatureCollection", "features": hull_features}, name=labels.label("Case clusters"),
                        style_function=lambda f: {"color": "#7b3294", "weight": 2, "fillOpacity": 0.05},
-                       tooltip=folium.GeoJsonTooltip(fields=keys, aliases=[column(k, lang) for k in keys]),
+                       tooltip=folium.GeoJsonTooltip(fields=keys, aliases=[labels.column(k) for k in keys]),
                        ).add_to(m)
 
     cores = cores_near(cells.lon.to_numpy(float), cells.lat.to_numpy(float), margin_deg=0.05)
     cores = cores.loc[_in_window(cores.lon, cores.lat, focus, window_m * 3)]
-    core_layer = folium.FeatureGroup(name=label("Urban cores and rings", lang), show=True).add_to(m)
+    core_layer = folium.FeatureGroup(name=labels.label("Urban cores and rings"), show=True).add_to(m)
     rings = result.rings
     kx, ky = shift(cores.lon, cores.lat)
     for name, kind, x, y in zip(cores.name, cores.kind, kx, ky, strict=True):
@@ -405,12 +402,12 @@ def hotspot_map(result, basemap: str = "none", *, tianditu_key: str | None = Non
         folium.CircleMarker([float(y), float(x)], radius=3, color="#000", fill=True,
                             tooltip=html.escape(str(name))).add_to(core_layer)
 
-    Legend(label("Gi* hot spot analysis", lang), [(BIN_COLOURS[b], labels[b]) for b in (3, 2, 1, 0, -1, -2, -3)]).add_to(m)
+    Legend(labels.label("Gi* hot spot analysis"), [(BIN_COLOURS[b], bin_names[b]) for b in (3, 2, 1, 0, -1, -2, -3)]).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     if focus is not None:
         folium.map.CustomPane("cb-this-case", z_index=700).add_to(m)  # above the case bubbles
         mark = folium.CircleMarker([float(centre[1][0]), float(centre[0][0])], radius=10, color="#000", weight=2,
-                                   fill=True, fill_color="#ffd700", fill_opacity=0.95, tooltip=label("this case", lang))
+                                   fill=True, fill_color="#ffd700", fill_opacity=0.95, tooltip=labels.label("this case"))
         mark.options["pane"] = "cb-this-case"  # folium drops a path's pane argument
         mark.add_to(m)
         return m

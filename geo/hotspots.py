@@ -27,7 +27,7 @@ from geo.clusters import place_clusters, summarise_clusters
 from geo.projection import LocalProjection
 from geo.settlement import Rings, label_settings, setting_codes
 from geo.stats import BIN_CONFIDENCE, fdr_bins, first_peak, gi_star, incremental_autocorrelation, two_sided_p
-from geo.summary import build_summary, county_table, hot_areas, labelled_sample
+from geo.summary import build_summary, county_statistics, join_hot_areas, labelled_sample
 from geo.trend import emerging, slice_edges
 from safeio.errors import InputError
 
@@ -433,10 +433,10 @@ def analyse(first: Survey, baseline, run, *, coord_sys=None, resolution=None, di
     }, geometry=cellmod.cell_polygons(cov.cells), crs="EPSG:4326")
     cluster_frame = gpd.GeoDataFrame(summarise_clusters(labels, plon, plat, px, py, pcount, part, proj),
                                      geometry="geometry", crs="EPSG:4326")
-    county_frame = county_table(shapes, part, cells, blon, blat, base.effort if base is not None else None)
+    county_frame = county_statistics(shapes, part, cells, blon, blat, base.effort if base is not None else None)
     sample = labelled_sample(first.sample, cells, cov, shapes, rings, first.places.keys[in_cluster],
                              labels[in_cluster])
-    areas, cells["hot_area"] = hot_areas(cells, w, part.slices if edges is not None else None, edges, shapes)
+    areas, cells["hot_area"] = join_hot_areas(cells, w, part.slices if edges is not None else None, edges, shapes)
     summary = build_summary(
         first=first, base=base, cells=cells, clusters=cluster_frame, counties=county_frame, part=part,
         warnings=warnings, resolution=resolution, res_note=res_note, cell_size=cell_size, distance_m=distance_m,

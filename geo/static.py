@@ -10,8 +10,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Patch, Polygon
 
-from geo.hotspot_maps import BIN_COLOURS, BIN_LABELS, BIN_LABELS_EN
-from geo.i18n import label, word
+from geo.hotspot_maps import BIN_COLOURS
+from geo.map_labels import CODES, MapLabels
 from geo.projection import LocalProjection
 from geo.settlement import cores_near
 
@@ -74,7 +74,7 @@ def _scale_bar(ax, window_m) -> None:
                                   size_vertical=length / 25, fontproperties={"size": 8}))
 
 
-def _draw(ax, result, proj, window_m, cx, cy, *, all_cells=False, lang="zh", near_m=None):
+def _draw(ax, result, proj, window_m, cx, cy, *, labels: MapLabels, all_cells=False, near_m=None):
     cells = result.cells
     x, y = proj.forward(cells.lon.to_numpy(float), cells.lat.to_numpy(float))
     near = (np.abs(x - cx) <= window_m * 1.2) & (np.abs(y - cy) <= window_m * 1.2)
@@ -92,7 +92,7 @@ def _draw(ax, result, proj, window_m, cx, cy, *, all_cells=False, lang="zh", nea
             ax_, ay_ = proj.forward([area["lon"]], [area["lat"]])
             ax.add_patch(Circle((ax_[0] / 1000, ay_[0] / 1000), window_m / 1000 / 30, fill=False, color="#d62f27",
                                 lw=1.8, zorder=6))
-            name = f"{label('Hot area', lang)} {k}"
+            name = f"{labels.label('Hot area')} {k}"
             ax.annotate(name, (ax_[0] / 1000, ay_[0] / 1000), xytext=(10, 8), textcoords="offset points", fontsize=8,
                         color="#b2182b", weight="bold", zorder=7,
                         path_effects=[matplotlib.patheffects.withStroke(linewidth=2.5, foreground="white")])
@@ -112,19 +112,19 @@ def _draw(ax, result, proj, window_m, cx, cy, *, all_cells=False, lang="zh", nea
         px, py = proj.forward(cases.lon.to_numpy(float), cases.lat.to_numpy(float))
         keep = (np.abs(px - cx) <= window_m * 1.2) & (np.abs(py - cy) <= window_m * 1.2)
         ax.scatter(px[keep] / 1000, py[keep] / 1000, s=6 if near_m is None else 14, c="#3388ff", edgecolors="none",
-                   alpha=0.7, zorder=4, label=label("Cases", lang))
+                   alpha=0.7, zorder=4, label=labels.label("Cases"))
     ax.set_xlim((cx - window_m) / 1000, (cx + window_m) / 1000)
     ax.set_ylim((cy - window_m) / 1000, (cy + window_m) / 1000)
     ax.set_aspect("equal")
-    ax.set_xlabel("km (东 E)" if lang == "zh" else "km (E)")
-    ax.set_ylabel("km (北 N)" if lang == "zh" else "km (N)")
-    labels = BIN_LABELS if lang == "zh" else BIN_LABELS_EN
+    ax.set_xlabel(labels.axes[0])
+    ax.set_ylabel(labels.axes[1])
+    bin_names = labels.bins
     handles = [Patch(color=BIN_COLOURS[b]) for b in (3, 2, 1, -1, -2, -3)]
-    ax.legend(handles, [labels[b] for b in (3, 2, 1, -1, -2, -3)], loc="lower right", fontsize=7, framealpha=0.8)
+    ax.legend(handles, [bin_names[b] for b in (3, 2, 1, -1, -2, -3)], loc="lower right", fontsize=7, framealpha=0.8)
     _scale_bar(ax, window_m)
 
 
-def context_png(result, ctx, window_m: float | None = None, lang: str = "zh") -> bytes:
+def context_png(result, ctx, window_m: float | None = None, labels: MapLabels = CODES) -> bytes:
     """The case (star) in its neighbourhood: hot/cold cells, nearby cases, county borders, cores, a scale bar.
 
     Parameters
@@ -133,8 +133,8 @@ def context_png(result, ctx, window_m: float | None = None, lang: str = "zh") ->
     ctx : CaseContext
     window_m : float, optional
         Half the side of the view in metres (default: three times the nearby radius, at least 3 km).
-    lang : str
-        "zh" or "en".
+    labels : MapLabels
+        The words of the legend, axes and title (default: the codes themselves).
 
     Returns
     -------
@@ -145,21 +145,21 @@ def context_png(result, ctx, window_m: float | None = None, lang: str = "zh") ->
     window = window_m or max(1.5 * ctx.radius_m, 3000.0)
     with matplotlib.rc_context(_STYLE):
         fig, ax = _figure()
-        _draw(ax, result, proj, window, 0.0, 0.0, lang=lang, near_m=ctx.radius_m)
+        _draw(ax, result, proj, window, 0.0, 0.0, labels=labels, near_m=ctx.radius_m)
         ax.add_patch(Circle((0, 0), ctx.radius_m / 1000, fill=False, color="#7b3294", lw=1))
         ax.plot(0, 0, marker="*", color="#ffd700", ms=18, markeredgecolor="k", zorder=7)
-        ax.set_title(f"{ctx.case_id or ''} {word(ctx.setting, lang)}  ({ctx.lon:.5f}, {ctx.lat:.5f} WGS-84)", fontsize=9)
+        ax.set_title(f"{ctx.case_id or ''} {labels.word(ctx.setting)}  ({ctx.lon:.5f}, {ctx.lat:.5f} WGS-84)", fontsize=9)
         return _png(fig)
 
 
-def overview_png(result, lang: str = "zh") -> bytes:
+def overview_png(result, labels: MapLabels = CODES) -> bytes:
     """The whole study area: significant cells, county borders and names, cases, urban cores, a scale bar.
 
     Parameters
     ----------
     result : HotspotResult
-    lang : str
-        "zh" or "en".
+    labels : MapLabels
+        The words of the legend and axes (default: the codes themselves).
 
     Returns
     -------
@@ -173,5 +173,5 @@ def overview_png(result, lang: str = "zh") -> bytes:
     window = max(x.max() - x.min(), y.max() - y.min()) / 2 + 2000
     with matplotlib.rc_context(_STYLE):
         fig, ax = _figure((7.5, 7.5))
-        _draw(ax, result, proj, window, cx, cy, lang=lang)
+        _draw(ax, result, proj, window, cx, cy, labels=labels)
         return _png(fig)

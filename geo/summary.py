@@ -10,12 +10,12 @@ import pandas as pd
 from geo.cells import cell_ints
 from geo.settlement import SETTINGS, label_settings
 
-__all__ = ["COUNTY_COLUMNS", "build_summary", "county_table", "hot_areas", "labelled_sample"]
+__all__ = ["COUNTY_COLUMNS", "build_summary", "county_statistics", "join_hot_areas", "labelled_sample"]
 
 COUNTY_COLUMNS = ["adcode", "name", "cases", "inspections", "rate", "hot_cells", "cold_cells", "top_categories"]
 
 
-def county_table(shapes: pd.DataFrame, part, cells, blon, blat, effort) -> pd.DataFrame:
+def county_statistics(shapes: pd.DataFrame, part, cells, blon, blat, effort) -> pd.DataFrame:
     """Per county (县区) in view with cases, inspections or significant cells: the bureau's reporting unit.
 
     ``rate`` is cases per inspection (None without a baseline or inspections); hot and cold cells
@@ -57,7 +57,7 @@ def county_table(shapes: pd.DataFrame, part, cells, blon, blat, effort) -> pd.Da
     return frame.sort_values(["cases", "adcode"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def hot_areas(cells, weights, slices: np.ndarray | None, edges, shapes) -> tuple[list[dict], np.ndarray]:
+def join_hot_areas(cells, weights, slices: np.ndarray | None, edges, shapes) -> tuple[list[dict], np.ndarray]:
     """Hot cells joined into areas (cells within the distance band of each other), each with its trend.
 
     Per area: cells, cases, case-weighted centre, main setting, county, cases per year and per

@@ -17,29 +17,10 @@ from scipy.stats import norm
 
 from geo.stats import fdr_bins, gi_star, two_sided_p
 
-__all__ = ["MAX_SLICES", "MIN_SLICES", "emerging", "mann_kendall", "slice_edges", "time_slices"]
+__all__ = ["MAX_SLICES", "MIN_SLICES", "emerging", "mann_kendall", "slice_edges"]
 
 MIN_SLICES = 3
 MAX_SLICES = 12
-
-
-def time_slices(opened: pd.Series, n_slices: int | None = None) -> tuple[np.ndarray, list[tuple[str, str]]]:
-    """Slice index per case (-1 = no date) over equal spans of the period; and each slice's span."""
-    dates = pd.to_datetime(opened, errors="coerce")
-    valid = dates.notna().to_numpy()
-    index = np.full(len(dates), -1, dtype=int)
-    if valid.sum() < 2:
-        return index, []
-    start, end = dates[valid].min(), dates[valid].max()
-    if end <= start:
-        return index, []
-    months = (end.year - start.year) * 12 + end.month - start.month + 1
-    n = n_slices or int(np.clip(months, MIN_SLICES, MAX_SLICES))
-    edges = pd.date_range(start, end, periods=n + 1)
-    t = dates[valid].to_numpy()
-    index[valid] = np.clip(np.searchsorted(edges.to_numpy()[1:-1], t, side="right"), 0, n - 1)
-    spans = [(edges[k].date().isoformat(), edges[k + 1].date().isoformat()) for k in range(n)]
-    return index, spans
 
 
 def slice_edges(start, end, n_slices: int | None = None) -> np.ndarray | None:

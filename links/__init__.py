@@ -9,7 +9,7 @@ and the roles (maker -> wholesaler -> retailer) that the documents state.
 A library: it may use ``evidence``, ``geo`` and ``safeio``, returns data, and knows nothing of
 case folders on disk, notebooks or the command line.  Entry point: :func:`link_mentions`; the
 readers are :func:`read_document` (a ledger, order export or chat log), :func:`case_mentions`
-and :func:`label_mentions`; :func:`chain_page` draws the chains as an offline HTML page.
+and :func:`label_mentions`; :func:`chain_page` draws the chains as an offline HTML page, in the words it is handed.
 """
 
 from links.analysis import LinkResult, link_mentions

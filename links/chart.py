@@ -13,33 +13,25 @@ import base64
 import hashlib
 import html
 import json
+from collections.abc import Mapping
 
 import networkx as nx
 
 from links.analysis import LinkResult
 from links.graph import Chain
+from safeio.escaping import esc as _esc
 
-__all__ = ["ROLE_COLOURS", "chain_page", "chain_svg", "notebook_chart"]
+__all__ = ["ROLE_COLOURS", "WORD_KEYS", "chain_page", "chain_svg", "notebook_chart"]
 
 ROLE_COLOURS = {"maker": "#b2182b", "wholesaler": "#ef8a62", "retailer": "#2166ac", "": "#6b6b6b"}
 KIND_COLOURS = {"phone": "#1b9e77", "wechat": "#33a02c", "qq": "#66a61e", "account": "#e7298a",
                 "credit_code": "#7570b3", "licence": "#a6761d", "name": "#d95f02", "address": "#666666",
                 "person": "#999999", "barcode_prefix": "#bbbbbb", "region": "#cccccc"}
-TEXT = {
-    "zh": {"title": "关联案件图（全链条）", "chains": "条链", "county": "县区", "kind": "关联依据", "all": "全部",
-           "score": "强度", "cases": "案件", "counties": "跨县区", "roles": "角色", "maker": "生产者",
-           "wholesaler": "批发商", "retailer": "零售商", "sources": "来源", "none": "未发现关联案件。",
-           "hint": "点击节点查看来源（文件、行号、原文）；滚轮缩放，拖动平移。", "upstream": "上游线索（本案卷无案件）",
-           "entity": "实体", "file": "文件", "where": "位置", "text": "原文", "weight": "权重", "links": "关联",
-           "case_no": "文号", "case_title": "案件名称", "party": "当事人"},
-    "en": {"title": "Linked cases (supply chains)", "chains": "chains", "county": "County", "kind": "Tied by",
-           "all": "all", "score": "score", "cases": "cases", "counties": "counties", "roles": "roles",
-           "maker": "maker", "wholesaler": "wholesaler", "retailer": "retailer", "sources": "Sources",
-           "none": "No linked cases were found.", "hint": "Click a node for its sources (file, row or line, text); "
-           "wheel to zoom, drag to pan.", "upstream": "Upstream leads (no case here)", "entity": "entity",
-           "file": "file", "where": "where", "text": "text", "weight": "weight", "links": "links",
-           "case_no": "case no.", "case_title": "title", "party": "party"},
-}
+# The words a page shows, by key; the application hands them in (casebook.words.chart_words), the
+# default shows the keys themselves.
+WORD_KEYS = ("title", "chains", "county", "kind", "all", "score", "cases", "counties", "roles", "maker", "wholesaler",
+             "retailer", "sources", "none", "hint", "upstream", "entity", "file", "where", "text", "weight", "links",
+             "case_no", "case_title", "party")
 WIDTH, HEIGHT = 640, 420
 LABEL_WIDTH, LINE_GAP = 150, 34  # a node's label: about ten characters wide, two lines high, and a circle
 
@@ -127,10 +119,6 @@ _SCRIPT = r"""
 """
 
 
-def _esc(value: object) -> str:
-    return "" if value is None else html.escape(str(value), quote=True)
-
-
 def _js_json(value) -> str:
     """JSON safe inside <script>: no '<', '>', '&' or line separators left raw."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
@@ -188,9 +176,13 @@ def _spread(pos: dict[str, tuple[float, float]], height: int) -> dict[str, tuple
     return {n: (p[0], p[1]) for n, p in xy.items()}
 
 
-def chain_svg(result: LinkResult, chain: Chain, *, lang: str = "zh") -> str:
+def _words(words: Mapping[str, str] | None) -> dict:
+    return {**{k: k for k in WORD_KEYS}, **(words or {})}
+
+
+def chain_svg(result: LinkResult, chain: Chain, *, words: Mapping[str, str] | None = None) -> str:
     """One chain's link chart as an SVG element: cases (circles, coloured by role) and the entities that tie them."""
-    t = TEXT.get(lang, TEXT["zh"])
+    t = _words(words)
     entity_ids = [v["entity"] for v in chain.via]
     pos, height = _layout(chain, entity_ids)
     parts = [f'<svg viewBox="0 0 {WIDTH} {height}" xmlns="http://www.w3.org/2000/svg" role="img" '
@@ -246,21 +238,23 @@ def _node_data(result: LinkResult, chains: list[Chain], t: dict) -> dict:
     return nodes
 
 
-def chain_page(result: LinkResult, *, lang: str = "zh", title: str = "") -> str:
+def chain_page(result: LinkResult, *, words: Mapping[str, str] | None = None, html_lang: str = "en",
+               title: str = "") -> str:
     """The whole page: filters by county and entity kind, one chart per chain, details and sources on click.
 
     Parameters
     ----------
     result : the link analysis.
-    lang : ``zh`` (default) or ``en`` for the page's own words.
-    title : the page title (default: the language's).
+    words : the page's own words by key (:data:`WORD_KEYS`); default: the keys themselves.
+    html_lang : the language of the words, for the page's ``lang`` attribute.
+    title : the page title (default: the ``title`` word).
 
     Returns
     -------
     str
         A self-contained HTML document: no external file, font or request.
     """
-    t = TEXT.get(lang, TEXT["zh"])
+    t = _words(words)
     chains = result.chains
     counties = sorted({c for chain in chains for c in chain.counties})
     kinds = sorted({v["kind"] for chain in chains for v in chain.via if v["links"]})
@@ -283,7 +277,7 @@ def chain_page(result: LinkResult, *, lang: str = "zh", title: str = "") -> str:
                  f"<th>{_esc(t['cases'])}</th><th>{_esc(t['file'])}</th><th>{_esc(t['where'])}</th>"
                  f"<th>{_esc(t['text'])}</th></tr>{rows}</table></details>")
         cards.append(f'<section class="cb-chain" data-chain="{_esc(chain.id)}"><h2>{_esc(chain.id)}</h2>'
-                     f'<div class="cb-meta">{_esc(meta)}</div>{chain_svg(result, chain, lang=lang)}{table}</section>')
+                     f'<div class="cb-meta">{_esc(meta)}</div>{chain_svg(result, chain, words=words)}{table}</section>')
     if not cards:
         cards.append(f"<p>{_esc(t['none'])}</p>")
     options = lambda values: "".join(f'<option value="{_esc(v)}">{_esc(v)}</option>' for v in values)  # noqa: E731
@@ -294,7 +288,7 @@ def chain_page(result: LinkResult, *, lang: str = "zh", title: str = "") -> str:
            "connect-src 'none'; form-action 'none'; base-uri 'none'")
     heading = title or t["title"]
     return (
-        "<!DOCTYPE html>\n<html lang=\"" + ("zh-CN" if lang == "zh" else "en") + "\"><head><meta charset=\"utf-8\">"
+        "<!DOCTYPE html>\n<html lang=\"" + _esc(html_lang) + "\"><head><meta charset=\"utf-8\">"
         f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
         f"<title>{_esc(heading)}</title><style>{_CSS}</style></head><body>"
         f"<header><h1>{_esc(heading)}</h1>"
@@ -308,7 +302,8 @@ def chain_page(result: LinkResult, *, lang: str = "zh", title: str = "") -> str:
     )
 
 
-def notebook_chart(result: LinkResult, *, lang: str = "zh", height: int = 640):
+def notebook_chart(result: LinkResult, *, words: Mapping[str, str] | None = None, html_lang: str = "en",
+                   height: int = 640):
     """The page in a notebook: an iframe whose ``srcdoc`` holds the escaped page (no file, no server).
 
     Returns
@@ -319,7 +314,7 @@ def notebook_chart(result: LinkResult, *, lang: str = "zh", height: int = 640):
 
     from IPython.display import HTML
 
-    doc = html.escape(chain_page(result, lang=lang), quote=True)
+    doc = html.escape(chain_page(result, words=words, html_lang=html_lang), quote=True)
     with warnings.catch_warnings():  # IPython suggests IFrame, which needs a URL: srcdoc is the point here
         warnings.simplefilter("ignore", UserWarning)
         return HTML(f'<iframe srcdoc="{doc}" sandbox="allow-scripts" style="width:100%;height:{int(height)}px;'

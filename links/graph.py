@@ -142,10 +142,6 @@ def build_graph(entities: list[Entity], cases: dict[str, CaseRecord]) -> nx.Grap
     return graph
 
 
-def _pair_strength(entity: Entity, a: str, b: str, base: float) -> float:
-    return base * entity.case_trust(a) * entity.case_trust(b)
-
-
 def find_chains(entities: list[Entity], cases: dict[str, CaseRecord], *,
                 threshold: float = LINK_THRESHOLD) -> tuple[list[Chain], nx.Graph]:
     """Weigh every entity, link cases, and return the chains (largest spread first) and the case graph.

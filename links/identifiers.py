@@ -2,7 +2,8 @@
 
 Each normaliser returns the canonical key or None, and says what was checked, so an entity can
 show "check digit valid" beside its value.  Check digits come from python-stdnum (USCC per
-GB 32100-2015, Luhn for bank cards, EAN-13); licence formats are in docs/domain.md.
+GB 32100-2015, Luhn for bank cards, EAN-13), through the shared grammar of
+:mod:`safeio.identifier_grammar`; licence formats are in docs/domain.md.
 """
 
 from __future__ import annotations
@@ -12,19 +13,24 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from stdnum import ean, luhn
-from stdnum.cn import uscc
+from stdnum import luhn
+
+from safeio.identifier_grammar import (
+    MOBILE_PATTERN,
+    USCC_CLASS,
+    credit_code_valid,
+    gtin_valid,
+    is_credit_code_shape,
+    jy_province_ok,
+    sc_province_ok,
+)
+from safeio.identifier_grammar import PROVINCE_CODES as PROVINCE_CODES  # the grammar's, shared with labels
 
 __all__ = [
     "Checked", "barcode_prefix", "check_credit_code", "check_licence", "find_accounts", "find_credit_codes",
     "find_licences", "find_qq_ids", "find_wechat_ids", "normalise_account", "normalise_qq", "normalise_wechat",
 ]
 
-# GB/T 2260 province codes: the two digits after the kind in SC and JY numbers name one of these.
-PROVINCE_CODES = frozenset({
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43",
-    "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
-})
 PROVINCE_ABBR = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川贵黔云滇藏陕甘陇青宁新"
 
 _WECHAT = re.compile(r"[A-Za-z][-_A-Za-z0-9]{5,19}")
@@ -35,8 +41,7 @@ _WECHAT_TRIGGER = re.compile(
     re.IGNORECASE,
 )
 _QQ_TRIGGER = re.compile(r"(?:(?<![A-Za-z])QQ|扣扣|企鹅)\s*号?\s*[:：=]?\s*([1-9]\d{4,10})(?!\d)", re.IGNORECASE)
-_USCC_CHARS = "0-9A-HJ-NPQRTUWXY"
-_USCC_IN_TEXT = re.compile(rf"(?<![0-9A-Za-z])([{_USCC_CHARS}]{{18}})(?![0-9A-Za-z])")
+_USCC_IN_TEXT = re.compile(rf"(?<![0-9A-Za-z])([{USCC_CLASS}]{{18}})(?![0-9A-Za-z])")
 _SC = re.compile(r"SC\s?(\d{14})")
 _JY = re.compile(r"JY\s?([123]\d{13})")
 _QS = re.compile(r"QS\s?(\d{12})")
@@ -96,9 +101,9 @@ def check_credit_code(text: str) -> Checked | None:
     carry a typo), marked invalid so that its weight is lowered, never dropped silently.
     """
     value = re.sub(r"[\s\-]", "", _nfkc(text)).upper()
-    if not re.fullmatch(rf"[{_USCC_CHARS}]{{18}}", value) or not re.search(r"\d", value):
+    if not is_credit_code_shape(value):
         return None
-    if uscc.is_valid(value):
+    if credit_code_valid(value):
         return Checked(value, True, "check digit valid (GB 32100-2015)")
     return Checked(value, False, "check digit fails (GB 32100-2015): a typo, a pilot code or a forgery")
 
@@ -123,11 +128,11 @@ def check_licence(text: str) -> Checked | None:
     value = re.sub(r"\s", "", _nfkc(text)).upper()
     if m := _SC.fullmatch(value):
         digits = m.group(1)
-        ok = digits[3:5] in PROVINCE_CODES
+        ok = sc_province_ok(digits)
         return Checked(f"SC{digits}", ok, "SC: province code valid" if ok else "SC: no such province code")
     if m := _JY.fullmatch(value):
         digits = m.group(1)
-        ok = digits[1:3] in PROVINCE_CODES
+        ok = jy_province_ok(digits)
         return Checked(f"JY{digits}", ok, "JY: province code valid" if ok else "JY: no such province code")
     if m := _QS.fullmatch(value):
         return Checked(f"QS{m.group(1)}", True, "QS: old food mark (replaced by SC since 2015-10-01)")
@@ -164,7 +169,7 @@ def normalise_account(text: str) -> Checked | None:
     if re.fullmatch(r"\d{16,19}", digits):
         ok = luhn.is_valid(digits)
         return Checked(f"card:{digits}", ok, "bank card: Luhn check valid" if ok else "bank card: Luhn check fails")
-    if re.fullmatch(r"1[3-9]\d{9}", digits):
+    if re.fullmatch(MOBILE_PATTERN, digits):
         return Checked(f"mobile:{digits}", True, "account named by a mobile number")
     if re.fullmatch(r"[A-Za-z0-9_.\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+", value):
         return Checked(f"email:{value.casefold()}", True, "account named by an e-mail address")
@@ -193,6 +198,6 @@ def barcode_prefix(text: str) -> Checked | None:
     barcodes with the same seven digits may still come from two makers: a corroboration, not a link.
     """
     digits = re.sub(r"\D", "", _nfkc(text))
-    if len(digits) != 13 or not ean.is_valid(digits):
+    if len(digits) != 13 or not gtin_valid(digits):
         return None
     return Checked(digits[:7], True, "EAN-13 check digit valid; first 7 digits (company prefix or part of it)")

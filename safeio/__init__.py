@@ -7,9 +7,11 @@ It holds what all layers share and nothing that knows about cases, labels or map
 - :mod:`safeio.atomic`: atomic file writes (temp file, fsync, rename), so that a crash never leaves
   half a file that looks whole;
 - :mod:`safeio.limits`: limits on what a user hands over (size-capped reads that never follow a
-  link, JSON that refuses deep nesting, control characters escaped for terminals).
+  link, JSON that refuses deep nesting, control characters escaped for terminals);
+- :mod:`safeio.identifier_grammar`: the one grammar of identifiers (credit codes, licences,
+  phones, CCC numbers, barcodes) that labels, links and registers share.
 
-It imports nothing from the repository, so ``evidence``, ``geo`` and the ``casebook`` application
+It imports nothing from the repository, so ``evidence``, ``geo``, ``links`` and the ``casebook`` application
 can all import it without an arrow pointing upward.
 """
 

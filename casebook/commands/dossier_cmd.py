@@ -6,26 +6,39 @@ from pathlib import Path
 
 import click
 
-LANG = click.Choice(["zh", "en"])
-BASEMAP = click.Choice(["none", "osm", "gaode", "tianditu"])
-ENGINE = click.Choice(["auto", "rapidocr", "tesseract"])
+
+def _input_options(fn):
+    """One option per field of DossierInputs that names one (``option=``), with its help and choices."""
+    from dataclasses import MISSING, fields
+
+    from casebook.dossier_inputs import DossierInputs
+
+    for f in reversed(fields(DossierInputs)):
+        meta = f.metadata
+        if not meta["option"]:
+            continue
+        kind = (click.Choice(meta["choices"]) if meta["choices"] else
+                click.Path(dir_okay=False, exists=True) if meta["path"] else
+                click.IntRange(meta["minimum"]) if meta["minimum"] is not None else None)
+        default = None if meta["path"] or f.default is MISSING else f.default
+        fn = click.option(meta["option"], f.name, type=kind, default=default, show_default=default is not None,
+                          help=meta["help"])(fn)
+    return fn
 
 
-def _options(lang, basemap, engine, timeout, template):
-    from casebook.dossier import DossierOptions
+def _inputs(values: dict):
+    """The command's DossierInputs: built here, once, from the options that name its fields."""
+    from dataclasses import fields
 
-    return DossierOptions(lang=lang, basemap=basemap, ocr_engine=engine, cell_timeout=timeout,
-                          template=str(template) if template else "")
+    from casebook.dossier_inputs import DossierInputs
+
+    named = {f.name for f in fields(DossierInputs) if f.metadata["option"]}
+    return DossierInputs(**{k: str(v) if isinstance(v, Path) else v for k, v in values.items()
+                            if k in named and v is not None})
 
 
 def _common(fn):
-    fn = click.option("--template", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-                      help="Another template notebook (default: templates/case_dossier.ipynb).")(fn)
-    fn = click.option("--cell-timeout", type=click.IntRange(1), default=600, show_default=True,
-                      help="Seconds one template cell may run.")(fn)
-    fn = click.option("--engine", type=ENGINE, default="auto", show_default=True, help="OCR engine.")(fn)
-    fn = click.option("--basemap", type=BASEMAP, default="none", show_default=True,
-                      help="Map background; 'none' keeps the dossier fully offline.")(fn)
+    fn = _input_options(fn)
     fn = click.option("--pdf", is_flag=True, help="Also print dossier.pdf (A4) with headless Chromium.")(fn)
     return fn
 
@@ -39,13 +52,12 @@ def dossier() -> None:
 @click.argument("case_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
               show_default=True, help="Output folder; the dossier goes to OUT/<case_id>/.")
-@click.option("--lang", type=LANG, default="zh", show_default=True, help="Dossier language.")
 @_common
-def run(case_dir, out_dir, lang, pdf, basemap, engine, cell_timeout, template) -> int:
+def run(case_dir, out_dir, pdf, **inputs) -> int:
     """Render the dossier of one case folder."""
     from casebook.dossier import render_dossier
 
-    result = render_dossier(case_dir, out_dir, _options(lang, basemap, engine, cell_timeout, template), pdf=pdf)
+    result = render_dossier(_inputs(inputs).with_case(case_dir), out_dir, pdf=pdf)
     folder = Path(result.out_dir)
     if result.status == "failed":
         click.echo(f"{result.case_id}: FAILED: {(result.error or {}).get('message')}", err=True)
@@ -65,16 +77,14 @@ def run(case_dir, out_dir, lang, pdf, basemap, engine, cell_timeout, template) -
               help="Cases rendered at once.")
 @click.option("--scheduler", default=None, metavar="ADDRESS|local",
               help="Run on a Dask cluster (tcp://host:8786), or 'local' to start a LocalCluster.")
-@click.option("--lang", type=LANG, default="zh", show_default=True, help="Dossier language.")
 @click.option("--no-resume", is_flag=True, help="Render every case again, even unchanged ones.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @_common
-def batch(casebook_dir, out_dir, workers, scheduler, lang, no_resume, quiet, pdf, basemap, engine,
-          cell_timeout, template) -> int:
+def batch(casebook_dir, out_dir, workers, scheduler, no_resume, quiet, pdf, **inputs) -> int:
     """Render dossiers for every case of a casebook; exit 1 if any case failed."""
     from casebook.batch import run_batch
 
-    report = run_batch(casebook_dir, out_dir, _options(lang, basemap, engine, cell_timeout, template),
+    report = run_batch(casebook_dir, out_dir, _inputs(inputs),
                        workers=workers, scheduler=scheduler, pdf=pdf, resume=not no_resume, progress=not quiet)
     data = report.to_dict()
     click.echo(f"{data['cases']} cases: {data['ok']} rendered, {data['skipped']} unchanged, "

@@ -49,7 +49,9 @@ def hotspots_cmd(cases, baseline, out, summary, coord_sys, resolution, distance_
     if summary is not None:
         write_text_atomic(summary, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     if out is not None:
-        write_offline_html(geo.hotspot_map(result, basemap=basemap, tianditu_key=tianditu_key, lang=lang), out)
+        from casebook.hotspot_display import hotspot_map
+
+        write_offline_html(hotspot_map(result, basemap=basemap, tianditu_key=tianditu_key, lang=lang), out)
     rejected = len(data["rejected_rows"]) + len(data.get("baseline_rejected_rows", []))
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))

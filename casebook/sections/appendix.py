@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+from dataclasses import fields
 from datetime import UTC, datetime
 
 from casebook import __version__
@@ -14,8 +15,15 @@ from evidence.integrity.electronic_data_list import shanghai_time
 __all__ = ["render"]
 
 
-def render(d, parameters: dict | None = None) -> Html:
-    """What made this dossier: tool versions, the template and its digest, parameters, manifest root, time."""
+def shown_inputs(inputs) -> dict:
+    """The inputs a reader of the dossier is shown: those that count by value (not derived data,
+    caches or limits; the template is named with its digest on its own line)."""
+    return {f.name: getattr(inputs, f.name) for f in fields(inputs)
+            if f.metadata["digest"] in ("value", "file", "folder", "casebook")}
+
+
+def render(d) -> Html:
+    """What made this dossier: tool versions, the template and its digest, inputs, manifest root, time."""
     from importlib.metadata import PackageNotFoundError, version
 
     def v(name: str) -> str:  # metadata, not import: importing nbconvert in the kernel costs ~2 s
@@ -36,7 +44,7 @@ def render(d, parameters: dict | None = None) -> Html:
         template = f"{d.template.name} (SHA-256 {digest})"
     pairs = [
         (t["tool"], versions), (t["template"], template),
-        (t["parameters"], json.dumps(parameters or {}, ensure_ascii=False, sort_keys=True)),
+        (t["parameters"], json.dumps(shown_inputs(d.inputs), ensure_ascii=False, sort_keys=True)),
         (t["manifest_root"], d.summary.get("manifest_root") or "-"),
         (t["rendered"], f"{now.isoformat().replace('+00:00', 'Z')} (UTC) / "
                         f"{shanghai_time(now.isoformat())} (Asia/Shanghai)"),

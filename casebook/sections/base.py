@@ -7,16 +7,19 @@ renderer is the one writer of ``summary.json``).  A section whose input is unusa
 :class:`~safeio.errors.CasebookError`) shows the error in its place and marks the dossier
 degraded; any other exception fails the cell, so the batch reports the cell and the error.
 
-A new section is one module with a ``render(dossier)`` function and one method here.
+A new section is one module with a ``render(dossier)`` function and one method here (recipe in
+docs/architecture.md).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
 from casebook.case import Case, load_case
 from casebook.dossier_html import SUMMARY_MIME, Html, error_box, section
+from casebook.dossier_inputs import DossierInputs
 from casebook.sections import appendix, cover, evidence_list, linked, location
 from casebook.sections import custody_log as custody
 from casebook.sections import label_photos as labels
@@ -43,26 +46,15 @@ class Dossier:
 
     Parameters
     ----------
-    case_dir : path
-        The case folder (case.yml, labels/, evidence/).
-    out_dir : path, optional
-        Unused by the sections; kept so a template can name where its outputs go.
-    casebook_dir : path, optional
-        The casebook holding cases.csv (default: the case folder's parent).
-    lang : {"zh", "en"}
-        The dossier's language.
-    basemap, ocr_engine : str
-        Map background and OCR engine.
-    template : path, optional
-        The template file, named with its digest in the appendix.
-    hotspots : path, optional
-        A hot-spot analysis saved by :func:`geo.result_io.save_hotspots` (a batch computes it once
-        for all its dossiers); empty: the location section computes it from cases.csv.
-    reading_cache : path, optional
-        The label-reading cache folder; empty: :func:`casebook.cachedir.reading_cache`'s default.
-    links : path, optional
-        The per-case link views a batch wrote (:mod:`casebook.link_views`); empty: the linked
-        section links the casebook itself.
+    inputs : DossierInputs, dict or path
+        What the case is rendered with (:class:`casebook.dossier_inputs.DossierInputs`, or its dict
+        as the template receives it), or a case folder.
+    **changes
+        Fields of :class:`DossierInputs` to set (``lang="en"``, ``links=...``), mostly for a case
+        folder given as a path.
+
+    Sections read their inputs from ``self.inputs``; the attributes below are the ones most
+    sections need, already turned into paths and objects.
 
     Raises
     ------
@@ -70,31 +62,33 @@ class Dossier:
         An unknown language, no case folder, or a case folder that cannot be used.
     """
 
-    def __init__(self, case_dir: str | Path, *, out_dir: str | Path = "", casebook_dir: str | Path = "",
-                 lang: str = "zh", basemap: str = "none", ocr_engine: str = "auto",
-                 template: str | Path = "", hotspots: str | Path = "", reading_cache: str | Path = "",
-                 links: str | Path = "") -> None:
-        if lang not in TEXT:
-            raise InputError(f"unknown dossier language '{lang}'", field="lang", hint="Use zh or en.")
-        if not str(case_dir).strip():
+    def __init__(self, inputs: DossierInputs | dict | str | Path, **changes) -> None:
+        if isinstance(inputs, dict):
+            inputs = DossierInputs.from_dict(inputs)
+        elif not isinstance(inputs, DossierInputs):
+            inputs = DossierInputs(case_dir=str(inputs))
+        inputs = dataclasses.replace(inputs, **{k: str(v) if isinstance(v, Path) else v for k, v in changes.items()})
+        if inputs.lang not in TEXT:
+            raise InputError(f"unknown dossier language '{inputs.lang}'", field="lang", hint="Use zh or en.")
+        if not inputs.case_dir.strip():
             raise InputError("no case folder was given", field="case_dir",
                              hint="Set case_dir to a case folder, e.g. out/sample/ZK-2024-001.")
-        self.case: Case = load_case(case_dir)
-        self.lang = lang
-        self.t = TEXT[lang]
-        self.out_dir = Path(out_dir).resolve() if str(out_dir).strip() else None
-        self.casebook_dir = Path(casebook_dir).resolve() if str(casebook_dir).strip() else self.case.root.parent
-        self.basemap = basemap
-        self.ocr_engine = ocr_engine
-        self.template = Path(template).resolve() if str(template).strip() else None
-        self.hotspots_path = Path(hotspots).resolve() if str(hotspots).strip() else None
-        self.links_path = Path(links).resolve() if str(links).strip() else None
+        self.inputs = inputs
+        self.case: Case = load_case(inputs.case_dir)
+        self.lang = inputs.lang
+        self.t = TEXT[inputs.lang]
+        self.casebook_dir = Path(inputs.casebook_dir).resolve() if inputs.casebook_dir.strip() else self.case.root.parent
+        self.basemap = inputs.basemap
+        self.ocr_engine = inputs.ocr_engine
+        self.template = Path(inputs.template).resolve() if inputs.template.strip() else None
+        self.hotspots_path = Path(inputs.hotspots).resolve() if inputs.hotspots.strip() else None
+        self.links_path = Path(inputs.links).resolve() if inputs.links.strip() else None
         from casebook.cachedir import reading_cache as default_cache
 
-        self.readings = default_cache(str(reading_cache).strip() or None)
+        self.readings = default_cache(inputs.reading_cache.strip() or None)
+        # what the sections find; the renderer adds who the case is and how the render went
         self.summary: dict = {
-            "case_id": self.case.case_id, "case_no": self.case.case_no, "title": self.case.title,
-            "lang": lang, "sections": {}, "findings_by_code": {}, "n_findings": 0, "labels": 0,
+            "sections": {}, "findings_by_code": {}, "n_findings": 0, "labels": 0,
             "label_errors": 0, "integrity": "unavailable", "custody": "unavailable",
             "setting": None, "in_hotspot": None, "trend": None, "manifest_root": None,
         }
@@ -149,9 +143,9 @@ class Dossier:
         """5 监管链."""
         return self._build("custody", custody.render)
 
-    def appendix(self, parameters: dict | None = None) -> Html:
+    def appendix(self) -> Html:
         """6 附录."""
-        return self._build("appendix", appendix.render, parameters)
+        return self._build("appendix", appendix.render)
 
     def finish(self) -> SummaryOutput:
         """The summary of what each section found, as the last output of the notebook."""

@@ -110,3 +110,17 @@ _CODE_WORDS = {
 }
 for _lang, _words in _CODE_WORDS.items():
     TEXT[_lang].update(_words)
+
+# The place of the case: a position outside the county the case names, and the nearby cases' count.
+_LOCATION_WORDS = {
+    "zh": {"county_mismatch": "案件登记为{named}，坐标却位于{county}", "county_elsewhere": "辖区外",
+           "county_distance": "（距{named}边界约{far:,}米）", "county_cause": "：可能原因是{cause}",
+           "county_imprecise": "，也可能只是位置记录不精确", "county_check": "。请核对坐标系与坐标。",
+           "nearby_count": "（{km:.0f} km，{n}）"},
+    "en": {"county_mismatch": "The case names {named} but its position lies in {county}",
+           "county_elsewhere": "no county in view", "county_distance": ", about {far:,} m outside {named}",
+           "county_cause": ": likely {cause}", "county_imprecise": ", or only an approximate position",
+           "county_check": ". Check the coordinate system and the numbers.", "nearby_count": " ({km:.0f} km, {n})"},
+}
+for _lang, _words in _LOCATION_WORDS.items():
+    TEXT[_lang].update(_words)

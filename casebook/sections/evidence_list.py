@@ -10,6 +10,7 @@ from casebook.dossier_html import Html, esc, note, plain_cell, split_hex, table
 from casebook.webcapture.capture_listing import captured_pages_html
 from evidence.integrity.electronic_data_list import evidence_list, shanghai_time
 from evidence.integrity.manifest import load_manifest
+from evidence.integrity.tree_hashing import DigestMemo
 from evidence.integrity.verify import verify_manifest
 from safeio.errors import CasebookError
 
@@ -28,7 +29,8 @@ def status_class(status: str) -> str:
 def render(d) -> Html:
     """Verify the case's sealed manifest now and list every item; note an unsealed case."""
     c, t = d.case, d.t
-    web = captured_pages_html(c.root, d.lang)  # pages captured online, each with its own seal and record
+    memo = DigestMemo()  # a capture's files count in its own seal and in the case's: read them once
+    web = captured_pages_html(c.root, d.lang, memo)  # pages captured online, each with its own seal and record
     if not c.manifest_path.is_file():
         if not c.evidence_files():
             d.summary["integrity"] = "no_evidence"
@@ -37,7 +39,7 @@ def render(d) -> Html:
         return d._done("evidence", note(t["not_sealed"].format(dir=c.root, id=c.case_id)) + web)
     try:
         manifest = load_manifest(c.manifest_path)  # refuses an edited manifest
-        report = verify_manifest(manifest)  # re-hashes now: the status is as of this render
+        report = verify_manifest(manifest, memo=memo)  # re-hashes now: the status is as of this render
     except CasebookError as err:
         d.summary["integrity"] = "manifest_broken"
         return d._failed("evidence", err)

@@ -46,6 +46,7 @@ def _where(item: dict, t: dict) -> str:
 
 def _view(d) -> dict | None:
     """This case's view: the one a batch handed in, else the casebook linked here and now."""
+    from casebook.case import is_casebook
     from casebook.link_views import case_view, load_case_view
     from casebook.linkage import link_casebook
 
@@ -54,7 +55,7 @@ def _view(d) -> dict | None:
         if view is not None:
             return view
     book = d.casebook_dir
-    if not (book / "cases.csv").is_file() and not any(book.glob("*/case.yml")):
+    if not is_casebook(book):
         return None
     readings = getattr(d, "readings", None)  # the dossier's reading cache (None: caching is off)
     linkage = link_casebook(book, ocr=False, engine=d.ocr_engine,

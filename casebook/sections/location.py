@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import geo
+from casebook.case import case_table
 from casebook.dossier_html import Html, esc, frame_table, key_values, note, png_img
+from casebook.words.map_words import category, column, label, map_labels, word
 from geo.hotspot_maps import notebook_view
-from geo.i18n import category, column, label, word
 
 __all__ = ["WINDOW_M", "render"]
 
@@ -18,12 +19,12 @@ def render(d) -> Html:
     position = c.lon_lat()
     if position is None:
         return d._done("location", note(t["no_location"]))
-    if not (d.casebook_dir / "cases.csv").is_file():
+    if case_table(d.casebook_dir) is None:
         return d._done("location", note(t["no_casebook"].format(dir=d.casebook_dir)))
     result = d.hotspot_result()  # handed in by a batch, computed once for all its dossiers
     ctx = geo.case_context(result, position[0], position[1], c.case_id, coord_sys=position[2],
                            urban_rural_code=c.location.get("urban_rural_code") or None,
-                           county=c.location.get("county") or None, lang=lang)
+                           county=c.location.get("county") or None, map_labels=map_labels(lang))
     d.summary.update(setting=ctx.setting, in_hotspot=ctx.in_hotspot, trend=ctx.trend,
                      hotspot_confidence=ctx.confidence, setting_method=ctx.setting_method, county=ctx.county,
                      adcode=ctx.adcode, county_warning=ctx.county_cause, hot_area=ctx.hot_area)
@@ -44,17 +45,11 @@ def render(d) -> Html:
     pairs.append(("WGS-84", f"{ctx.lon:.6f}, {ctx.lat:.6f}"))
     body = key_values(pairs)
     if ctx.county_cause:
-        far = ctx.county_outside_m
-        warn = (f"案件登记为{ctx.county_named}，坐标却位于{ctx.county or '辖区外'}"
-                + (f"（距{ctx.county_named}边界约{far:,}米）" if far is not None else "")
-                + f"：可能原因是{word(ctx.county_cause, 'zh')}"
-                + ("，也可能只是位置记录不精确" if far is not None and far < 1000 else "")
-                + "。请核对坐标系与坐标。" if lang == "zh" else
-                f"The case names {ctx.county_named} but its position lies in {ctx.county or 'no county in view'}"
-                + (f", about {far:,} m outside {ctx.county_named}" if far is not None else "")
-                + f": likely {word(ctx.county_cause, 'en')}"
-                + (", or only an approximate position" if far is not None and far < 1000 else "")
-                + ". Check the coordinate system and the numbers.")
+        far, named = ctx.county_outside_m, ctx.county_named
+        warn = (t["county_mismatch"].format(named=named, county=ctx.county or t["county_elsewhere"])
+                + (t["county_distance"].format(named=named, far=far) if far is not None else "")
+                + t["county_cause"].format(cause=word(ctx.county_cause, lang))
+                + (t["county_imprecise"] if far is not None and far < 1000 else "") + t["county_check"])
         body += note(warn)
     cols = [col for col in ("case_id", "title", "opened", "category", "setting", "distance_m") if col in ctx.nearby]
     if len(ctx.nearby):
@@ -66,10 +61,9 @@ def render(d) -> Html:
         if "category" in nearby:
             nearby["category"] = nearby["category"].map(lambda v: category(v, lang))
         nearby = nearby.rename(columns={col: column(col, lang) for col in nearby.columns})
-        shown = f"（{ctx.radius_m / 1000:.0f} km，{len(ctx.nearby)}）" if lang == "zh" else \
-            f" ({ctx.radius_m / 1000:.0f} km, {len(ctx.nearby)})"
+        shown = t["nearby_count"].format(km=ctx.radius_m / 1000, n=len(ctx.nearby))
         body += f"<h3>{esc(t['nearby'])}{esc(shown)}</h3>" + frame_table(nearby)
-    interactive = notebook_view(geo.hotspot_map(result, basemap=d.basemap, lang=lang, focus=(ctx.lon, ctx.lat),
+    interactive = notebook_view(geo.hotspot_map(result, basemap=d.basemap, labels=map_labels(lang), focus=(ctx.lon, ctx.lat),
                                                 window_m=WINDOW_M, focus_zoom=14))
     static = png_img(ctx.static_map_png, t["map"])
     body += (f"<h3>{esc(t['map'])}</h3><div class=\"cb-map cb-screen-only\">{interactive._repr_html_()}</div>"

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from casebook.extraction_record import RECORD_HTML, RECORD_PDF, SEVERITY_WORDS, TEXT
+from casebook.html_pages import template
 from casebook.webcapture.case_capture import MANIFEST_NAME, WEB_DIR, find_captures
 from casebook.webcapture.listing_screen import load_screening
 from evidence.integrity.electronic_data_list import shanghai_time
@@ -74,10 +75,7 @@ SM3
 
 @lru_cache(maxsize=1)
 def _template():
-    import jinja2
-
-    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-                              lstrip_blocks=True).from_string(_TEMPLATE)
+    return template(_TEMPLATE, inline=True)
 
 
 @dataclass
@@ -100,13 +98,15 @@ class CapturedPage:
     findings: list[dict] | None = None  # the listing screening kept beside the capture (listing.json), if any
 
 
-def captured_pages(case_dir: str | os.PathLike) -> list[CapturedPage]:
+def captured_pages(case_dir: str | os.PathLike, memo=None) -> list[CapturedPage]:
     """Each capture of the case with its files, digests and a fresh check against its manifest.
 
     Parameters
     ----------
     case_dir : path
         A case folder.
+    memo : evidence.integrity.tree_hashing.DigestMemo, optional
+        Digests read in this render: the case's own check reads the capture files once.
 
     Returns
     -------
@@ -127,7 +127,8 @@ def captured_pages(case_dir: str | os.PathLike) -> list[CapturedPage]:
                 setattr(page, attr, found.folder / name)
         try:
             manifest = load_manifest(found.folder / MANIFEST_NAME)
-            report = verify_manifest(manifest, found.folder, custody=Path(case_dir) / "custody.jsonl")  # the case's log
+            report = verify_manifest(manifest, found.folder, custody=Path(case_dir) / "custody.jsonl",  # the case's log
+                                     memo=memo)
         except CasebookError as err:
             page.problem = err.message
             pages.append(page)
@@ -146,7 +147,7 @@ def captured_pages(case_dir: str | os.PathLike) -> list[CapturedPage]:
     return pages
 
 
-def captured_pages_html(case_dir: str | os.PathLike, lang: str = "zh") -> str:
+def captured_pages_html(case_dir: str | os.PathLike, lang: str = "zh", memo=None) -> str:
     """The captured pages as an escaped HTML fragment for the dossier ('' when there are none).
 
     Parameters
@@ -154,6 +155,8 @@ def captured_pages_html(case_dir: str | os.PathLike, lang: str = "zh") -> str:
     case_dir : path
         A case folder.
     lang : {"zh", "en"}
+    memo : evidence.integrity.tree_hashing.DigestMemo, optional
+        As for :func:`captured_pages`.
 
     Returns
     -------
@@ -161,7 +164,7 @@ def captured_pages_html(case_dir: str | os.PathLike, lang: str = "zh") -> str:
         Headings and tables using the dossier's classes; every value from the page or the files is
         escaped, and the links to the extraction record are ``file:`` URIs shown by their relative path.
     """
-    pages = captured_pages(case_dir)
+    pages = captured_pages(case_dir, memo)
     if not pages:
         return ""
     key = "en" if str(lang).lower().startswith("en") else "zh"

@@ -24,12 +24,43 @@ from evidence.integrity.manifest_model import Entry, printable
 from evidence.integrity.walk import KIND_FILE, Found, describe_os_error, kind_of, walk
 from safeio.errors import InputError
 
-__all__ = ["Progress", "check_root", "default_workers", "describe", "scan_tree"]
+__all__ = ["DigestMemo", "Progress", "check_root", "default_workers", "describe", "scan_tree"]
 
 BATCH_FILES = 16
 BATCH_BYTES = 2 << 20
 # progress(relative path display, bytes read so far in that file)
 Progress = Callable[[str, int], None]
+
+
+class DigestMemo:
+    """Digests of the files hashed in one pass over overlapping trees (a dossier checks the case and
+    each web capture inside it), so that a file is read once.
+
+    A file is known by device, inode, size and modification time and the algorithms asked for; a
+    file that changed since has another key and is hashed again. Keep one memo for one moment
+    (one render), never across runs.
+    """
+
+    def __init__(self) -> None:
+        self._digests: dict[tuple, dict[str, str]] = {}
+        self._lock = threading.Lock()
+        self.hashed = 0  # files read
+        self.reused = 0  # files answered from the memo
+
+    @staticmethod
+    def _key(st: os.stat_result, algorithms: Sequence[str]) -> tuple:
+        return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, tuple(algorithms)
+
+    def get(self, st: os.stat_result, algorithms: Sequence[str]) -> dict[str, str] | None:
+        with self._lock:
+            found = self._digests.get(self._key(st, algorithms))
+            self.reused += found is not None
+            return found
+
+    def put(self, st: os.stat_result, algorithms: Sequence[str], digests: dict[str, str]) -> None:
+        with self._lock:
+            self._digests[self._key(st, algorithms)] = digests
+            self.hashed += 1
 
 
 def default_workers() -> int:
@@ -58,8 +89,9 @@ def scan_tree(
     algorithms: Sequence[str] = ("sha256", "sm3"),
     workers: int | None = None,
     progress: Progress | None = None,
+    memo: DigestMemo | None = None,
 ) -> list[Entry]:
-    """Every item under ``root`` as an :class:`Entry`, sorted by raw path."""
+    """Every item under ``root`` as an :class:`Entry`, sorted by raw path (``memo``: files read once)."""
     algorithms = require_algorithms(algorithms)
     top = check_root(root)
     workers = workers or default_workers()
@@ -73,7 +105,7 @@ def scan_tree(
 
     def submit(items: list[Found]) -> None:
         slots.acquire()
-        future = pool.submit(_hash_batch, items, algorithms, progress)
+        future = pool.submit(_hash_batch, items, algorithms, progress, memo)
         future.add_done_callback(lambda _f: slots.release())
         pending.append(future)
 
@@ -122,11 +154,12 @@ def _entry_without_content(found: Found) -> Entry:
     )
 
 
-def _hash_batch(items: list[Found], algorithms: Sequence[str], progress: Progress | None) -> list[Entry]:
+def _hash_batch(items: list[Found], algorithms: Sequence[str], progress: Progress | None,
+                memo: DigestMemo | None = None) -> list[Entry]:
     out = []
     try:
         for found in items:
-            out.append(_hash_listed_file(found, algorithms, progress))
+            out.append(_hash_listed_file(found, algorithms, progress, memo))
     finally:
         for found in items:
             found.release()
@@ -150,7 +183,8 @@ def _differs(then: os.stat_result, now: os.stat_result) -> str | None:
     return None
 
 
-def _hash_listed_file(found: Found, algorithms: Sequence[str], progress: Progress | None) -> Entry:
+def _hash_listed_file(found: Found, algorithms: Sequence[str], progress: Progress | None,
+                      memo: DigestMemo | None = None) -> Entry:
     """Hash one listed file, checking by name and by descriptor, before and after, that it held still."""
     listed = found.st
     try:
@@ -162,6 +196,9 @@ def _hash_listed_file(found: Found, algorithms: Sequence[str], progress: Progres
     moved = _differs(listed, named) if listed is not None else None
     if moved:
         return _entry_from_stat(found, problem=f"{moved} before it was read")
+    known = memo.get(named, algorithms) if memo is not None else None
+    if known is not None:
+        return Entry(found.rel, KIND_FILE, named.st_size, named.st_mtime_ns, digests=known)
     try:
         fd = found.open_file()
     except OSError as err:
@@ -191,6 +228,8 @@ def _hash_listed_file(found: Found, algorithms: Sequence[str], progress: Progres
             problem = f"{moved} while it was being hashed"
     if problem:
         return Entry(found.rel, KIND_FILE, after.st_size, after.st_mtime_ns, problem=problem)
+    if memo is not None:
+        memo.put(before, algorithms, digests)
     return Entry(found.rel, KIND_FILE, before.st_size, before.st_mtime_ns, digests=digests)
 
 

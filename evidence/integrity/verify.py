@@ -27,7 +27,7 @@ from pathlib import Path
 
 from evidence.integrity.manifest_model import Entry, Manifest, is_utf8, ns_to_utc_iso, utc_iso
 from evidence.integrity.seals import CUSTODY_NAME, check_seal
-from evidence.integrity.tree_hashing import Progress, check_root, scan_tree
+from evidence.integrity.tree_hashing import DigestMemo, Progress, check_root, scan_tree
 from safeio.errors import InputError
 
 __all__ = ["LISTS", "VerifyReport", "default_custody", "default_root", "verify_manifest"]
@@ -132,6 +132,7 @@ def verify_manifest(
     custody: str | os.PathLike | None = AUTO,
     workers: int | None = None,
     progress: Progress | None = None,
+    memo: DigestMemo | None = None,
 ) -> VerifyReport:
     """Re-hash the tree with the manifest's algorithms, sort every item, and check the manifest's seal.
 
@@ -142,6 +143,8 @@ def verify_manifest(
     custody : the custody log whose last seal the manifest must match; ``"auto"`` (default) is
         :func:`default_custody` for a manifest read from a file; ``None`` checks content only.
     workers, progress : hashing threads, and a callback ``(path, bytes so far)``.
+    memo : digests already read in this pass (:class:`~evidence.integrity.tree_hashing.DigestMemo`),
+        so trees that overlap are read once.
 
     Returns
     -------
@@ -158,7 +161,7 @@ def verify_manifest(
                          hint="Give the folder to check with --root (the copy of the seized tree).")
     top = check_root(root if root is not None else default_root(manifest))
     current = scan_tree(top, include=manifest.include, algorithms=manifest.algorithms, workers=workers,
-                        progress=progress)
+                        progress=progress, memo=memo)
     report = VerifyReport(
         manifest=str(manifest.path) if manifest.path else None,
         root=str(top),

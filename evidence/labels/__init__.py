@@ -1,1 +1,1 @@
-"""Label photos: OCR, fields, screening, and lookalike marks."""
+"""Label photos: OCR, fields, screening, lookalike marks, and scores of reading against a truth."""

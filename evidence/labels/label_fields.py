@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from safeio.identifier_grammar import USCC_OCR_CONFUSIONS
+
 __all__ = ["FIELD_NAMES", "KEYS", "LabelFields", "decode_label_text", "extract_fields", "guess_product_type",
            "is_health_food", "is_infant_formula", "normalise", "read_credit_code", "read_digits", "read_licence"]
 
@@ -88,7 +90,7 @@ MAKER_RE = re.compile(r"^[^:：\u4e00-\u9fff]{0,6}[:：;]\s*([\u4e00-\u9fff（�
 NET_LINE_RE = re.compile(r"^[^:：\u4e00-\u9fff]{0,6}[:：;]\s*(\d+(?:\.\d+)?\s*(?:毫升|升|千克|公斤|克|mL|ml|L|kg|g))$")
 _CONFUSIONS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "Z": "2", "B": "8", "S": "5"})
 # USCC never holds I O S V Z (GB 32100-2015): map the OCR lookalikes back before the check.
-_USCC_CONFUSIONS = str.maketrans({"I": "1", "O": "0", "S": "5", "Z": "2", "V": "U"})
+_USCC_CONFUSIONS = USCC_OCR_CONFUSIONS
 
 
 @dataclass

@@ -23,7 +23,7 @@ from safeio.errors import InputError, MissingDependencyError
 ENGINES = ("rapidocr", "tesseract")
 # the revision of casebook's own reading code (preparation, row merging, cleaning): part of the cache key
 __all__ = ["ENGINES", "READING_REVISION", "OcrEngine", "OcrLine", "OcrResult", "RapidOcrEngine", "TesseractEngine",
-           "available_engines", "character_error_rate", "clean_text", "crop_line", "get_engine", "merge_rows",
+           "character_error_rate", "clean_text", "crop_line", "get_engine", "merge_rows",
            "normalise_for_cer"]
 
 READING_REVISION = 1
@@ -357,18 +357,6 @@ def merge_rows(pieces: list[OcrLine]) -> list[OcrLine]:
 
 
 # --- choosing an engine -----------------------------------------------------------------------------
-
-
-def available_engines() -> list[str]:
-    """The engines that can run here, best first."""
-    found = []
-    for name in ENGINES:
-        try:
-            get_engine(name)
-        except MissingDependencyError:
-            continue
-        found.append(name)
-    return found
 
 
 @lru_cache(maxsize=4)

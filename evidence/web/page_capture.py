@@ -59,7 +59,6 @@ __all__ = [
     "CaptureSettings",
     "PageCapture",
     "WebCapturer",
-    "capture_page",
     "check_url",
     "moment",
 ]
@@ -543,28 +542,3 @@ async def _isolated(cdp, expression: str):
     result = await cdp.send("Runtime.evaluate", {"expression": expression, "contextId": world["executionContextId"],
                                                  "awaitPromise": True, "returnByValue": True})
     return result.get("result", {}).get("value")
-
-
-def capture_page(url: str, folder: str | os.PathLike, settings: CaptureSettings | None = None) -> PageCapture:
-    """Capture one page with a browser started for it (:class:`WebCapturer` keeps one for many).
-
-    Parameters
-    ----------
-    url : str
-        An http or https address.
-    folder : path
-        An existing, empty folder for the six artifacts.
-    settings : CaptureSettings, optional
-        Timeout, viewport and the rest; the defaults suit a listing page.
-
-    Returns
-    -------
-    PageCapture
-
-    Raises
-    ------
-    InputError
-        See :meth:`WebCapturer.capture`.
-    """
-    with WebCapturer(settings) as capturer:
-        return capturer.capture(url, folder)

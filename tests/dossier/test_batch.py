@@ -96,7 +96,7 @@ def test_the_batch_computes_the_hot_spots_once_and_every_dossier_uses_them(batch
         nb = json.loads((out / case_id / "dossier.ipynb").read_text(encoding="utf-8"))
         injected = "".join(next(c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
                            ["source"])
-        assert f"hotspots_path = {str(out / 'hotspots')!r}" in injected
+        assert f"'hotspots': {str(out / 'hotspots')!r}" in injected
     summary = json.loads((out / "ZK-T-CLEAN" / "summary.json").read_text(encoding="utf-8"))
     assert summary["setting"] in set(result.cases.setting)
 
@@ -109,7 +109,7 @@ def test_the_batch_links_the_casebook_once_and_hands_each_dossier_its_view(batch
         nb = json.loads((out / case_id / "dossier.ipynb").read_text(encoding="utf-8"))
         injected = "".join(next(c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
                            ["source"])
-        assert f"links_path = {str(out / 'links')!r}" in injected
+        assert f"'links': {str(out / 'links')!r}" in injected
         summary = json.loads((out / case_id / "summary.json").read_text(encoding="utf-8"))
         assert summary["sections"]["linked"] == "ok"
 

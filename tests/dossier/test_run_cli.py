@@ -67,19 +67,19 @@ def test_case_walkthrough_runs_headless(source_book, tmp_path):
     assert "一致" in text and "iframe" in text
 
 
-def test_custom_lean_template_and_one_without_case_dir(tiny_book, tmp_path):
+def test_custom_lean_template_and_one_without_inputs(tiny_book, tmp_path):
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
 
     def template(path, params):
         nb = new_notebook(cells=[new_code_cell(params, metadata={"tags": ["parameters"]}),
-                                 new_code_cell("from casebook.case import load_case\nload_case(case_dir).title")],
+                                 new_code_cell("from casebook.case import load_case\nload_case(inputs['case_dir']).title")],
                           metadata={"kernelspec": {"name": "casebook", "display_name": "casebook",
                                                    "language": "python"}})
         nbformat.write(nb, path)
         return path
 
-    lean = template(tmp_path / "lean.ipynb", 'case_dir = ""')
+    lean = template(tmp_path / "lean.ipynb", 'inputs = {}')
     proc = run_cli("dossier", "run", str(tiny_book / "ZK-T-CLEAN"), "--out", str(tmp_path / "out"),
                    "--template", str(lean))
     assert proc.returncode == 0, proc.stderr
@@ -87,4 +87,4 @@ def test_custom_lean_template_and_one_without_case_dir(tiny_book, tmp_path):
     wrong = template(tmp_path / "wrong.ipynb", 'folder = ""')
     proc = run_cli("dossier", "run", str(tiny_book / "ZK-T-CLEAN"), "--out", str(tmp_path / "out2"),
                    "--template", str(wrong))
-    assert proc.returncode == 2 and "case_dir" in proc.stderr
+    assert proc.returncode == 2 and "inputs" in proc.stderr

@@ -1,8 +1,9 @@
-"""Imports point down: casebook (app) -> links -> evidence, geo (libraries) -> safeio (base).
+"""Imports point down: bench -> casebook (app) -> links -> evidence, geo (libraries) -> safeio (base).
 
 The test reads every module's imports with ``ast`` (function-level imports included, since a
 deferred import is still a dependency) and fails on an upward arrow, an arrow between the two
-peer libraries, or any import cycle between modules.
+peer libraries, or any import cycle between modules. It also keeps the house's rooms small and
+its names unique: no two modules share a name, no folder holds more than about 25 modules.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 # a package may import packages of a lower rank only (and itself)
-RANK = {"safeio": 0, "evidence": 1, "geo": 1, "links": 2, "casebook": 3}
+RANK = {"safeio": 0, "evidence": 1, "geo": 1, "links": 2, "casebook": 3, "bench": 4}
+MAX_MODULES_PER_FOLDER = 25
 
 
 def _module_name(path: Path, root: Path) -> str:
@@ -116,3 +118,39 @@ def test_the_walker_catches_a_cycle(tmp_path):
     (tmp_path / "casebook" / "commands" / "dossier.py").write_text(
         "def run():\n    from casebook.cli import set_exit_code\n")
     assert import_cycles(import_graph(tmp_path)) == [["casebook.cli", "casebook.commands.dossier"]]
+
+
+def _modules(root: Path = REPO) -> list[Path]:
+    return [p for top in RANK for p in sorted((root / top).rglob("*.py")) if p.name != "__init__.py"
+            and "__pycache__" not in p.parts]
+
+
+def test_bench_never_imports_the_tests():
+    """A benchmark runs from a clean checkout without the test suite: what it needs lives in the packages."""
+    found = []
+    for path in sorted((REPO / "bench").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            found += [f"{path.name}: {n}" for n in names if n == "tests" or n.startswith("tests.")]
+    assert found == []
+
+
+def test_no_two_modules_share_a_name():
+    """A name says what a file holds, alone: ``capture.py`` three times says nothing."""
+    by_name: dict[str, list[str]] = {}
+    for path in _modules():
+        by_name.setdefault(path.stem, []).append(path.relative_to(REPO).as_posix())
+    # <package>.testing (public asserts for other packages' tests) is always named with its package,
+    # as numpy.testing, pandas.testing and geopandas.testing are
+    by_name.pop("testing", None)
+    assert {name: paths for name, paths in by_name.items() if len(paths) > 1} == {}
+
+
+def test_no_folder_holds_more_than_about_25_modules():
+    """A room that grows past ~25 modules is split by family into subpackages."""
+    counts: dict[str, int] = {}
+    for path in _modules():
+        folder = path.parent.relative_to(REPO).as_posix()
+        counts[folder] = counts.get(folder, 0) + 1
+    assert {f: n for f, n in counts.items() if n > MAX_MODULES_PER_FOLDER} == {}

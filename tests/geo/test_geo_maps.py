@@ -89,7 +89,10 @@ def test_large_marker_data_is_compressed():
 
 @pytest.mark.slow
 def test_map_in_headless_chromium_runs_no_case_script_and_makes_no_request(hostile_result, tmp_path):
-    path = geo.hotspot_maps.write_offline_html(geo.hotspot_map(hostile_result, heat=True), tmp_path / "map.html")
+    from casebook.words.map_words import map_labels
+
+    path = geo.hotspot_maps.write_offline_html(geo.hotspot_map(hostile_result, heat=True, labels=map_labels("zh")),
+                                               tmp_path / "map.html")
     report = inspect_page(path, settle_ms=1000, probes=_map_probes(4))
     assert report.requests == [], report.requests
     assert report.dialogs == [] and report.pwned_frames == [] and report.probes["injected_images"] == 0

@@ -99,7 +99,7 @@ def test_the_batch_refuses_such_a_case_and_goes_on(book):
     assert isinstance(loaded[0], InputError) and loaded[0].problems[0].field == "title"
     assert [c.case_id for c in loaded[1:]] == [p.name for p in cases[1:]]
     # what a batch worker does with the bad case: a failed entry naming the field; no kernel started
-    result = render_task(str(bad), str(book.parent / "out"), {}, str(book), False)
+    result = render_task({"case_dir": str(bad), "casebook_dir": str(book)}, str(book.parent / "out"), False)
     assert result["status"] == "failed" and "'title' must be" in result["error"]["message"]
     assert result["error"]["path"].endswith("case.yml")
     assert not (book.parent / "out" / bad.name).exists()

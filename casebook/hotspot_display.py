@@ -1,19 +1,21 @@
-"""Tables for people: the analysis' tables with Chinese (or English) headers and words, no index column.
+"""The hot-spot brief and explorer for people: tables, maps and pictures in Chinese (or English).
 
-:mod:`geo.brief_tables` returns data with codes; this module is the edge that shows them, one call
-per table, so a notebook cell stays one line.  The result is a pandas ``Styler`` with the index
-hidden: it renders as an HTML table in Jupyter, in papermill outputs and in nbconvert exports.
+:mod:`geo.brief_tables` returns data with codes and geo draws with the labels it is handed; this
+module is the edge that shows them in a language (words: :mod:`casebook.words.map_words`), one
+call per table or map, so a notebook cell stays one line.  Tables are pandas ``Styler`` objects with
+the index hidden: they render as HTML tables in Jupyter, in papermill outputs and in nbconvert exports.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from casebook.words.map_words import brief, category, column, label, map_labels, word
 from geo import brief_tables as tables
-from geo.i18n import category, column, label, word
 
-__all__ = ["Exploration", "clusters", "counties", "county_warnings", "explore", "hot_areas", "hotspots", "key_figures", "periods", "rejected",
-           "show", "trends"]
+__all__ = ["Exploration", "category_options", "context_png", "explore", "hotspot_map", "overview_png",
+           "save_outputs", "show", "show_clusters", "show_counties", "show_county_warnings", "show_hot_areas",
+           "show_hotspots", "show_key_figures", "show_periods", "show_rejected", "show_trends"]
 
 _WORD_COLUMNS = ("type", "setting", "trend", "cause")
 _CATEGORY_COLUMNS = ("category",)
@@ -52,9 +54,9 @@ def show(frame: pd.DataFrame, lang: str = "zh"):
     return out.style.hide(axis="index").format(precision=3, na_rep="—", escape="html")
 
 
-def key_figures(result, lang: str = "zh"):
+def show_key_figures(result, lang: str = "zh"):
     """The headline numbers of the analysis."""
-    frame = tables.key_figures(result)
+    frame = tables.key_figure_table(result)
     by_setting = frame["item"] == "cases by setting"
     sep = "、" if lang == "zh" else ", "
     frame.loc[by_setting, "value"] = sep.join(f"{word(k, lang)} {v}" for k, v in result.summary["settings"].items())
@@ -63,42 +65,42 @@ def key_figures(result, lang: str = "zh"):
     return show(frame, lang)
 
 
-def hot_areas(result, lang: str = "zh"):
+def show_hot_areas(result, lang: str = "zh"):
     """The hot areas (joined hot cells) with county, setting, cases per year and trend."""
     return show(tables.hot_area_table(result), lang)
 
 
-def hotspots(result, lang: str = "zh", top: int = 10):
+def show_hotspots(result, lang: str = "zh", top: int = 10):
     """The strongest significant cells."""
     return show(tables.hotspot_table(result, top), lang)
 
 
-def clusters(result, lang: str = "zh", top: int = 10):
+def show_clusters(result, lang: str = "zh", top: int = 10):
     """The largest point clusters."""
     return show(tables.cluster_table(result, top), lang)
 
 
-def counties(result, lang: str = "zh"):
+def show_counties(result, lang: str = "zh"):
     """The county table (县区): cases, inspections, rate, hot and cold cells, top categories."""
     return show(tables.county_table(result), lang)
 
 
-def county_warnings(result, lang: str = "zh"):
+def show_county_warnings(result, lang: str = "zh"):
     """Cases whose coordinates lie outside the county they name, with the likely cause."""
     return show(tables.county_warning_table(result), lang)
 
 
-def trends(result, lang: str = "zh"):
+def show_trends(result, lang: str = "zh"):
     """Significant cells by emerging-hot-spot category."""
     return show(tables.trend_table(result), lang)
 
 
-def periods(result, lang: str = "zh", freq: str = "Q"):
+def show_periods(result, lang: str = "zh", freq: str = "Q"):
     """Cases per quarter (or ``freq``) and setting."""
     return show(tables.period_table(result, freq), lang)
 
 
-def rejected(cases, lang: str = "zh"):
+def show_rejected(cases, lang: str = "zh"):
     """The rows that could not be used, with their row number and reason."""
     frame = cases.rejected if hasattr(cases, "rejected") else pd.DataFrame(cases)
     return show(pd.DataFrame(frame).reset_index(drop=True), lang)
@@ -128,14 +130,14 @@ class Exploration:
     def _repr_html_(self) -> str:
         import html
 
-        from geo.hotspot_maps import hotspot_map, notebook_view
+        from geo.hotspot_maps import notebook_view
 
         if self.error is not None:
-            return f"<p><b>{'无法分析' if self.lang == 'zh' else 'No analysis'}:</b> {html.escape(self.error.message)}</p>"
+            return f"<p><b>{brief('no_analysis', self.lang)}:</b> {html.escape(self.error.message)}</p>"
         r = self.result
-        parts = [key_figures(r, self.lang).to_html(), hot_areas(r, self.lang).to_html(),
-                 counties(r, self.lang).to_html(), hotspots(r, self.lang, self.top).to_html(),
-                 clusters(r, self.lang, self.top).to_html(),
+        parts = [show_key_figures(r, self.lang).to_html(), show_hot_areas(r, self.lang).to_html(),
+                 show_counties(r, self.lang).to_html(), show_hotspots(r, self.lang, self.top).to_html(),
+                 show_clusters(r, self.lang, self.top).to_html(),
                  notebook_view(hotspot_map(r, basemap=self.basemap, lang=self.lang)).data]
         return "\n".join(parts)
 
@@ -159,3 +161,38 @@ def explore(cases, baseline=None, *, basemap: str = "none", top: int = 10, lang:
     Exploration
     """
     return Exploration(cases, baseline, basemap=basemap, top=top, lang=lang)
+
+
+# -- maps and pictures in a language ------------------------------------------------------------------
+
+
+def hotspot_map(result, basemap: str = "none", *, lang: str = "zh", **options):
+    """:func:`geo.hotspot_map` with its legend, layers and tooltips in ``lang``."""
+    from geo.hotspot_maps import hotspot_map as draw
+
+    return draw(result, basemap, labels=map_labels(lang), **options)
+
+
+def overview_png(result, lang: str = "zh") -> bytes:
+    """:func:`geo.static.overview_png` in ``lang``."""
+    from geo.static import overview_png as draw
+
+    return draw(result, labels=map_labels(lang))
+
+
+def context_png(result, ctx, window_m: float | None = None, lang: str = "zh") -> bytes:
+    """:func:`geo.static.context_png` in ``lang``."""
+    from geo.static import context_png as draw
+
+    return draw(result, ctx, window_m, labels=map_labels(lang))
+
+
+def category_options(cases, lang: str = "zh") -> list[tuple[str, str]]:
+    """(shown name, code) pairs for a category picker, "all" first (an empty code)."""
+    return tables.category_options(cases, map_labels(lang), brief("all_categories", lang))
+
+
+def save_outputs(result, *, map_html=None, summary_json=None, basemap: str = "none", lang: str = "zh"):
+    """:func:`geo.brief_tables.save_outputs` with the map in ``lang``."""
+    return tables.save_outputs(result, map_html=map_html, summary_json=summary_json, basemap=basemap,
+                               labels=map_labels(lang))

@@ -1,13 +1,17 @@
-"""Words shown to people: codes of the analysis (categories, settings, trends, columns) in Chinese or English.
+"""The words of the hot-spot maps, pictures, tables and brief, in Chinese and English: one place per language.
 
-The library computes with codes (``food``, ``peri-urban``, ``intensifying``); maps, static images
-and display tables translate them here, at the edge.  Unknown values pass through unchanged, so a
-register that already writes its categories in Chinese shows them as written.
+geo computes with codes and draws with the labels it is handed (:class:`geo.map_labels.MapLabels`);
+:func:`map_labels` builds them for a language. Unknown values pass through unchanged, so a register
+that already writes its categories in Chinese shows them as written.
 """
 
 from __future__ import annotations
 
-__all__ = ["LANGS", "category", "column", "label", "word"]
+from functools import lru_cache
+
+from geo.map_labels import MapLabels
+
+__all__ = ["LANGS", "category", "column", "label", "map_labels", "word"]
 
 LANGS = ("zh", "en")
 
@@ -70,34 +74,46 @@ LABELS = {
     "this case": ("本案", "this case"), "Hot area": ("热点区域", "Hot area"), "Hot areas": ("热点区域", "Hot areas"), "Gi* hot spot analysis": ("Gi* 热点分析", "Gi* hot spot analysis"),
 }
 
+BIN_LABELS = {3: ("热点 99%", "Hot spot 99%"), 2: ("热点 95%", "Hot spot 95%"), 1: ("热点 90%", "Hot spot 90%"),
+              0: ("不显著", "Not significant"), -1: ("冷点 90%", "Cold spot 90%"), -2: ("冷点 95%", "Cold spot 95%"),
+              -3: ("冷点 99%", "Cold spot 99%")}
+AXES = (("km (东 E)", "km (北 N)"), ("km (E)", "km (N)"))
+LIST_SEPARATORS = ("、", ", ")
+BRIEF = {"all_categories": ("全部", "(all)"), "no_analysis": ("无法分析", "No analysis")}
 
-def _pick(pair: tuple[str, str], lang: str) -> str:
-    return pair[0] if lang == "zh" else pair[1]
+
+@lru_cache(maxsize=4)
+def map_labels(lang: str = "zh") -> MapLabels:
+    """The labels of maps, pictures and tables in ``lang`` ("zh" or "en")."""
+    i = 0 if lang == "zh" else 1
+    categories = {code: pair[i] for code, pair in CATEGORIES.items()}
+    if i:  # a register written in Chinese still reads in English
+        categories.update({pair[0]: pair[1] for pair in CATEGORIES.values()})
+    return MapLabels(categories=categories, words={k: v[i] for k, v in WORDS.items()},
+                     columns={k: v[i] for k, v in COLUMNS.items()}, phrases={k: v[i] for k, v in LABELS.items()},
+                     bins={k: v[i] for k, v in BIN_LABELS.items()}, axes=AXES[i], list_separator=LIST_SEPARATORS[i])
 
 
 def category(code, lang: str = "zh") -> str:
     """A case category for display: 食品 for ``food`` in Chinese, Food in English."""
-    text = str(code)
-    if text in CATEGORIES:
-        return _pick(CATEGORIES[text], lang)
-    if lang == "en" and text in _CATEGORY_EN:
-        return _CATEGORY_EN[text]
-    return text
+    return map_labels(lang).category(code)
 
 
 def word(code, lang: str = "zh") -> str:
     """A setting, type, trend or cause code for display."""
-    text = str(code)
-    return _pick(WORDS[text], lang) if text in WORDS else text
+    return map_labels(lang).word(code)
 
 
 def column(name, lang: str = "zh") -> str:
-    """A table header for display (a setting or trend used as a header reads as that word)."""
-    text = str(name)
-    return _pick(COLUMNS[text], lang) if text in COLUMNS else word(text, lang)
+    """A table header for display."""
+    return map_labels(lang).column(name)
 
 
 def label(text, lang: str = "zh") -> str:
     """A fixed phrase (layer names, key figures) for display."""
-    key = str(text)
-    return _pick(LABELS[key], lang) if key in LABELS else key
+    return map_labels(lang).label(text)
+
+
+def brief(key: str, lang: str = "zh") -> str:
+    """A word of the brief and the explorer (``all_categories``, ``no_analysis``)."""
+    return BRIEF[key][0 if lang == "zh" else 1]
