@@ -27,6 +27,13 @@ PENDING = {
     "evidence/labels/finding_rules.py": "the findings' Chinese and English messages",
     "evidence/labels/screening.py": "parts of finding messages assembled while screening",
     "evidence/labels/brands.py": "the product-category words of the brand register",
+    "evidence/labels/mark_tricks.py": "the names of the lookalike tricks (形近, 音近 ...)",
+    "evidence/certification/cert_numbers.py": "the certification bodies' names and a malformed-number message",
+    "evidence/certification/cert_register.py": "the status words shown for a certificate's status code",
+    "evidence/claims/claim_screening.py": "the product-kind words assembled into claim messages",
+    "evidence/claims/claim_terms.py": "the legal wording quoted for each claim kind",
+    "evidence/web/listing_reader.py": "a certificate-number prefix given to the number reader (input grammar, misread)",
+    "links/complaint_exports.py": "a header alias pair the walker reads as a word table (input grammar, misread)",
 }
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
