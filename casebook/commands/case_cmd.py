@@ -97,7 +97,7 @@ def new(directory: Path, title, case_no, organ, party_type, party_name, party_id
     fields["cause"] = ask(cause, "案由 / cause (number or text)", cn.check_cause)
     implied = cn.CAUSES[fields["cause"]]
     if category is None and not no_input and not implied:
-        from geo.i18n import CATEGORIES
+        from casebook.words.map_words import CATEGORIES
 
         for number, (code, (zh, _en)) in enumerate(CATEGORIES.items(), 1):
             click.echo(f"  {number}. {zh} ({code})", err=True)

@@ -66,7 +66,7 @@ def import_cmd(exports, out, within, as_json) -> int:
 def show_cmd(source, casebook_dir, businesses, links_json, within, map_html, lang, as_json) -> int:
     """Leads per county from SOURCE (leads.parquet, its folder, an export, or a casebook with complaints/)."""
     from casebook.leads.lead_store import load_businesses, load_leads
-    from casebook.leads.lead_words import county_table, word
+    from casebook.leads.lead_words import lead_county_table, word
     from geo.leads import summarise_complaints
 
     frame = load_leads(source, within=within)
@@ -89,7 +89,7 @@ def show_cmd(source, casebook_dir, businesses, links_json, within, map_html, lan
         return 0
     click.echo(f"{summary.total} leads, {summary.placed} placed, {summary.unplaced} unplaced; Gi* on "
                f"{word(summary.variable + '_var', lang)}.")
-    for line in county_table(summary, lang).to_string(index=False).splitlines():
+    for line in lead_county_table(summary, lang).to_string(index=False).splitlines():
         click.echo(terminal_text(line))
     for code in summary.to_dict()["many_no_case"]:
         row = summary.counties.set_index("adcode").loc[code]

@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 CASE_FOLDERS = ("labels", "evidence")
-# 案由 an officer picks from, with the product category (geo.i18n.CATEGORIES) each implies, if any.
+# 案由 an officer picks from, with the product category (casebook.words.map_words.CATEGORIES) each implies, if any.
 CAUSES = {
     "销售侵犯注册商标专用权商品": "",
     "销售无厂名厂址产品": "",
@@ -108,8 +108,8 @@ def check_cause(value: str) -> str:
 
 
 def check_category(value: str) -> str:
-    """A product category code of geo.i18n.CATEGORIES, given as the code, its Chinese name or its number."""
-    from geo.i18n import CATEGORIES
+    """A product category code of casebook.words.map_words.CATEGORIES, given as the code, its Chinese name or its number."""
+    from casebook.words.map_words import CATEGORIES
 
     text = check_text(value, "category")
     codes = list(CATEGORIES)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from casebook.leads.lead_words import county_table, layer_words, word
+from casebook.leads.lead_words import lead_county_table, layer_words, word
 
 __all__ = ["LeadsView", "for_brief"]
 
@@ -51,13 +51,13 @@ class LeadsView:
 
     def counties(self):
         """Leads per county, per 10,000 businesses, cases, hot-spot confidence."""
-        return self._empty() if self.summary is None else county_table(self.summary, self.lang)
+        return self._empty() if self.summary is None else lead_county_table(self.summary, self.lang)
 
     def no_case(self):
         """The counties with many leads and no case: where to look first."""
         if self.summary is None:
             return self._empty()
-        table = county_table(self.summary, self.lang, only_with_leads=False)
+        table = lead_county_table(self.summary, self.lang, only_with_leads=False)
         return table.loc[self.summary.counties["many_no_case"].to_numpy()].reset_index(drop=True)
 
     def add_to(self, m):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["WORDS", "county_table", "layer_words", "word"]
+__all__ = ["WORDS", "lead_county_table", "layer_words", "word"]
 
 WORDS = {
     "layer": ("投诉举报", "Complaints and reports"),
@@ -48,7 +48,7 @@ def layer_words(lang: str = "zh") -> dict[str, str]:
     return {key: word(key, lang) for key in ("layer", "name", "leads", "per_10k", "cases", "confidence")}
 
 
-def county_table(summary, lang: str = "zh", *, only_with_leads: bool = True) -> pd.DataFrame:
+def lead_county_table(summary, lang: str = "zh", *, only_with_leads: bool = True) -> pd.DataFrame:
     """The per-county table of a :class:`geo.leads.ComplaintSummary` with display headings."""
     frame = summary.counties
     if only_with_leads:
