@@ -20,7 +20,7 @@ import numpy as np
 from links.addresses import Address
 from links.names import NameKey, pinyin_key
 
-__all__ = ["KINDS", "CaseRecord", "Entity", "Mention", "Source", "resolve"]
+__all__ = ["KINDS", "CaseRecord", "Entity", "Mention", "Source", "record_of", "resolve"]
 
 # kind -> what it is, in the words of a display table
 KINDS = {
@@ -48,6 +48,7 @@ class Source:
     line: int | None = None
     field: str = ""
     text: str = ""
+    sha256: str = ""  # a label photo's SHA-256: the evidence a label-borne link rests on
 
     @property
     def where(self) -> str:
@@ -64,6 +65,8 @@ class Source:
         if self.field:
             data["field"] = self.field
         data["text"] = self.text
+        if self.sha256:
+            data["sha256"] = self.sha256
         return data
 
 
@@ -83,6 +86,24 @@ class Mention:
     name: NameKey | None = None
     address: Address | None = None
     match: float = 1.0  # set by resolution: the weakest match joining this mention to its entity's value
+    # whose identity a label prints (set by links.label_claims): "copied" (a genuine owner's, copied onto
+    # fakes), "source" (no genuine owner's, on seized goods of several cases), "claim" (neither, yet)
+    claim: str = ""
+    owner: str = ""  # the genuine owner a copied identity belongs to
+
+
+RECORD_ORIGINS = ("ledger", "orders", "label", "case")  # where one record describes one party
+
+
+def record_of(mention: Mention) -> tuple | None:
+    """The record a mention was read in, as far as one record describes one party: a ledger or order
+    row, one label photo (one party of it), one case record, in one role.  None for a chat line."""
+    source = mention.source
+    if not mention.role or source.origin not in RECORD_ORIGINS:
+        return None
+    row = source.row if source.origin in ("ledger", "orders") else None
+    party = source.field.split(".", 2)[1] if source.field.startswith("parties.") else ""
+    return (source.case, source.file, row, mention.role, party)
 
 
 @dataclass
@@ -101,6 +122,7 @@ class CaseRecord:
     lon: float | None = None
     lat: float | None = None
     coord_sys: str = "wgs84"
+    casebook: str = ""  # the casebook (one bureau's or prefecture's) the case was read from
 
 
 @dataclass
@@ -141,6 +163,18 @@ class Entity:
         return sorted({m.check for m in self.mentions if m.check})
 
     @property
+    def copied_from(self) -> list[str]:
+        """The genuine owners whose identity this is, copied onto seized goods (empty when none)."""
+        return sorted({m.owner for m in self.mentions if m.claim == "copied" and m.owner})
+
+    @property
+    def label_claim(self) -> str:
+        """``copied`` (a genuine owner's identity printed on fakes), ``source`` (an unknown maker's, on seized
+        goods of several cases), ``claim`` (printed on goods of one case) or "" when no label prints it."""
+        claims = {m.claim for m in self.mentions if m.source.origin == "label"}
+        return next((c for c in ("copied", "source", "claim") if c in claims), "")
+
+    @property
     def roles(self) -> list[str]:
         return sorted({m.role for m in self.mentions if m.role})
 
@@ -166,6 +200,10 @@ class Entity:
             item["as_read"] = m.raw
             if m.role:
                 item["role"] = m.role
+            if m.claim:
+                item["claim"] = m.claim
+                if m.owner:
+                    item["owner"] = m.owner
             marker = tuple(sorted((k, str(v)) for k, v in item.items()))
             if marker not in seen:
                 seen.add(marker)
@@ -179,6 +217,10 @@ class Entity:
                 "party_cases": self.reach, "population": self.population}
         if self.checks:
             data["checks"] = self.checks
+        if self.label_claim:
+            data["label_claim"] = self.label_claim
+            if self.copied_from:
+                data["copied_from"] = self.copied_from
         if self.matches:
             data["matches"] = [{"variant": k, **v} for k, v in sorted(self.matches.items())]
         return data
