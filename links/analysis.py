@@ -159,8 +159,9 @@ def link_mentions(mentions: list[Mention], cases: dict[str, CaseRecord], *, prob
     LinkResult
     """
     settled = settle_addresses(mentions)
-    entities = resolve(settled)
-    weigh_label_claims(entities, owners if owners is not None else default_owners())
+    owners = owners if owners is not None else default_owners()
+    entities = resolve(settled, not_anchors=owners.identifiers)
+    weigh_label_claims(entities, owners)
     chains, case_graph = find_chains(entities, cases, threshold=threshold)
     leads = find_leads(entities, chains, threshold=threshold)
     return LinkResult(cases, entities, chains, case_graph, list(problems or []), threshold, leads)

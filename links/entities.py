@@ -250,11 +250,14 @@ class _NameCluster:
     edges: list[tuple[int, int, float, str]]
 
 
-def _name_clusters(mentions: list[Mention]) -> list[_NameCluster]:
+def _name_clusters(mentions: list[Mention], anchors: dict[int, set[tuple[str, str]]] | None = None
+                   ) -> list[_NameCluster]:
     """Name mentions grouped into entities, with every match that joined two of their units.
 
     Mentions with the same core, trades and place are one *unit* (a regional distributor written
-    the same way in 20,000 ledger rows is one unit), and units are what is compared.
+    the same way in 20,000 ledger rows is one unit), and units are what is compared.  ``anchors``
+    gives, for a mention, the credit codes, licences and addresses read in the same record: names
+    written beside one of them are one party, however differently spelt.
     """
     from rapidfuzz import fuzz, process
 
@@ -381,6 +384,18 @@ def _name_clusters(mentions: list[Mention]) -> list[_NameCluster]:
                 score = float(scores[a][b]) * (1.0 if anchored(ga) and anchored(gb) else UNANCHORED_MATCH)
                 join(ga[0], gb[0], round(score, 1), "similar spelling (rapidfuzz ratio)")
 
+    # 5. one party's identifier: names printed or written beside the same credit code, licence or address
+    # (full legal name, bracketed region, short name) are one party where their places agree
+    unit_of_mention = {i: u for u, members in enumerate(units) for i in members}
+    first_unit: dict[tuple[str, str], int] = {}
+    for i, found in sorted((anchors or {}).items()):
+        u = unit_of_mention[i]
+        for anchor in sorted(found):
+            v = first_unit.setdefault(anchor, u)
+            if v != u:
+                what = {"credit_code": "credit code", "licence": "licence", "address": "address"}[anchor[0]]
+                join(v, u, 95.0, f"same {what} {anchor[1].split('|')[-1]}")
+
     by_root: dict[int, list[int]] = defaultdict(list)
     for u in range(len(units)):
         by_root[union.find(u)].append(u)
@@ -436,12 +451,28 @@ def _normalisation_note(m: Mention, value: str) -> str:
     return SAME_CORE + (f" (dropped {', '.join(dropped)})" if dropped else "")
 
 
-def _name_entities(items: list[Mention]) -> list[Entity]:
+def _anchors(items: list[Mention], others: list[Mention], skip: set[tuple[str, str]]) -> dict[int, set[tuple[str, str]]]:
+    """For each name mention, the valid credit codes, licences and precise addresses of its record."""
+    of_record: dict[tuple, set[tuple[str, str]]] = defaultdict(set)
+    for m in others:
+        if m.kind in ("credit_code", "licence", "address") and m.valid and m.key and (m.kind, m.key) not in skip:
+            record = record_of(m)
+            if record is not None:
+                of_record[record].add((m.kind, m.key))
+    out = {}
+    for i, m in enumerate(items):
+        record = record_of(m)
+        if record is not None and record in of_record:
+            out[i] = of_record[record]
+    return out
+
+
+def _name_entities(items: list[Mention], anchors: dict[int, set[tuple[str, str]]] | None = None) -> list[Entity]:
     from rapidfuzz import fuzz
 
     entities = []
     seen_ids: Counter = Counter()
-    for cluster in _name_clusters(items):
+    for cluster in _name_clusters(items, anchors):
         members = [items[i] for unit in cluster.units for i in unit]
         value = _name_value(members)
         start = next(n for n, unit in enumerate(cluster.units) if any(items[i].raw == value for i in unit))
@@ -465,12 +496,14 @@ def _name_entities(items: list[Mention]) -> list[Entity]:
     return entities
 
 
-def resolve(mentions: Iterable[Mention]) -> list[Entity]:
+def resolve(mentions: Iterable[Mention], *, not_anchors: Iterable[tuple[str, str]] = ()) -> list[Entity]:
     """Mentions -> entities: exact keys for identifiers, core/place/trade and spellings for names.
 
     Parameters
     ----------
     mentions : every mention read from every case.
+    not_anchors : (kind, key) of identifiers that do not make names beside them one party (a genuine
+        owner's code, copied onto fakes beside whatever name the workshop prints).
 
     Returns
     -------
@@ -484,7 +517,8 @@ def resolve(mentions: Iterable[Mention]) -> list[Entity]:
     entities: list[Entity] = []
     for kind, items in by_kind.items():
         if kind == "name":
-            entities += _name_entities(items)
+            others = [m for k in ("credit_code", "licence", "address") for m in by_kind.get(k, ())]
+            entities += _name_entities(items, _anchors(items, others, set(not_anchors)))
             continue
         groups: dict[str, list[Mention]] = defaultdict(list)
         for m in items:

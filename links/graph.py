@@ -35,7 +35,7 @@ STRENGTH = {
     "name": 0.8, "address": 0.8, "person": 0.3, "barcode_prefix": 0.3, "region": 0.0,
 }
 CORROBORATING = 0.2  # shared entities this heavy are listed with a chain even when they do not link
-LEAD_FLOOR = 0.25  # a shared entity that does not link is a lead for review from this best pair weight
+LEAD_FLOOR = 0.3  # a shared entity that does not link is a lead for review from this best pair weight
 MAX_LEADS = 500
 # kinds that do not identify a party: a shipping region, a common personal name, a barcode prefix
 _NOT_POOLED = frozenset({"region", "person", "barcode_prefix"})
@@ -307,8 +307,9 @@ def _roles(members: list[str], entities: list[Entity], by_id: dict[str, Entity],
 def find_leads(entities: list[Entity], chains: list[Chain], *, threshold: float = LINK_THRESHOLD) -> list[dict]:
     """Shared entities that almost link: below the threshold for every pair of their cases, with the reason.
 
-    Listed when their best pair weighs at least :data:`LEAD_FLOOR` (or when a genuine owner's identity
-    is copied onto goods of several cases) and their cases are not already one chain.  The reason is
+    Listed when their best pair weighs at least :data:`LEAD_FLOOR` (or when a genuine owner's identity,
+    copied onto goods of several cases, is rare enough that it would link were it nobody's) and their
+    cases are not already one chain.  The reason is
     the factor that kept the weight down: ``copied_genuine``, ``common`` (rarity), ``weak_kind``,
     ``failed_check``, ``placeless_name``, ``uncertain_match``, ``label_claim`` (printed on goods of one
     case, or copied from goods into a ledger), else ``below_threshold``.
@@ -317,11 +318,12 @@ def find_leads(entities: list[Entity], chains: list[Chain], *, threshold: float 
     leads = []
     for entity in entities:
         members = entity.cases
-        if len(members) < 2 or entity.kind == "region":
-            continue
+        if len(members) < 2 or entity.kind in _NOT_POOLED:
+            continue  # a region, a common personal name or a barcode prefix: never a lead on its own
         trust = sorted(((entity.case_trust(c), c) for c in members), reverse=True)
         best = entity.weight * trust[0][0] * trust[1][0]
-        copied = entity.label_claim == "copied"
+        # a genuine owner's identity copied onto goods is listed where, were it nobody's, it would link
+        copied = entity.label_claim == "copied" and entity.weight >= threshold
         if best >= threshold or (best < LEAD_FLOOR and not copied):
             continue
         held = {chain_of.get(c) for c in members}
