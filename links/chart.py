@@ -31,14 +31,23 @@ TEXT = {
            "wholesaler": "批发商", "retailer": "零售商", "sources": "来源", "none": "未发现关联案件。",
            "hint": "点击节点查看来源（文件、行号、原文）；滚轮缩放，拖动平移。", "upstream": "上游线索（本案卷无案件）",
            "entity": "实体", "file": "文件", "where": "位置", "text": "原文", "weight": "权重", "links": "关联",
-           "case_no": "文号", "case_title": "案件名称", "party": "当事人"},
+           "case_no": "文号", "case_title": "案件名称", "party": "当事人", "bureau": "办案机构",
+           "labels": "标签证据（照片、所读文字、SHA-256）", "photo": "照片", "line": "行", "sha256": "SHA-256",
+           "claim": "标签身份", "source": "源头线索：非正品企业信息，见于多案查获货物", "copied": "冒用正品企业信息",
+           "claim_one": "仅一案货物标签所印", "leads": "待核线索（共有但未达关联阈值）", "reason": "原因",
+           "best": "最强一对权重"},
     "en": {"title": "Linked cases (supply chains)", "chains": "chains", "county": "County", "kind": "Tied by",
            "all": "all", "score": "score", "cases": "cases", "counties": "counties", "roles": "roles",
            "maker": "maker", "wholesaler": "wholesaler", "retailer": "retailer", "sources": "Sources",
            "none": "No linked cases were found.", "hint": "Click a node for its sources (file, row or line, text); "
            "wheel to zoom, drag to pan.", "upstream": "Upstream leads (no case here)", "entity": "entity",
            "file": "file", "where": "where", "text": "text", "weight": "weight", "links": "links",
-           "case_no": "case no.", "case_title": "title", "party": "party"},
+           "case_no": "case no.", "case_title": "title", "party": "party", "bureau": "bureau",
+           "labels": "Label evidence (photo, line as read, SHA-256)", "photo": "photo", "line": "line",
+           "sha256": "SHA-256", "claim": "on labels", "source": "source lead: no genuine owner's, on seized goods of "
+           "several cases", "copied": "a genuine owner's identity, copied onto fakes", "claim_one": "printed on "
+           "goods of one case", "leads": "Leads for review (shared, below the link threshold)", "reason": "why not linked",
+           "best": "best pair"},
 }
 WIDTH, HEIGHT = 640, 420
 LABEL_WIDTH, LINE_GAP = 150, 34  # a node's label: about ten characters wide, two lines high, and a circle
@@ -65,6 +74,9 @@ aside td,aside th,details td,details th{border:1px solid #ddd;padding:2px 4px;te
   overflow-wrap:anywhere}
 .cb-legend span{display:inline-block;margin-right:10px;font-size:12px}
 .cb-legend i{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:3px}
+.cb-copied{color:#8a5a00}.cb-source{color:#8b0000;font-weight:600}
+img.cb-thumb{max-width:120px;max-height:90px;border:1px solid #ccc}
+td.cb-hash{font-family:monospace;font-size:10px;overflow-wrap:anywhere}
 details{font-size:12px;margin-top:4px}
 @media print{header{position:static}aside{display:none}}
 """
@@ -205,9 +217,14 @@ def chain_svg(result: LinkResult, chain: Chain, *, lang: str = "zh") -> str:
     for item in chain.via:
         x, y = pos[item["entity"]]
         colour = KIND_COLOURS.get(item["kind"], "#888")
+        claim = item.get("label_claim", "")
+        # a copied genuine identity: hollow, dashed; an unknown maker on goods of several cases: a red ring
+        mark = {"copied": f' fill-opacity="0.25" stroke="{colour}" stroke-dasharray="2 2"',
+                "source": ' stroke="#8b0000" stroke-width="2.5"'}.get(claim, "")
+        tag = {"copied": "⚠", "source": "★"}.get(claim, "")
         parts.append(f'<g class="cb-node" data-id="{_esc(item["entity"])}"><rect x="{x - 6:.1f}" y="{y - 6:.1f}" '
-                     f'width="12" height="12" transform="rotate(45 {x:.1f} {y:.1f})" fill="{colour}"/>'
-                     f'<text x="{x + 10:.1f}" y="{y + 4:.1f}">{_esc(_short(str(item["value"]), 18))}</text></g>')
+                     f'width="12" height="12" transform="rotate(45 {x:.1f} {y:.1f})" fill="{colour}"{mark}/>'
+                     f'<text x="{x + 10:.1f}" y="{y + 4:.1f}">{_esc(tag + _short(str(item["value"]), 18))}</text></g>')
     for case in chain.cases:
         x, y = pos[f"case:{case}"]
         role = chain.roles.get(case, "")
@@ -232,21 +249,68 @@ def _node_data(result: LinkResult, chains: list[Chain], t: dict) -> dict:
             if record is not None:
                 facts += [(t["case_no"], record.case_no), (t["case_title"], record.title),
                           (t["county"], record.county), (t["party"], record.party)]
+            holder = chain.holders.get(case, {})
+            if holder.get("bureau"):
+                facts.append((t["bureau"], holder["bureau"] + (f" ({holder['casebook']})" if holder.get("casebook") else "")))
             nodes[f"case:{case}"] = {"label": case, "facts": facts, "sources": []}
         for item in chain.via:
             entity = result.entity(item["entity"])
             sources = [{"case": s["case"], "file": s["file"],
-                        "where": f"row {s['row']}" if "row" in s else f"line {s['line']}" if "line" in s else "",
+                        "where": (f"row {s['row']}" if "row" in s else f"line {s['line']}" if "line" in s else "")
+                        + (f" · SHA-256 {s['sha256']}" if s.get("sha256") else ""),
                         "text": s.get("text", "")} for s in entity.sources() if s["case"] in inside]
             facts = [(t["entity"], entity.id), (t["kind"], entity.kind), (t["weight"], f"{entity.weight:.3f}"),
                      (t["links"], "✓" if item["links"] else "—"), ("variants", " / ".join(entity.variants[:8]))]
             facts += [("check", c) for c in entity.checks]
             facts += [("match", f"{k}: {v['method']}") for k, v in list(entity.matches.items())[:6]]
+            if entity.label_claim:
+                words = {"source": t["source"], "copied": t["copied"], "claim": t["claim_one"]}
+                facts.append((t["claim"], words[entity.label_claim]
+                               + (f" ({'、'.join(entity.copied_from)})" if entity.copied_from else "")))
             nodes[entity.id] = {"label": str(entity.value), "facts": facts, "sources": sources}
     return nodes
 
 
-def chain_page(result: LinkResult, *, lang: str = "zh", title: str = "") -> str:
+def _label_table(result: LinkResult, chain: Chain, t: dict, photos: dict) -> str:
+    """The label-borne sources of the entities that tie a chain: photo, line as read, SHA-256, whose identity."""
+    inside = set(chain.cases)
+    rows = []
+    for item in chain.via:
+        if not item["links"]:
+            continue
+        entity = result.entity(item["entity"])
+        for m in sorted((m for m in entity.mentions if m.source.origin == "label" and m.source.case in inside),
+                        key=lambda m: (m.source.case, m.source.file)):
+            thumb = photos.get((m.source.case, m.source.file), "")
+            image = f'<img class="cb-thumb" alt="" src="{_esc(thumb)}"><br>' if thumb.startswith("data:image/") else ""
+            claim = {"source": t["source"], "copied": t["copied"], "claim": t["claim_one"]}.get(m.claim, "")
+            css = {"source": "cb-source", "copied": "cb-copied"}.get(m.claim, "")
+            rows.append(f"<tr><td>{_esc(entity.kind)} {_esc(entity.value)}</td><td>{_esc(m.source.case)}</td>"
+                        f"<td>{image}{_esc(m.source.file)}</td><td>{_esc(m.source.line or '')}</td>"
+                        f"<td>{_esc(m.source.text)}</td><td class=\"cb-hash\">{_esc(m.source.sha256)}</td>"
+                        f'<td class="{css}">{_esc(claim + (f" ({m.owner})" if m.owner else ""))}</td></tr>')
+    if not rows:
+        return ""
+    head = "".join(f"<th>{_esc(t[k])}</th>" for k in ("entity", "cases", "photo", "line", "text", "sha256", "claim"))
+    return f"<details open><summary>{_esc(t['labels'])}</summary><table><tr>{head}</tr>{''.join(rows)}</table></details>"
+
+
+def _leads_table(result: LinkResult, t: dict, reasons: dict | None) -> str:
+    if not result.leads:
+        return ""
+    rows = "".join(
+        f"<tr><td>{_esc(lead['kind'])}</td><td>{_esc(lead['value'])}</td><td>{_esc('、'.join(lead['cases'][:12]))}"
+        f"{' …' if len(lead['cases']) > 12 else ''}</td><td>{lead['best']:.2f}</td>"
+        f"<td>{_esc((reasons or {}).get(lead['reason'], lead['reason']))}"
+        f"{_esc(' (' + '、'.join(lead['copied_from']) + ')') if lead.get('copied_from') else ''}</td></tr>"
+        for lead in result.leads[:200])
+    head = "".join(f"<th>{_esc(t[k])}</th>" for k in ("kind", "value", "cases", "best", "reason"))
+    return (f'<section class="cb-chain"><h2>{_esc(t["leads"])}</h2><table><tr>{head}</tr>{rows}</table>'
+            "</section>")
+
+
+def chain_page(result: LinkResult, *, lang: str = "zh", title: str = "", photos: dict | None = None,
+               reasons: dict | None = None) -> str:
     """The whole page: filters by county and entity kind, one chart per chain, details and sources on click.
 
     Parameters
@@ -254,6 +318,8 @@ def chain_page(result: LinkResult, *, lang: str = "zh", title: str = "") -> str:
     result : the link analysis.
     lang : ``zh`` (default) or ``en`` for the page's own words.
     title : the page title (default: the language's).
+    photos : (case, photo path) -> a ``data:image/...`` thumbnail of a label photo that ties a chain.
+    reasons : lead reason code -> words (default: the code itself).
 
     Returns
     -------
@@ -282,10 +348,16 @@ def chain_page(result: LinkResult, *, lang: str = "zh", title: str = "") -> str:
         table = (f"<details><summary>{_esc(t['sources'])}</summary><table><tr><th>{_esc(t['entity'])}</th>"
                  f"<th>{_esc(t['cases'])}</th><th>{_esc(t['file'])}</th><th>{_esc(t['where'])}</th>"
                  f"<th>{_esc(t['text'])}</th></tr>{rows}</table></details>")
+        holders = {h["bureau"] for h in chain.holders.values() if h.get("bureau")}
+        if len(holders) > 1:
+            meta += f"\n{t['bureau']}: " + "；".join(f"{case} {h['bureau']}" for case, h in chain.holders.items())
+        labels = _label_table(result, chain, t, photos or {})
         cards.append(f'<section class="cb-chain" data-chain="{_esc(chain.id)}"><h2>{_esc(chain.id)}</h2>'
-                     f'<div class="cb-meta">{_esc(meta)}</div>{chain_svg(result, chain, lang=lang)}{table}</section>')
+                     f'<div class="cb-meta">{_esc(meta)}</div>{chain_svg(result, chain, lang=lang)}{labels}{table}'
+                     "</section>")
     if not cards:
         cards.append(f"<p>{_esc(t['none'])}</p>")
+    cards.append(_leads_table(result, t, reasons))
     options = lambda values: "".join(f'<option value="{_esc(v)}">{_esc(v)}</option>' for v in values)  # noqa: E731
     legend = "".join(f'<span><i style="background:{c}"></i>{_esc(t.get(r, r) or "?")}</span>'
                      for r, c in ROLE_COLOURS.items() if r)
