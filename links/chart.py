@@ -35,7 +35,7 @@ TEXT = {
            "labels": "标签证据（照片、所读文字、SHA-256）", "photo": "照片", "line": "行", "sha256": "SHA-256",
            "claim": "标签身份", "source": "源头线索：非正品企业信息，见于多案查获货物", "copied": "冒用正品企业信息",
            "claim_one": "仅一案货物标签所印", "leads": "待核线索（共有但未达关联阈值）", "reason": "原因",
-           "best": "最强一对权重"},
+           "best": "最强一对权重", "lead_kind": "类型", "value": "值"},
     "en": {"title": "Linked cases (supply chains)", "chains": "chains", "county": "County", "kind": "Tied by",
            "all": "all", "score": "score", "cases": "cases", "counties": "counties", "roles": "roles",
            "maker": "maker", "wholesaler": "wholesaler", "retailer": "retailer", "sources": "Sources",
@@ -47,7 +47,7 @@ TEXT = {
            "sha256": "SHA-256", "claim": "on labels", "source": "source lead: no genuine owner's, on seized goods of "
            "several cases", "copied": "a genuine owner's identity, copied onto fakes", "claim_one": "printed on "
            "goods of one case", "leads": "Leads for review (shared, below the link threshold)", "reason": "why not linked",
-           "best": "best pair"},
+           "best": "best pair", "lead_kind": "kind", "value": "value"},
 }
 WIDTH, HEIGHT = 640, 420
 LABEL_WIDTH, LINE_GAP = 150, 34  # a node's label: about ten characters wide, two lines high, and a circle
@@ -304,7 +304,7 @@ def _leads_table(result: LinkResult, t: dict, reasons: dict | None) -> str:
         f"<td>{_esc((reasons or {}).get(lead['reason'], lead['reason']))}"
         f"{_esc(' (' + '、'.join(lead['copied_from']) + ')') if lead.get('copied_from') else ''}</td></tr>"
         for lead in result.leads[:200])
-    head = "".join(f"<th>{_esc(t[k])}</th>" for k in ("kind", "value", "cases", "best", "reason"))
+    head = "".join(f"<th>{_esc(t[k])}</th>" for k in ("lead_kind", "value", "cases", "best", "reason"))
     return (f'<section class="cb-chain"><h2>{_esc(t["leads"])}</h2><table><tr>{head}</tr>{rows}</table>'
             "</section>")
 

@@ -42,7 +42,7 @@ COPIED_TRUST = 0.3
 SOURCE_TRUST = 1.0
 # Its name and address: firm where the label places them (a name without place, ×0.8 on each side,
 # falls below the threshold: a trade name of many counties).
-SOURCE_NAME_TRUST = 0.9
+SOURCE_NAME_TRUST = 0.95
 IDENTITY_KINDS = frozenset({"name", "address", "phone", "credit_code", "licence"})
 OWNER_COLUMNS = ("owner", "credit_code", "licence", "address", "phone")
 MAX_OWNERS_FILE = 16 << 20
