@@ -259,3 +259,26 @@ def test_several_casebooks_link_across_bureaus_and_count_rarity_per_casebook(tmp
     assert hub["population"] == 11 and hub["weight"] < 0.5  # counted among the small casebook's cases only
     linkage = link_casebook([tmp_path / "zmd", tmp_path / "fy"], ocr=False)
     assert "fy-C-001" in linkage.result.cases and linkage.case_folder("fy-C-001") == (tmp_path / "fy" / "C-001").resolve()
+
+
+@pytest.mark.slow
+def test_the_samples_labels_only_chain_shows_once_its_photos_are_read_by_ocr(sample_book, sample_truth, tmp_path):
+    """Chain D of the sample: its three bags' photos read by the real OCR engine (as sealing would), the other
+    photos not read; then every planted chain is found exactly, D with them, and no decoy links."""
+    from evidence.labels.label_report import read_label
+    from evidence.labels.ocr import get_engine
+    from evidence.labels.readings import ReadingCache
+    from links.testing import assert_chains_match
+
+    (planted,) = [c for c in sample_truth["chains"] if c.get("labels_only")]
+    workshop = planted["via"][0].split()[-1]  # its credit code
+    photos = [label["image"] for label in sample_truth["labels"] if label["fields"].get("credit_code") == workshop]
+    assert len(photos) == 3
+    cache, engine = ReadingCache(tmp_path / "readings"), get_engine("auto")
+    for photo in photos:
+        assert read_label(sample_book / photo, engine, cache=cache).error is None
+    linkage = link_casebook(sample_book, ocr=False, cache_dir=tmp_path / "readings")
+    assert linkage.stats["labels_cached"] == 3
+    assert_chains_match(linkage.result.chains, sample_truth["chains"], sample_truth["link_decoys"])
+    chain = next(c for c in linkage.result.chains if c.cases == planted["cases"])
+    assert all(v.get("label_claim") == "source" for v in chain.via if v["links"])
