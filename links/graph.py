@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from links.entities import CaseRecord, Entity, record_of
+from links.entities import PLACELESS_NAME, CaseRecord, Entity, record_of
 
 __all__ = ["LEAD_FLOOR", "LINK_THRESHOLD", "STRENGTH", "Chain", "build_graph", "find_chains", "find_leads",
            "kind_strength", "rarity"]
@@ -318,9 +318,13 @@ def find_leads(entities: list[Entity], chains: list[Chain], *, threshold: float 
     leads = []
     for entity in entities:
         members = entity.cases
-        if len(members) < 2 or entity.kind in _NOT_POOLED:
-            continue  # a region, a common personal name or a barcode prefix: never a lead on its own
-        trust = sorted(((entity.case_trust(c), c) for c in members), reverse=True)
+        if len(members) < 2 or entity.kind in _NOT_POOLED or entity.weight < LEAD_FLOOR:
+            continue  # a region, a personal name or a barcode prefix; or too light whatever the trust (a hub)
+        per_case: dict[str, float] = {}
+        for m in entity.mentions:  # each case's best trust in one pass (Entity.case_trust is per case)
+            trust_m = m.trust * m.match * (PLACELESS_NAME if m.name is not None and not m.name.place.known else 1.0)
+            per_case[m.source.case] = max(per_case.get(m.source.case, 0.0), trust_m)
+        trust = sorted(((t, c) for c, t in per_case.items()), reverse=True)
         best = entity.weight * trust[0][0] * trust[1][0]
         # a genuine owner's identity copied onto goods is listed where, were it nobody's, it would link
         copied = entity.label_claim == "copied" and entity.weight >= threshold
