@@ -135,17 +135,22 @@ def test_one_trade_name_in_two_counties_and_two_stalls_of_one_market_stay_apart(
     assert not [e for e in result.shared_entities if set(e.cases) & {"T1", "T2", "M1", "M2", "P1", "P2"}]
 
 
-def test_without_the_registry_the_genuine_owners_identity_would_link(label_book):
-    """The copied owner is told apart by the registry, not by chance: without its list it is a source lead."""
+def test_without_the_registry_the_genuine_owners_identity_would_link(label_book, tmp_path, capsys, monkeypatch):
+    """The copied owner is told apart by the registry, not by chance: without its list it is a source lead;
+    the same list given with --owners tells it apart again."""
     book, cache_dir, _ = label_book
     moved = book / "brand_owners.csv"
     kept = moved.read_bytes()
     moved.unlink()
+    (tmp_path / "owners.csv").write_bytes(kept)
+    monkeypatch.setenv("CASEBOOK_CACHE", str(cache_dir.parent))
     try:
         linkage = link_casebook(book, ocr=False, cache_dir=cache_dir)
+        code = main(["link", str(book), "--no-ocr", "--json", "--owners", str(tmp_path / "owners.csv")])
     finally:
         moved.write_bytes(kept)
     assert sorted(c.cases for c in linkage.result.chains) == [["G1", "G2", "G3"], ["S1", "S2", "S3"]]
+    assert code == 0 and [c["cases"] for c in json.loads(capsys.readouterr().out)["chains"]] == [["S1", "S2", "S3"]]
 
 
 def test_a_food_workshop_known_by_name_and_address_each_spelt_three_ways():
