@@ -138,11 +138,18 @@ def ours(book: Path, cache: Path) -> dict:
 
 def _child(side: str, book: str, cache: str) -> None:
     """One timed run in this process; prints one JSON line."""
+    import resource
+
+    def cpu() -> float:  # this process and its finished children (the reading workers): load-independent
+        own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
     with _PeakRss() as rss:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), cpu()
         result = ours(Path(book), Path(cache)) if side == "ours" else plain_pandas(Path(book))
-        seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds, "peak_mib": rss.peak / 2**20, **result}, ensure_ascii=False))
+        seconds, cpu_seconds = time.perf_counter() - start, cpu() - start_cpu
+    print(json.dumps({"seconds": seconds, "cpu_seconds": cpu_seconds, "peak_mib": rss.peak / 2**20, **result},
+                     ensure_ascii=False))
 
 
 def _run(side: str, book: Path, cache: Path) -> dict:
@@ -211,6 +218,7 @@ def speed(n_cases: int, repeats: int) -> None:
             for side in runs:
                 runs[side].append(_run(side, book.root, Path(tmp) / "cache"))
         med = {side: statistics.median(r["seconds"] for r in rs) for side, rs in runs.items()}
+        cpu = {side: statistics.median(r.get("cpu_seconds", 0.0) for r in rs) for side, rs in runs.items()}
         peak = {side: max(r["peak_mib"] for r in rs) for side, rs in runs.items()}
         ours_last, plain_last = runs["ours"][-1], runs["plain"][-1]
         print(f"stats of casebook link: {ours_last['stats']}")
@@ -220,6 +228,7 @@ def speed(n_cases: int, repeats: int) -> None:
         print(f"  pandas self-join on phones and names     {med['plain']:7.1f} s   {peak['plain']:7.0f} MiB   "
               f"({plain_last['rows']} rows, {plain_last['pairs']} linked pairs)")
         print(f"  ratio pandas / casebook                  {med['plain'] / med['ours']:7.2f}x")
+        print(f"  CPU seconds (process tree, load-independent): casebook {cpu['ours']:.1f} s, pandas {cpu['plain']:.1f} s")
         for side, last in (("casebook link", ours_last), ("pandas self-join", plain_last)):
             s = _score(last["chains"], last.get("roles"), book.truth)
             print(f"  {side:<18} chains found {len(last['chains']):>5}: exact {s.exact}/{s.planted}, missed "
