@@ -8,9 +8,14 @@ chargers, seasoning), other name cores and legal forms, other ledger headers (�
 short county prefixes, full-width and dotted phone numbers, and label readings with OCR slips
 (O for 0) placed in the reading cache as if sealing had read the photos.
 
+Chains that live only on labels (a workshop's credit code under three spellings of its name; a
+workshop's name and address, each spelled three ways) sit beside the chains of ledgers and chats.
+
 Decoys: stalls of one market, phones one digit apart, one shop name (兴隆超市) in several towns,
 common operator names, a distributor per prefecture in ~45 % of its cases' ledgers, national
-brands' makers with their 400 numbers and codes in most ledgers and on most labels.
+brands' makers with their 400 numbers and codes in most ledgers and on most labels; on labels, a
+genuine owner printed on fakes in three counties, one trade name in two counties, two makers at two
+stalls of one market.  The genuine owners the bureau knows go into ``CASEBOOK/brand_owners.csv``.
 
     from bench.hidden_chains import write_hidden
     book = write_hidden(out_dir, n_cases=80, seed=1, cache_dir=..., fingerprint=...)
@@ -204,6 +209,7 @@ def write_hidden(out: Path, *, n_cases: int = 80, n_chains: int | None = None, s
     national_codes = [gen.code("110000", "91") for _ in NATIONAL]
     decoys: list[dict] = []
     chains: list[dict] = []
+    owners: list[dict] = []  # genuine owners a bureau knows, with their identifiers (CASEBOOK/brand_owners.csv)
     free = list(range(n_cases))
     rng.shuffle(free)
 
@@ -273,6 +279,7 @@ def write_hidden(out: Path, *, n_cases: int = 80, n_chains: int | None = None, s
             roles[whole.case_id] = "retailer"  # nobody's documents say it sells: it is a buyer of the workshop
         chains.append({"name": f"H{number + 1}", "goods": kind, "cases": sorted(c.case_id for c in members),
                        "counties": sorted({c.county for c in members}), "roles": roles})
+    _plant_label_chains(gen, counties, take, chains, decoys, owners, max(1, n_chains // 8))
     # decoys: phones one digit apart, one generic shop name in several towns
     pool = [cases[i] for i in free]
     for _ in range(max(1, n_cases // 60)):
@@ -365,9 +372,113 @@ def write_hidden(out: Path, *, n_cases: int = 80, n_chains: int | None = None, s
                                      0.97) for i, t in enumerate(lines)]
                 store.put(hashlib.sha256(data).hexdigest(), fingerprint, OcrResult.from_lines("rapidocr", ocr_lines, (1000, 800)))
     (out / "cases.csv").write_text(_csv(rows), encoding="utf-8")
+    if owners:
+        columns = ["owner", "credit_code", "licence", "address", "phone", "source"]
+        (out / "brand_owners.csv").write_text(_csv([columns, *[[o.get(c, "") for c in columns] for o in owners]]),
+                                              encoding="utf-8")
     truth = {"generator": "bench/hidden_chains.py", "seed": seed, "chains": chains, "link_decoys": decoys,
              "cases": [{"case_id": c.case_id, "county": c.county} for c in cases]}
     return HiddenBook(out, truth, n_cases, n_rows, n_photos)
+
+
+def _plant_label_chains(gen: _Gen, counties: list, take, chains: list[dict], decoys: list[dict], owners: list[dict],
+                        n: int) -> None:
+    """Chains that live only on the labels of seized goods, and the label decoys that must not link.
+
+    - a fertilizer workshop known only from its labels: one credit code, its name spelled three ways
+      (full legal name, a bracketed city, the short name) on seized bags in three counties;
+    - a food workshop known only by name and address, both spelled three ways in three counties;
+    decoys: a genuine owner (known to the bureau with its identifiers) printed on fakes in three
+    counties, a genuine brand owner's name with a made-up phone, one trade name in two counties at two
+    addresses, and two makers at two stalls of one market.
+    """
+    rng = gen.rng
+    roads = ["建设路", "振兴路", "工业大道", "迎宾大道", "光明路", "富民路"]
+
+    def workshop_place() -> tuple[str, str, str, str]:
+        return rng.choice(counties)
+
+    def label(shop: _Case, lines: list[str]) -> None:
+        shop.labels.append(lines)
+
+    for number in range(n):
+        # 1. a fertilizer workshop: one code, three spellings of its name
+        members = take(3, set())
+        if len(members) < 3:
+            return
+        adcode, province, city, county = workshop_place()
+        core = gen.core() + rng.choice("丰沃禾")
+        code = gen.code(adcode, "91")
+        names = [f"{city}{core}肥业有限公司", f"{core}肥业（{city[:-1]}）", f"{core}肥业"]
+        rng.shuffle(names)
+        for shop, name in zip(members, names, strict=True):
+            label(shop, ["产品名称：复合肥料(15-15-15)", f"生产企业：{name}", f"地址：{county}{rng.choice(TOWN_WORDS)}镇工业园",
+                         f"统一社会信用代码：{code}", "净含量：40kg"])
+        chains.append({"name": f"L{number + 1}code", "goods": "fertilizer", "kind": "label_code",
+                       "cases": sorted(c.case_id for c in members), "counties": sorted({c.county for c in members}),
+                       "roles": {c.case_id: "retailer" for c in members}})
+        # 2. a food workshop: name and address, each spelled three ways
+        members = take(3, set())
+        if len(members) < 3:
+            return
+        adcode, province, city, county = workshop_place()
+        core, road, no = gen.core(), rng.choice(roads), rng.randint(3, 220)
+        names = [f"{county}{core}食品厂", f"{core}食品（{city[:-1]}）", f"{_short(county)}{core}食品"]
+        full = "０１２３４５６７８９"
+        addresses = [f"{province}{city}{county}{road}{no}号", f"{city}{county}{road}{no}#",
+                     f"{county}{road}{str(no).translate(str.maketrans('0123456789', full))}号"]
+        rng.shuffle(names)
+        rng.shuffle(addresses)
+        for shop, name, address in zip(members, names, addresses, strict=True):
+            label(shop, ["产品名称：鸡精调味料1kg", f"生产者：{name}", f"地址：{address}",
+                         f"生产日期：{shop.opened - timedelta(days=rng.randint(20, 90))}"])
+        chains.append({"name": f"L{number + 1}name", "goods": "seasoning", "kind": "label_name_address",
+                       "cases": sorted(c.case_id for c in members), "counties": sorted({c.county for c in members}),
+                       "roles": {c.case_id: "retailer" for c in members}})
+        # decoy: a genuine owner's whole identity printed on fakes in three counties
+        members = take(3, set())
+        if len(members) < 3:
+            return
+        adcode, province, city, county = workshop_place()
+        owner = {"owner": f"{city}{gen.core()}农化股份有限公司", "credit_code": gen.code(adcode, "91"),
+                 "phone": gen.landline("0" + str(rng.randint(370, 399))),
+                 "address": f"{province}{city}{county}{rng.choice(roads)}{rng.randint(1, 300)}号",
+                 "source": "owner's rights-protection file (hidden generator)"}
+        owners.append(owner)
+        for shop in members:
+            label(shop, ["产品名称：复合肥料(17-17-17)", f"生产商：{owner['owner']}", f"地址：{owner['address']}",
+                         f"电话：{gen.written(owner['phone'])}", f"统一社会信用代码：{owner['credit_code']}"])
+        decoys.append({"kind": "genuine_maker_on_fakes", "cases": sorted(c.case_id for c in members),
+                       "values": [owner["owner"]]})
+        # decoy: a brand owner's name (brands.csv) with one made-up phone on fakes in three counties
+        members = take(3, set())
+        if len(members) >= 3:
+            fake_phone = gen.mobile()
+            for shop in members:
+                label(shop, ["产品名称：酱香型白酒500ml", "生产商：贵州茅台酒股份有限公司", "地址：贵州省仁怀市茅台镇",
+                             f"电话：{gen.written(fake_phone)}"])
+            decoys.append({"kind": "brand_owner_name_on_fakes", "cases": sorted(c.case_id for c in members),
+                           "values": ["贵州茅台酒股份有限公司", fake_phone]})
+        # decoy: one trade name in two counties, each at its own address
+        members = take(2, set())
+        if len(members) == 2:
+            core = gen.core()
+            for shop in members:
+                a = next(x for x in counties if x[0] == shop.adcode)
+                label(shop, ["产品名称：鸡精调味料1kg", f"生产者：{core}食品厂",
+                             f"地址：{a[1]}{a[2]}{a[3]}{rng.choice(roads)}{rng.randint(1, 300)}号"])
+            decoys.append({"kind": "one_trade_name_two_counties", "cases": sorted(c.case_id for c in members),
+                           "values": [f"{core}食品厂"]})
+        # decoy: two makers at two stalls of one market
+        members = take(2, set())
+        if len(members) == 2:
+            adcode, province, city, county = workshop_place()
+            market = f"{province}{city}{county}{rng.choice(TOWN_WORDS)}镇农贸市场"
+            stalls = rng.sample(range(1, 60), 2)
+            for shop, stall in zip(members, stalls, strict=True):
+                label(shop, ["产品名称：辣条", f"生产者：{gen.core()}食品加工坊", f"地址：{market}{stall}号摊位"])
+            decoys.append({"kind": "label_makers_one_market", "cases": sorted(c.case_id for c in members),
+                           "values": [market]})
 
 
 def _csv(rows: list[list]) -> str:

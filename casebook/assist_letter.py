@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from casebook.link_views import CLAIMS_ZH, label_sources
 from casebook.linkage import Linkage
 from links import Chain, LinkResult
 from safeio.atomic import write_text_atomic
@@ -42,6 +43,7 @@ class AssistLetter:
     evidence: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     drafted_utc: str = ""
+    labels: list[dict] = field(default_factory=list)  # label-borne sources: photo, line read, SHA-256, whose identity
 
     @property
     def name(self) -> str:
@@ -50,7 +52,7 @@ class AssistLetter:
     def to_dict(self) -> dict:
         return {"chain": self.chain, "from": {"county": self.from_county, "organ": self.from_organ},
                 "to": {"county": self.to_county, "organ": self.to_organ}, "cases": self.cases,
-                "entities": self.entities, "sources": self.sources, "evidence": self.evidence,
+                "entities": self.entities, "sources": self.sources, "labels": self.labels, "evidence": self.evidence,
                 "notes": self.notes, "drafted_utc": self.drafted_utc}
 
 
@@ -79,12 +81,12 @@ def _evidence_items(linkage: Linkage, chain: Chain, files_by_case: dict[str, set
         wanted = files_by_case.get(case, set()) - {"case.yml"}
         if not wanted:
             continue
-        path = linkage.casebook / case / "manifest.json"
+        path = linkage.case_folder(case) / "manifest.json"
         try:
             manifest = load_manifest(path)
         except CasebookError as err:
             notes.append(f"{case}: 证据未封存或封存清单不可用（{err.message}），以下文件无完整性校验值；"
-                         f"请先运行 casebook evidence hash {linkage.casebook / case} --case {case}")
+                         f"请先运行 casebook evidence hash {linkage.case_folder(case)} --case {case}")
             items += [{"case": case, "file": f, "sha256": "", "sm3": "", "sealed_utc": "", "status": "not sealed"}
                       for f in sorted(wanted)]
             continue
@@ -128,12 +130,14 @@ def draft_letters(linkage: Linkage, *, requester: str = "", chains: list[Chain] 
                   "county": result.cases[c].county, "organ": result.cases[c].organ, "party": result.cases[c].party,
                   "role": chain.roles.get(c, "")} for c in chain.cases if c in result.cases]
         entities = [{"id": v["entity"], "kind": v["kind"], "value": v["value"], "weight": v["weight"],
-                     "cases": v["cases"], "links": v["links"]} for v in chain.via]
+                     "cases": v["cases"], "links": v["links"], "label_claim": v.get("label_claim", ""),
+                     "copied_from": list(v.get("copied_from", []))} for v in chain.via]
+        labels = label_sources(result, chain)
         for county in chain.counties:
             if county == from_county:
                 continue
             letters.append(AssistLetter(chain.id, from_county, from_organ, county, _organ(result, chain, county),
-                                        cases, entities, sources, evidence, notes, drafted))
+                                        cases, entities, sources, evidence, notes, drafted, labels))
     return letters
 
 
@@ -170,6 +174,23 @@ td.mono { font-family: "Noto Sans Mono CJK SC", "DejaVu Sans Mono", monospace; f
 """
 
 
+def _claim_zh(claim: str, owners: list[str]) -> str:
+    text = CLAIMS_ZH.get(claim, "")
+    return f"{text}（{'、'.join(owners)}）" if text and owners else text
+
+
+def _label_part(letter: AssistLetter) -> list[str]:
+    """The label photos a link rests on: photo, the line read, its SHA-256, and whose identity it prints."""
+    if not letter.labels:
+        return []
+    return ["<p>下列关联依据印于查获货物的标签上：标明“源头线索”的，不属于任何正品企业，又见于多个案件查获的货物，"
+            "可能指向同一生产源头；标明“冒用正品企业信息”的，系假冒货物抄印的正品企业信息，不据以认定关联。</p>",
+            _table(["实体", "案件", "标签照片", "行", "所读文字", "照片 SHA-256", "标签身份"],
+                   [[f"{KIND_ZH.get(s['kind'], s['kind'])} {s['value']}", s["case"], s["photo"], s["line"] or "",
+                     s["text"], s["sha256"], _claim_zh(s["claim"], [s["owner"]] if s["owner"] else [])]
+                    for s in letter.labels], mono=(5,), nowrap=(1,))]
+
+
 def letter_html(letter: AssistLetter) -> str:
     """The draft as one escaped, self-contained HTML page (A4 when printed)."""
     case_ids = "、".join(c["case_id"] for c in letter.cases)
@@ -192,13 +213,15 @@ def letter_html(letter: AssistLetter) -> str:
                [[c["case_id"], c["case_no"], c["title"], c["county"], c["party"], ROLE_ZH.get(c["role"], "—"),
                  c["organ"]] for c in letter.cases], nowrap=(0,)),
         "<h2>二、关联实体</h2>",
-        _table(["类型", "值", "权重", "涉及案件", "是否构成关联"],
+        _table(["类型", "值", "权重", "涉及案件", "是否构成关联", "标签身份"],
                [[KIND_ZH.get(e["kind"], e["kind"]), e["value"], f"{e['weight']:.2f}", "、".join(e["cases"]),
-                 "是" if e["links"] else "佐证"] for e in letter.entities]),
+                 "是" if e["links"] else "佐证", _claim_zh(e.get("label_claim", ""), e.get("copied_from", []))]
+                for e in letter.entities]),
         "<h2>三、关联依据（构成关联的每一实体的出处）</h2>",
         _table(["实体", "案件", "文件", "位置", "栏目", "原文（首条）"],
                [[f"{KIND_ZH.get(s['kind'], s['kind'])} {s['value']}", s["case"], s["file"], where_zh(s), s["field"],
                  s["text"]] for s in letter.sources], nowrap=(1,)),
+        *_label_part(letter),
         "<h2>四、证据清单及完整性校验值（摘自各案封存清单 manifest.json）</h2>",
         _table(["案件", "文件", "SHA-256", "SM3", "封存时间（UTC）", "状态"],
                [[i["case"], i["file"], i["sha256"], i["sm3"], i["sealed_utc"],

@@ -15,7 +15,47 @@ from casebook.words.chart_words import chart_words, html_lang
 from links.chart import chain_page
 from safeio.atomic import write_text_atomic
 
-__all__ = ["write_link_outputs"]
+__all__ = ["label_thumbnails", "write_link_outputs"]
+
+THUMB_SIDE = 160
+MAX_PHOTO = 64 << 20
+MAX_THUMBS = 400  # a chart stays light: beyond this many label photos, the path and hash say enough
+
+
+def label_thumbnails(linkage: Linkage) -> dict[tuple[str, str], str]:
+    """Small JPEG thumbnails (data URIs) of the label photos whose identities tie a chain, by (case, photo).
+
+    A photo that cannot be read (gone, a link, not an image) has none: its path and SHA-256 still show.
+    """
+    import base64
+    import io
+
+    from evidence.labels.imageprep import load_image
+    from safeio.errors import CasebookError
+    from safeio.limits import read_capped
+
+    wanted: set[tuple[str, str]] = set()
+    for chain in linkage.result.chains:
+        inside = set(chain.cases)
+        for item in chain.via:
+            if item["links"]:
+                wanted |= {(m.source.case, m.source.file) for m in linkage.result.entity(item["entity"]).mentions
+                           if m.source.origin == "label" and m.source.case in inside}
+    out: dict[tuple[str, str], str] = {}
+    for case, rel in sorted(wanted)[:MAX_THUMBS]:
+        folder = linkage.case_folder(case)
+        path = folder / rel
+        try:
+            if path.is_symlink() or not path.resolve().is_relative_to(folder.resolve()):
+                continue  # never followed out of the case folder
+            image = load_image(read_capped(path, MAX_PHOTO, what="label photo"), name=str(path))
+            image.thumbnail((THUMB_SIDE, THUMB_SIDE))
+            buffer = io.BytesIO()
+            image.convert("RGB").save(buffer, "JPEG", quality=70)
+        except (CasebookError, OSError, ValueError):
+            continue
+        out[(case, rel)] = "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return out
 
 
 def write_link_outputs(linkage: Linkage, out: str | Path, *, lang: str = "zh", pdf: bool = False,
@@ -36,9 +76,13 @@ def write_link_outputs(linkage: Linkage, out: str | Path, *, lang: str = "zh", p
     list of Path
         Every file written.
     """
+    from casebook.link_views import LEAD_REASONS_EN, LEAD_REASONS_ZH
+
     out = Path(out)
     result = linkage.result
     data = linkage.to_dict() if not all_entities else {**result.to_dict(all_entities=True), "stats": linkage.stats}
-    written = [write_text_atomic(out / "links.html", chain_page(result, words=chart_words(lang), html_lang=html_lang(lang))),
+    page = chain_page(result, words=chart_words(lang), html_lang=html_lang(lang), photos=label_thumbnails(linkage),
+                      reasons=LEAD_REASONS_EN if lang == "en" else LEAD_REASONS_ZH)
+    written = [write_text_atomic(out / "links.html", page),
                write_text_atomic(out / "links.json", json.dumps(data, ensure_ascii=False, indent=1) + "\n")]
     return written + write_letters(draft_letters(linkage, requester=requester), out / "letters", pdf=pdf)

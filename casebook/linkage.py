@@ -15,7 +15,8 @@ import csv
 import hashlib
 import multiprocessing
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,7 +79,7 @@ def _label_from_cache(case: Case, photo: Path, cache, fingerprint: str | None) -
         return None
     lines = [line.text for line in reading.lines]
     fields = extract_fields(reading.lines).to_dict()
-    return label_mentions(case.case_id, photo.relative_to(case.root).as_posix(), fields, lines)
+    return label_mentions(case.case_id, photo.relative_to(case.root).as_posix(), fields, lines, sha256=digest)
 
 
 def read_case(case_dir: str | Path, *, register: dict[str, dict] | None = None, cache_dir: str | Path | None = None,
@@ -160,8 +161,14 @@ class Linkage:
     """A casebook's link analysis and how its inputs were read."""
 
     result: LinkResult
-    casebook: Path
+    casebook: Path  # the first casebook given
     stats: dict = field(default_factory=dict)
+    folders: dict[str, Path] = field(default_factory=dict)  # case id -> its folder (casebooks may be several)
+    casebooks: list[Path] = field(default_factory=list)
+
+    def case_folder(self, case_id: str) -> Path:
+        """The folder of a case, whichever casebook holds it."""
+        return self.folders.get(case_id) or self.casebook / case_id
 
     def to_dict(self) -> dict:
         """The JSON of ``casebook link --json``: entities, chains, problems and reading statistics."""
@@ -186,14 +193,19 @@ def _engine(name: str):
     return get_engine(name)
 
 
-def link_casebook(casebook_dir: str | Path, *, ocr: bool = True, engine: str = "auto",
+def link_casebook(casebook_dir: str | Path | Sequence[str | Path], *, ocr: bool = True, engine: str = "auto",
                   cache_dir: str | Path | None = None, workers: int | None = None,
-                  progress: Callable[[str], None] | None = None) -> Linkage:
-    """Link every case of a casebook: read each case's records, OCR only photos no cache holds, find chains.
+                  progress: Callable[[str], None] | None = None,
+                  owners_files: Sequence[str | Path] = ()) -> Linkage:
+    """Link every case of one casebook or several: read each case's records, OCR only photos no cache holds.
+
+    Several casebooks (those of several prefectures' bureaus, 跨区域协查) are linked as one: rarity is
+    counted per prefecture, each case keeps the casebook and bureau that hold it, and a case id that a
+    second casebook uses again is prefixed with that casebook's folder name.
 
     Parameters
     ----------
-    casebook_dir : the casebook (cases.csv and one folder per case).
+    casebook_dir : a casebook (cases.csv and one folder per case), or a list of them.
     ocr : read label photos that have no cached reading (False: use cached readings only and count
         the others as not read).
     engine : the OCR engine: auto, rapidocr or tesseract.
@@ -201,6 +213,8 @@ def link_casebook(casebook_dir: str | Path, *, ocr: bool = True, engine: str = "
         ``CASEBOOK_CACHE`` chooses; with ``CASEBOOK_CACHE=off`` no reading is kept or reused).
     workers : processes reading cases (default: up to 2 for 200 cases or more, else 1).
     progress : called with a short English line at each stage.
+    owners_files : CSVs of genuine owners and their identifiers to add to the shipped registry (each
+        casebook's own ``brand_owners.csv`` is added when present).
 
     Returns
     -------
@@ -209,11 +223,20 @@ def link_casebook(casebook_dir: str | Path, *, ocr: bool = True, engine: str = "
     Raises
     ------
     InputError
-        When the casebook folder does not exist or holds no cases.
+        When a casebook folder does not exist or holds no cases.
     """
-    book = Path(casebook_dir).resolve()
-    dirs, bad_rows = scan_casebook(book)
-    register = _register(book)
+    given = [casebook_dir] if isinstance(casebook_dir, str | Path) else list(casebook_dir)
+    books = list(dict.fromkeys(Path(d).resolve() for d in given))
+    if not books:
+        raise InputError("no casebook was given", hint="Give the folder of at least one casebook.")
+    listed: list[tuple[Path, Path]] = []  # (casebook, case folder)
+    register: dict[Path, dict[str, dict]] = {}
+    problems: list[dict] = []
+    for book in books:
+        dirs, bad_rows = scan_casebook(book)
+        register[book] = _register(book)
+        listed += [(book, d) for d in dirs]
+        problems += [{"case": raw, "code": "case_unusable", **err.to_dict()} for raw, err in bad_rows]
     from casebook.cachedir import reading_cache
 
     store = reading_cache(cache_dir)
@@ -229,33 +252,43 @@ def link_casebook(casebook_dir: str | Path, *, ocr: bool = True, engine: str = "
             if ocr:
                 raise
             say(f"no OCR engine ({err.message}): label photos are left out")
-    problems = [{"case": raw, "code": "case_unusable", **err.to_dict()} for raw, err in bad_rows]
     if workers is None:
-        workers = min(2, os.cpu_count() or 1) if len(dirs) >= PARALLEL_FROM else 1
-    say(f"reading {len(dirs)} cases with {workers} worker(s)")
-    chunks = [dirs[i:i + 50] for i in range(0, len(dirs), 50)]
-    jobs = [(chunk, {d.name: register[d.name] for d in chunk if d.name in register}, cache, fingerprint)
-            for chunk in chunks]
-    if workers > 1 and len(chunks) > 1:
+        workers = min(2, os.cpu_count() or 1) if len(listed) >= PARALLEL_FROM else 1
+    say(f"reading {len(listed)} cases of {len(books)} casebook(s) with {workers} worker(s)")
+    jobs = []
+    for book in books:
+        dirs = [d for b, d in listed if b == book]
+        for i in range(0, len(dirs), 50):
+            chunk = dirs[i:i + 50]
+            jobs.append((chunk, {d.name: register[book][d.name] for d in chunk if d.name in register[book]}, cache,
+                         fingerprint))
+    if workers > 1 and len(jobs) > 1:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             readings = [r for batch in pool.map(_read_many, jobs) for r in batch]
     else:
         readings = [r for job in jobs for r in _read_many(job)]
     cases: dict[str, CaseRecord] = {}
+    folders: dict[str, Path] = {}
     mentions: list[Mention] = []
-    stats = {"cases": 0, "documents": {}, "labels_cached": 0, "labels_read": 0, "labels_not_read": 0,
-             "label_errors": 0}
+    stats = {"cases": 0, "casebooks": len(books), "documents": {}, "labels_cached": 0, "labels_read": 0,
+             "labels_not_read": 0, "label_errors": 0}
     unread: list[tuple[str, Path, str]] = []
-    for folder, reading in zip(dirs, readings, strict=True):
+    ordered = [pair for book in books for pair in listed if pair[0] == book]
+    for (book, folder), reading in zip(ordered, readings, strict=True):
         problems += reading.problems
         if reading.record is None:
             continue
-        cases[reading.record.case_id] = reading.record
+        if reading.record.case_id in cases:
+            _requalify(reading, book)
+        case_id = reading.record.case_id
+        reading.record.casebook = book.name
+        cases[case_id] = reading.record
+        folders[case_id] = folder
         mentions += reading.mentions
         stats["labels_cached"] += reading.labels_cached
         for kind, count in reading.documents.items():
             stats["documents"][kind] = stats["documents"].get(kind, 0) + count
-        unread += [(reading.record.case_id, folder, rel) for rel in reading.unread_labels]
+        unread += [(case_id, folder, rel) for rel in reading.unread_labels]
     stats["cases"] = len(cases)
     _place_cases(cases)
     if unread and ocr and ocr_engine is not None:
@@ -263,11 +296,37 @@ def link_casebook(casebook_dir: str | Path, *, ocr: bool = True, engine: str = "
         mentions += _read_labels(unread, ocr_engine, cache, stats, problems)
     else:
         stats["labels_not_read"] = len(unread)
+    owners = _owners(books, owners_files, problems)
     say(f"resolving {len(mentions)} mentions")
-    result = link_mentions(mentions, cases, problems=problems)
+    result = link_mentions(mentions, cases, problems=problems, owners=owners)
     stats.update(mentions=len(mentions), entities=len(result.entities), shared_entities=len(result.shared_entities),
-                 chains=len(result.chains))
-    return Linkage(result, book, stats)
+                 chains=len(result.chains), leads=len(result.leads))
+    return Linkage(result, books[0], stats, folders, books)
+
+
+def _requalify(reading: CaseReading, book: Path) -> None:
+    """A case id another casebook already uses: prefixed with this casebook's folder name (made safe)."""
+    from dataclasses import replace
+
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "_", book.name).strip("_") or "casebook"
+    new = f"{safe}-{reading.record.case_id}"
+    reading.record.case_id = new
+    for m in reading.mentions:
+        m.source = replace(m.source, case=new)
+
+
+def _owners(books: list[Path], extra: Sequence[str | Path], problems: list[dict]):
+    """The genuine registry: shipped, plus each casebook's own brand_owners.csv, plus the files given."""
+    from links.label_claims import default_owners
+
+    owners = default_owners()
+    files = [b / "brand_owners.csv" for b in books if (b / "brand_owners.csv").is_file()] + [Path(p) for p in extra]
+    for path in files:
+        try:
+            owners.add_file(path)
+        except CasebookError as err:
+            problems.append({"case": "", "code": "owners_unreadable", **err.to_dict()})
+    return owners
 
 
 def _place_cases(cases: dict[str, CaseRecord]) -> None:
@@ -295,5 +354,9 @@ def _read_labels(unread: list[tuple[str, Path, str]], engine, cache: Path | None
             problems.append({"case": case_id, "code": "label_unreadable", **report.error})
             continue
         stats["labels_read"] += 1
-        out += label_mentions(case_id, rel, report.fields, [line.text for line in report.lines])
+        try:
+            digest = hashlib.sha256((folder / rel).read_bytes()).hexdigest()
+        except OSError:
+            digest = ""
+        out += label_mentions(case_id, rel, report.fields, [line.text for line in report.lines], sha256=digest)
     return out

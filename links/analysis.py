@@ -9,7 +9,8 @@ import networkx as nx
 
 from links.entities import KINDS, CaseRecord, Entity, Mention, resolve
 from links.extract import settle_addresses
-from links.graph import LINK_THRESHOLD, Chain, build_graph, find_chains
+from links.graph import LINK_THRESHOLD, Chain, build_graph, find_chains, find_leads
+from links.label_claims import GenuineOwners, default_owners, weigh_label_claims
 
 __all__ = ["LinkResult", "link_mentions"]
 
@@ -24,6 +25,7 @@ class LinkResult:
     case_graph: nx.Graph  # linked cases; edges carry the weight and the entity that links them
     problems: list[dict] = field(default_factory=list)
     threshold: float = LINK_THRESHOLD
+    leads: list[dict] = field(default_factory=list)  # shared entities that almost link, with the reason
 
     @cached_property
     def by_id(self) -> dict[str, Entity]:
@@ -103,10 +105,10 @@ class LinkResult:
         return pd.DataFrame(rows, columns=["entity", "case", "file", "where", "field", "text"])
 
     def to_dict(self, *, all_entities: bool = False) -> dict:
-        """``{"entities": [...], "chains": [...], "problems": [...]}``: shared entities unless ``all_entities``."""
+        """``{"entities", "chains", "leads", "problems"}``: shared entities unless ``all_entities``."""
         entities = self.entities if all_entities else self.shared_entities
         return {"entities": [e.to_dict() for e in entities], "chains": [c.to_dict() for c in self.chains],
-                "problems": self.problems}
+                "leads": self.leads, "problems": self.problems}
 
     def chains_table(self, chains: list[Chain] | None = None):
         """One row per chain: id, cases, counties, roles, score and the entities that tie it (English headers)."""
@@ -140,7 +142,7 @@ class LinkResult:
 
 
 def link_mentions(mentions: list[Mention], cases: dict[str, CaseRecord], *, problems: list[dict] | None = None,
-                  threshold: float = LINK_THRESHOLD) -> LinkResult:
+                  threshold: float = LINK_THRESHOLD, owners: GenuineOwners | None = None) -> LinkResult:
     """Resolve mentions into entities, weigh them and find the chains.
 
     Parameters
@@ -149,12 +151,17 @@ def link_mentions(mentions: list[Mention], cases: dict[str, CaseRecord], *, prob
     cases : every case of the casebook, by id: N for rarity, counties for chains.
     problems : per-file problems met while reading, carried into the result.
     threshold : the weight one shared entity needs to link two cases.
+    owners : the genuine owners an identity printed on a label is compared with (default: the shipped
+        registry, :func:`links.label_claims.default_owners`).
 
     Returns
     -------
     LinkResult
     """
     settled = settle_addresses(mentions)
-    entities = resolve(settled)
+    owners = owners if owners is not None else default_owners()
+    entities = resolve(settled, not_anchors=owners.identifiers)
+    weigh_label_claims(entities, owners)
     chains, case_graph = find_chains(entities, cases, threshold=threshold)
-    return LinkResult(cases, entities, chains, case_graph, list(problems or []), threshold)
+    leads = find_leads(entities, chains, threshold=threshold)
+    return LinkResult(cases, entities, chains, case_graph, list(problems or []), threshold, leads)

@@ -31,7 +31,8 @@ KIND_COLOURS = {"phone": "#1b9e77", "wechat": "#33a02c", "qq": "#66a61e", "accou
 # default shows the keys themselves.
 WORD_KEYS = ("title", "chains", "county", "kind", "all", "score", "cases", "counties", "roles", "maker", "wholesaler",
              "retailer", "sources", "none", "hint", "upstream", "entity", "file", "where", "text", "weight", "links",
-             "case_no", "case_title", "party")
+             "case_no", "case_title", "party", "bureau", "labels", "photo", "line", "sha256", "claim", "source", "copied",
+             "claim_one", "leads", "reason", "best", "lead_kind", "value")
 WIDTH, HEIGHT = 640, 420
 LABEL_WIDTH, LINE_GAP = 150, 34  # a node's label: about ten characters wide, two lines high, and a circle
 
@@ -57,6 +58,9 @@ aside td,aside th,details td,details th{border:1px solid #ddd;padding:2px 4px;te
   overflow-wrap:anywhere}
 .cb-legend span{display:inline-block;margin-right:10px;font-size:12px}
 .cb-legend i{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:3px}
+.cb-copied{color:#8a5a00}.cb-source{color:#8b0000;font-weight:600}
+img.cb-thumb{max-width:120px;max-height:90px;border:1px solid #ccc}
+td.cb-hash{font-family:monospace;font-size:10px;overflow-wrap:anywhere}
 details{font-size:12px;margin-top:4px}
 @media print{header{position:static}aside{display:none}}
 """
@@ -197,9 +201,14 @@ def chain_svg(result: LinkResult, chain: Chain, *, words: Mapping[str, str] | No
     for item in chain.via:
         x, y = pos[item["entity"]]
         colour = KIND_COLOURS.get(item["kind"], "#888")
+        claim = item.get("label_claim", "")
+        # a copied genuine identity: hollow, dashed; an unknown maker on goods of several cases: a red ring
+        mark = {"copied": f' fill-opacity="0.25" stroke="{colour}" stroke-dasharray="2 2"',
+                "source": ' stroke="#8b0000" stroke-width="2.5"'}.get(claim, "")
+        tag = {"copied": "⚠", "source": "★"}.get(claim, "")
         parts.append(f'<g class="cb-node" data-id="{_esc(item["entity"])}"><rect x="{x - 6:.1f}" y="{y - 6:.1f}" '
-                     f'width="12" height="12" transform="rotate(45 {x:.1f} {y:.1f})" fill="{colour}"/>'
-                     f'<text x="{x + 10:.1f}" y="{y + 4:.1f}">{_esc(_short(str(item["value"]), 18))}</text></g>')
+                     f'width="12" height="12" transform="rotate(45 {x:.1f} {y:.1f})" fill="{colour}"{mark}/>'
+                     f'<text x="{x + 10:.1f}" y="{y + 4:.1f}">{_esc(tag + _short(str(item["value"]), 18))}</text></g>')
     for case in chain.cases:
         x, y = pos[f"case:{case}"]
         role = chain.roles.get(case, "")
@@ -224,22 +233,68 @@ def _node_data(result: LinkResult, chains: list[Chain], t: dict) -> dict:
             if record is not None:
                 facts += [(t["case_no"], record.case_no), (t["case_title"], record.title),
                           (t["county"], record.county), (t["party"], record.party)]
+            holder = chain.holders.get(case, {})
+            if holder.get("bureau"):
+                facts.append((t["bureau"], holder["bureau"] + (f" ({holder['casebook']})" if holder.get("casebook") else "")))
             nodes[f"case:{case}"] = {"label": case, "facts": facts, "sources": []}
         for item in chain.via:
             entity = result.entity(item["entity"])
             sources = [{"case": s["case"], "file": s["file"],
-                        "where": f"row {s['row']}" if "row" in s else f"line {s['line']}" if "line" in s else "",
+                        "where": (f"row {s['row']}" if "row" in s else f"line {s['line']}" if "line" in s else "")
+                        + (f" · SHA-256 {s['sha256']}" if s.get("sha256") else ""),
                         "text": s.get("text", "")} for s in entity.sources() if s["case"] in inside]
             facts = [(t["entity"], entity.id), (t["kind"], entity.kind), (t["weight"], f"{entity.weight:.3f}"),
                      (t["links"], "✓" if item["links"] else "—"), ("variants", " / ".join(entity.variants[:8]))]
             facts += [("check", c) for c in entity.checks]
             facts += [("match", f"{k}: {v['method']}") for k, v in list(entity.matches.items())[:6]]
+            if entity.label_claim:
+                words = {"source": t["source"], "copied": t["copied"], "claim": t["claim_one"]}
+                facts.append((t["claim"], words[entity.label_claim]
+                               + (f" ({'、'.join(entity.copied_from)})" if entity.copied_from else "")))
             nodes[entity.id] = {"label": str(entity.value), "facts": facts, "sources": sources}
     return nodes
 
 
+def _label_table(result: LinkResult, chain: Chain, t: dict, photos: dict) -> str:
+    """The label-borne sources of the entities that tie a chain: photo, line as read, SHA-256, whose identity."""
+    inside = set(chain.cases)
+    rows = []
+    for item in chain.via:
+        if not item["links"]:
+            continue
+        entity = result.entity(item["entity"])
+        for m in sorted((m for m in entity.mentions if m.source.origin == "label" and m.source.case in inside),
+                        key=lambda m: (m.source.case, m.source.file)):
+            thumb = photos.get((m.source.case, m.source.file), "")
+            image = f'<img class="cb-thumb" alt="" src="{_esc(thumb)}"><br>' if thumb.startswith("data:image/") else ""
+            claim = {"source": t["source"], "copied": t["copied"], "claim": t["claim_one"]}.get(m.claim, "")
+            css = {"source": "cb-source", "copied": "cb-copied"}.get(m.claim, "")
+            rows.append(f"<tr><td>{_esc(entity.kind)} {_esc(entity.value)}</td><td>{_esc(m.source.case)}</td>"
+                        f"<td>{image}{_esc(m.source.file)}</td><td>{_esc(m.source.line or '')}</td>"
+                        f"<td>{_esc(m.source.text)}</td><td class=\"cb-hash\">{_esc(m.source.sha256)}</td>"
+                        f'<td class="{css}">{_esc(claim + (f" ({m.owner})" if m.owner else ""))}</td></tr>')
+    if not rows:
+        return ""
+    head = "".join(f"<th>{_esc(t[k])}</th>" for k in ("entity", "cases", "photo", "line", "text", "sha256", "claim"))
+    return f"<details open><summary>{_esc(t['labels'])}</summary><table><tr>{head}</tr>{''.join(rows)}</table></details>"
+
+
+def _leads_table(result: LinkResult, t: dict, reasons: dict | None) -> str:
+    if not result.leads:
+        return ""
+    rows = "".join(
+        f"<tr><td>{_esc(lead['kind'])}</td><td>{_esc(lead['value'])}</td><td>{_esc('、'.join(lead['cases'][:12]))}"
+        f"{' …' if len(lead['cases']) > 12 else ''}</td><td>{lead['best']:.2f}</td>"
+        f"<td>{_esc((reasons or {}).get(lead['reason'], lead['reason']))}"
+        f"{_esc(' (' + '、'.join(lead['copied_from']) + ')') if lead.get('copied_from') else ''}</td></tr>"
+        for lead in result.leads[:200])
+    head = "".join(f"<th>{_esc(t[k])}</th>" for k in ("lead_kind", "value", "cases", "best", "reason"))
+    return (f'<section class="cb-chain"><h2>{_esc(t["leads"])}</h2><table><tr>{head}</tr>{rows}</table>'
+            "</section>")
+
+
 def chain_page(result: LinkResult, *, words: Mapping[str, str] | None = None, html_lang: str = "en",
-               title: str = "") -> str:
+               title: str = "", photos: dict | None = None, reasons: dict | None = None) -> str:
     """The whole page: filters by county and entity kind, one chart per chain, details and sources on click.
 
     Parameters
@@ -248,6 +303,8 @@ def chain_page(result: LinkResult, *, words: Mapping[str, str] | None = None, ht
     words : the page's own words by key (:data:`WORD_KEYS`); default: the keys themselves.
     html_lang : the language of the words, for the page's ``lang`` attribute.
     title : the page title (default: the ``title`` word).
+    photos : (case, photo path) -> a ``data:image/...`` thumbnail of a label photo that ties a chain.
+    reasons : lead reason code -> words (default: the code itself).
 
     Returns
     -------
@@ -276,10 +333,16 @@ def chain_page(result: LinkResult, *, words: Mapping[str, str] | None = None, ht
         table = (f"<details><summary>{_esc(t['sources'])}</summary><table><tr><th>{_esc(t['entity'])}</th>"
                  f"<th>{_esc(t['cases'])}</th><th>{_esc(t['file'])}</th><th>{_esc(t['where'])}</th>"
                  f"<th>{_esc(t['text'])}</th></tr>{rows}</table></details>")
+        holders = {h["bureau"] for h in chain.holders.values() if h.get("bureau")}
+        if len(holders) > 1:
+            meta += f"\n{t['bureau']}: " + "；".join(f"{case} {h['bureau']}" for case, h in chain.holders.items())
+        labels = _label_table(result, chain, t, photos or {})
         cards.append(f'<section class="cb-chain" data-chain="{_esc(chain.id)}"><h2>{_esc(chain.id)}</h2>'
-                     f'<div class="cb-meta">{_esc(meta)}</div>{chain_svg(result, chain, words=words)}{table}</section>')
+                     f'<div class="cb-meta">{_esc(meta)}</div>{chain_svg(result, chain, words=words)}{labels}{table}'
+                     "</section>")
     if not cards:
         cards.append(f"<p>{_esc(t['none'])}</p>")
+    cards.append(_leads_table(result, t, reasons))
     options = lambda values: "".join(f'<option value="{_esc(v)}">{_esc(v)}</option>' for v in values)  # noqa: E731
     legend = "".join(f'<span><i style="background:{c}"></i>{_esc(t.get(r, r) or "?")}</span>'
                      for r, c in ROLE_COLOURS.items() if r)

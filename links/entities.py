@@ -20,7 +20,7 @@ import numpy as np
 from links.addresses import Address
 from links.names import NameKey, pinyin_key
 
-__all__ = ["KINDS", "CaseRecord", "Entity", "Mention", "Source", "resolve"]
+__all__ = ["KINDS", "CaseRecord", "Entity", "Mention", "Source", "record_of", "resolve"]
 
 # kind -> what it is, in the words of a display table
 KINDS = {
@@ -48,6 +48,7 @@ class Source:
     line: int | None = None
     field: str = ""
     text: str = ""
+    sha256: str = ""  # a label photo's SHA-256: the evidence a label-borne link rests on
 
     @property
     def where(self) -> str:
@@ -64,6 +65,8 @@ class Source:
         if self.field:
             data["field"] = self.field
         data["text"] = self.text
+        if self.sha256:
+            data["sha256"] = self.sha256
         return data
 
 
@@ -83,6 +86,24 @@ class Mention:
     name: NameKey | None = None
     address: Address | None = None
     match: float = 1.0  # set by resolution: the weakest match joining this mention to its entity's value
+    # whose identity a label prints (set by links.label_claims): "copied" (a genuine owner's, copied onto
+    # fakes), "source" (no genuine owner's, on seized goods of several cases), "claim" (neither, yet)
+    claim: str = ""
+    owner: str = ""  # the genuine owner a copied identity belongs to
+
+
+RECORD_ORIGINS = ("ledger", "orders", "label", "case")  # where one record describes one party
+
+
+def record_of(mention: Mention) -> tuple | None:
+    """The record a mention was read in, as far as one record describes one party: a ledger or order
+    row, one label photo (one party of it), one case record, in one role.  None for a chat line."""
+    source = mention.source
+    if not mention.role or source.origin not in RECORD_ORIGINS:
+        return None
+    row = source.row if source.origin in ("ledger", "orders") else None
+    party = source.field.split(".", 2)[1] if source.field.startswith("parties.") else ""
+    return (source.case, source.file, row, mention.role, party)
 
 
 @dataclass
@@ -101,6 +122,7 @@ class CaseRecord:
     lon: float | None = None
     lat: float | None = None
     coord_sys: str = "wgs84"
+    casebook: str = ""  # the casebook (one bureau's or prefecture's) the case was read from
 
 
 @dataclass
@@ -141,6 +163,18 @@ class Entity:
         return sorted({m.check for m in self.mentions if m.check})
 
     @property
+    def copied_from(self) -> list[str]:
+        """The genuine owners whose identity this is, copied onto seized goods (empty when none)."""
+        return sorted({m.owner for m in self.mentions if m.claim == "copied" and m.owner})
+
+    @property
+    def label_claim(self) -> str:
+        """``copied`` (a genuine owner's identity printed on fakes), ``source`` (an unknown maker's, on seized
+        goods of several cases), ``claim`` (printed on goods of one case) or "" when no label prints it."""
+        claims = {m.claim for m in self.mentions if m.source.origin == "label"}
+        return next((c for c in ("copied", "source", "claim") if c in claims), "")
+
+    @property
     def roles(self) -> list[str]:
         return sorted({m.role for m in self.mentions if m.role})
 
@@ -166,6 +200,10 @@ class Entity:
             item["as_read"] = m.raw
             if m.role:
                 item["role"] = m.role
+            if m.claim:
+                item["claim"] = m.claim
+                if m.owner:
+                    item["owner"] = m.owner
             marker = tuple(sorted((k, str(v)) for k, v in item.items()))
             if marker not in seen:
                 seen.add(marker)
@@ -179,6 +217,10 @@ class Entity:
                 "party_cases": self.reach, "population": self.population}
         if self.checks:
             data["checks"] = self.checks
+        if self.label_claim:
+            data["label_claim"] = self.label_claim
+            if self.copied_from:
+                data["copied_from"] = self.copied_from
         if self.matches:
             data["matches"] = [{"variant": k, **v} for k, v in sorted(self.matches.items())]
         return data
@@ -208,11 +250,14 @@ class _NameCluster:
     edges: list[tuple[int, int, float, str]]
 
 
-def _name_clusters(mentions: list[Mention]) -> list[_NameCluster]:
+def _name_clusters(mentions: list[Mention], anchors: dict[int, set[tuple[str, str]]] | None = None
+                   ) -> list[_NameCluster]:
     """Name mentions grouped into entities, with every match that joined two of their units.
 
     Mentions with the same core, trades and place are one *unit* (a regional distributor written
-    the same way in 20,000 ledger rows is one unit), and units are what is compared.
+    the same way in 20,000 ledger rows is one unit), and units are what is compared.  ``anchors``
+    gives, for a mention, the credit codes, licences and addresses read in the same record: names
+    written beside one of them are one party, however differently spelt.
     """
     from rapidfuzz import fuzz, process
 
@@ -339,6 +384,18 @@ def _name_clusters(mentions: list[Mention]) -> list[_NameCluster]:
                 score = float(scores[a][b]) * (1.0 if anchored(ga) and anchored(gb) else UNANCHORED_MATCH)
                 join(ga[0], gb[0], round(score, 1), "similar spelling (rapidfuzz ratio)")
 
+    # 5. one party's identifier: names printed or written beside the same credit code, licence or address
+    # (full legal name, bracketed region, short name) are one party where their places agree
+    unit_of_mention = {i: u for u, members in enumerate(units) for i in members}
+    first_unit: dict[tuple[str, str], int] = {}
+    for i, found in sorted((anchors or {}).items()):
+        u = unit_of_mention[i]
+        for anchor in sorted(found):
+            v = first_unit.setdefault(anchor, u)
+            if v != u:
+                what = {"credit_code": "credit code", "licence": "licence", "address": "address"}[anchor[0]]
+                join(v, u, 95.0, f"same {what} {anchor[1].split('|')[-1]}")
+
     by_root: dict[int, list[int]] = defaultdict(list)
     for u in range(len(units)):
         by_root[union.find(u)].append(u)
@@ -394,12 +451,28 @@ def _normalisation_note(m: Mention, value: str) -> str:
     return SAME_CORE + (f" (dropped {', '.join(dropped)})" if dropped else "")
 
 
-def _name_entities(items: list[Mention]) -> list[Entity]:
+def _anchors(items: list[Mention], others: list[Mention], skip: set[tuple[str, str]]) -> dict[int, set[tuple[str, str]]]:
+    """For each name mention, the valid credit codes, licences and precise addresses of its record."""
+    of_record: dict[tuple, set[tuple[str, str]]] = defaultdict(set)
+    for m in others:
+        if m.kind in ("credit_code", "licence", "address") and m.valid and m.key and (m.kind, m.key) not in skip:
+            record = record_of(m)
+            if record is not None:
+                of_record[record].add((m.kind, m.key))
+    out = {}
+    for i, m in enumerate(items):
+        record = record_of(m)
+        if record is not None and record in of_record:
+            out[i] = of_record[record]
+    return out
+
+
+def _name_entities(items: list[Mention], anchors: dict[int, set[tuple[str, str]]] | None = None) -> list[Entity]:
     from rapidfuzz import fuzz
 
     entities = []
     seen_ids: Counter = Counter()
-    for cluster in _name_clusters(items):
+    for cluster in _name_clusters(items, anchors):
         members = [items[i] for unit in cluster.units for i in unit]
         value = _name_value(members)
         start = next(n for n, unit in enumerate(cluster.units) if any(items[i].raw == value for i in unit))
@@ -423,12 +496,14 @@ def _name_entities(items: list[Mention]) -> list[Entity]:
     return entities
 
 
-def resolve(mentions: Iterable[Mention]) -> list[Entity]:
+def resolve(mentions: Iterable[Mention], *, not_anchors: Iterable[tuple[str, str]] = ()) -> list[Entity]:
     """Mentions -> entities: exact keys for identifiers, core/place/trade and spellings for names.
 
     Parameters
     ----------
     mentions : every mention read from every case.
+    not_anchors : (kind, key) of identifiers that do not make names beside them one party (a genuine
+        owner's code, copied onto fakes beside whatever name the workshop prints).
 
     Returns
     -------
@@ -442,7 +517,8 @@ def resolve(mentions: Iterable[Mention]) -> list[Entity]:
     entities: list[Entity] = []
     for kind, items in by_kind.items():
         if kind == "name":
-            entities += _name_entities(items)
+            others = [m for k in ("credit_code", "licence", "address") for m in by_kind.get(k, ())]
+            entities += _name_entities(items, _anchors(items, others, set(not_anchors)))
             continue
         groups: dict[str, list[Mention]] = defaultdict(list)
         for m in items:

@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from links.entities import CaseRecord, Entity
+from links.entities import PLACELESS_NAME, CaseRecord, Entity, record_of
 
-__all__ = ["LINK_THRESHOLD", "STRENGTH", "Chain", "build_graph", "find_chains", "kind_strength", "rarity"]
+__all__ = ["LEAD_FLOOR", "LINK_THRESHOLD", "STRENGTH", "Chain", "build_graph", "find_chains", "find_leads",
+           "kind_strength", "rarity"]
 
 LINK_THRESHOLD = 0.5
 MIN_POPULATION = 20
@@ -34,6 +35,8 @@ STRENGTH = {
     "name": 0.8, "address": 0.8, "person": 0.3, "barcode_prefix": 0.3, "region": 0.0,
 }
 CORROBORATING = 0.2  # shared entities this heavy are listed with a chain even when they do not link
+LEAD_FLOOR = 0.3  # a shared entity that does not link is a lead for review from this best pair weight
+MAX_LEADS = 500
 # kinds that do not identify a party: a shipping region, a common personal name, a barcode prefix
 _NOT_POOLED = frozenset({"region", "person", "barcode_prefix"})
 
@@ -73,11 +76,13 @@ class Chain:
     score: float
     upstream: list[str] = field(default_factory=list)  # suppliers / makers named by the chain with no case here
     edges: list[dict] = field(default_factory=list)  # case pairs with the entity that links them
+    holders: dict[str, dict] = field(default_factory=dict)  # case -> the bureau, casebook and county holding it
 
     def to_dict(self) -> dict:
         """The JSON shape of ``casebook link --json``."""
         return {"id": self.id, "cases": self.cases, "counties": self.counties, "via": self.via,
-                "roles": self.roles, "score": self.score, "upstream": self.upstream, "edges": self.edges}
+                "roles": self.roles, "score": self.score, "upstream": self.upstream, "edges": self.edges,
+                "holders": self.holders}
 
 
 def party_reach(entities: list[Entity]) -> dict[str, set[str]]:
@@ -104,10 +109,9 @@ def party_reach(entities: list[Entity]) -> dict[str, set[str]]:
             continue
         i = index[entity.id]
         for m in entity.mentions:
-            if not m.role or m.source.origin not in ("ledger", "orders", "label", "case"):
+            key = record_of(m)
+            if key is None:
                 continue
-            row = m.source.row if m.source.origin in ("ledger", "orders") else None
-            key = (m.source.case, m.source.file, row, m.role)
             j = first.setdefault(key, i)
             if j != i:
                 a, b = find(i), find(j)
@@ -125,6 +129,16 @@ def prefecture_of(county: str) -> str | None:
 
     codes = {c[:4] for c in place_index().full.get(county, ()) if not c.endswith("00")}
     return codes.pop() if len(codes) == 1 else None
+
+
+def _region(record: CaseRecord) -> str | None:
+    """The prefecture a case is counted in: from its adcode or county, else the casebook it came from."""
+    if record.adcode:
+        return record.adcode[:4]
+    found = prefecture_of(record.county) if record.county else None
+    if found is None and record.casebook:
+        return f"casebook:{record.casebook}"  # one casebook is one bureau's, of one prefecture
+    return found
 
 
 def build_graph(entities: list[Entity], cases: dict[str, CaseRecord]) -> nx.Graph:
@@ -159,8 +173,7 @@ def find_chains(entities: list[Entity], cases: dict[str, CaseRecord], *,
     """
     n_cases = len(cases)
     reach = party_reach(entities)
-    region = {case: record.adcode[:4] if record.adcode else prefecture_of(record.county) if record.county else None
-              for case, record in cases.items()}
+    region = {case: _region(record) for case, record in cases.items()}
     per_region = Counter(region.values())
     linked = nx.Graph()
     linking: dict[str, set[str]] = defaultdict(set)  # entity -> the cases it ties on its own
@@ -219,15 +232,22 @@ def _chain(members: list[str], linked: nx.Graph, linking: dict[str, set[str]], e
         ties = len(linking.get(entity.id, set()) & inside) >= 2
         if len(shared) < 2 or (not ties and entity.weight < CORROBORATING):
             continue
-        via.append({"entity": entity.id, "kind": entity.kind, "value": entity.value, "cases": shared,
-                    "weight": round(entity.weight, 3), "links": ties})
+        item = {"entity": entity.id, "kind": entity.kind, "value": entity.value, "cases": shared,
+                "weight": round(entity.weight, 3), "links": ties}
+        if entity.label_claim:
+            item["label_claim"] = entity.label_claim
+            if entity.copied_from:
+                item["copied_from"] = entity.copied_from
+        via.append(item)
     via.sort(key=lambda v: (not v["links"], -v["weight"], v["entity"]))
     edges = [{"cases": sorted((a, b)), "entity": d["entity"], "weight": round(d["weight"], 3)}
              for a, b, d in linked.subgraph(members).edges(data=True)]
     edges.sort(key=lambda e: e["cases"])
     roles, upstream = _roles(members, entities, by_id, via)
     counties = sorted({cases[c].county for c in members if c in cases and cases[c].county})
-    return Chain("", members, counties, via, roles, score, upstream, edges)
+    holders = {c: {"bureau": cases[c].organ or (f"{cases[c].county}市场监督管理局" if cases[c].county else ""),
+                   "casebook": cases[c].casebook, "county": cases[c].county} for c in members if c in cases}
+    return Chain("", members, counties, via, roles, score, upstream, edges, holders)
 
 
 def _roles(members: list[str], entities: list[Entity], by_id: dict[str, Entity],
@@ -278,3 +298,64 @@ def _roles(members: list[str], entities: list[Entity], by_id: dict[str, Entity],
         elif case in buyers:
             roles[case] = "retailer"
     return roles, upstream
+
+
+def find_leads(entities: list[Entity], chains: list[Chain], *, threshold: float = LINK_THRESHOLD) -> list[dict]:
+    """Shared entities that almost link: below the threshold for every pair of their cases, with the reason.
+
+    Listed when their best pair weighs at least :data:`LEAD_FLOOR` (or when a genuine owner's identity,
+    copied onto goods of several cases, is rare enough that it would link were it nobody's) and their
+    cases are not already one chain.  The reason is
+    the factor that kept the weight down: ``copied_genuine``, ``common`` (rarity), ``weak_kind``,
+    ``failed_check``, ``placeless_name``, ``uncertain_match``, ``label_claim`` (printed on goods of one
+    case, or copied from goods into a ledger), else ``below_threshold``.
+    """
+    chain_of = {case: chain.id for chain in chains for case in chain.cases}
+    leads = []
+    for entity in entities:
+        members = entity.cases
+        if len(members) < 2 or entity.kind in _NOT_POOLED or entity.weight < LEAD_FLOOR:
+            continue  # a region, a personal name or a barcode prefix; or too light whatever the trust (a hub)
+        per_case: dict[str, float] = {}
+        for m in entity.mentions:  # each case's best trust in one pass (Entity.case_trust is per case)
+            trust_m = m.trust * m.match * (PLACELESS_NAME if m.name is not None and not m.name.place.known else 1.0)
+            per_case[m.source.case] = max(per_case.get(m.source.case, 0.0), trust_m)
+        trust = sorted(((t, c) for c, t in per_case.items()), reverse=True)
+        best = entity.weight * trust[0][0] * trust[1][0]
+        # a genuine owner's identity copied onto goods is listed where, were it nobody's, it would link
+        copied = entity.label_claim == "copied" and entity.weight >= threshold
+        if best >= threshold or (best < LEAD_FLOOR and not copied):
+            continue
+        held = {chain_of.get(c) for c in members}
+        if len(held) == 1 and None not in held:
+            continue  # its cases are one chain already
+        reason = _lead_reason(entity, trust[0][1], trust[1][1], copied)
+        lead = {"entity": entity.id, "kind": entity.kind, "value": entity.value, "cases": members,
+                "best": round(best, 3), "weight": round(entity.weight, 3), "reason": reason,
+                "rarity": round(rarity(entity.reach, entity.population), 3), "party_cases": entity.reach,
+                "population": entity.population}
+        if copied:
+            lead["copied_from"] = entity.copied_from
+        leads.append(lead)
+    leads.sort(key=lambda item: (-item["best"], item["entity"]))
+    return leads[:MAX_LEADS]
+
+
+def _lead_reason(entity: Entity, a: str, b: str, copied: bool) -> str:
+    if copied:
+        return "copied_genuine"
+    if kind_strength(entity) < 0.5:
+        return "weak_kind"
+    if entity.kind in ("credit_code", "licence", "account") and not entity.valid:
+        return "failed_check"
+    if rarity(entity.reach, entity.population) < 0.7:
+        return "common"
+    best = {c: max((m for m in entity.mentions if m.source.case == c),
+                   key=lambda m: m.trust * m.match) for c in (a, b)}
+    if any(m.match < 1.0 for m in best.values()):
+        return "uncertain_match"
+    if any(m.name is not None and not m.name.place.known for m in best.values()):
+        return "placeless_name"
+    if any(m.trust < 1.0 for m in best.values()):
+        return "label_claim"
+    return "below_threshold"

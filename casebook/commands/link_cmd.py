@@ -9,7 +9,7 @@ import click
 
 
 @click.command("link")
-@click.argument("casebook_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("casebook_dirs", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print entities, chains and problems as JSON.")
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
               help="Write links.html (the chart), links.json and the 协查函 drafts (letters/) here.")
@@ -22,17 +22,23 @@ import click
               help="OCR engine for label photos no cache holds.")
 @click.option("--all-entities", is_flag=True, help="List every entity in the JSON, not only those shared by cases.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the chart.")
-def link(casebook_dir: Path, as_json: bool, out: Path | None, pdf: bool, requester: str, no_ocr: bool, engine: str,
-         all_entities: bool, lang: str) -> int:
-    """Link the cases of CASEBOOK_DIR: shared phones, ids, codes, names and addresses; chains across counties.
+@click.option("--owners", "owners", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="A CSV of genuine owners and their identifiers (owner,credit_code,licence,address,phone) to add "
+                   "to the shipped registry; each casebook's own brand_owners.csv is read too.")
+def link(casebook_dirs: tuple[Path, ...], as_json: bool, out: Path | None, pdf: bool, requester: str, no_ocr: bool,
+         engine: str, all_entities: bool, lang: str, owners: tuple[Path, ...]) -> int:
+    """Link the cases of one or several CASEBOOK_DIRs: shared phones, ids, codes, names and addresses.
 
-    Exit 1 when some file or case could not be read (each is listed, the others were linked),
-    2 when the casebook cannot be used at all.
+    Several casebooks (those of several prefectures' bureaus) are linked together: rarity is
+    counted per prefecture, and each chain names the bureau holding each case.  Identities printed
+    on seized labels are compared with the genuine owners: a copied genuine identity weighs little,
+    an unknown maker on goods of several cases links them.  Exit 1 when some file or case could not
+    be read (each is listed, the others were linked), 2 when a casebook cannot be used at all.
     """
     from casebook.linkage import link_casebook
 
     say = (lambda line: None) if as_json else (lambda line: click.echo(f"  {line}", err=True))
-    linkage = link_casebook(casebook_dir, ocr=not no_ocr, engine=engine, progress=say)
+    linkage = link_casebook(list(casebook_dirs), ocr=not no_ocr, engine=engine, progress=say, owners_files=owners)
     result = linkage.result
     data = linkage.to_dict() if not all_entities else {**result.to_dict(all_entities=True), "stats": linkage.stats}
     written: list[Path] = []
@@ -48,22 +54,38 @@ def link(casebook_dir: Path, as_json: bool, out: Path | None, pdf: bool, request
 
 
 def _report(linkage, written: list[Path]) -> None:
+    from casebook.link_views import LEAD_REASONS_EN
+    from safeio.limits import terminal_text as clean
+
     result, stats = linkage.result, linkage.stats
     docs = ", ".join(f"{n} {kind}" for kind, n in sorted(stats["documents"].items())) or "no records"
-    click.echo(f"{stats['cases']} cases linked: {docs}; label photos {stats['labels_cached']} cached, "
+    books = f" from {stats['casebooks']} casebooks" if stats.get("casebooks", 1) > 1 else ""
+    click.echo(f"{stats['cases']} cases{books} linked: {docs}; label photos {stats['labels_cached']} cached, "
                f"{stats['labels_read']} read now, {stats['labels_not_read']} not read.")
-    click.echo(f"{stats['shared_entities']} shared entities, {len(result.chains)} chain(s).")
+    click.echo(f"{stats['shared_entities']} shared entities, {len(result.chains)} chain(s), {len(result.leads)} lead(s).")
+    several = stats.get("casebooks", 1) > 1
     for chain in result.chains:
         roles = ", ".join(f"{c} {r}" for c, r in chain.roles.items())
-        click.echo(f"  {chain.id}  score {chain.score:.2f}  {len(chain.cases)} cases in {'、'.join(chain.counties)}: "
-                   f"{', '.join(chain.cases)}" + (f"  [{roles}]" if roles else ""))
+        click.echo(clean(f"  {chain.id}  score {chain.score:.2f}  {len(chain.cases)} cases in "
+                         f"{'、'.join(chain.counties)}: {', '.join(chain.cases)}" + (f"  [{roles}]" if roles else "")))
+        if several:
+            for case, holder in chain.holders.items():
+                click.echo(clean(f"      {case}: {holder['bureau']} ({holder['casebook']})"))
         for item in chain.via:
             if item["links"]:
-                click.echo(f"      {item['kind']:<12} {item['value']}  (weight {item['weight']:.2f}; "
-                           f"{', '.join(item['cases'])})")
+                on_label = {"source": "  [on seized goods: unknown maker]",
+                            "copied": "  [copied genuine identity]"}.get(item.get("label_claim", ""), "")
+                click.echo(clean(f"      {item['kind']:<12} {item['value']}  (weight {item['weight']:.2f}; "
+                                 f"{', '.join(item['cases'])}){on_label}"))
+    for lead in result.leads[:10]:
+        click.echo(clean(f"  lead  {lead['kind']:<12} {lead['value']}  ({', '.join(lead['cases'][:6])}"
+                         f"{' ...' if len(lead['cases']) > 6 else ''}; best pair {lead['best']:.2f}): "
+                         f"{LEAD_REASONS_EN.get(lead['reason'], lead['reason'])}"))
+    if len(result.leads) > 10:
+        click.echo(f"  ... {len(result.leads) - 10} more lead(s) in links.json")
     for problem in result.problems:
         where = problem.get("path") or problem.get("case")
-        click.echo(f"  problem: {where}: {problem['message']}", err=True)
+        click.echo(clean(f"  problem: {where}: {problem['message']}"), err=True)
         if problem.get("hint"):
             click.echo(f"    What to do: {problem['hint']}", err=True)
     for path in written:

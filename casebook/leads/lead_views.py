@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from casebook.leads.lead_words import lead_county_table, layer_words, word
+from casebook.leads.lead_words import layer_words, lead_county_table, word
 
 __all__ = ["LeadsView", "for_brief"]
 

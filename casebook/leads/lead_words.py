@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["WORDS", "lead_county_table", "layer_words", "word"]
+__all__ = ["WORDS", "layer_words", "lead_county_table", "word"]
 
 WORDS = {
     "layer": ("投诉举报", "Complaints and reports"),

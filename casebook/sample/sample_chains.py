@@ -7,7 +7,9 @@ Three chains cross county lines the way counterfeit goods do (docs/domain.md, Li
   seized bottles name them, each in its own spelling;
 - B, food: a workshop -> a wholesale department -> two shops, through ledgers (CSV and Excel, three
   encodings, four header styles) and an order export;
-- C, online: two shops that bought from one QQ seller (no case of its own) and paid one bank card.
+- C, online: two shops that bought from one QQ seller (no case of its own) and paid one bank card;
+- D, labels only: a fertilizer workshop known only from the labels of its goods in three counties
+  (:mod:`casebook.sample.sample_label_chain`): it shows once the label photos are read.
 
 Decoys that a careless join would link: shops in one market (different stall numbers), suppliers
 whose phones differ in one digit, a national brand's maker named in most ledgers, and a big
@@ -33,6 +35,7 @@ from pathlib import Path
 import yaml
 from stdnum import ean, luhn
 
+from casebook.sample.sample_label_chain import plant_label_chain
 from casebook.sample.sample_labels import compose_label, draw_label, make_credit_code
 from links.names import normalise_name
 from links.places import place_index
@@ -526,6 +529,10 @@ def plant_chains(root: Path, rows: list[dict], label_truth: list[dict], *, seed:
     hub_cases = sorted(hubs.cases)
     planted.decoys.append({"kind": "regional_distributor", "cases": hub_cases, "values": [DISTRIBUTOR["names"][0]]})
     planted.decoys.append({"kind": "national_brand_maker", "cases": hub_cases, "values": [n for n, _, _ in NATIONAL]})
+    # -- chain D: a workshop known only from the labels of its goods (sample_label_chain) ------------------
+    label_chain = plant_label_chain(root, rows, label_truth, taken, seed=seed)
+    if label_chain is not None:
+        planted.chains.append(label_chain)
     planted.n_files = writer.count
     return planted
 

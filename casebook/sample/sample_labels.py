@@ -105,6 +105,27 @@ LOCAL_MAKERS = {
 }
 LOCAL_MAKERS["electrical"] = LOCAL_MAKERS["toy"] = LOCAL_MAKERS["appliance"]
 
+_WORKSHOP_CORES = "鑫源永兴康达恒昌顺发宏达丰收金穗利民福旺广进聚财祥和盛隆华泰佳美润丰"
+
+
+def _local_maker(maker: tuple[str, str, str], produced: str, product_type: str) -> tuple[str, str, str]:
+    """A local workshop of its own for each label: the listed maker's core and street number varied.
+
+    Unknown workshops that recur on goods of several cases link those cases (a source lead), so
+    the background of the sample must not repeat one by chance.  Derived from the label's own date
+    and kind (no draw from the generator: the rest of the sample stays the same bytes).
+    """
+    import hashlib
+
+    name, address, county = maker
+    digest = hashlib.sha256(f"{produced}|{product_type}|{name}".encode()).digest()
+    cores = [_WORKSHOP_CORES[i:i + 2] for i in range(0, len(_WORKSHOP_CORES), 2)]
+    old = next(core for core in cores if core in name)
+    new = cores[digest[0] % len(cores)] + _WORKSHOP_CORES[digest[1] % len(_WORKSHOP_CORES)]
+    number = 1 + int.from_bytes(digest[2:4], "big") % 300
+    return name.replace(old, new, 1), re.sub(r"\d+号$", f"{number}号", address), county
+
+
 INGREDIENTS = {
     "107": "小麦粉、棕榈油、食用盐、白砂糖、酱油、牛肉粉、香辛料、脱水蔬菜",
     "106": "水、白砂糖、食品添加剂（柠檬酸、柠檬酸钠、苯甲酸钠）、食用香精",
@@ -211,7 +232,7 @@ def compose_label(rng: random.Random, product_type: str, problem: str | None, pr
     local = problem in ("brand_lookalike", "three_no", "obsolete_qs_mark", "prohibited_claim",
                         "missing_ccc", "license_region_mismatch")
     if local:
-        owner, address, county = rng.choice(LOCAL_MAKERS[product_type])
+        owner, address, county = _local_maker(rng.choice(LOCAL_MAKERS[product_type]), produced, product_type)
         province = "41"
     else:
         address = f"{PROVINCES[province]}{CITY_OF[province]}{rng.choice(STREETS)}{rng.randint(1, 300)}号"

@@ -13,6 +13,12 @@ def sample_truth(sample_book) -> dict:
 
 
 @pytest.fixture(scope="session")
+def record_chains(sample_truth) -> list[dict]:
+    """The planted chains that records alone show (a labels-only chain needs its photos read)."""
+    return [c for c in sample_truth["chains"] if not c.get("labels_only")]
+
+
+@pytest.fixture(scope="session")
 def sample_linkage(sample_book, tmp_path_factory):
     """The sample linked from its records (no reading cache: label photos are left out, and counted)."""
     from casebook.linkage import link_casebook

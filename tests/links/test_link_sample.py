@@ -12,10 +12,11 @@ from links.testing import assert_chains_match
 from tests.support.links import write_table
 
 
-def test_the_planted_chains_are_found_exactly_with_their_roles_and_no_decoy_links(sample_linkage, sample_truth):
-    assert len(sample_truth["chains"]) >= 2
-    assert_chains_match(sample_linkage.result.chains, sample_truth["chains"], sample_truth["link_decoys"])
-    for planted in sample_truth["chains"]:
+def test_the_planted_chains_are_found_exactly_with_their_roles_and_no_decoy_links(sample_linkage, sample_truth,
+                                                                                 record_chains):
+    assert len(record_chains) >= 2
+    assert_chains_match(sample_linkage.result.chains, record_chains, sample_truth["link_decoys"])
+    for planted in record_chains:
         chain = next(c for c in sample_linkage.result.chains if set(c.cases) == set(planted["cases"]))
         assert chain.counties == planted["counties"] and len(chain.counties) >= 2  # across counties
 
@@ -44,12 +45,12 @@ def test_label_photos_without_a_cached_reading_are_counted_not_read(sample_linka
     assert sample_linkage.stats["labels_read"] == 0
 
 
-def test_cli_json_and_outputs(sample_book, sample_truth, tmp_path, capsys, monkeypatch):
+def test_cli_json_and_outputs(sample_book, record_chains, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("CASEBOOK_CACHE", str(tmp_path / "cache"))
     code = main(["link", str(sample_book), "--json", "--no-ocr", "--out", str(tmp_path / "out")])
     assert code == 0
     data = json.loads(capsys.readouterr().out)
-    assert {frozenset(c["cases"]) for c in data["chains"]} == {frozenset(c["cases"]) for c in sample_truth["chains"]}
+    assert {frozenset(c["cases"]) for c in data["chains"]} == {frozenset(c["cases"]) for c in record_chains}
     for entity in data["entities"]:
         assert {"id", "kind", "value", "variants", "cases", "sources"} <= set(entity) and len(entity["cases"]) >= 2
     assert (tmp_path / "out" / "links.html").is_file()
@@ -59,7 +60,8 @@ def test_cli_json_and_outputs(sample_book, sample_truth, tmp_path, capsys, monke
     assert len(letters) == other_counties
 
 
-def test_bad_records_are_named_and_the_other_cases_go_on(sample_book, sample_truth, tmp_path, capsys, monkeypatch):
+def test_bad_records_are_named_and_the_other_cases_go_on(sample_book, sample_truth, record_chains, tmp_path, capsys,
+                                                         monkeypatch):
     book = tmp_path / "book"
     shutil.copytree(sample_book, book)
     chain_case, *_ = sample_truth["chains"][0]["cases"]
@@ -78,7 +80,7 @@ def test_bad_records_are_named_and_the_other_cases_go_on(sample_book, sample_tru
         assert name in captured.err, name
     assert "What to do" in captured.err
     linkage = link_casebook(book, ocr=False, cache_dir=tmp_path / "cache")
-    kept = [c for c in sample_truth["chains"] if chain_case not in c["cases"]]
+    kept = [c for c in record_chains if chain_case not in c["cases"]]
     found = {frozenset(c.cases) for c in linkage.result.chains}
     assert all(frozenset(c["cases"]) in found for c in kept)  # the other chains are still found
     assert {p["code"] for p in linkage.result.problems} == {"record_unreadable", "case_unreadable"}

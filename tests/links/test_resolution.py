@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -92,23 +93,29 @@ def test_a_hub_in_most_cases_carries_almost_no_weight_and_links_nothing():
     assert next(e for e in result.entities if e.kind == "address").reach == 20
 
 
-def test_what_goods_claim_does_not_link_two_shops_but_ties_them_to_the_maker():
-    # a maker name printed on labels in two cases: a claim, half trust on each side
+def test_a_genuine_owners_identity_on_goods_links_nothing_an_unknown_makers_ties_shops_and_maker():
+    from links.label_claims import GenuineOwners
+
+    # a maker name, phone and code printed on labels in two cases
     mentions = name_mention("雅洁日化用品厂", src("C01", origin="label"), "maker", trust=CLAIM_TRUST)
     mentions += name_mention("雅洁日化用品厂", src("C02", origin="label"), "maker", trust=CLAIM_TRUST)
-    # the phone and code printed on the bottles: a genuine maker prints its own on all its goods
     mentions += phone_mentions("13933883907", src("C01", origin="label"), "maker", PRINTED_TRUST)
     mentions += phone_mentions("+86 139 3388 3907", src("C02", origin="label"), "maker", PRINTED_TRUST)
     mentions += credit_code_mentions("92411625AF8HNBYEBL", src("C01", origin="label"), "maker", bare=True,
                                      trust=PRINTED_TRUST)
     mentions += credit_code_mentions("92411625AF8HNBYEBL", src("C02", origin="label"), "maker", bare=True,
                                      trust=PRINTED_TRUST)
-    assert link_mentions(mentions, cases(30)).chains == []
-    # the workshop's own case record names the code: both shops are tied to it
+    # when the code is a genuine owner's, it and everything printed beside it is copied: no chain
+    genuine = GenuineOwners()
+    genuine.add([{"owner": "某某日化股份有限公司", "credit_code": "92411625AF8HNBYEBL"}], "test")
+    copied = link_mentions([replace(m) for m in mentions], cases(30), owners=genuine)
+    assert copied.chains == []
+    assert {e.label_claim for e in copied.entities} == {"copied"}
+    # the workshop's own case record names the code: an unknown maker's goods in two shops and its own case
     mentions += credit_code_mentions("92411625AF8HNBYEBL", src("C03", origin="case", file="case.yml"), "party",
                                      bare=True)
     mentions += name_mention("郸城县雅洁日化用品厂", src("C03", origin="case", file="case.yml"), "party")
-    result = link_mentions(mentions, cases(30))
+    result = link_mentions(mentions, cases(30), owners=GenuineOwners())
     (chain,) = result.chains
     assert chain.cases == ["C01", "C02", "C03"] and chain.roles == {"C01": "retailer", "C02": "retailer",
                                                                    "C03": "maker"}
@@ -162,7 +169,7 @@ def test_a_chain_spans_counties_and_its_roles_come_from_the_documents():
 def test_json_shape():
     mentions = phone_mentions("13933883907", src("C01"), "supplier") + phone_mentions("13933883907", src("C02"))
     data = link_mentions(mentions, cases(10)).to_dict()
-    assert set(data) == {"entities", "chains", "problems"}
+    assert set(data) == {"entities", "chains", "leads", "problems"}
     assert {"id", "kind", "value", "variants", "cases", "sources"} <= set(data["entities"][0])
     assert {"id", "cases", "counties", "via", "roles", "score"} <= set(data["chains"][0])
     assert data["entities"][0]["sources"][0] == {"case": "C01", "file": "evidence/进货台账.csv", "origin": "ledger",
