@@ -44,6 +44,9 @@ def dossier() -> None:
 def run(case_dir, out_dir, lang, pdf, basemap, engine, cell_timeout, template) -> int:
     """Render the dossier of one case folder."""
     from casebook.dossier import render_dossier
+    from safeio.path_parts import writable_folder
+
+    writable_folder(out_dir)
 
     result = render_dossier(case_dir, out_dir, _options(lang, basemap, engine, cell_timeout, template), pdf=pdf)
     folder = Path(result.out_dir)
@@ -73,6 +76,9 @@ def batch(casebook_dir, out_dir, workers, scheduler, lang, no_resume, quiet, pdf
           cell_timeout, template) -> int:
     """Render dossiers for every case of a casebook; exit 1 if any case failed."""
     from casebook.batch import run_batch
+    from safeio.path_parts import writable_folder
+
+    writable_folder(out_dir)
 
     report = run_batch(casebook_dir, out_dir, _options(lang, basemap, engine, cell_timeout, template),
                        workers=workers, scheduler=scheduler, pdf=pdf, resume=not no_resume, progress=not quiet)

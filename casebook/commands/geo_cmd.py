@@ -42,6 +42,11 @@ def hotspots_cmd(cases, baseline, out, summary, coord_sys, resolution, distance_
     """
     import geo
     from geo.hotspot_maps import write_offline_html
+    from safeio.path_parts import writable_folder
+
+    for target in (out, summary):
+        if target is not None:
+            writable_folder(target.parent if str(target.parent) else Path("."))
 
     result = geo.find_hotspots(cases, baseline, resolution, distance_m=distance_m, coord_sys=coord_sys,
                                trend=not no_trend, scheduler=scheduler)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
+
+from safeio.limits import terminal_json, terminal_text
+
+
+def _echo(line: str, err: bool = False) -> None:
+    """Values from case.yml and evidence reach this line: control sequences are shown, never obeyed."""
+    click.echo(terminal_text(line), err=err)
 
 
 @click.command("link")
@@ -30,8 +36,12 @@ def link(casebook_dir: Path, as_json: bool, out: Path | None, pdf: bool, request
     2 when the casebook cannot be used at all.
     """
     from casebook.linkage import link_casebook
+    from safeio.path_parts import writable_folder
 
-    say = (lambda line: None) if as_json else (lambda line: click.echo(f"  {line}", err=True))
+    if out is not None:
+        writable_folder(out)  # a read-only OUT is one message before the work, not a traceback after it
+
+    say = (lambda line: None) if as_json else (lambda line: _echo(f"  {line}", err=True))
     linkage = link_casebook(casebook_dir, ocr=not no_ocr, engine=engine, progress=say)
     result = linkage.result
     data = linkage.to_dict() if not all_entities else {**result.to_dict(all_entities=True), "stats": linkage.stats}
@@ -41,7 +51,7 @@ def link(casebook_dir: Path, as_json: bool, out: Path | None, pdf: bool, request
 
         written = write_link_outputs(linkage, out, lang=lang, pdf=pdf, requester=requester, all_entities=all_entities)
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        click.echo(terminal_json(data, indent=1))
     else:
         _report(linkage, written)
     return 1 if result.problems else 0
@@ -50,25 +60,25 @@ def link(casebook_dir: Path, as_json: bool, out: Path | None, pdf: bool, request
 def _report(linkage, written: list[Path]) -> None:
     result, stats = linkage.result, linkage.stats
     docs = ", ".join(f"{n} {kind}" for kind, n in sorted(stats["documents"].items())) or "no records"
-    click.echo(f"{stats['cases']} cases linked: {docs}; label photos {stats['labels_cached']} cached, "
+    _echo(f"{stats['cases']} cases linked: {docs}; label photos {stats['labels_cached']} cached, "
                f"{stats['labels_read']} read now, {stats['labels_not_read']} not read.")
-    click.echo(f"{stats['shared_entities']} shared entities, {len(result.chains)} chain(s).")
+    _echo(f"{stats['shared_entities']} shared entities, {len(result.chains)} chain(s).")
     for chain in result.chains:
         roles = ", ".join(f"{c} {r}" for c, r in chain.roles.items())
-        click.echo(f"  {chain.id}  score {chain.score:.2f}  {len(chain.cases)} cases in {'、'.join(chain.counties)}: "
+        _echo(f"  {chain.id}  score {chain.score:.2f}  {len(chain.cases)} cases in {'、'.join(chain.counties)}: "
                    f"{', '.join(chain.cases)}" + (f"  [{roles}]" if roles else ""))
         for item in chain.via:
             if item["links"]:
-                click.echo(f"      {item['kind']:<12} {item['value']}  (weight {item['weight']:.2f}; "
+                _echo(f"      {item['kind']:<12} {item['value']}  (weight {item['weight']:.2f}; "
                            f"{', '.join(item['cases'])})")
     for problem in result.problems:
         where = problem.get("path") or problem.get("case")
-        click.echo(f"  problem: {where}: {problem['message']}", err=True)
+        _echo(f"  problem: {where}: {problem['message']}", err=True)
         if problem.get("hint"):
-            click.echo(f"    What to do: {problem['hint']}", err=True)
+            _echo(f"    What to do: {problem['hint']}", err=True)
     for path in written:
         if path.name == "links.html":
-            click.echo(f"Chart: {path}")
+            _echo(f"Chart: {path}")
     letters = [p for p in written if p.parent.name == "letters"]
     if letters:
-        click.echo(f"协查函 drafts: {len(letters)} file(s) in {letters[0].parent}")
+        _echo(f"协查函 drafts: {len(letters)} file(s) in {letters[0].parent}")

@@ -34,6 +34,7 @@ from evidence.labels.hanzi import (
 )
 from evidence.labels.marks import COPY_AFFIXES, MarkCandidate, is_generic, mark_candidates, name_heads
 from safeio.errors import InputError
+from safeio.limits import read_capped
 
 __all__ = ["CATEGORY_KIND", "GENERIC_WORDS", "NUMERALS", "Brand", "BrandMatch", "BrandRegistry", "Lookalike",
            "Trick", "align", "char_similarity", "default_registry"]
@@ -86,6 +87,7 @@ SIGNAL = {"glyph": "shape", "radical_added": "shape", "radical_dropped": "shape"
           "merge": "shape", "sound": "sound", "near_sound": "sound", "number": "number", "reorder": "order",
           "added": "length", "removed": "length", "prefix": "affix", "suffix": "affix", "latin": "spelling",
           "pinyin": "sound"}
+MAX_BRANDS_BYTES = 16 << 20  # some 100,000 brands
 
 
 @dataclass(frozen=True)
@@ -271,10 +273,7 @@ class BrandRegistry:
         if extra_csv is not None:
             path = Path(extra_csv)
             try:
-                text = path.read_bytes().decode("utf-8-sig")
-            except FileNotFoundError as err:
-                raise InputError("the brand list does not exist", path=path,
-                                 hint="Give the path of a CSV with columns brand, owner, category, family.") from err
+                text = read_capped(path, MAX_BRANDS_BYTES, what="brand list").decode("utf-8-sig")
             except UnicodeDecodeError as err:
                 raise InputError("the brand list is not UTF-8 text", path=path,
                                  hint="Save the CSV as UTF-8 (Excel: 'CSV UTF-8') and try again.") from err
