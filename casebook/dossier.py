@@ -228,6 +228,11 @@ def render_html(case_dir: str | Path, out_root: str | Path, options: DossierOpti
     found = kernel_summary(out / NOTEBOOK) if "notebook" in outputs else {}
     expected = SECTIONS if template == default_template() else ()
     status = dossier_status(run.ok, found.get("sections", {}), expected)
+    if run.ok:  # evidence that does not verify, or unreadable photos, never make an "ok" dossier
+        from casebook.dossier_checks import evidence_problems
+
+        found["problems"] = evidence_problems(case.root, found)
+        status = "degraded" if found["problems"] and status == "ok" else status
     summary = {
         "case_id": case.case_id, "case_no": case.case_no, "title": case.title, **found,
         "status": status, "error": None if run.ok else run.failure.to_dict(),

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from safeio.limits import terminal_text
+
 LANG = click.Choice(["zh", "en"])
 BASEMAP = click.Choice(["none", "osm", "gaode", "tianditu"])
 ENGINE = click.Choice(["auto", "rapidocr", "tesseract"])
@@ -54,7 +56,10 @@ def run(case_dir, out_dir, lang, pdf, basemap, engine, cell_timeout, template) -
         click.echo(f"{result.case_id}: FAILED: {(result.error or {}).get('message')}", err=True)
     elif result.status == "degraded":
         missing = [name for name, state in result.summary.get("sections", {}).items() if state != "ok"]
-        click.echo(f"{result.case_id}: DEGRADED: sections not built: {', '.join(missing) or '?'}", err=True)
+        if missing or not result.summary.get("problems"):
+            click.echo(f"{result.case_id}: DEGRADED: sections not built: {', '.join(missing) or '?'}", err=True)
+        for problem in result.summary.get("problems") or []:
+            click.echo(terminal_text(f"{result.case_id}: DOES NOT VERIFY: {problem}"), err=True)
     for name in result.outputs.values():
         click.echo(folder / name)
     return 1 if result.status in ("failed", "degraded") else 0
@@ -85,8 +90,10 @@ def batch(casebook_dir, out_dir, workers, scheduler, lang, no_resume, quiet, pdf
     data = report.to_dict()
     click.echo(f"{data['cases']} cases: {data['ok']} rendered, {data['skipped']} unchanged, "
                f"{data['degraded']} degraded, {data['failed']} failed ({data['seconds']:.1f} s)")
+    problems = {r["case_id"]: (r.get("summary") or {}).get("problems") for r in data["results"]}
     for failure in data["failures"]:
-        message = (failure["error"] or {}).get("message") or "a section could not be built"
-        click.echo(f"  {failure['status'].upper()} {failure['case_id']}: {message}", err=True)
+        message = (failure["error"] or {}).get("message") or "; ".join(problems.get(failure["case_id"]) or []) \
+            or "a section could not be built"
+        click.echo(terminal_text(f"  {failure['status'].upper()} {failure['case_id']}: {message}"), err=True)
     click.echo(Path(report.out) / "index.html")
     return 1 if report.failed else 0
