@@ -494,7 +494,8 @@ class CaseCapture:
         raise InputError("no free folder name for this capture", path=self.web)  # pragma: no cover
 
     def _build(self, url: str, name: str, partial: Path, page: PageCapture) -> CaptureResult:
-        manifest = build_manifest(partial, case_id=self.case.case_id, include=sorted(ARTIFACT_FILES.values()))
+        manifest = build_manifest(partial, case_id=self.case.case_id,
+                                  include=sorted(artifact.name for artifact in page.artifacts))
         for artifact in page.artifacts:  # what was written is what was sealed
             entry = next((e for e in manifest.entries if e.path == artifact.name), None)
             if entry is None or entry.digests.get("sha256") != artifact.sha256 or entry.size != artifact.bytes:

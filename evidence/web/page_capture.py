@@ -19,6 +19,14 @@ any earlier page.  Only http and https reach the page (:mod:`evidence.web.page_g
 ``quiet_ms``; one that does not settle within the timeout is captured as it is then, and
 ``capture.json`` says which condition failed.  A page whose scripts never yield has them terminated so that it can still be captured.
 
+The timeout is a wall-clock limit for the whole capture: settling gets the first 60 % of it, the
+snapshots the rest.  Pages that fight back are captured as far as they let: a response body is
+read up to :attr:`CaptureSettings.max_body_bytes` and only until the settling time is up (a body
+that never ends is cut there, and the record says so); ``window.print()`` does nothing; a
+full-page screenshot that fails falls back to the viewport; a snapshot that cannot be taken in
+time is left out and ``capture.json`` names it with the reason (``not_taken``).  Only a capture
+that could take none of DOM, MHTML and screenshot fails.
+
 Playwright's async API is used under a synchronous facade: only it lets every browser call be
 bounded in time (the sync API has no timeout for ``content()``, ``evaluate`` or ``pdf()``).  Its
 event loop runs in a thread of its own, so callers may use Playwright's sync API beside it (the
@@ -28,6 +36,7 @@ record is printed that way) or call from a notebook, whose own loop is already r
 from __future__ import annotations
 
 import asyncio
+import base64
 import concurrent.futures
 import os
 import re
@@ -128,15 +137,16 @@ class CaptureSettings:
     locale: str = "zh-CN"
     timezone_id: str = "Asia/Shanghai"
     ignore_https_errors: bool = False
+    max_body_bytes: int = 8 << 20  # a listing page is far smaller; a larger body is cut here and marked
 
     def __post_init__(self) -> None:
         if not 1 <= self.timeout_s <= 3600:
             raise InputError(f"a timeout of {self.timeout_s} s is outside 1..3600 s", field="timeout")
 
     @property
-    def step_s(self) -> float:
-        """Time allowed for each snapshot step once the page is loaded (a tall page takes a while)."""
-        return max(30.0, self.timeout_s)
+    def settle_s(self) -> float:
+        """The part of the timeout for opening and settling the page; the snapshots get the rest."""
+        return self.timeout_s * 0.6
 
 
 @dataclass
@@ -382,9 +392,16 @@ class WebCapturer:
         # Network on this session only so that the browser keeps the certificates it is shown (read
         # back with Network.getCertificate); response bodies are not wanted here, so the buffers stay small.
         await cdp.send("Network.enable", {"maxTotalBufferSize": 1 << 20, "maxResourceBufferSize": 1 << 19})
-        deadline = self._loop.time() + s.timeout_s
+        begun = self._loop.time()
+        deadline, hard = begun + s.settle_s, begun + s.timeout_s
+        bodies = BodyLimit(cdp, s.max_body_bytes, deadline, self._loop)
+        cdp.on("Fetch.requestPaused", bodies.paused)
+        cdp.on("Network.requestWillBeSent", bodies.request)
+        cdp.on("Network.dataReceived", bodies.data)
+        await cdp.send("Fetch.enable", {"patterns": [{"urlPattern": "*", "requestStage": "Response"}]})
+        watch.bodies = bodies
         try:
-            first = await page.goto(url, wait_until="commit", timeout=s.timeout_s * 1000)
+            first = await page.goto(url, wait_until="commit", timeout=s.settle_s * 1000)
         except PlaywrightError as err:
             raise navigation_error(url, err, s.timeout_s) from None
         if first is None:
@@ -393,7 +410,11 @@ class WebCapturer:
             moves = len(watch.navigations)
             try:
                 not_settled, stopped = await self._settle(page, cdp, deadline)
-                return await self._snapshot(page, cdp, watch, url, folder, started, not_settled, stopped, user_agent)
+                if "load" in not_settled:  # a body that never ends: what arrived is what is kept
+                    bodies.stop("the page had not finished loading when the settling time was up: "
+                                "loading was stopped there", page.url)
+                return await self._snapshot(page, cdp, watch, url, folder, started, not_settled, stopped, user_agent,
+                                            hard)
             except PlaywrightError as err:
                 if len(watch.navigations) > moves and attempt < 3:
                     continue  # the page moved itself to another document meanwhile: settle on that one
@@ -443,21 +464,36 @@ class WebCapturer:
             return False
         return True
 
-    async def _step(self, cdp, what: str, make, stopped: list[bool]):
-        """Run one snapshot step in bounded time; a hung page gets its scripts terminated once."""
+    def _left_s(self, hard: float) -> float:
+        return hard - self._loop.time()
+
+    async def _step(self, cdp, what: str, make, stopped: list[bool], hard: float):
+        """Run one snapshot step within what is left of the timeout; a hung page gets its scripts terminated once.
+
+        Raises :class:`_NotTaken` (with the reason) when the step fails or time runs out.
+        """
+        from playwright.async_api import Error as PlaywrightError
+
         for attempt in (1, 2):
+            left = self._left_s(hard)
+            if left <= 0.2:
+                raise _NotTaken(f"the {what} was not taken: the {self.settings.timeout_s:g} s timeout ran out first")
             try:
-                return await asyncio.wait_for(make(), self.settings.step_s)
+                return await asyncio.wait_for(make(), left)
             except TimeoutError:
-                if attempt == 2 or not await self._stop_scripts(cdp):
-                    raise InputError(f"the page stopped responding while the {what} was taken; nothing was "
-                                     "captured", field="url",
-                                     hint="The page's scripts never yield; capture it by other means.") from None
+                if attempt == 2 or stopped[0] or not await self._stop_scripts(cdp):
+                    raise _NotTaken(f"the {what} was not taken: the page did not answer within the "
+                                    f"{self.settings.timeout_s:g} s timeout") from None
                 stopped[0] = True
+            except PlaywrightError as err:
+                if "Target page, context or browser has been closed" in str(err) or "Target crashed" in str(err):
+                    raise
+                first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+                raise _NotTaken(f"the {what} was not taken: {short(first, 200)}") from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _snapshot(self, page, cdp, watch: PageWatch, url: str, folder: Path, started: dict,
-                        not_settled: list[str], stopped_in_settle: bool, user_agent: str) -> PageCapture:
+                        not_settled: list[str], stopped_in_settle: bool, user_agent: str, hard: float) -> PageCapture:
         stopped = [stopped_in_settle]
         final_url = page.url
         if urlsplit(final_url).scheme.lower() not in ALLOWED_SCHEMES:
@@ -470,26 +506,50 @@ class WebCapturer:
             digests = hash_bytes(data, ("sha256", "sm3"))
             artifacts.append(Artifact(kind, ARTIFACT_FILES[kind], len(data), digests["sha256"], digests["sm3"], taken))
 
+        not_taken: list[dict] = []
+
+        async def attempt(kind: str, what: str, make):
+            try:
+                return await self._step(cdp, what, make, stopped, hard)
+            except _NotTaken as missing:
+                not_taken.append({"artifact": ARTIFACT_FILES.get(kind, kind), "reason": str(missing)})
+                return None
+
         snapshot = moment()
-        title = await self._step(cdp, "title", page.title, stopped)
-        dom = await self._step(cdp, "DOM", page.content, stopped)
-        keep("html", b"\xef\xbb\xbf" + dom.encode("utf-8"), snapshot)
+        title = await attempt("title", "title", page.title) or ""
+        dom = await attempt("html", "DOM", page.content)
+        if dom is not None:
+            keep("html", b"\xef\xbb\xbf" + dom.encode("utf-8"), snapshot)
         taken = moment()
-        mhtml = await self._step(cdp, "MHTML snapshot",
-                                 lambda: cdp.send("Page.captureSnapshot", {"format": "mhtml"}), stopped)
-        keep("mhtml", mhtml["data"].encode("utf-8"), taken)
+        mhtml = await attempt("mhtml", "MHTML snapshot",
+                              lambda: cdp.send("Page.captureSnapshot", {"format": "mhtml"}))
+        if mhtml is not None:
+            keep("mhtml", mhtml["data"].encode("utf-8"), taken)
         taken = moment()
-        png = await self._step(cdp, "screenshot", lambda: page.screenshot(
-            full_page=True, type="png", timeout=self.settings.step_s * 1000), stopped)
-        keep("screenshot", png, taken)
+        png, shot = await attempt("screenshot", "full-page screenshot", lambda: page.screenshot(
+            full_page=True, type="png", timeout=max(1.0, self._left_s(hard)) * 1000)), "full_page"
+        if png is None:
+            png, shot = await attempt("screenshot", "viewport screenshot",
+                                      lambda: page.screenshot(full_page=False, type="png")), "viewport"
+            if png is not None:  # the viewport was kept: the full page's failure stays noted, the file is there
+                not_taken[-1]["artifact"] = "screenshot.png (full page)"
+        if png is not None:
+            keep("screenshot", png, taken)
         taken = moment()
-        await self._step(cdp, "PDF", lambda: page.emulate_media(media="screen"), stopped)
-        pdf = await self._step(cdp, "PDF", lambda: page.pdf(format="A4", print_background=True), stopped)
-        keep("pdf", pdf, taken)
+        before = len(not_taken)
+        await attempt("pdf", "PDF", lambda: page.emulate_media(media="screen"))
+        pdf = await attempt("pdf", "PDF", lambda: page.pdf(format="A4", print_background=True)) \
+            if len(not_taken) == before else None
+        if pdf is not None:
+            keep("pdf", pdf, taken)
+        if not artifacts:
+            raise InputError(f"{url}: nothing of the page could be taken ({'; '.join(n['reason'] for n in not_taken)})",
+                             field="url", hint="Try again with a longer --timeout; a page that defeats every "
+                             "snapshot must be captured by other means.")
         taken = moment()
-        response = await self._step(cdp, "response record", lambda: self._response(page, cdp, watch, url), stopped)
+        response = await self._response_bounded(page, cdp, watch, url, hard)
         keep("response", json_bytes(response), taken)
-        script_frames = await self._step(cdp, "frame list", lambda: _isolated(cdp, SCRIPT_FRAMES_JS), stopped)
+        script_frames = await attempt("frames", "frame list", lambda: _isolated(cdp, SCRIPT_FRAMES_JS))
         for src in script_frames or []:
             watch.refuse("frame", src)
         ended = moment()
@@ -497,6 +557,8 @@ class WebCapturer:
             url=url, final_url=final_url, status=response["status"], title=title,
             times={"started": started, "snapshot": snapshot, "ended": ended}, not_settled=not_settled,
             scripts_terminated=stopped[0], settings=self.settings, watch=watch, user_agent=user_agent,
+            not_taken=not_taken, screenshot=shot if png is not None else None,
+            server_ips=[(hop.get("server") or {}).get("ip") for hop in response.get("chain", [])],
             browser={"product": self._version.get("product"), "version": self._browser.version,
                      "revision": self._version.get("revision"), "js_version": self._version.get("jsVersion")},
             png=png)
@@ -504,6 +566,13 @@ class WebCapturer:
         return PageCapture(url=url, final_url=final_url, status=response["status"], title=title, folder=folder,
                            started=started, ended=ended, settled=not not_settled, not_settled=not_settled,
                            artifacts=artifacts, record=record, response=response)
+
+    async def _response_bounded(self, page, cdp, watch: PageWatch, url: str, hard: float) -> dict:
+        """The response record; its certificate look-ups get a few seconds even when the timeout is spent."""
+        try:
+            return await asyncio.wait_for(self._response(page, cdp, watch, url), max(5.0, self._left_s(hard)))
+        except TimeoutError:
+            return await self._response(page, None, watch, url)
 
     async def _response(self, page, cdp, watch: PageWatch, url: str) -> dict:
         final = next((r for r in reversed(watch.main_responses) if not 300 <= r.status < 400), None)
@@ -524,7 +593,7 @@ class WebCapturer:
                                     await response.security_details()))
         certificates = {}
         https = sorted({origin_of(hop["url"]) for hop in chain if hop["tls"] is not None})
-        if https:
+        if https and cdp is not None:
             for origin in https:
                 try:
                     names = (await cdp.send("Network.getCertificate", {"origin": origin})).get("tableNames", [])
@@ -534,6 +603,106 @@ class WebCapturer:
                 certificates[origin] = certificate_details(names)
         later = [nav for nav in watch.navigations[1:] if nav != url]
         return response_record(url, chain, certificates, later)
+
+class _NotTaken(Exception):
+    """One snapshot could not be taken; the message says which and why (it goes into capture.json)."""
+
+
+class BodyLimit:
+    """Response bodies kept within a byte cap and the settling time, through DevTools.
+
+    A body that declares more than the cap is taken as a stream and cut there (Playwright's routes
+    buffer a whole body before the handler sees it).  A body that declares no length is passed on
+    untouched (its server address and certificate stay on record), its bytes are counted, and the
+    page's loading is stopped once it passes the cap or the settling time is up.  Each cut is
+    listed for ``capture.json``.
+    """
+
+    def __init__(self, cdp, limit: int, deadline: float, loop) -> None:
+        self.cdp, self.limit, self.deadline, self.loop = cdp, limit, deadline, loop
+        self.cut: list[dict] = []
+        self.received: dict[str, int] = {}
+        self.urls: dict[str, str] = {}
+        self.stopped = False
+
+    def request(self, event: dict) -> None:
+        self.urls[event.get("requestId", "")] = event.get("request", {}).get("url", "")
+
+    def data(self, event: dict) -> None:
+        request_id = event.get("requestId", "")
+        total = self.received.get(request_id, 0) + int(event.get("dataLength") or 0)
+        self.received[request_id] = total
+        if total > self.limit and not self.stopped:
+            self.stop(f"a body passed the {self.limit >> 20} MiB a capture keeps: loading was stopped there",
+                      self.urls.get(request_id, ""))
+
+    def stop(self, why: str, url: str = "") -> None:
+        """Stop the page's loading (what arrived stays in the page) and note why."""
+        if self.stopped:
+            return
+        self.stopped = True
+        self.cut.append({"url": short(url, 300), "kept_bytes": self.received.get(
+            next((k for k, v in self.urls.items() if v == url), ""), None), "why": why})
+        self.loop.create_task(self._stop_loading())
+
+    async def _stop_loading(self) -> None:
+        try:
+            await asyncio.wait_for(self.cdp.send("Page.stopLoading"), 5)
+        except Exception:  # the page is gone or hung: the snapshot steps find that out
+            pass
+
+    def paused(self, event: dict) -> None:
+        self.loop.create_task(self._handle(event))
+
+    async def _handle(self, event: dict) -> None:
+        request_id = event["requestId"]
+        headers = event.get("responseHeaders") or []
+        status = event.get("responseStatusCode")
+        try:
+            length = next((int(h["value"]) for h in headers if h["name"].lower() == "content-length"), None)
+        except ValueError:
+            length = None
+        try:
+            if status is None or length is None or length <= self.limit:
+                await self.cdp.send("Fetch.continueResponse", {"requestId": request_id})
+                return
+            stream = (await self.cdp.send("Fetch.takeResponseBodyAsStream", {"requestId": request_id}))["stream"]
+            body, why = await self._read(stream)
+            kept = [h for h in headers if h["name"].lower() not in ("content-length", "content-encoding",
+                                                                    "transfer-encoding")]
+            self.cut.append({"url": short(event.get("request", {}).get("url", ""), 300), "kept_bytes": len(body),
+                             "declared_bytes": length, "why": why or f"the body declares more than the "
+                             f"{self.limit >> 20} MiB a capture keeps: cut there"})
+            await self.cdp.send("Fetch.fulfillRequest", {"requestId": request_id, "responseCode": status,
+                                                         "responseHeaders": kept,
+                                                         "body": base64.b64encode(body).decode("ascii")})
+        except Exception:  # the page or the request went away meanwhile: nothing to pass on
+            pass
+
+    async def _read(self, stream: str) -> tuple[bytes, str | None]:
+        chunks, total, why = [], 0, None
+        try:
+            while total <= self.limit:
+                left = self.deadline - self.loop.time()
+                try:
+                    if left <= 0:
+                        raise TimeoutError
+                    part = await asyncio.wait_for(self.cdp.send("IO.read", {"handle": stream, "size": 1 << 20}), left)
+                except TimeoutError:
+                    why = "the body had not ended when the settling time was up: cut there"
+                    break
+                data = base64.b64decode(part["data"]) if part.get("base64Encoded") else part["data"].encode("utf-8")
+                chunks.append(data)
+                total += len(data)
+                if part.get("eof"):
+                    break
+        finally:
+            try:
+                await asyncio.wait_for(self.cdp.send("IO.close", {"handle": stream}), 5)
+            except Exception:
+                pass
+        return b"".join(chunks)[: self.limit], why
+
 
 async def _isolated(cdp, expression: str):
     """Evaluate in a fresh isolated world of the main frame: same DOM, none of the page's globals."""

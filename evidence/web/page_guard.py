@@ -43,6 +43,8 @@ def short(text: object, limit: int = 160) -> str:
 # navigation cancelled (Chromium runs it in a later task; the observer's microtask comes first).
 # The DOM is not changed: page.html shows the iframe as the page wrote it.
 GUARD_SCRIPT = r"""(() => {
+  // print() on load stopped every snapshot of the page: here it does nothing
+  window.print = function print() {};
   const href = String(location.href);
   if (!(/^https?:/i.test(href) || href === 'about:blank' || href === 'about:srcdoc')) {
     window.stop();
@@ -99,6 +101,7 @@ class PageWatch:
         self.main_responses: list = []
         self.navigations: list[str] = []
         self.main_page = None
+        self.bodies = None  # the BodyLimit of the capture: what was cut from which response
 
     @staticmethod
     def _add(target: list, item: dict) -> None:
