@@ -53,7 +53,7 @@ from evidence.integrity.manifest import (
 from evidence.web.page_capture import ARTIFACT_FILES, CaptureSettings, PageCapture, WebCapturer, check_url
 from safeio.errors import CasebookError, InputError, IntegrityError
 from safeio.limits import read_text_capped
-from safeio.path_parts import refuse_linked_folders
+from safeio.path_parts import refuse_linked_folders, writable_folder
 
 __all__ = ["CaptureResult", "CaptureRun", "CaseCapture", "capture_urls", "find_captures", "read_url_list"]
 
@@ -316,7 +316,7 @@ class CaseCapture:
 
     def __enter__(self) -> CaseCapture:
         refuse_linked_folders(self.case.root, "evidence", "web", what="evidence folder")  # never write through links
-        self.web.mkdir(parents=True, exist_ok=True)
+        writable_folder(self.web, what="evidence/web folder of the case")  # before any browser starts
         self.removed_partial = self._sweep_partial()
         return self
 
