@@ -5,7 +5,8 @@ One capture writes six files into a folder the caller gives (see docs/domain.md,
 - ``page.html``: the DOM after the page's scripts ran (UTF-8 with a BOM, which outranks any
   ``<meta charset>`` the page declares, so the file opens as it was serialised);
 - ``page.mhtml``: the page with its resources, from DevTools ``Page.captureSnapshot``;
-- ``screenshot.png``: the full page, not the viewport;
+- ``screenshot.png``: the full page (the viewport when the page does not let the full page be
+  taken; ``capture.json`` says which);
 - ``page.pdf``: the page printed with screen styles;
 - ``response.json``: redirect chain, status, headers, server address, certificate
   (:mod:`evidence.web.web_response`);
@@ -359,13 +360,13 @@ class WebCapturer:
             return await self._in_context(context, url, folder, user_agent, started)
         finally:
             try:
-                await asyncio.wait_for(context.close(), 15)
+                await asyncio.wait_for(context.close(), 5)
             except Exception:  # a context that will not close: drop the whole browser, start afresh next time
                 await self._stop_browser()
 
     async def _stop_browser(self) -> None:
         try:
-            await asyncio.wait_for(self._browser.close(), 10)
+            await asyncio.wait_for(self._browser.close(), 5)
         except Exception:
             pass
         self._browser = None
@@ -446,7 +447,7 @@ class WebCapturer:
             not_settled.append("dom_quiet")
             return not_settled, stopped
         try:
-            quiet = await asyncio.wait_for(self._dom_quiet(cdp, budget), budget / 1000 + 5)
+            quiet = await asyncio.wait_for(self._dom_quiet(cdp, budget), budget / 1000 + 0.5)
         except TimeoutError:
             quiet, stopped = False, await self._stop_scripts(cdp)
         if not quiet:
@@ -459,10 +460,25 @@ class WebCapturer:
     async def _stop_scripts(self, cdp) -> bool:
         """Break a script that never yields (DevTools terminates it from outside the page's thread)."""
         try:
-            await asyncio.wait_for(cdp.send("Runtime.terminateExecution"), 10)
+            await asyncio.wait_for(cdp.send("Runtime.terminateExecution"), 3)
         except Exception:
             return False
         return True
+
+    @staticmethod
+    async def _content(page, cdp) -> str:
+        """The DOM as serialised; while the page is still loading (Playwright refuses then), as parsed so far."""
+        from playwright.async_api import Error as PlaywrightError
+
+        try:
+            return await page.content()
+        except PlaywrightError as err:
+            if "navigating" not in str(err):
+                raise
+        dom = await _isolated(cdp, DOM_JS)
+        if not isinstance(dom, str):
+            raise PlaywrightError("the page has no document yet")
+        return dom
 
     def _left_s(self, hard: float) -> float:
         return hard - self._loop.time()
@@ -478,8 +494,8 @@ class WebCapturer:
             left = self._left_s(hard)
             if left <= 0.2:
                 raise _NotTaken(f"the {what} was not taken: the {self.settings.timeout_s:g} s timeout ran out first")
-            try:
-                return await asyncio.wait_for(make(), left)
+            try:  # one step that hangs leaves half of what is left to the others
+                return await asyncio.wait_for(make(), max(min(left, 2.0), left / 2))
             except TimeoutError:
                 if attempt == 2 or stopped[0] or not await self._stop_scripts(cdp):
                     raise _NotTaken(f"the {what} was not taken: the page did not answer within the "
@@ -517,7 +533,7 @@ class WebCapturer:
 
         snapshot = moment()
         title = await attempt("title", "title", page.title) or ""
-        dom = await attempt("html", "DOM", page.content)
+        dom = await attempt("html", "DOM", lambda: self._content(page, cdp))
         if dom is not None:
             keep("html", b"\xef\xbb\xbf" + dom.encode("utf-8"), snapshot)
         taken = moment()
@@ -526,15 +542,10 @@ class WebCapturer:
         if mhtml is not None:
             keep("mhtml", mhtml["data"].encode("utf-8"), taken)
         taken = moment()
-        png, shot = await attempt("screenshot", "full-page screenshot", lambda: page.screenshot(
-            full_page=True, type="png", timeout=max(1.0, self._left_s(hard)) * 1000)), "full_page"
-        if png is None:
-            png, shot = await attempt("screenshot", "viewport screenshot",
-                                      lambda: page.screenshot(full_page=False, type="png")), "viewport"
-            if png is not None:  # the viewport was kept: the full page's failure stays noted, the file is there
-                not_taken[-1]["artifact"] = "screenshot.png (full page)"
-        if png is not None:
-            keep("screenshot", png, taken)
+        # the viewport first: it is cheap, and a full-page screenshot of a huge page can hang the compositor
+        viewport_missing = len(not_taken)
+        png = await attempt("screenshot", "viewport screenshot", lambda: page.screenshot(full_page=False, type="png"))
+        shot, shot_taken = "viewport", taken
         taken = moment()
         before = len(not_taken)
         await attempt("pdf", "PDF", lambda: page.emulate_media(media="screen"))
@@ -542,6 +553,17 @@ class WebCapturer:
             if len(not_taken) == before else None
         if pdf is not None:
             keep("pdf", pdf, taken)
+        taken = moment()
+        full = await attempt("screenshot", "full-page screenshot", lambda: page.screenshot(
+            full_page=True, type="png", timeout=max(1.0, self._left_s(hard) / 2) * 1000))
+        if full is not None:
+            if png is None:  # the full page replaces the viewport that failed: nothing is missing
+                del not_taken[viewport_missing]
+            png, shot, shot_taken = full, "full_page", taken
+        elif png is not None:  # the viewport is kept: the record says the full page could not be taken
+            not_taken[-1]["artifact"] = "screenshot.png (full page)"
+        if png is not None:
+            keep("screenshot", png, shot_taken)
         if not artifacts:
             raise InputError(f"{url}: nothing of the page could be taken ({'; '.join(n['reason'] for n in not_taken)})",
                              field="url", hint="Try again with a longer --timeout; a page that defeats every "
@@ -603,6 +625,15 @@ class WebCapturer:
                 certificates[origin] = certificate_details(names)
         later = [nav for nav in watch.navigations[1:] if nav != url]
         return response_record(url, chain, certificates, later)
+
+# What Playwright's page.content() evaluates, for a page still loading (evaluated in an isolated world).
+DOM_JS = """(() => {
+  let html = '';
+  if (document.doctype) html = new XMLSerializer().serializeToString(document.doctype);
+  if (document.documentElement) html += document.documentElement.outerHTML;
+  return html;
+})()"""
+
 
 class _NotTaken(Exception):
     """One snapshot could not be taken; the message says which and why (it goes into capture.json)."""
