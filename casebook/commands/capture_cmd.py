@@ -67,7 +67,8 @@ def _describe_partial(run) -> None:
 @click.option("--list", "url_list", type=click.Path(path_type=Path),
               help="A text file of addresses, one per line ('#' comments), instead of URL.")
 @click.option("--timeout", type=click.FloatRange(1, 3600), default=30, show_default=True,
-              help="Seconds to wait for a page to answer and settle; one that never settles is captured then.")
+              help="Seconds the capture of a page may take in all: settling gets 60 %, the snapshots the rest; "
+              "what a page did not let be taken in time is named in capture.json.")
 @click.option("--tsa", "tsa_url", help="RFC 3161 timestamp authority URL: timestamp each capture's Merkle root.")
 @click.option("--actor", help="Who captures (custody log). Default: the investigators in case.yml.")
 @click.option("--place", help="提取地点 for the record. Default: the organ in case.yml.")

@@ -62,7 +62,7 @@ def run(tmp_path_factory, site, https_site) -> Run:
                  "/download": site.url("/download")})
     listing = case.parent / "urls.txt"
     listing.write_text("# 周口鞋业旗舰店 listings\n\n" + "\n".join(urls.values()) + "\n", encoding="utf-8")
-    done = casebook("evidence", "capture", "--list", listing, "--case", case, "--timeout", 6, "--json")
+    done = casebook("evidence", "capture", "--list", listing, "--case", case, "--timeout", 12, "--json")  # the whole capture of a page
     assert done.stdout.strip(), done.stderr
     return Run(case, listing, done.returncode, json.loads(done.stdout), done.stderr, urls)
 
@@ -77,7 +77,7 @@ def test_the_run_captures_the_good_pages_and_names_each_failure_by_line(run):
         assert item["row"] == lines[url]
     why = {key: failed[run.urls[key]]["message"] for key in ("file", "/slow", "https", "/to-file", "unused", "/download")}
     assert "not an http or https address" in why["file"]
-    assert "did not answer within 6 s" in why["/slow"]
+    assert "did not answer within 12 s" in why["/slow"]
     assert "certificate" in why["https"] and "ERR_CERT_AUTHORITY_INVALID" in why["https"]
     assert "not http or https" in why["/to-file"]
     assert "nothing answers" in why["unused"]
@@ -164,7 +164,7 @@ def test_a_page_that_never_settles_is_captured_at_the_timeout_and_the_record_say
     item = run.capture("/restless")
     assert item["settled"] is False and item["not_settled"] == ["dom_quiet"]
     record = json.loads((run.folder("/restless") / "capture.json").read_text(encoding="utf-8"))
-    assert record["settled"] is False and record["timeout_s"] == 6
+    assert record["settled"] is False and record["timeout_s"] == 12
     assert "在时限内未稳定" in (run.folder("/restless") / "record.html").read_text(encoding="utf-8")
 
 
