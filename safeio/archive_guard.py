@@ -59,7 +59,7 @@ def check_zip_archive(path: str | os.PathLike, *, what: str = "workbook",
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError, ValueError) as err:
-        raise InputError(f"this {what} is not a readable zip archive ({err})", path=source,
+        raise InputError(f"this {what} cannot be opened: it is not a readable zip archive ({err})", path=source,
                          hint="Open it in Excel or WPS and save it again.") from err
     with archive:
         entries = archive.infolist()
