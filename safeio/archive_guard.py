@@ -98,7 +98,7 @@ def _inflate_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: Pat
                          hint="Save the workbook again without a password.") from err
 
 
-ZIP_WORKBOOKS = (".xlsx", ".xlsm", ".ods", ".docx")
+ZIP_WORKBOOKS = (".xlsx", ".xlsm", ".ods")
 MAX_OLD_WORKBOOK = 128 << 20  # an old binary .xls is not a zip archive: its size is capped instead
 
 
