@@ -37,7 +37,6 @@ record is printed that way) or call from a notebook, whose own loop is already r
 from __future__ import annotations
 
 import asyncio
-import base64
 import concurrent.futures
 import os
 import re
@@ -45,7 +44,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from evidence.integrity.hashing import hash_bytes
 from evidence.web.capture_record import capture_record, json_bytes, moment
@@ -56,8 +55,10 @@ from evidence.web.page_guard import (
     QUIET_JS,
     SCRIPT_FRAMES_JS,
     PageWatch,
+    check_url,
     short,
 )
+from evidence.web.page_limits import DOM_JS, BodyLimit
 from evidence.web.web_errors import navigation_error
 from evidence.web.web_response import certificate_details, hop_record, origin_of, response_record
 from safeio.atomic import write_bytes_atomic
@@ -76,52 +77,6 @@ __all__ = [
 
 ARTIFACT_FILES = {"html": "page.html", "mhtml": "page.mhtml", "screenshot": "screenshot.png", "pdf": "page.pdf",
                   "response": "response.json", "capture": "capture.json"}
-
-def check_url(url: str) -> str:
-    """The address to capture, checked and written in one form (scheme and host in lower case).
-
-    Parameters
-    ----------
-    url : str
-        An http or https address.
-
-    Returns
-    -------
-    str
-        The address with a lower-case scheme and host and a path of at least ``/``.
-
-    Raises
-    ------
-    InputError
-        Another scheme (``file:``, ``javascript:``, ``data:``, ...), no host, a user name or password
-        in the address, a bad port, or spaces and control characters.
-    """
-    text = str(url).strip()
-    if not text or any(ch.isspace() or not ch.isprintable() for ch in text):
-        raise InputError(f"'{short(text)}' is not a web address (it is empty or holds spaces or control "
-                         "characters)", field="url", hint="Copy the address from the browser's address bar.")
-    parts = urlsplit(text)
-    scheme = parts.scheme.lower()
-    if scheme not in ALLOWED_SCHEMES:
-        what = f"'{scheme}:' addresses" if scheme else "addresses without http:// or https://"
-        raise InputError(f"'{short(text)}' is not an http or https address: {what} are refused", field="url",
-                         hint="Give the listing's web address, starting with https:// or http://.")
-    try:
-        host, port = parts.hostname, parts.port
-    except ValueError as err:
-        raise InputError(f"'{short(text)}' has a bad port ({err})", field="url",
-                         hint="A port is a number from 1 to 65535, as in https://shop.example.com:8443/.") from err
-    if not host:
-        raise InputError(f"'{short(text)}' names no host", field="url",
-                         hint="A web address looks like https://shop.example.com/item/123.")
-    if parts.username is not None or parts.password is not None:
-        raise InputError(f"'{short(text)}' carries a user name or password, which would be written into the "
-                         "evidence", field="url", hint="Give the address without 'user:password@'.")
-    netloc = f"[{host}]" if ":" in host else host
-    if port is not None:
-        netloc += f":{port}"
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, parts.fragment))
-
 
 @dataclass(frozen=True)
 class CaptureSettings:
@@ -626,113 +581,8 @@ class WebCapturer:
         later = [nav for nav in watch.navigations[1:] if nav != url]
         return response_record(url, chain, certificates, later)
 
-# What Playwright's page.content() evaluates, for a page still loading (evaluated in an isolated world).
-DOM_JS = """(() => {
-  let html = '';
-  if (document.doctype) html = new XMLSerializer().serializeToString(document.doctype);
-  if (document.documentElement) html += document.documentElement.outerHTML;
-  return html;
-})()"""
-
-
 class _NotTaken(Exception):
     """One snapshot could not be taken; the message says which and why (it goes into capture.json)."""
-
-
-class BodyLimit:
-    """Response bodies kept within a byte cap and the settling time, through DevTools.
-
-    A body that declares more than the cap is taken as a stream and cut there (Playwright's routes
-    buffer a whole body before the handler sees it).  A body that declares no length is passed on
-    untouched (its server address and certificate stay on record), its bytes are counted, and the
-    page's loading is stopped once it passes the cap or the settling time is up.  Each cut is
-    listed for ``capture.json``.
-    """
-
-    def __init__(self, cdp, limit: int, deadline: float, loop) -> None:
-        self.cdp, self.limit, self.deadline, self.loop = cdp, limit, deadline, loop
-        self.cut: list[dict] = []
-        self.received: dict[str, int] = {}
-        self.urls: dict[str, str] = {}
-        self.stopped = False
-
-    def request(self, event: dict) -> None:
-        self.urls[event.get("requestId", "")] = event.get("request", {}).get("url", "")
-
-    def data(self, event: dict) -> None:
-        request_id = event.get("requestId", "")
-        total = self.received.get(request_id, 0) + int(event.get("dataLength") or 0)
-        self.received[request_id] = total
-        if total > self.limit and not self.stopped:
-            self.stop(f"a body passed the {self.limit >> 20} MiB a capture keeps: loading was stopped there",
-                      self.urls.get(request_id, ""))
-
-    def stop(self, why: str, url: str = "") -> None:
-        """Stop the page's loading (what arrived stays in the page) and note why."""
-        if self.stopped:
-            return
-        self.stopped = True
-        self.cut.append({"url": short(url, 300), "kept_bytes": self.received.get(
-            next((k for k, v in self.urls.items() if v == url), ""), None), "why": why})
-        self.loop.create_task(self._stop_loading())
-
-    async def _stop_loading(self) -> None:
-        try:
-            await asyncio.wait_for(self.cdp.send("Page.stopLoading"), 5)
-        except Exception:  # the page is gone or hung: the snapshot steps find that out
-            pass
-
-    def paused(self, event: dict) -> None:
-        self.loop.create_task(self._handle(event))
-
-    async def _handle(self, event: dict) -> None:
-        request_id = event["requestId"]
-        headers = event.get("responseHeaders") or []
-        status = event.get("responseStatusCode")
-        try:
-            length = next((int(h["value"]) for h in headers if h["name"].lower() == "content-length"), None)
-        except ValueError:
-            length = None
-        try:
-            if status is None or length is None or length <= self.limit:
-                await self.cdp.send("Fetch.continueResponse", {"requestId": request_id})
-                return
-            stream = (await self.cdp.send("Fetch.takeResponseBodyAsStream", {"requestId": request_id}))["stream"]
-            body, why = await self._read(stream)
-            kept = [h for h in headers if h["name"].lower() not in ("content-length", "content-encoding",
-                                                                    "transfer-encoding")]
-            self.cut.append({"url": short(event.get("request", {}).get("url", ""), 300), "kept_bytes": len(body),
-                             "declared_bytes": length, "why": why or f"the body declares more than the "
-                             f"{self.limit >> 20} MiB a capture keeps: cut there"})
-            await self.cdp.send("Fetch.fulfillRequest", {"requestId": request_id, "responseCode": status,
-                                                         "responseHeaders": kept,
-                                                         "body": base64.b64encode(body).decode("ascii")})
-        except Exception:  # the page or the request went away meanwhile: nothing to pass on
-            pass
-
-    async def _read(self, stream: str) -> tuple[bytes, str | None]:
-        chunks, total, why = [], 0, None
-        try:
-            while total <= self.limit:
-                left = self.deadline - self.loop.time()
-                try:
-                    if left <= 0:
-                        raise TimeoutError
-                    part = await asyncio.wait_for(self.cdp.send("IO.read", {"handle": stream, "size": 1 << 20}), left)
-                except TimeoutError:
-                    why = "the body had not ended when the settling time was up: cut there"
-                    break
-                data = base64.b64decode(part["data"]) if part.get("base64Encoded") else part["data"].encode("utf-8")
-                chunks.append(data)
-                total += len(data)
-                if part.get("eof"):
-                    break
-        finally:
-            try:
-                await asyncio.wait_for(self.cdp.send("IO.close", {"handle": stream}), 5)
-            except Exception:
-                pass
-        return b"".join(chunks)[: self.limit], why
 
 
 async def _isolated(cdp, expression: str):
