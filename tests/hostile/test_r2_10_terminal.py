@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-from safeio.limits import terminal_text
 from tests.support.links import make_case, write_table
 
 OSC = "\x1b]0;pwned\x07"
@@ -52,8 +51,3 @@ def test_geo_hotspots_escapes_csv_values(tmp_path, cli):
     code, out, err = cli("geo", "hotspots", path, "--no-trend", "--resolution", "7", "--json")
     _clean(out, err)
 
-
-def test_terminal_text_shows_every_control_sequence():
-    shown = terminal_text(f"a{OSC}b{CSI_C1}c\u202ed")
-    _clean(shown)
-    assert shown == "a\\x1b]0;pwned\\x07b\\x9b31mc\\u202ed"
