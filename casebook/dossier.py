@@ -23,7 +23,7 @@ from casebook.export import notebook_to_html
 from casebook.kernel.kernels import KernelLimits
 from casebook.kernel.notebook_run import DEFAULT_CELL_TIMEOUT, NotebookRun, run_notebook, template_parameters
 from safeio.atomic import write_text_atomic
-from safeio.errors import InputError, UnsafePathError
+from safeio.errors import InputError, IntegrityError, UnsafePathError
 
 __all__ = ["HTML", "NOTEBOOK", "PDF", "SECTIONS", "SUMMARY", "DossierOptions", "DossierResult", "add_pdf",
            "case_out_dir", "default_template", "dossier_status", "execute_and_export", "fingerprint", "kernel_summary", "read_summary",
@@ -233,9 +233,12 @@ def render_html(case_dir: str | Path, out_root: str | Path, options: DossierOpti
 
         found["problems"] = evidence_problems(case.root, found)
         status = "degraded" if found["problems"] and status == "ok" else status
+    problem = IntegrityError("the dossier was rendered but: " + "; ".join(found["problems"]), path=case.root,
+                             hint="See the red rows of the dossier; 'casebook evidence verify' says more.") \
+        if run.ok and found.get("problems") else None
     summary = {
         "case_id": case.case_id, "case_no": case.case_no, "title": case.title, **found,
-        "status": status, "error": None if run.ok else run.failure.to_dict(),
+        "status": status, "error": (problem.to_dict() if problem else None) if run.ok else run.failure.to_dict(),
         "input_hash": input_hash, "outputs": outputs, "kernel_limits": run.limits,
         "seconds": round(time.perf_counter() - started, 3),
         # this process and the kernel: what the dossier cost, whatever else the machine was doing

@@ -90,10 +90,8 @@ def batch(casebook_dir, out_dir, workers, scheduler, lang, no_resume, quiet, pdf
     data = report.to_dict()
     click.echo(f"{data['cases']} cases: {data['ok']} rendered, {data['skipped']} unchanged, "
                f"{data['degraded']} degraded, {data['failed']} failed ({data['seconds']:.1f} s)")
-    problems = {r["case_id"]: (r.get("summary") or {}).get("problems") for r in data["results"]}
     for failure in data["failures"]:
-        message = (failure["error"] or {}).get("message") or "; ".join(problems.get(failure["case_id"]) or []) \
-            or "a section could not be built"
+        message = (failure["error"] or {}).get("message") or "a section could not be built"
         click.echo(terminal_text(f"  {failure['status'].upper()} {failure['case_id']}: {message}"), err=True)
     click.echo(Path(report.out) / "index.html")
     return 1 if report.failed else 0

@@ -562,7 +562,10 @@ class CaseCapture:
                     "hint": f"see what changed with 'casebook evidence verify {manifest_path}'"}
         from casebook.sealing import seal_case
 
-        sealed = seal_case(self.case.root, self.actor, reseal=True)
+        try:
+            sealed = seal_case(self.case.root, self.actor, reseal=True)
+        except CasebookError as err:  # e.g. a folder custody never recorded: named, for a person to look at
+            return {"state": "refused", "message": err.message, "hint": err.hint or ""}
         return {"state": "resealed", "merkle_root": sealed.manifest.merkle_root, "previous_merkle_root": old.merkle_root,
                 "added": len(report.added), "archived": str(sealed.archived) if sealed.archived else None}
 
