@@ -60,9 +60,10 @@ def main(argv: list[str] | None = None) -> int:
         from safeio.path_parts import describe_os_error
 
         where = f"{terminal_text(err.filename)}: " if err.filename else ""
-        click.echo(f"casebook: {where}cannot write here: {describe_os_error(err)}\n"
-                   "  What to do: give a folder you can write to, or free some disk space; "
-                   "nothing half-written was left as finished.", err=True)
+        doing = "cannot be used" if err.errno in (errno.EACCES, errno.EPERM) else "cannot be written"
+        click.echo(f"casebook: {where}{doing}: {describe_os_error(err)}\n"
+                   "  What to do: give a folder you may write to (and files you may read), or free some disk "
+                   "space; nothing half-written was left under a finished name.", err=True)
         return 2
     except click.exceptions.Abort:
         click.echo("casebook: stopped.", err=True)
