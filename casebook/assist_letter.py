@@ -19,6 +19,7 @@ from links import Chain, LinkResult
 from safeio.atomic import write_text_atomic
 from safeio.errors import CasebookError
 from safeio.escaping import esc as _e
+from safeio.path_parts import child_path, safe_component
 
 __all__ = ["AssistLetter", "draft_letters", "letter_html", "where_zh", "write_letters"]
 
@@ -47,7 +48,8 @@ class AssistLetter:
 
     @property
     def name(self) -> str:
-        return f"协查函_{self.chain}_{self.to_county}"
+        # the county and chain come from case.yml: one safe file-name component, never a path
+        return safe_component(f"协查函_{self.chain}_{self.to_county}")
 
     def to_dict(self) -> dict:
         return {"chain": self.chain, "from": {"county": self.from_county, "organ": self.from_organ},
@@ -249,7 +251,7 @@ def write_letters(letters: list[AssistLetter], out_dir: str | Path, *, pdf: bool
     written = []
     pages = []
     for letter in letters:
-        page = write_text_atomic(folder / f"{letter.name}.html", letter_html(letter))
+        page = write_text_atomic(child_path(folder, f"{letter.name}.html"), letter_html(letter))
         written.append(page)
         pages.append(page)
     if pdf and pages:

@@ -8,6 +8,7 @@ or unusable input).
 
 from __future__ import annotations
 
+import errno
 import sys
 
 import click
@@ -26,6 +27,8 @@ from casebook.commands import link_cmd as link
 from casebook.commands import notice_cmd as notice
 from casebook.commands import sample_cmd as sample
 from safeio.errors import CasebookError
+
+_WRITE_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EDQUOT})
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -60,6 +63,19 @@ def main(argv: list[str] | None = None) -> int:
         return done.exit_code
     except click.ClickException as usage:
         usage.show()
+        return 2
+    except OSError as err:
+        if err.errno not in _WRITE_ERRNOS:
+            raise
+        # a read-only, full or forbidden output place: a message naming it, never a traceback
+        from safeio.limits import terminal_text
+        from safeio.path_parts import describe_os_error
+
+        where = f"{terminal_text(err.filename)}: " if err.filename else ""
+        doing = "cannot be used" if err.errno in (errno.EACCES, errno.EPERM) else "cannot be written"
+        click.echo(f"casebook: {where}{doing}: {describe_os_error(err)}\n"
+                   "  What to do: give a folder you may write to (and files you may read), or free some disk "
+                   "space; nothing half-written was left under a finished name.", err=True)
         return 2
     except click.exceptions.Abort:
         click.echo("casebook: stopped.", err=True)

@@ -24,7 +24,7 @@ from casebook.export import notebook_to_html
 from casebook.kernel.kernels import KernelLimits
 from casebook.kernel.notebook_run import DEFAULT_CELL_TIMEOUT, NotebookRun, run_notebook, template_parameters
 from safeio.atomic import write_text_atomic
-from safeio.errors import CasebookError, InputError, UnsafePathError
+from safeio.errors import CasebookError, InputError, IntegrityError, UnsafePathError
 
 __all__ = ["HTML", "NOTEBOOK", "PDF", "SECTIONS", "SUMMARY", "DossierResult", "add_pdf", "case_out_dir",
            "case_summary", "default_template", "dossier_status", "execute_and_export", "finish_case",
@@ -156,7 +156,15 @@ def render_case(inputs: DossierInputs | str | Path, out_root: str | Path, *, res
     found = kernel_summary(out / NOTEBOOK) if "notebook" in outputs else {}
     expected = SECTIONS if template == default_template() else ()
     status = dossier_status(run.ok, found.get("sections", {}), expected)
-    error = None if run.ok else run.failure.to_dict()
+    if run.ok:  # evidence that does not verify, or unreadable photos, never make an "ok" dossier
+        from casebook.dossier_checks import evidence_problems
+
+        found["problems"] = evidence_problems(case.root, found)
+        status = "degraded" if found["problems"] and status == "ok" else status
+    problem = IntegrityError("the dossier was rendered but: " + "; ".join(found["problems"]), path=case.root,
+                             hint="See the red rows of the dossier; 'casebook evidence verify' says more.") \
+        if run.ok and found.get("problems") else None
+    error = (problem.to_dict() if problem else None) if run.ok else run.failure.to_dict()
     seconds = round(time.perf_counter() - started, 3)
     # this process and the kernel: what the dossier cost, whatever else the machine was doing
     cpu = None if run.kernel_cpu_seconds is None else round(time.process_time() - cpu_started

@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -65,6 +65,10 @@ TEXT = {
         "step_stamp": "就封存清单的 Merkle 根向时间戳服务机构申请可信时间戳（RFC 3161），时间 {time}（北京时间）。",
         "step_stamp_failed": "申请可信时间戳未成功：{error}",
         "step_custody": "将本次提取记入本案监管链日志（custody.jsonl）。",
+        "limit_not_taken": "未能提取 {what}：{why}", "limit_cut": "响应内容被截断（{what}）：{why}",
+        "limit_loopback": "服务器地址为本机回环地址（{what}）：提取的是本机上的网页，不是互联网上公开的网页。",
+        "limit_private": "服务器地址为内部网络地址（{what}）：提取的是内部网络上的网页，不是互联网上公开的网页。",
+        "limit_link_local": "服务器地址为链路本地地址（{what}）：提取的不是互联网上公开的网页。",
         "no_stamp": "未申请", "stamp_failed": "未取得：{error}",
         "stamp": "{time}（北京时间），令牌文件 {path}{tsa}",
         "browser_line": "Chromium {version}（无界面），视口 {width}×{height}，语言 {locale}，时区 {timezone}\n"
@@ -112,6 +116,12 @@ TEXT = {
         "step_stamp": "Obtained an RFC 3161 trusted timestamp over the manifest's Merkle root at {time} (Beijing time).",
         "step_stamp_failed": "The trusted timestamp could not be obtained: {error}",
         "step_custody": "Recorded the capture in the case's custody log (custody.jsonl).",
+        "limit_not_taken": "Not taken: {what}: {why}", "limit_cut": "A response was cut ({what}): {why}",
+        "limit_loopback": "The server is a loopback address ({what}): a page of this machine, not one public on the "
+                          "internet.",
+        "limit_private": "The server is a private network address ({what}): a page of an internal network, not one "
+                         "public on the internet.",
+        "limit_link_local": "The server is a link-local address ({what}): not a page public on the internet.",
         "no_stamp": "not requested", "stamp_failed": "not obtained: {error}",
         "stamp": "{time} (Beijing time), token {path}{tsa}",
         "browser_line": "Chromium {version} (headless), viewport {width}×{height}, locale {locale}, time zone "
@@ -151,6 +161,7 @@ class RecordFacts:
     timestamp: dict | None
     timestamp_error: str | None
     findings: list[dict] | None = None  # with --screen: what the page shows that breaks a rule
+    limits: list[dict] = field(default_factory=list)
 
 
 def _person(item) -> str:
@@ -197,6 +208,8 @@ def record_facts(case, capture: PageCapture, manifest: Manifest, *, folder: str,
     files = []
     for kind, name in ARTIFACT_FILES.items():
         entry = digests.get(name)
+        if entry is None and any(item.get("artifact") == name for item in record.get("not_taken", [])):
+            continue  # the page did not let it be taken: the steps say why
         if entry is None:
             raise InputError(f"the capture's manifest does not list {name}", path=manifest.path)
         files.append({"kind": kind, "name": name, "bytes": entry.size, "sha256": entry.digests.get("sha256", ""),
@@ -226,7 +239,20 @@ def record_facts(case, capture: PageCapture, manifest: Manifest, *, folder: str,
         refused=list(record.get("refused", [])), files=files,
         seal={"folder": folder, "manifest": f"{folder}/manifest.json", "merkle_root": manifest.merkle_root,
               "seal_sha256": manifest.seal.get("sha256", ""), "seal_sm3": manifest.seal.get("sm3", "")},
-        timestamp=timestamp, timestamp_error=timestamp_error, findings=findings)
+        timestamp=timestamp, timestamp_error=timestamp_error, findings=findings,
+        limits=_limits(record))
+
+
+def _limits(record: dict) -> list[dict]:
+    """What the page did not let the capture take, and where it came from if not the internet (as recorded)."""
+    network = record.get("network") or {}
+    items = [{"kind": "not_taken", "what": item.get("artifact"), "why": item.get("reason")}
+             for item in record.get("not_taken", [])]
+    items += [{"kind": "cut", "what": item.get("url"), "why": item.get("why")} for item in record.get("bodies_cut", [])]
+    if network.get("scope") in ("loopback", "private", "link_local"):
+        items.append({"kind": network["scope"], "what": ", ".join(network.get("server_ips") or [])
+                      or network.get("host", ""), "why": ""})
+    return items
 
 
 def _steps(facts: RecordFacts, t: dict) -> list[dict]:
@@ -246,6 +272,7 @@ def _steps(facts: RecordFacts, t: dict) -> list[dict]:
         steps.append({"text": t["step_stamp"].format(time=shanghai_time(facts.timestamp.get("gen_time_utc")))})
     elif facts.timestamp_error:
         steps.append({"text": t["step_stamp_failed"].format(error=facts.timestamp_error), "warn": True})
+    steps += [{"text": t["limit_" + item["kind"]].format(**item), "warn": True} for item in facts.limits]
     steps.append({"text": t["step_custody"]})
     return [{"warn": False, **step} for step in steps]
 

@@ -41,7 +41,7 @@ from safeio.errors import InputError, IntegrityError
 from safeio.limits import read_capped
 
 __all__ = ["ARCHIVE_DIR", "CASE_INCLUDE", "CUSTODY_NAME", "MANIFEST_NAME", "CaseIntegrity", "SealResult",
-           "check_case", "seal_case", "seal_tree"]
+           "check_case", "seal_case", "seal_tree", "unrecorded_case_captures"]
 
 CASE_INCLUDE = ("evidence", "labels")
 MANIFEST_NAME = "manifest.json"
@@ -294,9 +294,33 @@ def seal_case(case_dir: str | os.PathLike, actor: str = "casebook", *, algorithm
         Not a case folder.
     """
     case = _case_folder(case_dir)
+    _refuse_unrecorded_captures(case)
     return seal_tree(case, case / MANIFEST_NAME, actor, custody_path=case / CUSTODY_NAME, case_id=case.name,
                      include=CASE_INCLUDE, algorithms=algorithms, reseal=reseal, tsa_url=tsa_url, workers=workers,
                      progress=progress, first_note="first seal of this case's evidence")
+
+
+def unrecorded_case_captures(case: Path) -> list[dict]:
+    from casebook.webcapture.capture_custody import unrecorded_captures
+
+    log = CustodyLog(case / CUSTODY_NAME)
+    try:
+        events = log.events()
+    except (InputError, IntegrityError):
+        events = []  # the custody check says what is wrong with the log itself
+    return unrecorded_captures(case, events)
+
+
+def _refuse_unrecorded_captures(case: Path) -> None:
+    """A seal never takes in a capture folder that custody never recorded (nor a capture's partial folder)."""
+    found = unrecorded_case_captures(case)
+    if found:
+        listed = "; ".join(f"{item['path']}: {item['reason']}" for item in found)
+        raise IntegrityError(f"nothing was sealed: custody never recorded {len(found)} folder(s) under evidence/web/ "
+                             f"({listed})", path=case,
+                             hint="Move such a folder out of the case (keep it for the record) and capture the page "
+                             "again with 'casebook evidence capture'; a hidden '.partial' folder of a stopped capture "
+                             "is cleaned by the next capture run.")
 
 
 def check_case(case_dir: str | os.PathLike, *, workers: int | None = None) -> CaseIntegrity:
@@ -323,6 +347,7 @@ def check_case(case_dir: str | os.PathLike, *, workers: int | None = None) -> Ca
     result.custody = log.verify()
     if not result.custody.ok:
         result.errors.append(f"custody log: {result.custody.reason}")
+    result.errors += [f"{item['path']}: {item['reason']}" for item in unrecorded_case_captures(case)]
     if not os.path.lexists(result.manifest_path):
         result.errors.append("the case has not been sealed yet (no manifest.json)")
         return result

@@ -38,6 +38,9 @@ COUNTY_NAMES = ("county", "县区", "区县", "所属县区", "county_name")
 CODE_NAMES = ("urban_rural_code", "城乡分类代码", "城乡代码", "nbs_code")
 DETAIL_NAMES = ("case_no", "title", "market", "town", "party")
 SYS_CODES = {name: i for i, name in enumerate(COORD_SYSTEMS)}
+# Older than any register casebook reads (an Excel default date or a typo); later than today is a typo too.
+EARLIEST_DATE = np.datetime64("1990-01-01", "s")
+MAX_LISTED = 20
 
 
 def _mix(pos: np.ndarray) -> np.ndarray:
@@ -129,7 +132,10 @@ class _Scanner:
                                  hint=f"Use one of {', '.join(COORD_SYSTEMS)}.")
         self.sample_size = sample_size
         self.source = source
-        self.parts: dict[str, list] = {k: [] for k in ("lon", "lat", "sys", "opened", "category", "county", "nbs", "id")}
+        self.parts: dict[str, list] = {k: [] for k in ("lon", "lat", "sys", "opened", "category", "county", "nbs", "id",
+                                                       "row")}
+        self.date_flags: list[str] = []
+        self.n_date_flags = 0
         self.categories, self.counties = _Vocab(), _Vocab()
         self.rejected: list[pd.DataFrame] = []
         self.warnings: dict[str, None] = {}
@@ -190,7 +196,7 @@ class _Scanner:
             else:
                 opened, n_bad = parse_dates(frame[c["date"]])
             self.bad_dates += n_bad
-            self.parts["opened"].append(opened.to_numpy(dtype="datetime64[s]"))
+            self.parts["opened"].append(self._in_span(opened.to_numpy(dtype="datetime64[s]"), rows))
         else:
             self.parts["opened"].append(np.full(n, np.datetime64("NaT"), dtype="datetime64[s]"))
         self.parts["category"].append(self.categories.codes(frame[c["category"]]) if c["category"]
@@ -204,10 +210,27 @@ class _Scanner:
         else:
             nbs = np.full(n, -1, dtype=np.int8)
         self.parts["nbs"].append(nbs)
+        self.parts["row"].append(np.asarray(rows, dtype=np.int64))
         if c["id"] is not None:
             self.parts["id"].append(pa.array(frame[c["id"]].astype(str).to_numpy(dtype=object), type=pa.string()))
         self._sample(frame, rows, lon[good], lat[good], systems[good], n)
         self.n += n
+
+    def _in_span(self, opened: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Dates after today or before :data:`EARLIEST_DATE` become NaT (kept off the trend), each row noted."""
+        latest = np.datetime64(pd.Timestamp.now(tz="UTC").tz_localize(None).normalize() + pd.Timedelta(days=2), "s")
+        outside = (opened > latest) | (opened < EARLIEST_DATE)
+        if not outside.any():
+            return opened
+        for k in np.flatnonzero(outside):
+            self.n_date_flags += 1
+            if len(self.date_flags) < MAX_LISTED:
+                when = str(opened[k])[:10]
+                why = "is in the future" if opened[k] > latest else f"is before {str(EARLIEST_DATE)[:10]}"
+                self.date_flags.append(f"row {int(rows[k])}: {when} {why}")
+        opened = opened.copy()
+        opened[outside] = np.datetime64("NaT")
+        return opened
 
     def _sample(self, frame, rows, lon, lat, systems, n) -> None:
         pos = np.arange(self.n, self.n + n)
@@ -249,6 +272,12 @@ class _Scanner:
         if self.bad_dates:
             warnings.append(f"{self.bad_dates} case(s) have an unreadable date in '{self.cols['date']}': "
                             "left out of the trend.")
+        if self.n_date_flags:
+            more = f"; {self.n_date_flags - len(self.date_flags)} more" if self.n_date_flags > len(self.date_flags) else ""
+            warnings.append(f"{self.n_date_flags} case(s) dated outside {str(EARLIEST_DATE)[:10]} .. today: "
+                            f"kept on the map, left out of the trend ({'; '.join(self.date_flags)}{more}).")
+        if self.parts["id"]:
+            warnings += _duplicate_ids(self.parts["id"], cat("row", np.int64))
         sample = self.sample if self.sample is not None else pd.DataFrame(columns=["pos", "row", "lon", "lat"])
         sample = sample.sort_values("pos").reset_index(drop=True)
         if "pos" in sample and len(sample):
@@ -264,6 +293,22 @@ class _Scanner:
             rejected=rejected, warnings=warnings, source=self.source,
             has_dates=bool(self.cols and self.cols["date"] is not None),
         )
+
+
+def _duplicate_ids(chunks: list, rows: np.ndarray) -> list[str]:
+    """One warning naming each case id that more than one row carries, with those rows."""
+    import pyarrow as pa
+
+    ids = pd.Series(pa.chunked_array(chunks, type=pa.string()).to_numpy(zero_copy_only=False), dtype=object)
+    ids = ids.str.strip()
+    dup = ids.duplicated(keep=False) & ids.ne("") & ids.notna()
+    if not dup.any():
+        return []
+    groups = pd.Series(rows[dup.to_numpy()]).groupby(ids[dup].to_numpy()).apply(list)
+    listed = [f"{case_id} in rows {', '.join(map(str, found[:10]))}" for case_id, found in groups.head(MAX_LISTED).items()]
+    more = f"; {len(groups) - MAX_LISTED} more" if len(groups) > MAX_LISTED else ""
+    return [f"{len(groups)} case id(s) appear on more than one row: {'; '.join(listed)}{more}. "
+            "Each row is counted as a case; check whether the register holds the same case twice."]
 
 
 def scan_cases(cases, *, coord_sys: str | None = None, sample_size: int = SAMPLE_SIZE,

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from geo.coords import COORD_SYSTEMS, normalise_coord_sys, to_wgs84
+from safeio.archive_guard import check_table_file
 from safeio.errors import InputError
 
 __all__ = ["CaseTable", "PositionCheck", "check_positions", "load_cases", "parse_coordinate", "parse_dates"]
@@ -181,8 +182,9 @@ def _dedupe(names: list[str]) -> list[str]:
 def _read_any(path: Path) -> tuple[pd.DataFrame, np.ndarray, str | None]:
     """Table, row numbers, and the system implied by the file (GeoJSON/GPKG geometry) if any."""
     suffix = path.suffix.lower()
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         raise InputError("the case file does not exist.", path=path, hint="Check the path and file name.")
+    check_table_file(path)
     if path.stat().st_size == 0:
         raise InputError("the file is empty: no header and no cases.", path=path,
                          hint="Export the case table again with a header row (case_id, lon, lat, ...).")

@@ -15,7 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from safeio.archive_guard import check_table_file
 from safeio.errors import InputError
+from safeio.limits import refuse_link
 
 __all__ = ["CHUNK_ROWS", "Chunk", "iter_chunks", "table_parts"]
 
@@ -32,17 +34,21 @@ class Chunk:
     source: str
 
 
+
 def table_parts(path: str | Path) -> list[Path]:
     """The files of a table: the file itself, or the parts of a partitioned folder in name order."""
     path = Path(path)
+    refuse_link(path, "case table")  # a link named on the command line is not followed either
     if not path.exists():
         raise InputError("the case file does not exist.", path=path, hint="Check the path and file name.")
     if path.is_dir():
-        parts = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".parquet", ".pq", ".csv"))
+        parts = sorted(p for p in path.rglob("*") if not p.is_symlink() and p.is_file()
+                       and p.suffix.lower() in (".parquet", ".pq", ".csv"))
         if not parts:
             raise InputError("the folder holds no Parquet or CSV parts.", path=path,
                              hint="Give a case table file, or a folder of .parquet / .csv parts.")
         return parts
+    check_table_file(path)
     return [path]
 
 

@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from links.text_files import read_text_file
+from safeio.archive_guard import check_workbook
 from safeio.errors import InputError
 
 __all__ = ["HeaderMatch", "Sheet", "TableRow", "Vocabulary", "find_header", "read_sheets", "rows_of"]
@@ -111,6 +112,7 @@ def _read_excel(file: Path) -> list[Sheet]:
     """Every non-empty sheet, through calamine (Rust): openpyxl takes ~20 ms to open a small workbook, calamine ~1."""
     from python_calamine import CalamineWorkbook
 
+    check_workbook(file)  # declared sizes and ratios first: a 3 MB "zip bomb" would inflate to gigabytes
     try:
         book = CalamineWorkbook.from_path(str(file))
         sheets = []

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from safeio.errors import InputError
+from safeio.limits import read_capped
 
 __all__ = ["DecodedText", "decode_text", "read_text_file"]
 
@@ -105,13 +106,7 @@ def decode_text(data: bytes, where: str | Path = "<text>") -> DecodedText:
 def read_text_file(path: str | Path) -> DecodedText:
     """Read and decode one text file; an unreadable, huge or foreign-encoded file is an InputError naming it."""
     file = Path(path)
-    try:
-        size = file.stat().st_size
-        if size > MAX_TEXT_BYTES:
-            raise InputError(f"the file is too large to be a ledger or chat log ({size} bytes)", path=str(file),
-                             hint="Split it, or move it out of evidence/ if it is not a text record.")
-        data = file.read_bytes()
-    except OSError as err:
-        raise InputError(f"the file cannot be read ({err.strerror or err})", path=str(file),
-                         hint="Check that it exists and that you may read it.") from err
+    # capped, never through a link, never from a FIFO or device that could block or never end
+    data = read_capped(file, MAX_TEXT_BYTES, what="text record",
+                       hint="Split it, or move it out of evidence/ if it is not a text record.")
     return decode_text(data, file)

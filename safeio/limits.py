@@ -28,12 +28,15 @@ from safeio.errors import InputError, UnsafePathError
 __all__ = [
     "MAX_JSON_DEPTH",
     "check_json_depth",
+    "check_regular_file",
     "describe_size",
     "json_depth",
     "loads_json",
     "read_capped",
+    "read_stream_capped",
     "read_text_capped",
     "refuse_link",
+    "safe_echo",
     "terminal_json",
     "terminal_text",
 ]
@@ -144,6 +147,68 @@ def read_capped(path: str | os.PathLike, limit: int, *, what: str = "file", hint
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+def check_regular_file(path: str | os.PathLike, limit: int, *, what: str = "file", hint: str | None = None) -> int:
+    """The size of ``path`` after checking it is a regular file no larger than ``limit`` (not a link).
+
+    For readers that need a path (calamine, pandas, GDAL): a FIFO named in their place would block
+    them forever and ``/dev/zero`` would never end.  Opened without blocking and without following
+    a link, checked with ``fstat`` and closed without reading.
+
+    Raises
+    ------
+    InputError, UnsafePathError
+        As :func:`read_capped`.
+    """
+    source = Path(path)
+    fd = _open_regular(source, what)
+    try:
+        size = os.fstat(fd).st_size
+    finally:
+        os.close(fd)
+    if size > limit:
+        raise InputError(f"this {what} is larger than the {describe_size(limit)} casebook accepts", path=source,
+                         hint=hint or f"Check that this really is the {what}; an oversized one is damaged or hostile input.")
+    return size
+
+
+def _open_regular(source: Path, what: str) -> int:
+    """A read-only descriptor of a regular file, opened without blocking or following a link."""
+    refuse_link(source, what)
+    try:
+        fd = os.open(source, _READ_FLAGS)
+    except FileNotFoundError as err:
+        raise InputError(f"this {what} does not exist", path=source, hint="Check the path.") from err
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            refuse_link(source, what)
+        raise InputError(f"this {what} cannot be read: {err.strerror}", path=source) from err
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError(f"this {what} is a folder, not a file", path=source, hint=f"Give the {what} itself.")
+        raise InputError(f"this {what} is not a regular file (a pipe, socket or device)", path=source,
+                         hint="casebook reads only regular files: a pipe could block it forever.")
+    return fd
+
+
+def read_stream_capped(stream, limit: int, *, what: str = "input", where: str | os.PathLike | None = None) -> bytes:
+    """At most ``limit`` bytes of a binary stream (a response, standard input); more is an :class:`InputError`.
+
+    Reads in chunks, so a stream that never ends costs ``limit`` bytes of memory, not all of it.
+    """
+    chunks, total = [], 0
+    while True:
+        chunk = stream.read(min(_CHUNK, limit + 1 - total))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > limit:
+            raise InputError(f"this {what} is larger than the {describe_size(limit)} casebook accepts", path=where,
+                             hint="An input this large is damaged or hostile; keep it for the record.")
 
 
 def read_text_capped(path: str | os.PathLike, limit: int, *, what: str = "file", hint: str | None = None) -> str:
@@ -297,3 +362,16 @@ def terminal_json(value, **dumps_options) -> str:
     """
     dumps_options.setdefault("ensure_ascii", False)
     return _JSON_SUSPECT.sub(_json_escape_one, json.dumps(value, **dumps_options))
+
+
+def safe_echo(line: object = "", *, err: bool = False) -> None:
+    """Print one line with every control sequence escaped (ESC, OSC ``ESC ] ... BEL``, C1 such as 0x9B).
+
+    For command output that carries values from input (a county, a CSV cell, a file name): the
+    fixed text around them is the caller's, the whole line goes through :func:`terminal_text`.
+    """
+    import sys
+
+    out = sys.stderr if err else sys.stdout
+    out.write(terminal_text(str(line)) + "\n")
+    out.flush()

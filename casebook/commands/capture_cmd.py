@@ -7,36 +7,41 @@ timestamp could not be obtained; 2 unusable input (a bad or unreachable address,
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
+from safeio.limits import terminal_json, terminal_text
+
+
+def _echo(line: str, err: bool = False) -> None:
+    """Addresses, titles and file names come from the page and the list: shown, never obeyed."""
+    click.echo(terminal_text(line), err=err)
+
 
 def _emit(data: dict) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+    click.echo(terminal_json(data, indent=1))
 
 
 def _describe(result, err) -> None:
-    from safeio.limits import terminal_text
 
     head = "already captured" if result.already_captured else "captured"
-    click.echo(f"{head}: {result.url} -> {result.status} {result.final_url}")
+    _echo(f"{head}: {result.url} -> {result.status} {result.final_url}")
     for item in (result.screening or {}).get("findings", []):
-        click.echo(f"  finding {item['code']} ({item['severity']}): {terminal_text(item['message'])}")
+        _echo(f"  finding {item['code']} ({item['severity']}): {item['message']}")
     if not result.settled:
-        click.echo(f"  not settled within the timeout ({', '.join(result.not_settled)}): captured as it was then",
+        _echo(f"  not settled within the timeout ({', '.join(result.not_settled)}): captured as it was then",
                    err=err)
-    click.echo(f"  folder: {result.folder}")
-    click.echo(f"  manifest: {result.manifest_path} (Merkle root {result.manifest.merkle_root})")
-    click.echo(f"  record: {result.record_html} and {result.record_pdf.name}")
+    _echo(f"  folder: {result.folder}")
+    _echo(f"  manifest: {result.manifest_path} (Merkle root {result.manifest.merkle_root})")
+    _echo(f"  record: {result.record_html} and {result.record_pdf.name}")
     if result.timestamp:
-        click.echo(f"  timestamp: {result.timestamp['gen_time_utc']}")
+        _echo(f"  timestamp: {result.timestamp['gen_time_utc']}")
     if result.timestamp_error:
-        click.echo(f"  timestamp NOT obtained: {result.timestamp_error}", err=True)
+        _echo(f"  timestamp NOT obtained: {result.timestamp_error}", err=True)
     if result.event:
-        click.echo(f"  custody: event {result.event['seq']} 'captured'")
+        _echo(f"  custody: event {result.event['seq']} 'captured'")
 
 
 def _describe_seal(seal: dict | None) -> None:
@@ -44,13 +49,18 @@ def _describe_seal(seal: dict | None) -> None:
         return
     state = seal["state"]
     if state == "resealed":
-        click.echo(f"case seal: renewed to cover the captures (Merkle root {seal['merkle_root']}; "
+        _echo(f"case seal: renewed to cover the captures (Merkle root {seal['merkle_root']}; "
                    f"previous manifest kept as {seal['archived']})")
     elif state == "unsealed":
-        click.echo(f"case seal: the case is not sealed yet; {seal['hint']}")
+        _echo(f"case seal: the case is not sealed yet; {seal['hint']}")
     elif state in ("changed", "refused"):
-        click.echo(f"case seal: left as it is: the case changed in other ways too "
+        _echo(f"case seal: left as it is: the case changed in other ways too "
                    f"({seal.get('counts') or seal.get('message')}); {seal.get('hint', '')}", err=True)
+
+
+def _describe_partial(run) -> None:
+    for note in run.partial_notes:
+        _echo(f"  {note}", err=True)
 
 
 @click.command("capture")
@@ -60,7 +70,8 @@ def _describe_seal(seal: dict | None) -> None:
 @click.option("--list", "url_list", type=click.Path(path_type=Path),
               help="A text file of addresses, one per line ('#' comments), instead of URL.")
 @click.option("--timeout", type=click.FloatRange(1, 3600), default=30, show_default=True,
-              help="Seconds to wait for a page to answer and settle; one that never settles is captured then.")
+              help="Seconds the capture of a page may take in all: settling gets 60 %, the snapshots the rest; "
+              "what a page did not let be taken in time is named in capture.json.")
 @click.option("--tsa", "tsa_url", help="RFC 3161 timestamp authority URL: timestamp each capture's Merkle root.")
 @click.option("--actor", help="Who captures (custody log). Default: the investigators in case.yml.")
 @click.option("--place", help="提取地点 for the record. Default: the organ in case.yml.")
@@ -95,6 +106,7 @@ def capture(url, case_dir: Path, url_list, timeout, tsa_url, actor, place, lang,
     if url is not None:
         check_url(url)  # a file:, data: or javascript: address is refused before a browser starts
         run = capture_urls(case_dir, [(None, url)], **options)
+        _describe_partial(run)
         if run.failed:
             raise InputError(run.failed[0]["message"], field="url", hint=run.failed[0]["hint"])
         result = run.results[0]
@@ -119,6 +131,7 @@ def capture(url, case_dir: Path, url_list, timeout, tsa_url, actor, place, lang,
         if bar is not None:
             bar.close()
     code = 0 if run.ok else 1
+    _describe_partial(run)
     written = patrol(run) if patrol else None
     if as_json:
         _emit({**run.to_dict(), **_patrol_json(written)})
@@ -126,9 +139,9 @@ def capture(url, case_dir: Path, url_list, timeout, tsa_url, actor, place, lang,
     for result in run.results:
         _describe(result, err=False)
     for item in run.failed:
-        click.echo(f"FAILED: {url_list}, line {item['row']}: {item['message']}", err=True)
+        _echo(f"FAILED: {url_list}, line {item['row']}: {item['message']}", err=True)
     captured = sum(not r.already_captured for r in run.results)
-    click.echo(f"{captured} captured, {len(run.results) - captured} already captured, {len(run.failed)} failed")
+    _echo(f"{captured} captured, {len(run.results) - captured} already captured, {len(run.failed)} failed")
     _describe_seal(run.case_seal)
     _describe_patrol(written)
     return code

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from safeio.limits import terminal_text
+
 
 def _input_options(fn):
     """One option per field of DossierInputs that names one (``option=``), with its help and choices."""
@@ -56,6 +58,9 @@ def dossier() -> None:
 def run(case_dir, out_dir, pdf, **inputs) -> int:
     """Render the dossier of one case folder."""
     from casebook.dossier import render_dossier
+    from safeio.path_parts import writable_folder
+
+    writable_folder(out_dir)
 
     result = render_dossier(_inputs(inputs).with_case(case_dir), out_dir, pdf=pdf)
     folder = Path(result.out_dir)
@@ -63,7 +68,10 @@ def run(case_dir, out_dir, pdf, **inputs) -> int:
         click.echo(f"{result.case_id}: FAILED: {(result.error or {}).get('message')}", err=True)
     elif result.status == "degraded":
         missing = [name for name, state in result.summary.get("sections", {}).items() if state != "ok"]
-        click.echo(f"{result.case_id}: DEGRADED: sections not built: {', '.join(missing) or '?'}", err=True)
+        if missing or not result.summary.get("problems"):
+            click.echo(f"{result.case_id}: DEGRADED: sections not built: {', '.join(missing) or '?'}", err=True)
+        for problem in result.summary.get("problems") or []:
+            click.echo(terminal_text(f"{result.case_id}: DOES NOT VERIFY: {problem}"), err=True)
     for name in result.outputs.values():
         click.echo(folder / name)
     return 1 if result.status in ("failed", "degraded") else 0
@@ -83,6 +91,9 @@ def run(case_dir, out_dir, pdf, **inputs) -> int:
 def batch(casebook_dir, out_dir, workers, scheduler, no_resume, quiet, pdf, **inputs) -> int:
     """Render dossiers for every case of a casebook; exit 1 if any case failed."""
     from casebook.batch import run_batch
+    from safeio.path_parts import writable_folder
+
+    writable_folder(out_dir)
 
     report = run_batch(casebook_dir, out_dir, _inputs(inputs),
                        workers=workers, scheduler=scheduler, pdf=pdf, resume=not no_resume, progress=not quiet)
@@ -91,6 +102,6 @@ def batch(casebook_dir, out_dir, workers, scheduler, no_resume, quiet, pdf, **in
                f"{data['degraded']} degraded, {data['failed']} failed ({data['seconds']:.1f} s)")
     for failure in data["failures"]:
         message = (failure["error"] or {}).get("message") or "a section could not be built"
-        click.echo(f"  {failure['status'].upper()} {failure['case_id']}: {message}", err=True)
+        click.echo(terminal_text(f"  {failure['status'].upper()} {failure['case_id']}: {message}"), err=True)
     click.echo(Path(report.out) / "index.html")
     return 1 if report.failed else 0

@@ -203,6 +203,10 @@ def verify(manifest: Path, root, custody, tsa_ca, workers, actor, as_json) -> in
             token = {"ok": False, "error": err.message}
             data["ok"] = False
         data["timestamp"] = token
+    unrecorded = _unrecorded_in_case(path, report.root)
+    if unrecorded:  # a case seal that took in a capture custody never recorded does not verify
+        data["unrecorded_captures"] = unrecorded
+        data["ok"] = False
     code = 0 if data["ok"] else 2 if seal.get("refused") else 1
     if actor:
         counts = {name: n for name, n in report.counts().items() if n}
@@ -227,9 +231,22 @@ def verify(manifest: Path, root, custody, tsa_ca, workers, actor, as_json) -> in
             extra = f" -> {_printable(item['to'])}" if name == "moved" else ""
             reason = f" ({item['reason']})" if item.get("reason") else ""
             click.echo(f"  {name}: {_printable(item['path'])}{extra}{reason}")
+    for item in unrecorded:
+        click.echo(f"  not recorded by custody: {_printable(item['path'])} ({item['reason']})")
     if token is not None:
         click.echo(f"  timestamp: {token.get('gen_time_utc') or token.get('error')}")
     return code
+
+
+def _unrecorded_in_case(manifest_path: Path, root) -> list[dict]:
+    """Capture folders of a case that custody never recorded (only for a case's own manifest)."""
+    case = Path(root) if root else manifest_path.parent
+    if manifest_path.name != "manifest.json" or not (case / "case.yml").is_file() \
+            or manifest_path.resolve().parent != case.resolve():
+        return []
+    from casebook.sealing import unrecorded_case_captures
+
+    return unrecorded_case_captures(case.resolve())
 
 
 @evidence.command()

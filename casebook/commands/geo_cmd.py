@@ -8,6 +8,12 @@ from pathlib import Path
 import click
 
 from safeio.atomic import write_text_atomic
+from safeio.limits import terminal_json, terminal_text
+
+
+def _echo(line: str, err: bool = False) -> None:
+    """Case ids, county names and rejected values come from the table: shown, never obeyed by the terminal."""
+    click.echo(terminal_text(line), err=err)
 
 
 @click.group(name="geo")
@@ -42,6 +48,11 @@ def hotspots_cmd(cases, baseline, out, summary, coord_sys, resolution, distance_
     """
     import geo
     from geo.hotspot_maps import write_offline_html
+    from safeio.path_parts import writable_folder
+
+    for target in (out, summary):
+        if target is not None:
+            writable_folder(target.parent if str(target.parent) else Path("."))
 
     result = geo.find_hotspots(cases, baseline, resolution, distance_m=distance_m, coord_sys=coord_sys,
                                trend=not no_trend, scheduler=scheduler)
@@ -54,28 +65,28 @@ def hotspots_cmd(cases, baseline, out, summary, coord_sys, resolution, distance_
         write_offline_html(hotspot_map(result, basemap=basemap, tianditu_key=tianditu_key, lang=lang), out)
     rejected = len(data["rejected_rows"]) + len(data.get("baseline_rejected_rows", []))
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(terminal_json(data, indent=2))
     else:
-        click.echo(f"{data['cases']} cases analysed ({data['analysis']}), {rejected} row(s) rejected; "
+        _echo(f"{data['cases']} cases analysed ({data['analysis']}), {rejected} row(s) rejected; "
                    f"H3 resolution {data['cell_resolution']}, distance band {data['distance_band_m']:.0f} m.")
-        click.echo(f"Hot cells: {data['hot_cells']}, cold cells: {data['cold_cells']}, "
+        _echo(f"Hot cells: {data['hot_cells']}, cold cells: {data['cold_cells']}, "
                    f"point clusters: {len(data['clusters'])}.")
         for spot in data["hotspots"][:10]:
-            click.echo(f"  {spot['type']:4} {spot['confidence']}%  {spot['cell']}  ({spot['lon']:.5f}, {spot['lat']:.5f})  "
+            _echo(f"  {spot['type']:4} {spot['confidence']}%  {spot['cell']}  ({spot['lon']:.5f}, {spot['lat']:.5f})  "
                        f"cases {spot['cases']}  z {spot['z']:+.2f}  {spot['setting']}  {spot['trend']}")
         for row in data.get("counties", [])[:20]:
             rate = f"{row['rate']:.3f}" if row.get("rate") is not None else "-"
-            click.echo(f"  {row['adcode']} {row['name']}: cases {row['cases']}, rate {rate}, "
+            _echo(f"  {row['adcode']} {row['name']}: cases {row['cases']}, rate {rate}, "
                        f"hot {row['hot_cells']}, cold {row['cold_cells']}")
         for flag in data.get("county_warnings", [])[:20]:
-            click.echo(f"  case {flag['case_id']} names {flag['county_named']} but lies in "
+            _echo(f"  case {flag['case_id']} names {flag['county_named']} but lies in "
                        f"{flag['county_found'] or 'no county in view'}: likely {flag['cause']}", err=True)
         for row in data["rejected_rows"][:20]:
-            click.echo(f"  rejected row {row['row']}: {row['reason']}", err=True)
+            _echo(f"  rejected row {row['row']}: {row['reason']}", err=True)
         for warning in data["warnings"]:
-            click.echo(f"  note: {warning}", err=True)
+            _echo(f"  note: {warning}", err=True)
         if out is not None:
-            click.echo(f"Map: {out}")
+            _echo(f"Map: {out}")
         if summary is not None:
-            click.echo(f"Summary: {summary}")
+            _echo(f"Summary: {summary}")
     return 1 if rejected else 0

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
+
+from safeio.limits import terminal_json, terminal_text
+
+
+def _echo(line: str, err: bool = False) -> None:
+    """Values from case.yml and evidence reach this line: control sequences are shown, never obeyed."""
+    click.echo(terminal_text(line), err=err)
 
 
 @click.command("link")
@@ -36,8 +42,12 @@ def link(casebook_dirs: tuple[Path, ...], as_json: bool, out: Path | None, pdf: 
     be read (each is listed, the others were linked), 2 when a casebook cannot be used at all.
     """
     from casebook.linkage import link_casebook
+    from safeio.path_parts import writable_folder
 
-    say = (lambda line: None) if as_json else (lambda line: click.echo(f"  {line}", err=True))
+    if out is not None:
+        writable_folder(out)  # a read-only OUT is one message before the work, not a traceback after it
+
+    say = (lambda line: None) if as_json else (lambda line: _echo(f"  {line}", err=True))
     linkage = link_casebook(list(casebook_dirs), ocr=not no_ocr, engine=engine, progress=say, owners_files=owners)
     result = linkage.result
     data = linkage.to_dict() if not all_entities else {**result.to_dict(all_entities=True), "stats": linkage.stats}
@@ -47,7 +57,7 @@ def link(casebook_dirs: tuple[Path, ...], as_json: bool, out: Path | None, pdf: 
 
         written = write_link_outputs(linkage, out, lang=lang, pdf=pdf, requester=requester, all_entities=all_entities)
     if as_json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        click.echo(terminal_json(data, indent=1))
     else:
         _report(linkage, written)
     return 1 if result.problems else 0
@@ -55,7 +65,6 @@ def link(casebook_dirs: tuple[Path, ...], as_json: bool, out: Path | None, pdf: 
 
 def _report(linkage, written: list[Path]) -> None:
     from casebook.link_views import LEAD_REASONS_EN
-    from safeio.limits import terminal_text as clean
 
     result, stats = linkage.result, linkage.stats
     docs = ", ".join(f"{n} {kind}" for kind, n in sorted(stats["documents"].items())) or "no records"
@@ -66,31 +75,31 @@ def _report(linkage, written: list[Path]) -> None:
     several = stats.get("casebooks", 1) > 1
     for chain in result.chains:
         roles = ", ".join(f"{c} {r}" for c, r in chain.roles.items())
-        click.echo(clean(f"  {chain.id}  score {chain.score:.2f}  {len(chain.cases)} cases in "
-                         f"{'、'.join(chain.counties)}: {', '.join(chain.cases)}" + (f"  [{roles}]" if roles else "")))
+        _echo(f"  {chain.id}  score {chain.score:.2f}  {len(chain.cases)} cases in "
+                         f"{'、'.join(chain.counties)}: {', '.join(chain.cases)}" + (f"  [{roles}]" if roles else ""))
         if several:
             for case, holder in chain.holders.items():
-                click.echo(clean(f"      {case}: {holder['bureau']} ({holder['casebook']})"))
+                _echo(f"      {case}: {holder['bureau']} ({holder['casebook']})")
         for item in chain.via:
             if item["links"]:
                 on_label = {"source": "  [on seized goods: unknown maker]",
                             "copied": "  [copied genuine identity]"}.get(item.get("label_claim", ""), "")
-                click.echo(clean(f"      {item['kind']:<12} {item['value']}  (weight {item['weight']:.2f}; "
-                                 f"{', '.join(item['cases'])}){on_label}"))
+                _echo(f"      {item['kind']:<12} {item['value']}  (weight {item['weight']:.2f}; "
+                                 f"{', '.join(item['cases'])}){on_label}")
     for lead in result.leads[:10]:
-        click.echo(clean(f"  lead  {lead['kind']:<12} {lead['value']}  ({', '.join(lead['cases'][:6])}"
+        _echo(f"  lead  {lead['kind']:<12} {lead['value']}  ({', '.join(lead['cases'][:6])}"
                          f"{' ...' if len(lead['cases']) > 6 else ''}; best pair {lead['best']:.2f}): "
-                         f"{LEAD_REASONS_EN.get(lead['reason'], lead['reason'])}"))
+                         f"{LEAD_REASONS_EN.get(lead['reason'], lead['reason'])}")
     if len(result.leads) > 10:
         click.echo(f"  ... {len(result.leads) - 10} more lead(s) in links.json")
     for problem in result.problems:
         where = problem.get("path") or problem.get("case")
-        click.echo(clean(f"  problem: {where}: {problem['message']}"), err=True)
+        _echo((f"  problem: {where}: {problem['message']}"), err=True)
         if problem.get("hint"):
-            click.echo(f"    What to do: {problem['hint']}", err=True)
+            _echo(f"    What to do: {problem['hint']}", err=True)
     for path in written:
         if path.name == "links.html":
-            click.echo(f"Chart: {path}")
+            _echo(f"Chart: {path}")
     letters = [p for p in written if p.parent.name == "letters"]
     if letters:
-        click.echo(f"协查函 drafts: {len(letters)} file(s) in {letters[0].parent}")
+        _echo(f"协查函 drafts: {len(letters)} file(s) in {letters[0].parent}")

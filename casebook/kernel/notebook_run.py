@@ -8,6 +8,7 @@ limits of :mod:`casebook.kernel.kernels`, and turns a failing cell into data a b
 
 from __future__ import annotations
 
+import json
 import keyword
 import os
 import tempfile
@@ -123,6 +124,15 @@ class NotebookRun:
         return self.failure is None
 
 
+def _whole_json(path: Path) -> bool:
+    """Is the notebook papermill wrote complete JSON?  A disk that filled up mid-write leaves half of one."""
+    try:
+        json.loads(path.read_bytes())
+    except ValueError:
+        return False
+    return True
+
+
 def run_notebook(
     template: str | Path,
     output: str | Path,
@@ -205,9 +215,12 @@ def run_notebook(
         finally:
             if km is not None:
                 run_sync(km.finish)()
-        if tmp.stat().st_size:
+        if tmp.stat().st_size and _whole_json(tmp):
             _fsync(tmp)
             publish(tmp, output)
+        elif tmp.stat().st_size:  # a write cut short (a full disk): never published as the dossier's notebook
+            failure = failure or NotebookError(None, "OSError", "the executed notebook could not be written whole "
+                                               "(is the disk full?)", path=output)
     finally:
         tmp.unlink(missing_ok=True)
     return NotebookRun(output=output, failure=failure, seconds=time.perf_counter() - started,

@@ -138,6 +138,9 @@ def captured_pages(case_dir: str | os.PathLike, memo=None) -> list[CapturedPage]
         page.merkle_root, page.verified = manifest.merkle_root, report.ok
         if changed:
             page.problem = ", ".join(f"{path} ({state})" for path, state in sorted(changed.items()))
+        elif not report.ok:  # the files match but custody does not: say what custody lacks, never nothing
+            seal = report.seal or {}
+            page.problem = f"{seal.get('status') or 'not sealed'}: {seal.get('reason') or 'no custody event records it'}"
         page.files = [{"name": entry.path, "kind": KIND_BY_NAME.get(entry.path, ""), "bytes": entry.size,
                        "sha256": entry.digests.get("sha256", ""), "sm3": entry.digests.get("sm3", ""),
                        "changed": changed.get(entry.path)} for entry in manifest.entries]

@@ -1,16 +1,18 @@
 """Web captures into a case folder, sealed at once: the glue between case folders and ``evidence.web.page_capture``.
 
 Each address goes to ``<case>/evidence/web/<UTC time>-<host>/``.  The folder is built under a
-hidden name beside its target (``.<name>.partial``): the six artifacts, the sealed manifest of
-them (``manifest.json``, with ``manifest.json.tsr`` when a timestamp authority was asked), and the
-extraction record (``record.html``, ``record.pdf``).  Only then is it renamed into place, so a
-folder under its final name is always complete; a run that dies leaves only a hidden partial
-folder, which the next run removes.  The rename is followed by a ``captured`` event in the case's
-custody log naming the manifest's Merkle root and the record's digests.
+hidden name beside its target (``.<name>.partial``, with the owner's process id): the six
+artifacts, the sealed manifest of them (``manifest.json``, with ``manifest.json.tsr`` when a
+timestamp authority was asked), and the extraction record (``record.html``, ``record.pdf``).  Then
+a ``captured`` event in the case's custody log names the manifest's Merkle root and the record's
+digests, and only then is the folder renamed into place: a folder under its final name is always
+complete and recorded.  A run that dies leaves only a hidden partial folder, which the next run
+finishes (if its event was written) or removes, and names (:mod:`casebook.webcapture.capture_custody`).
 
 Re-running is safe: an address already captured whole for the case (a folder whose
-``capture.json`` names it and whose manifest still verifies) is skipped, and its custody event is
-added if the earlier run stopped before writing it.  If the case itself was sealed
+``capture.json`` names it, whose manifest still verifies and which custody records) is skipped.
+A folder custody never recorded is never adopted afterwards.  ``evidence/`` or ``evidence/web/``
+as a symbolic link is refused: nothing is written through a link.  If the case itself was sealed
 (``<case>/manifest.json``) and the only change since is new, complete captures, the case is sealed
 again so that its manifest covers them (the old manifest is kept in ``manifests/``); any other
 change is left for a person to look at.
@@ -23,7 +25,6 @@ import json
 import os
 import re
 import shutil
-import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,6 +33,14 @@ from urllib.parse import urlsplit
 
 from casebook.case import Case, load_case
 from casebook.extraction_record import RECORD_HTML, RECORD_PDF, record_facts, write_record
+from casebook.webcapture.capture_custody import (
+    OWNER_NAME,
+    PARTIAL_SUFFIX,
+    bounded_text,
+    claim_owner,
+    recorded_capture_roots,
+    sweep_partial_folders,
+)
 from evidence.integrity.custody import CustodyLog
 from evidence.integrity.hashing import hash_bytes
 from evidence.integrity.manifest import (
@@ -43,13 +52,14 @@ from evidence.integrity.manifest import (
 )
 from evidence.web.page_capture import ARTIFACT_FILES, CaptureSettings, PageCapture, WebCapturer, check_url
 from safeio.errors import CasebookError, InputError, IntegrityError
+from safeio.limits import read_text_capped
+from safeio.path_parts import refuse_linked_folders, writable_folder
 
 __all__ = ["CaptureResult", "CaptureRun", "CaseCapture", "capture_urls", "find_captures", "read_url_list"]
 
 WEB_DIR = "evidence/web"
 MANIFEST_NAME = "manifest.json"
-PARTIAL_SUFFIX = ".partial"
-STALE_PARTIAL_S = 3600  # a partial folder this old belongs to a run that died
+MAX_URL_LIST_BYTES = 16 << 20  # some 100,000 addresses
 KIND_BY_NAME = {name: kind for kind, name in ARTIFACT_FILES.items()}
 
 
@@ -110,6 +120,7 @@ class CaptureRun:
     failed: list[dict] = field(default_factory=list)
     case_seal: dict | None = None
     removed_partial: list[str] = field(default_factory=list)
+    partial_notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -119,7 +130,8 @@ class CaptureRun:
         return {"case_dir": str(self.case_dir), "ok": self.ok,
                 "captured": [r.to_dict() for r in self.results if not r.already_captured],
                 "skipped": [r.to_dict() for r in self.results if r.already_captured],
-                "failed": self.failed, "case_seal": self.case_seal, "removed_partial": self.removed_partial}
+                "failed": self.failed, "case_seal": self.case_seal, "removed_partial": self.removed_partial,
+                "partial_notes": self.partial_notes}
 
 
 def read_url_list(path: str | os.PathLike) -> list[tuple[int, str]]:
@@ -141,15 +153,9 @@ def read_url_list(path: str | os.PathLike) -> list[tuple[int, str]]:
         The file does not exist, is a folder, is not UTF-8 text, or lists nothing.
     """
     source = Path(path)
-    try:
-        text = source.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as err:
-        raise InputError("this list of addresses does not exist", path=source) from err
-    except IsADirectoryError as err:
-        raise InputError("this is a folder, not a list of addresses", path=source) from err
-    except UnicodeDecodeError as err:
-        raise InputError("this list of addresses is not UTF-8 text", path=source,
-                         hint="Save it as UTF-8, one address per line.") from err
+    # capped, never through a link, never from a FIFO or device (/dev/zero would never end)
+    text = read_text_capped(source, MAX_URL_LIST_BYTES, what="list of addresses",
+                            hint="A list of addresses is a small text file, one address per line.")
     seen, out = set(), []
     for number, line in enumerate(text.splitlines(), start=1):
         item = line.strip()
@@ -310,11 +316,13 @@ class CaseCapture:
         self.log = CustodyLog(self.case.custody_path)
         self.new_folders: list[Path] = []
         self.removed_partial: list[str] = []
+        self.partial_notes: list[str] = []
         self._capturer: WebCapturer | None = None
         self._printer = None
 
     def __enter__(self) -> CaseCapture:
-        self.web.mkdir(parents=True, exist_ok=True)
+        refuse_linked_folders(self.case.root, "evidence", "web", what="evidence folder")  # never write through links
+        writable_folder(self.web, what="evidence/web folder of the case")  # before any browser starts
         self.removed_partial = self._sweep_partial()
         return self
 
@@ -337,14 +345,13 @@ class CaseCapture:
             self._printer = PdfPrinter(settle_ms=0).__enter__()  # a record has nothing to settle
 
     def _sweep_partial(self) -> list[str]:
-        """Remove hidden partial folders left by runs that died (never sealed, never recorded)."""
-        removed = []
-        for folder in self.web.iterdir():
-            if folder.name.startswith(".") and folder.name.endswith(PARTIAL_SUFFIX) and folder.is_dir() \
-                    and not folder.is_symlink() and time.time() - folder.stat().st_mtime > STALE_PARTIAL_S:
-                shutil.rmtree(folder)
-                removed.append(folder.name)
-        return removed
+        """Finish or remove the hidden partial folders of runs that died; say which and why."""
+        removed, completed = sweep_partial_folders(self.case.root, self.log.events())
+        self.partial_notes = [f"removed {item['folder']}, left by a capture that did not finish: {item['why']}"
+                              for item in removed]
+        self.partial_notes += [f"finished {item['folder']} as {item['path']}: its custody event was written "
+                               f"before its run stopped ({item['why']})" for item in completed]
+        return [item["folder"] for item in removed]
 
     # -- resume ------------------------------------------------------------------------------------
     def _existing(self, url: str) -> CaptureResult | None:
@@ -358,23 +365,16 @@ class CaseCapture:
                     and (found.folder / RECORD_PDF).is_file()
             except CasebookError:
                 intact = False
-            if not intact:
-                continue
+            rel = f"{WEB_DIR}/{found.folder.name}"
+            if not intact or manifest.merkle_root not in recorded_capture_roots(self.log.events()).get(rel, set()):
+                continue  # custody never recorded it: it is not adopted now (the seal refuses it)
             event = None
-            if not self._recorded(manifest.merkle_root):
-                event = self._record_custody(found.folder, url, found.final_url, found.status, manifest,
-                                             note_extra="recorded on a later run (the earlier run stopped first)")
             record = json.loads((found.folder / ARTIFACT_FILES["capture"]).read_text(encoding="utf-8"))
             return CaptureResult(self.case.root, found.folder, url, found.final_url, found.status or 0,
                                  found.started_utc, found.title, found.settled, list(record.get("not_settled", [])),
                                  manifest, _artifacts(found.folder, manifest), event=event, already_captured=True,
                                  screening=self._screened(found.folder, found.started_utc))
         return None
-
-    def _recorded(self, merkle_root: str) -> bool:
-        return any(event["action"] == "captured" and any(item.get("merkle_root") == merkle_root
-                                                         for item in event["objects"])
-                   for event in self.log.events())
 
     # -- one address -------------------------------------------------------------------------------
     def capture(self, url: str) -> CaptureResult:
@@ -470,13 +470,18 @@ class CaseCapture:
             shutil.rmtree(pending.partial, ignore_errors=True)
             raise
         target = self.web / pending.name
-        os.rename(pending.partial, target)
+        try:  # custody first: a folder under its final name is always one custody recorded
+            result.event = self._record_custody(pending.partial, pending.url, result.final_url, result.status,
+                                                result.manifest, timestamp=result.timestamp, name=pending.name)
+        except BaseException:
+            shutil.rmtree(pending.partial, ignore_errors=True)
+            raise
+        (pending.partial / OWNER_NAME).unlink(missing_ok=True)
+        os.rename(pending.partial, target)  # if this fails, the next run finishes it (its event is written)
         _fsync_folder(self.web)
         self.new_folders.append(target)
         result.folder = target
         result.artifacts = _artifacts(target, result.manifest)
-        result.event = self._record_custody(target, pending.url, result.final_url, result.status, result.manifest,
-                                            timestamp=result.timestamp)
         return result
 
     def _claim(self, url: str, started: datetime) -> tuple[str, Path]:
@@ -491,11 +496,13 @@ class CaseCapture:
                 partial.mkdir()  # atomic: two runs never claim the same name
             except FileExistsError:
                 continue
+            claim_owner(partial)
             return name, partial
         raise InputError("no free folder name for this capture", path=self.web)  # pragma: no cover
 
     def _build(self, url: str, name: str, partial: Path, page: PageCapture) -> CaptureResult:
-        manifest = build_manifest(partial, case_id=self.case.case_id, include=sorted(ARTIFACT_FILES.values()))
+        manifest = build_manifest(partial, case_id=self.case.case_id,
+                                  include=sorted(artifact.name for artifact in page.artifacts))
         for artifact in page.artifacts:  # what was written is what was sealed
             entry = next((e for e in manifest.entries if e.path == artifact.name), None)
             if entry is None or entry.digests.get("sha256") != artifact.sha256 or entry.size != artifact.bytes:
@@ -533,17 +540,21 @@ class CaseCapture:
         return screen_capture(folder, started_utc, register=self.register, browser=self._printer.browser)
 
     def _record_custody(self, folder: Path, url: str, final_url: str, status, manifest: Manifest, *,
-                        timestamp: dict | None = None, note_extra: str = "") -> dict:
-        rel = f"{WEB_DIR}/{folder.name}"
-        item = {"path": rel, "manifest": f"{rel}/{MANIFEST_NAME}", "url": url, "final_url": final_url,
+                        timestamp: dict | None = None, note_extra: str = "", name: str | None = None) -> dict:
+        rel = f"{WEB_DIR}/{name or folder.name}"
+        url_kept, url_digest = bounded_text(url)
+        final_kept, final_digest = bounded_text(final_url)
+        item = {"path": rel, "manifest": f"{rel}/{MANIFEST_NAME}", "url": url_kept, "final_url": final_kept,
                 "status": status, "merkle_root": manifest.merkle_root, "seal_sha256": manifest.seal["sha256"],
                 "seal_sm3": manifest.seal.get("sm3"), "files": manifest.totals["files"],
                 "bytes": manifest.totals["bytes"]}
+        if url_digest or final_digest:  # cut to keep the event within the log's line limit
+            item.update({k: v for k, v in (("url_sha256", url_digest), ("final_url_sha256", final_digest)) if v})
         if timestamp:
             item["timestamp_utc"] = timestamp.get("gen_time_utc")
         records = [{"path": f"{rel}/{name}", **hash_bytes((folder / name).read_bytes())}
                    for name in (RECORD_HTML, RECORD_PDF, "listing.json") if (folder / name).is_file()]
-        note = f"web capture of {url}" + (f"; {note_extra}" if note_extra else "")
+        note = f"web capture of {url_kept}" + (f"; {note_extra}" if note_extra else "")
         return self.log.append(self.actor, "captured", [item, *records], note=note)
 
     # -- the case seal -------------------------------------------------------------------------------
@@ -573,7 +584,10 @@ class CaseCapture:
                     "hint": f"see what changed with 'casebook evidence verify {manifest_path}'"}
         from casebook.sealing import seal_case
 
-        sealed = seal_case(self.case.root, self.actor, reseal=True)
+        try:
+            sealed = seal_case(self.case.root, self.actor, reseal=True)
+        except CasebookError as err:  # e.g. a folder custody never recorded: named, for a person to look at
+            return {"state": "refused", "message": err.message, "hint": err.hint or ""}
         return {"state": "resealed", "merkle_root": sealed.manifest.merkle_root, "previous_merkle_root": old.merkle_root,
                 "added": len(report.added), "archived": str(sealed.archived) if sealed.archived else None}
 
@@ -603,7 +617,8 @@ def capture_urls(case_dir: str | os.PathLike, urls: Iterable[tuple[int | None, s
         The case folder does not exist or has no usable case.yml (before any browser starts).
     """
     with CaseCapture(case_dir, **options) as run:
-        outcome = CaptureRun(case_dir=run.case.root, removed_partial=list(run.removed_partial))
+        outcome = CaptureRun(case_dir=run.case.root, removed_partial=list(run.removed_partial),
+                             partial_notes=list(run.partial_notes))
         for row, url, got in run.capture_many(urls):
             if isinstance(got, CaptureResult):
                 outcome.results.append(got)

@@ -45,6 +45,7 @@ from evidence.labels.mark_tricks import (
 )
 from evidence.labels.marks import COPY_AFFIXES, MarkCandidate, is_generic, mark_candidates, name_heads
 from safeio.errors import InputError
+from safeio.limits import read_capped
 
 __all__ = ["CATEGORY_KIND", "GENERIC_WORDS", "NUMERALS", "TRICK_FAMILY", "Brand", "BrandMatch", "BrandRegistry",
            "Lookalike", "Trick", "align", "char_similarity", "default_registry"]
@@ -78,6 +79,7 @@ CATEGORY_WORDS = {
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z'&.\- ]{1,30}[A-Za-z]")
 WHOLE_MARK = 6  # a name given alone of at most this many characters is also compared whole
 HOMOPHONE_ONLY = 0.88  # the highest score of a two-character mark copied by sound alone
+MAX_BRANDS_BYTES = 16 << 20  # some 100,000 brands
 
 @dataclass(frozen=True)
 class Brand:
@@ -179,10 +181,7 @@ class BrandRegistry:
         if extra_csv is not None:
             path = Path(extra_csv)
             try:
-                text = path.read_bytes().decode("utf-8-sig")
-            except FileNotFoundError as err:
-                raise InputError("the brand list does not exist", path=path,
-                                 hint="Give the path of a CSV with columns brand, owner, category, family.") from err
+                text = read_capped(path, MAX_BRANDS_BYTES, what="brand list").decode("utf-8-sig")
             except UnicodeDecodeError as err:
                 raise InputError("the brand list is not UTF-8 text", path=path,
                                  hint="Save the CSV as UTF-8 (Excel: 'CSV UTF-8') and try again.") from err

@@ -21,6 +21,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from evidence.labels.photo_metadata import register_heif
 from safeio.errors import InputError
+from safeio.limits import read_capped
 
 register_heif()  # HEIC/HEIF photos, as phones take them, open like JPEGs
 
@@ -29,6 +30,7 @@ __all__ = ["MAX_SIDE", "ImageInput", "estimate_skew", "estimate_text_height", "e
 
 MAX_SIDE = 4000  # larger photos are shrunk on decode: label text stays far above OCR's needs
 MAX_PIXELS_HARD = 400_000_000  # beyond this even a reduced decode would exhaust memory
+MAX_PHOTO_BYTES = 256 << 20  # a label photo, even a 16-bit TIFF, is far smaller
 
 ImageInput = str | PathLike | Image.Image | bytes
 
@@ -42,10 +44,11 @@ def load_image(source: ImageInput, *, name: str | None = None) -> Image.Image:
         data = source
     else:
         path = Path(source)
-        if not path.is_file():
+        if not path.is_file() and not path.is_symlink():
             raise InputError("the photo does not exist or is not a file", path=label,
                              hint="Check the file name; give the path of a JPEG or PNG photo.")
-        data = path.read_bytes()  # read once: evidence originals are only ever read
+        # read once (evidence originals are only ever read), capped, never through a link or from a FIFO
+        data = read_capped(path, MAX_PHOTO_BYTES, what="photo")
     if not data:
         raise InputError("the photo file is empty (0 bytes)", path=label,
                          hint="Copy the photo again from the camera or phone; this copy holds nothing.")

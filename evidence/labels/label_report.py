@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
 
-from evidence.labels.imageprep import load_image, thumbnail_png
+from evidence.labels.imageprep import MAX_PHOTO_BYTES, load_image, thumbnail_png
 from evidence.labels.label_fields import FIELD_NAMES, extract_fields
 from evidence.labels.ocr import OcrEngine, OcrLine, OcrResult, get_engine
 from evidence.labels.readings import ReadingCache
 from evidence.labels.screening import Finding, screen
 from safeio.errors import CasebookError, InputError, MissingDependencyError
+from safeio.limits import read_capped
 
 __all__ = ["LabelReport", "make_reread", "read_label", "read_labels", "report_from_ocr"]
 
@@ -115,10 +116,11 @@ def report_from_ocr(image: str, picture, result: OcrResult, engine: OcrEngine, r
 
 
 def _photo_bytes(path: Path) -> bytes:
-    if not path.is_file():
+    if not path.is_file() and not path.is_symlink() and not path.exists():
         raise InputError("the photo does not exist or is not a file", path=str(path),
                          hint="Check the file name; give the path of a JPEG or PNG photo.")
-    return path.read_bytes()  # read once: evidence originals are only ever read
+    # read once (evidence originals are only ever read), capped, never through a link or from a FIFO
+    return read_capped(path, MAX_PHOTO_BYTES, what="photo")
 
 
 def read_label(path: str | PathLike, engine: str | OcrEngine = "auto", registry=None,

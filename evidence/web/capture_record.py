@@ -7,15 +7,17 @@ see what was done and repeat it.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import struct
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from evidence.integrity.electronic_data_list import SHANGHAI
 from evidence.web.chromium import CHROMIUM_ARGS, chromium_path
 from evidence.web.page_guard import ALLOWED_SCHEMES
 
-__all__ = ["CAPTURE_FORMAT", "capture_record", "json_bytes", "moment", "png_size", "tool_versions"]
+__all__ = ["CAPTURE_FORMAT", "address_scope", "capture_record", "json_bytes", "moment", "png_size", "tool_versions"]
 
 CAPTURE_FORMAT = "casebook-web-capture/1"
 POLICY = {"schemes": list(ALLOWED_SCHEMES), "fresh_context": True, "service_workers": "blocked",
@@ -67,8 +69,43 @@ def json_bytes(document: dict) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
+def address_scope(url: str, server_ips) -> dict:
+    """Whether the page came from this machine or a private network rather than the internet.
+
+    A capture of ``127.0.0.1``, ``localhost`` or ``192.168.x.x`` shows what a server on this
+    machine or this network answered, not what the public saw: the record says so.
+
+    Returns
+    -------
+    dict
+        ``{"scope": "loopback" | "private" | "link_local" | "public" | "unknown", "host", "server_ips"}``.
+    """
+    host = (urlsplit(url).hostname or "").lower()
+    candidates = [ip for ip in server_ips if ip] or [host]
+    scopes = set()
+    for text in candidates:
+        try:
+            address = ipaddress.ip_address(str(text).strip("[]"))
+        except ValueError:
+            scopes.add("loopback" if text in ("localhost",) or str(text).endswith(".localhost") else "unknown")
+            continue
+        if address.is_loopback:
+            scopes.add("loopback")
+        elif address.is_link_local:
+            scopes.add("link_local")
+        elif address.is_private or address.is_reserved or address.is_unspecified:
+            scopes.add("private")
+        else:
+            scopes.add("public")
+    order = ("loopback", "link_local", "private", "unknown", "public")
+    scope = next((name for name in order if name in scopes), "unknown")
+    return {"scope": scope, "host": host, "server_ips": sorted({str(ip) for ip in server_ips if ip})}
+
+
 def capture_record(*, url: str, final_url: str, status: int, title: str, times: dict, not_settled: list[str],
-                   scripts_terminated: bool, settings, watch, user_agent: str, browser: dict, png: bytes) -> dict:
+                   scripts_terminated: bool, settings, watch, user_agent: str, browser: dict, png: bytes | None,
+                   not_taken: list[dict] | None = None, screenshot: str | None = "full_page",
+                   server_ips: list | None = None) -> dict:
     """The ``capture.json`` document.
 
     Parameters
@@ -87,15 +124,21 @@ def capture_record(*, url: str, final_url: str, status: int, title: str, times: 
     user_agent : str
     browser : dict
         ``product``, ``version``, ``revision``, ``js_version`` as the browser reports them.
-    png : bytes
-        The full-page screenshot (its size is the page's size).
+    png : bytes or None
+        The screenshot (a full-page one gives the page's size); None when none could be taken.
+    not_taken : list of dict
+        ``{"artifact", "reason"}`` for each snapshot the page did not let be taken.
+    screenshot : "full_page", "viewport" or None
+        What the screenshot shows.
+    server_ips : list of str
+        The addresses the responses came from (loopback and private ones are marked).
 
     Returns
     -------
     dict
     """
     s = settings
-    size = png_size(png)
+    size = png_size(png) if png and screenshot == "full_page" else None
     return {
         "format": CAPTURE_FORMAT,
         "url": url,
@@ -122,4 +165,8 @@ def capture_record(*, url: str, final_url: str, status: int, title: str, times: 
         "requests": {"total": watch.requests, "failed": watch.failed},
         "browser_log": watch.log,
         "html_encoding": "utf-8 with BOM (the DOM serialised after the page's scripts ran)",
+        "screenshot": screenshot,
+        "not_taken": list(not_taken or []),
+        "bodies_cut": list(getattr(getattr(watch, "bodies", None), "cut", [])),
+        "network": address_scope(final_url or url, server_ips or []),
     }

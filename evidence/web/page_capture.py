@@ -5,7 +5,8 @@ One capture writes six files into a folder the caller gives (see docs/domain.md,
 - ``page.html``: the DOM after the page's scripts ran (UTF-8 with a BOM, which outranks any
   ``<meta charset>`` the page declares, so the file opens as it was serialised);
 - ``page.mhtml``: the page with its resources, from DevTools ``Page.captureSnapshot``;
-- ``screenshot.png``: the full page, not the viewport;
+- ``screenshot.png``: the full page (the viewport when the page does not let the full page be
+  taken; ``capture.json`` says which);
 - ``page.pdf``: the page printed with screen styles;
 - ``response.json``: redirect chain, status, headers, server address, certificate
   (:mod:`evidence.web.web_response`);
@@ -18,6 +19,14 @@ any earlier page.  Only http and https reach the page (:mod:`evidence.web.page_g
 "settles" when its load event fired, its network went idle and its DOM stayed unchanged for
 ``quiet_ms``; one that does not settle within the timeout is captured as it is then, and
 ``capture.json`` says which condition failed.  A page whose scripts never yield has them terminated so that it can still be captured.
+
+The timeout is a wall-clock limit for the whole capture: settling gets the first 60 % of it, the
+snapshots the rest.  Pages that fight back are captured as far as they let: a response body is
+read up to :attr:`CaptureSettings.max_body_bytes` and only until the settling time is up (a body
+that never ends is cut there, and the record says so); ``window.print()`` does nothing; a
+full-page screenshot that fails falls back to the viewport; a snapshot that cannot be taken in
+time is left out and ``capture.json`` names it with the reason (``not_taken``).  Only a capture
+that could take none of DOM, MHTML and screenshot fails.
 
 Playwright's async API is used under a synchronous facade: only it lets every browser call be
 bounded in time (the sync API has no timeout for ``content()``, ``evaluate`` or ``pdf()``).  Its
@@ -35,7 +44,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from evidence.integrity.hashing import hash_bytes
 from evidence.web.capture_record import capture_record, json_bytes, moment
@@ -46,8 +55,10 @@ from evidence.web.page_guard import (
     QUIET_JS,
     SCRIPT_FRAMES_JS,
     PageWatch,
+    check_url,
     short,
 )
+from evidence.web.page_limits import DOM_JS, BodyLimit
 from evidence.web.web_errors import navigation_error
 from evidence.web.web_response import certificate_details, hop_record, origin_of, response_record
 from safeio.atomic import write_bytes_atomic
@@ -66,52 +77,6 @@ __all__ = [
 ARTIFACT_FILES = {"html": "page.html", "mhtml": "page.mhtml", "screenshot": "screenshot.png", "pdf": "page.pdf",
                   "response": "response.json", "capture": "capture.json"}
 
-def check_url(url: str) -> str:
-    """The address to capture, checked and written in one form (scheme and host in lower case).
-
-    Parameters
-    ----------
-    url : str
-        An http or https address.
-
-    Returns
-    -------
-    str
-        The address with a lower-case scheme and host and a path of at least ``/``.
-
-    Raises
-    ------
-    InputError
-        Another scheme (``file:``, ``javascript:``, ``data:``, ...), no host, a user name or password
-        in the address, a bad port, or spaces and control characters.
-    """
-    text = str(url).strip()
-    if not text or any(ch.isspace() or not ch.isprintable() for ch in text):
-        raise InputError(f"'{short(text)}' is not a web address (it is empty or holds spaces or control "
-                         "characters)", field="url", hint="Copy the address from the browser's address bar.")
-    parts = urlsplit(text)
-    scheme = parts.scheme.lower()
-    if scheme not in ALLOWED_SCHEMES:
-        what = f"'{scheme}:' addresses" if scheme else "addresses without http:// or https://"
-        raise InputError(f"'{short(text)}' is not an http or https address: {what} are refused", field="url",
-                         hint="Give the listing's web address, starting with https:// or http://.")
-    try:
-        host, port = parts.hostname, parts.port
-    except ValueError as err:
-        raise InputError(f"'{short(text)}' has a bad port ({err})", field="url",
-                         hint="A port is a number from 1 to 65535, as in https://shop.example.com:8443/.") from err
-    if not host:
-        raise InputError(f"'{short(text)}' names no host", field="url",
-                         hint="A web address looks like https://shop.example.com/item/123.")
-    if parts.username is not None or parts.password is not None:
-        raise InputError(f"'{short(text)}' carries a user name or password, which would be written into the "
-                         "evidence", field="url", hint="Give the address without 'user:password@'.")
-    netloc = f"[{host}]" if ":" in host else host
-    if port is not None:
-        netloc += f":{port}"
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, parts.fragment))
-
-
 @dataclass(frozen=True)
 class CaptureSettings:
     """How a page is opened; every value lands in ``capture.json``.
@@ -127,15 +92,16 @@ class CaptureSettings:
     locale: str = "zh-CN"
     timezone_id: str = "Asia/Shanghai"
     ignore_https_errors: bool = False
+    max_body_bytes: int = 8 << 20  # a listing page is far smaller; a larger body is cut here and marked
 
     def __post_init__(self) -> None:
         if not 1 <= self.timeout_s <= 3600:
             raise InputError(f"a timeout of {self.timeout_s} s is outside 1..3600 s", field="timeout")
 
     @property
-    def step_s(self) -> float:
-        """Time allowed for each snapshot step once the page is loaded (a tall page takes a while)."""
-        return max(30.0, self.timeout_s)
+    def settle_s(self) -> float:
+        """The part of the timeout for opening and settling the page; the snapshots get the rest."""
+        return self.timeout_s * 0.6
 
 
 @dataclass
@@ -348,13 +314,13 @@ class WebCapturer:
             return await self._in_context(context, url, folder, user_agent, started)
         finally:
             try:
-                await asyncio.wait_for(context.close(), 15)
+                await asyncio.wait_for(context.close(), 5)
             except Exception:  # a context that will not close: drop the whole browser, start afresh next time
                 await self._stop_browser()
 
     async def _stop_browser(self) -> None:
         try:
-            await asyncio.wait_for(self._browser.close(), 10)
+            await asyncio.wait_for(self._browser.close(), 5)
         except Exception:
             pass
         self._browser = None
@@ -381,9 +347,16 @@ class WebCapturer:
         # Network on this session only so that the browser keeps the certificates it is shown (read
         # back with Network.getCertificate); response bodies are not wanted here, so the buffers stay small.
         await cdp.send("Network.enable", {"maxTotalBufferSize": 1 << 20, "maxResourceBufferSize": 1 << 19})
-        deadline = self._loop.time() + s.timeout_s
+        begun = self._loop.time()
+        deadline, hard = begun + s.settle_s, begun + s.timeout_s
+        bodies = BodyLimit(cdp, s.max_body_bytes, deadline, self._loop)
+        cdp.on("Fetch.requestPaused", bodies.paused)
+        cdp.on("Network.requestWillBeSent", bodies.request)
+        cdp.on("Network.dataReceived", bodies.data)
+        await cdp.send("Fetch.enable", {"patterns": [{"urlPattern": "*", "requestStage": "Response"}]})
+        watch.bodies = bodies
         try:
-            first = await page.goto(url, wait_until="commit", timeout=s.timeout_s * 1000)
+            first = await page.goto(url, wait_until="commit", timeout=s.settle_s * 1000)
         except PlaywrightError as err:
             raise navigation_error(url, err, s.timeout_s) from None
         if first is None:
@@ -392,7 +365,11 @@ class WebCapturer:
             moves = len(watch.navigations)
             try:
                 not_settled, stopped = await self._settle(page, cdp, deadline)
-                return await self._snapshot(page, cdp, watch, url, folder, started, not_settled, stopped, user_agent)
+                if "load" in not_settled:  # a body that never ends: what arrived is what is kept
+                    bodies.stop("the page had not finished loading when the settling time was up: "
+                                "loading was stopped there", page.url)
+                return await self._snapshot(page, cdp, watch, url, folder, started, not_settled, stopped, user_agent,
+                                            hard)
             except PlaywrightError as err:
                 if len(watch.navigations) > moves and attempt < 3:
                     continue  # the page moved itself to another document meanwhile: settle on that one
@@ -424,7 +401,7 @@ class WebCapturer:
             not_settled.append("dom_quiet")
             return not_settled, stopped
         try:
-            quiet = await asyncio.wait_for(self._dom_quiet(cdp, budget), budget / 1000 + 5)
+            quiet = await asyncio.wait_for(self._dom_quiet(cdp, budget), budget / 1000 + 0.5)
         except TimeoutError:
             quiet, stopped = False, await self._stop_scripts(cdp)
         if not quiet:
@@ -437,26 +414,56 @@ class WebCapturer:
     async def _stop_scripts(self, cdp) -> bool:
         """Break a script that never yields (DevTools terminates it from outside the page's thread)."""
         try:
-            await asyncio.wait_for(cdp.send("Runtime.terminateExecution"), 10)
+            await asyncio.wait_for(cdp.send("Runtime.terminateExecution"), 3)
         except Exception:
             return False
         return True
 
-    async def _step(self, cdp, what: str, make, stopped: list[bool]):
-        """Run one snapshot step in bounded time; a hung page gets its scripts terminated once."""
+    @staticmethod
+    async def _content(page, cdp) -> str:
+        """The DOM as serialised; while the page is still loading (Playwright refuses then), as parsed so far."""
+        from playwright.async_api import Error as PlaywrightError
+
+        try:
+            return await page.content()
+        except PlaywrightError as err:
+            if "navigating" not in str(err):
+                raise
+        dom = await _isolated(cdp, DOM_JS)
+        if not isinstance(dom, str):
+            raise PlaywrightError("the page has no document yet")
+        return dom
+
+    def _left_s(self, hard: float) -> float:
+        return hard - self._loop.time()
+
+    async def _step(self, cdp, what: str, make, stopped: list[bool], hard: float):
+        """Run one snapshot step within what is left of the timeout; a hung page gets its scripts terminated once.
+
+        Raises :class:`_NotTaken` (with the reason) when the step fails or time runs out.
+        """
+        from playwright.async_api import Error as PlaywrightError
+
         for attempt in (1, 2):
-            try:
-                return await asyncio.wait_for(make(), self.settings.step_s)
+            left = self._left_s(hard)
+            if left <= 0.2:
+                raise _NotTaken(f"the {what} was not taken: the {self.settings.timeout_s:g} s timeout ran out first")
+            try:  # one step that hangs leaves half of what is left to the others
+                return await asyncio.wait_for(make(), max(min(left, 2.0), left / 2))
             except TimeoutError:
-                if attempt == 2 or not await self._stop_scripts(cdp):
-                    raise InputError(f"the page stopped responding while the {what} was taken; nothing was "
-                                     "captured", field="url",
-                                     hint="The page's scripts never yield; capture it by other means.") from None
+                if attempt == 2 or stopped[0] or not await self._stop_scripts(cdp):
+                    raise _NotTaken(f"the {what} was not taken: the page did not answer within the "
+                                    f"{self.settings.timeout_s:g} s timeout") from None
                 stopped[0] = True
+            except PlaywrightError as err:
+                if "Target page, context or browser has been closed" in str(err) or "Target crashed" in str(err):
+                    raise
+                first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+                raise _NotTaken(f"the {what} was not taken: {short(first, 200)}") from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _snapshot(self, page, cdp, watch: PageWatch, url: str, folder: Path, started: dict,
-                        not_settled: list[str], stopped_in_settle: bool, user_agent: str) -> PageCapture:
+                        not_settled: list[str], stopped_in_settle: bool, user_agent: str, hard: float) -> PageCapture:
         stopped = [stopped_in_settle]
         final_url = page.url
         if urlsplit(final_url).scheme.lower() not in ALLOWED_SCHEMES:
@@ -469,26 +476,56 @@ class WebCapturer:
             digests = hash_bytes(data, ("sha256", "sm3"))
             artifacts.append(Artifact(kind, ARTIFACT_FILES[kind], len(data), digests["sha256"], digests["sm3"], taken))
 
+        not_taken: list[dict] = []
+
+        async def attempt(kind: str, what: str, make):
+            try:
+                return await self._step(cdp, what, make, stopped, hard)
+            except _NotTaken as missing:
+                not_taken.append({"artifact": ARTIFACT_FILES.get(kind, kind), "reason": str(missing)})
+                return None
+
         snapshot = moment()
-        title = await self._step(cdp, "title", page.title, stopped)
-        dom = await self._step(cdp, "DOM", page.content, stopped)
-        keep("html", b"\xef\xbb\xbf" + dom.encode("utf-8"), snapshot)
+        title = await attempt("title", "title", page.title) or ""
+        dom = await attempt("html", "DOM", lambda: self._content(page, cdp))
+        if dom is not None:
+            keep("html", b"\xef\xbb\xbf" + dom.encode("utf-8"), snapshot)
         taken = moment()
-        mhtml = await self._step(cdp, "MHTML snapshot",
-                                 lambda: cdp.send("Page.captureSnapshot", {"format": "mhtml"}), stopped)
-        keep("mhtml", mhtml["data"].encode("utf-8"), taken)
+        mhtml = await attempt("mhtml", "MHTML snapshot",
+                              lambda: cdp.send("Page.captureSnapshot", {"format": "mhtml"}))
+        if mhtml is not None:
+            keep("mhtml", mhtml["data"].encode("utf-8"), taken)
         taken = moment()
-        png = await self._step(cdp, "screenshot", lambda: page.screenshot(
-            full_page=True, type="png", timeout=self.settings.step_s * 1000), stopped)
-        keep("screenshot", png, taken)
+        # the viewport first: it is cheap, and a full-page screenshot of a huge page can hang the compositor
+        viewport_missing = len(not_taken)
+        png = await attempt("screenshot", "viewport screenshot", lambda: page.screenshot(full_page=False, type="png"))
+        shot, shot_taken = "viewport", taken
         taken = moment()
-        await self._step(cdp, "PDF", lambda: page.emulate_media(media="screen"), stopped)
-        pdf = await self._step(cdp, "PDF", lambda: page.pdf(format="A4", print_background=True), stopped)
-        keep("pdf", pdf, taken)
+        before = len(not_taken)
+        await attempt("pdf", "PDF", lambda: page.emulate_media(media="screen"))
+        pdf = await attempt("pdf", "PDF", lambda: page.pdf(format="A4", print_background=True)) \
+            if len(not_taken) == before else None
+        if pdf is not None:
+            keep("pdf", pdf, taken)
         taken = moment()
-        response = await self._step(cdp, "response record", lambda: self._response(page, cdp, watch, url), stopped)
+        full = await attempt("screenshot", "full-page screenshot", lambda: page.screenshot(
+            full_page=True, type="png", timeout=max(1.0, self._left_s(hard) / 2) * 1000))
+        if full is not None:
+            if png is None:  # the full page replaces the viewport that failed: nothing is missing
+                del not_taken[viewport_missing]
+            png, shot, shot_taken = full, "full_page", taken
+        elif png is not None:  # the viewport is kept: the record says the full page could not be taken
+            not_taken[-1]["artifact"] = "screenshot.png (full page)"
+        if png is not None:
+            keep("screenshot", png, shot_taken)
+        if not artifacts:
+            raise InputError(f"{url}: nothing of the page could be taken ({'; '.join(n['reason'] for n in not_taken)})",
+                             field="url", hint="Try again with a longer --timeout; a page that defeats every "
+                             "snapshot must be captured by other means.")
+        taken = moment()
+        response = await self._response_bounded(page, cdp, watch, url, hard)
         keep("response", json_bytes(response), taken)
-        script_frames = await self._step(cdp, "frame list", lambda: _isolated(cdp, SCRIPT_FRAMES_JS), stopped)
+        script_frames = await attempt("frames", "frame list", lambda: _isolated(cdp, SCRIPT_FRAMES_JS))
         for src in script_frames or []:
             watch.refuse("frame", src)
         ended = moment()
@@ -496,6 +533,8 @@ class WebCapturer:
             url=url, final_url=final_url, status=response["status"], title=title,
             times={"started": started, "snapshot": snapshot, "ended": ended}, not_settled=not_settled,
             scripts_terminated=stopped[0], settings=self.settings, watch=watch, user_agent=user_agent,
+            not_taken=not_taken, screenshot=shot if png is not None else None,
+            server_ips=[(hop.get("server") or {}).get("ip") for hop in response.get("chain", [])],
             browser={"product": self._version.get("product"), "version": self._browser.version,
                      "revision": self._version.get("revision"), "js_version": self._version.get("jsVersion")},
             png=png)
@@ -503,6 +542,13 @@ class WebCapturer:
         return PageCapture(url=url, final_url=final_url, status=response["status"], title=title, folder=folder,
                            started=started, ended=ended, settled=not not_settled, not_settled=not_settled,
                            artifacts=artifacts, record=record, response=response)
+
+    async def _response_bounded(self, page, cdp, watch: PageWatch, url: str, hard: float) -> dict:
+        """The response record; its certificate look-ups get a few seconds even when the timeout is spent."""
+        try:
+            return await asyncio.wait_for(self._response(page, cdp, watch, url), max(5.0, self._left_s(hard)))
+        except TimeoutError:
+            return await self._response(page, None, watch, url)
 
     async def _response(self, page, cdp, watch: PageWatch, url: str) -> dict:
         final = next((r for r in reversed(watch.main_responses) if not 300 <= r.status < 400), None)
@@ -523,7 +569,7 @@ class WebCapturer:
                                     await response.security_details()))
         certificates = {}
         https = sorted({origin_of(hop["url"]) for hop in chain if hop["tls"] is not None})
-        if https:
+        if https and cdp is not None:
             for origin in https:
                 try:
                     names = (await cdp.send("Network.getCertificate", {"origin": origin})).get("tableNames", [])
@@ -533,6 +579,10 @@ class WebCapturer:
                 certificates[origin] = certificate_details(names)
         later = [nav for nav in watch.navigations[1:] if nav != url]
         return response_record(url, chain, certificates, later)
+
+class _NotTaken(Exception):
+    """One snapshot could not be taken; the message says which and why (it goes into capture.json)."""
+
 
 async def _isolated(cdp, expression: str):
     """Evaluate in a fresh isolated world of the main frame: same DOM, none of the page's globals."""

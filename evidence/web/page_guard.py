@@ -6,13 +6,16 @@ redirects to ``data:`` and ``file:``; :data:`GUARD_SCRIPT` covers what it allows
 schemes in frames and popups, and iframes pointed at ``javascript:`` URLs.  :class:`PageWatch`
 refuses WebSockets, popups and downloads, dismisses dialogs, and keeps what the browser itself
 reported (its own log entries, not the page's console, which the page could write anything into).
+:func:`check_url` refuses any other address before a browser starts.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
-__all__ = ["ALLOWED_SCHEMES", "GUARD_SCRIPT", "QUIET_JS", "SCRIPT_FRAMES_JS", "PageWatch", "short"]
+from safeio.errors import InputError
+
+__all__ = ["ALLOWED_SCHEMES", "GUARD_SCRIPT", "QUIET_JS", "SCRIPT_FRAMES_JS", "PageWatch", "check_url", "short"]
 
 ALLOWED_SCHEMES = ("http", "https")
 _KEEP = 200  # at most this many items in each list of capture.json (failed requests, refusals, log)
@@ -36,6 +39,52 @@ def short(text: object, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def check_url(url: str) -> str:
+    """The address to capture, checked and written in one form (scheme and host in lower case).
+
+    Parameters
+    ----------
+    url : str
+        An http or https address.
+
+    Returns
+    -------
+    str
+        The address with a lower-case scheme and host and a path of at least ``/``.
+
+    Raises
+    ------
+    InputError
+        Another scheme (``file:``, ``javascript:``, ``data:``, ...), no host, a user name or password
+        in the address, a bad port, or spaces and control characters.
+    """
+    text = str(url).strip()
+    if not text or any(ch.isspace() or not ch.isprintable() for ch in text):
+        raise InputError(f"'{short(text)}' is not a web address (it is empty or holds spaces or control "
+                         "characters)", field="url", hint="Copy the address from the browser's address bar.")
+    parts = urlsplit(text)
+    scheme = parts.scheme.lower()
+    if scheme not in ALLOWED_SCHEMES:
+        what = f"'{scheme}:' addresses" if scheme else "addresses without http:// or https://"
+        raise InputError(f"'{short(text)}' is not an http or https address: {what} are refused", field="url",
+                         hint="Give the listing's web address, starting with https:// or http://.")
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError as err:
+        raise InputError(f"'{short(text)}' has a bad port ({err})", field="url",
+                         hint="A port is a number from 1 to 65535, as in https://shop.example.com:8443/.") from err
+    if not host:
+        raise InputError(f"'{short(text)}' names no host", field="url",
+                         hint="A web address looks like https://shop.example.com/item/123.")
+    if parts.username is not None or parts.password is not None:
+        raise InputError(f"'{short(text)}' carries a user name or password, which would be written into the "
+                         "evidence", field="url", hint="Give the address without 'user:password@'.")
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None:
+        netloc += f":{port}"
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, parts.fragment))
+
+
 # Runs in every new document before the page's own scripts.  A frame or popup whose document is not
 # http(s) (data:, blob:, ...) is stopped before it parses anything and replaced by an empty page (a
 # stopped document alone would leave its load pending for ever); about:blank and srcdoc frames are
@@ -43,6 +92,8 @@ def short(text: object, limit: int = 160) -> str:
 # navigation cancelled (Chromium runs it in a later task; the observer's microtask comes first).
 # The DOM is not changed: page.html shows the iframe as the page wrote it.
 GUARD_SCRIPT = r"""(() => {
+  // print() on load stopped every snapshot of the page: here it does nothing
+  window.print = function print() {};
   const href = String(location.href);
   if (!(/^https?:/i.test(href) || href === 'about:blank' || href === 'about:srcdoc')) {
     window.stop();
@@ -99,6 +150,7 @@ class PageWatch:
         self.main_responses: list = []
         self.navigations: list[str] = []
         self.main_page = None
+        self.bodies = None  # the BodyLimit of the capture: what was cut from which response
 
     @staticmethod
     def _add(target: list, item: dict) -> None:
