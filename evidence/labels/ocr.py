@@ -18,6 +18,7 @@ import numpy as np
 from PIL import Image
 
 from evidence.labels.imageprep import ImageInput, even_rows, load_image, prepare_for_tesseract, to_bgr
+from evidence.labels.layout import reading_order
 from safeio.errors import InputError, MissingDependencyError
 
 ENGINES = ("rapidocr", "tesseract")
@@ -26,25 +27,29 @@ __all__ = ["ENGINES", "READING_REVISION", "OcrEngine", "OcrLine", "OcrResult", "
            "available_engines", "character_error_rate", "clean_text", "crop_line", "get_engine", "merge_rows",
            "normalise_for_cer"]
 
-READING_REVISION = 1
+READING_REVISION = 2
 TESSERACT_PACKAGES = "tesseract-ocr tesseract-ocr-chi-sim"
 _HAN_SPACE = re.compile(r"(?<=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])\s+(?=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])")
 
 
 @dataclass(frozen=True)
 class OcrLine:
-    """One printed line: its text, its box (four corner points, x right, y down) and confidence 0-1."""
+    """One printed line: its text, its box (four corner points, x right, y down), confidence 0-1 and the
+    number of the layout block it belongs to (evidence.labels.layout: a column, a paragraph, a box)."""
 
     text: str
     box: tuple[tuple[float, float], ...]
     confidence: float
+    block: int = 0
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "box": [list(p) for p in self.box], "confidence": round(self.confidence, 4)}
+        return {"text": self.text, "box": [list(p) for p in self.box], "confidence": round(self.confidence, 4),
+                "block": self.block}
 
     @classmethod
     def from_dict(cls, data: dict) -> OcrLine:
-        return cls(str(data["text"]), tuple((float(x), float(y)) for x, y in data["box"]), float(data["confidence"]))
+        return cls(str(data["text"]), tuple((float(x), float(y)) for x, y in data["box"]), float(data["confidence"]),
+                   int(data.get("block", 0)))
 
 
 @dataclass
@@ -210,7 +215,7 @@ class RapidOcrEngine(OcrEngine):
             return []
         pieces = [OcrLine(clean_text(t), tuple((float(x), float(y)) for x, y in b), float(s))
                   for b, t, s in zip(out.boxes, out.txts, out.scores, strict=False) if t and t.strip()]
-        return merge_rows(pieces)
+        return reading_order(pieces, merge_rows)
 
     def _read_line(self, crop: Image.Image) -> OcrLine | None:
         return self._recognise([crop])[0]

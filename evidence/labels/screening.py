@@ -138,7 +138,7 @@ class _Readings:
 
 
 def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: Reread | None = None,
-           ) -> list[Finding]:
+           complete: bool | None = None) -> list[Finding]:
     """The findings for one label.
 
     Parameters
@@ -153,6 +153,11 @@ def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: 
         Genuine marks (default: the shipped registry).
     reread : callable, optional
         ``reread(line) -> [(text, confidence), ...]``: second readings of a doubtful line.
+    complete : bool, optional
+        The text shows the whole label (every side photographed, or the officer says so).  Only
+        then may ``three_no``, ``missing_*`` and ``missing_ccc`` be found; otherwise what is not
+        seen is reported as ``not_visible``.  Default: typed text is complete (the officer's
+        word), an OCR reading of one photo is not.
 
     Returns
     -------
@@ -172,7 +177,54 @@ def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: 
     reads = _Readings(ocr, reread)
     kind = fields.product_type
     findings: list[Finding] = []
+    if complete is None:
+        complete = ocr is None
+    if complete:
+        findings += _absences(fields, kind, text, reads, ocr)
+    else:
+        findings += not_visible(fields, kind, text)
+    findings += _qs(fields, reads)
+    findings += _barcode(fields, reads)
+    findings += _credit_code(fields, reads)
+    findings += _region(fields, reads)
+    if kind == "food":
+        findings += _claims(text, fields)
+        findings += _registration(text, fields)
+    findings += _lookalike(fields, text, registry, reads)
+    return findings
 
+
+def _has_ccc(fields: LabelFields, text: str) -> bool:
+    return bool(fields.ccc_cert_no or re.search(r"CCC|3C|中国强制性产品认证", text))
+
+
+def not_visible(fields: LabelFields, kind: str, text: str, where: str = "本照片", where_en: str = "on this photo",
+                ) -> list[Finding]:
+    """What the mandatory items of a label would be, but the photos do not show: ``not_visible`` (info).
+
+    A photo of one side of a product says nothing about the other sides: nothing here is missing."""
+    from evidence.labels.finding_rules import RULES as _rules
+
+    names = [n for n in MANDATORY.get(kind, MANDATORY["unknown"]) if not getattr(fields, n)
+             and not (n == "production_date" and (fields.date_elsewhere or fields.expiry_date))
+             and not (n == "shelf_life" and fields.expiry_date)]
+    words = [_rules[f"missing_{n}"].message.replace("食品标签", "标签").replace("标签未标注", "") for n in names]
+    words_en = [_rules[f"missing_{n}"].message_en.replace("No ", "").replace(" on the food label", "")
+                .replace(" on the label", "") for n in names]
+    if kind in CCC_PRODUCT_TYPES and not _has_ccc(fields, text):
+        words.append("CCC 标志或证书编号")
+        words_en.append("CCC mark or certificate number")
+    if not words:
+        return []
+    finding = _finding("not_visible", "(照片未见)", where=where, where_en=where_en, items="、".join(words),
+                       items_en=", ".join(words_en))
+    finding.details = {"not_visible": names + (["ccc_cert_no"] if len(words) > len(names) else [])}
+    return [finding]
+
+
+def _absences(fields: LabelFields, kind: str, text: str, reads: _Readings, ocr) -> list[Finding]:
+    """three_no, missing_* and missing_ccc: what a whole label does not print."""
+    findings: list[Finding] = []
     three_no = not fields.manufacturer and not fields.address
     if three_no:
         if reads.from_ocr and _poor_reading(ocr):
@@ -187,11 +239,7 @@ def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: 
                                      extra=(extra and "，亦未标注" + extra.lstrip("、")),
                                      extra_en=(extra_en and "; nor " + extra_en.lstrip(", "))))
     findings += _missing(fields, kind, three_no, reads, ocr)
-    findings += _qs(fields, reads)
-    findings += _barcode(fields, reads)
-    findings += _credit_code(fields, reads)
-    findings += _region(fields, reads)
-    if kind in CCC_PRODUCT_TYPES and not fields.ccc_cert_no and not re.search(r"CCC|3C|中国强制性产品认证", text):
+    if kind in CCC_PRODUCT_TYPES and not _has_ccc(fields, text):
         if reads.from_ocr and _poor_reading(ocr):
             findings.append(_review("未识读到 CCC 证书编号（识读质量差）", "missing_ccc", [ocr.text[:200]],
                                     en="no CCC certificate number read (poor photo)"))
@@ -199,10 +247,6 @@ def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: 
             findings.append(_finding("missing_ccc", fields.product_name or text[:40],
                                      product=fields.product_name or "该产品",
                                      product_en=fields.product_name or "This product"))
-    if kind == "food":
-        findings += _claims(text, fields)
-        findings += _registration(text, fields)
-    findings += _lookalike(fields, text, registry, reads)
     return findings
 
 
@@ -237,6 +281,8 @@ def _missing(fields: LabelFields, kind: str, three_no: bool, reads: _Readings, o
             continue
         value = getattr(fields, name)
         if value or (name == "production_date" and fields.date_elsewhere):
+            continue
+        if name == "shelf_life" and fields.expiry_date:  # "保质期至 2027-04-06" states the shelf life
             continue
         out.append(_finding(f"missing_{name}", "(标签上未见该项)"))
     return out
@@ -273,7 +319,8 @@ def _barcode(fields: LabelFields, reads: _Readings) -> list[Finding]:
             return True
         return False if fixes or ean.is_valid(found.group(0)) else True
 
-    ok, readings = reads.confirm(code, still_bad, doubtful=bool(fixes))
+    # any one misread digit can fail a check digit: a second, independent reading must show the same digits
+    ok, readings = reads.confirm(code, still_bad, doubtful=True)
     if not ok:
         return [_review(f"商品条码 {code} 校验位不符" + _repair_note(fixes), "bad_barcode_checksum", readings,
                         fixes, en=f"barcode {code} fails its check digit" + _repair_note(fixes, "en"))]
@@ -313,7 +360,7 @@ def _credit_code(fields: LabelFields, reads: _Readings) -> list[Finding]:
             return True
         return False if fixes or uscc.is_valid(found.group(0)) else True
 
-    ok, readings = reads.confirm(code, still_bad, doubtful=bool(fixes))
+    ok, readings = reads.confirm(code, still_bad, doubtful=True)
     if not ok:
         return [_review(f"统一社会信用代码 {code} 校验位不符" + _repair_note(fixes), "bad_credit_code_checksum",
                         readings, fixes,
@@ -365,6 +412,8 @@ def _region(fields: LabelFields, reads: _Readings) -> list[Finding]:
     if where is None or where in codes:
         return []
     licence = fields.license_no or ""
+    if not _one_party(fields, reads, licence):
+        return []  # the licence and the address were printed for different parties: nothing to compare
 
     def still_bad(text: str) -> bool | None:
         again, _ = licence_provinces(read_licence(None, normalise(text)))
@@ -387,6 +436,19 @@ def _region(fields: LabelFields, reads: _Readings) -> list[Finding]:
     name = "、".join(PROVINCES[c][0] for c in sorted(codes) if c in PROVINCES) or "未知省份代码"
     return [_finding("license_region_mismatch", f"{licence}；{fields.address}", license=licence, code=shown,
                      licence_province=name, address_province=PROVINCES[where][0])]
+
+
+def _one_party(fields: LabelFields, reads: _Readings, licence: str) -> bool:
+    """The licence and the address belong to one party: printed with it (parties) or in one layout block."""
+    if fields.parties:
+        owner = [p for p in fields.parties if p.get("licence") and read_licence(p["licence"], "") == licence]
+        return len(owner) == 1 and _squash(owner[0].get("address")).strip(" :;,，。") == _squash(fields.address) and (
+            sum(1 for p in fields.parties if p.get("code")) < 2 or fields.made_by == owner[0].get("name"))
+    if not reads.from_ocr:
+        return True
+    at_licence = reads.line_of(licence[2:] if licence.startswith("SC") else licence)
+    at_address = reads.line_of((fields.address or "")[:6])
+    return bool(at_licence and at_address and at_licence.block == at_address.block)
 
 
 def _same_province(text: str, where: str) -> bool | None:

@@ -110,11 +110,16 @@ def test_a_garbled_second_reading_proves_nothing():
     assert_no_accusation(findings)
 
 
-def test_a_code_no_single_confusion_repairs_is_still_a_finding():
+def test_a_code_no_single_confusion_repairs_is_a_finding_only_when_read_twice():
+    """Any one misread character fails a check: even with no known confusion, one reading never accuses."""
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     bad = next(GOOD_USCC[:-1] + c for c in alphabet if c != GOOD_USCC[-1]
                and not repairs(GOOD_USCC[:-1] + c, alphabet, uscc.is_valid))
-    assert [f.code for f in screen_ocr(label(credit=bad))] == ["bad_credit_code_checksum"]
+    once = screen_ocr(label(credit=bad))
+    assert_no_accusation(once)
+    assert review_of(once, "bad_credit_code_checksum").readings
+    twice = screen_ocr(label(credit=bad), reread=lambda line: [(line.text, 0.97)])
+    assert [f.code for f in twice] == ["bad_credit_code_checksum"]
 
 
 def test_typed_text_is_taken_as_read():
