@@ -64,22 +64,37 @@ def _same_row(a, b) -> bool:
     return min(ay1, by1) - max(ay0, by0) > 0.5 * min(ay1 - ay0, by1 - by0)
 
 
-def _cut(lines: list, height: float, depth: int = 0) -> list[list]:
-    if len(lines) < 2 or depth > 12:
-        return [lines]
-    # horizontal bands first (a title above two columns is read before them)
-    ys = [(_extent(ln)[1] + 0.15 * _height(ln), _extent(ln)[3] - 0.15 * _height(ln)) for ln in lines]
-    gaps = [g for g in _gaps(ys) if g[1] - g[0] >= 0.9 * height]
-    if gaps:
-        widest = max(gaps, key=lambda g: g[1] - g[0])
-        top, bottom = _split(lines, 1, (widest[0] + widest[1]) / 2)
-        if top and bottom:
-            return _cut(top, height, depth + 1) + _cut(bottom, height, depth + 1)
+def _column_cut(lines: list, height: float) -> tuple[list, list] | None:
     xs = [(_extent(ln)[0], _extent(ln)[2]) for ln in lines]
     for start, end in sorted(_gaps(xs), key=lambda g: g[0] - g[1]):
         left, right = _split(lines, 0, (start + end) / 2)
         if left and right and _column_gap_ok(left, right, height, end - start):
-            return _cut(left, height, depth + 1) + _cut(right, height, depth + 1)
+            return left, right
+    return None
+
+
+def _cut(lines: list, height: float, depth: int = 0) -> list[list]:
+    if len(lines) < 2 or depth > 16:
+        return [lines]
+    ys = [(_extent(ln)[1] + 0.15 * _height(ln), _extent(ln)[3] - 0.15 * _height(ln)) for ln in lines]
+    gaps = [g for g in _gaps(ys) if g[1] - g[0] >= 0.3 * height]
+    sizes = sorted(g[1] - g[0] for g in gaps)
+    usual = sizes[len(sizes) // 2] if sizes else 0.0
+    # a paragraph break: a blank band clearly wider than the usual space between rows
+    breaks = [g for g in gaps if g[1] - g[0] >= max(0.9 * height, 1.5 * usual)]
+    if breaks:
+        widest = max(breaks, key=lambda g: g[1] - g[0])
+        top, bottom = _split(lines, 1, (widest[0] + widest[1]) / 2)
+        if top and bottom:
+            return _cut(top, height, depth + 1) + _cut(bottom, height, depth + 1)
+    columns = _column_cut(lines, height)
+    if columns:
+        return _cut(columns[0], height, depth + 1) + _cut(columns[1], height, depth + 1)
+    # a title above (or a line below) two columns: split it off where the rest divides into columns
+    for gap in gaps[:2] + gaps[-2:]:
+        top, bottom = _split(lines, 1, (gap[0] + gap[1]) / 2)
+        if top and bottom and (_column_cut(bottom, height) or _column_cut(top, height)):
+            return _cut(top, height, depth + 1) + _cut(bottom, height, depth + 1)
     return [lines]
 
 
