@@ -14,7 +14,7 @@ from pathlib import Path
 from evidence.labels.imageprep import load_image, thumbnail_png, to_bgr
 from evidence.labels.item_screening import ItemPhoto, ItemScreening, screen_item
 from evidence.labels.label_fields import FIELD_NAMES, extract_fields
-from evidence.labels.ocr import OcrEngine, OcrLine, OcrResult, get_engine
+from evidence.labels.ocr import OcrEngine, OcrLine, OcrResult, get_engine, upright
 from evidence.labels.readings import ReadingCache
 from evidence.labels.screening import Finding, screen
 from safeio.errors import CasebookError, InputError, MissingDependencyError
@@ -144,13 +144,14 @@ def report_from_ocr(image: str, picture, result: OcrResult, engine: OcrEngine, r
     registry = registry or default_registry()
     fields = extract_fields(result.lines)
     _with_bars(fields, read_bars(picture))
-    findings = screen(fields, text=result.text, ocr=result, registry=registry, reread=make_reread(picture, engine),
+    turned = upright(picture, result.rotation)  # the boxes are in the photo as it was read
+    findings = screen(fields, text=result.text, ocr=result, registry=registry, reread=make_reread(turned, engine),
                       complete=complete)
     # the lookalike a finding rests on (accused or held for review), with its signals and tricks
     lookalikes = [f.details["lookalike"] for f in findings if f.details.get("lookalike")]
     return LabelReport(image=image, engine=result.engine, text=result.text, lines=result.lines,
                        thumbnail_png=thumbnail_png(picture), fields=fields.to_dict(), findings=findings,
-                       lookalikes=lookalikes, item_photo=ItemPhoto(image, fields, result, make_reread(picture, engine),
+                       lookalikes=lookalikes, item_photo=ItemPhoto(image, fields, result, make_reread(turned, engine),
                                                                    result.text))
 
 

@@ -264,3 +264,17 @@ def test_a_batch_with_workers_prints_every_photo_and_an_error_entry(tmp_path):
     assert [i["image"] for i in items] == [str(good), str(broken), str(good)]
     assert items[1]["error"]["message"] and "error" not in items[0] and "error" not in items[2]
     assert items[0]["fields"]["product_name"] == "香辣牛肉干"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("angle", [90, 180, 270])
+def test_a_photo_taken_sideways_or_upside_down_reads_in_order(tmp_path, angle):
+    from evidence.labels.label_report import read_label
+
+    rows = [(60, 40, "香辣牛肉干", 80)] + [(60, 180 + 50 * i, t, 30) for i, t in enumerate([
+        "配料：牛肉、白砂糖、食用盐", "净含量：100克", "生产商：内蒙古草原食品有限公司",
+        "地址：内蒙古呼和浩特市新城区海东路12号", "生产日期：2024-03-01", "保质期：9个月"])]
+    photo = save(draw(rows, (1000, 520)).rotate(angle, expand=True), tmp_path / f"turned_{angle}.jpg")
+    report = read_label(photo)
+    assert (report.fields["product_name"], report.fields["manufacturer"], report.fields["production_date"]) == (
+        "香辣牛肉干", "内蒙古草原食品有限公司", "2024-03-01")
