@@ -94,6 +94,8 @@ def score_real(truth: dict, result: dict) -> dict:
             wanted[name] = _truth_value(name, truth["visible"][key])
     fields = result.get("fields") or {}
     exact = {name: comparable(fields.get(name)) == comparable(value) for name, value in wanted.items()}
+    if "production_date" in exact and not re.search(r"\d", wanted["production_date"]):
+        exact["production_date"] = bool(fields.get("date_elsewhere"))  # "见合格证": read as printed elsewhere
     forbidden = sorted(_codes(result.get("findings") or []) & set(REAL_FORBIDDEN))
     return {"image": truth["file"], "legible": len(wanted), "exact": sum(exact.values()), "forbidden": forbidden,
             "misses": [f"{truth['file']}: {n} read {fields.get(n)!r}, visible {wanted[n]!r}"

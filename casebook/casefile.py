@@ -242,6 +242,10 @@ def _data_path(data: object, loc: tuple) -> tuple:
         elif isinstance(data, dict) and not path and isinstance(part, str):
             path.append(part)  # a missing top-level field
             break
+        elif isinstance(data, dict) and isinstance(part, str) and path and path[0] == "items" \
+                and part in SeizedItemEntry.model_fields:
+            path.append(part)  # a missing field of an item
+            break
         elif isinstance(part, str):
             continue  # a union member's name, such as 'dict[str,str]'
         else:
@@ -282,8 +286,12 @@ def _problems(data: dict, path: Path, rows: dict[tuple, int]) -> list[InputError
     for where in places:
         name = _field_name(where)
         if found[where] == "missing":
+            key = name.rsplit(".", 1)[-1]
             problems.append(InputError(f"case.yml has no {name}", path=path, field=name,
-                                       hint=f"Add a line '{name}: ...' to case.yml."))
+                                       row=rows.get(where) or rows.get(where[:-1]),
+                                       hint=f"Add a line '{key}: ...' to case.yml" + (
+                                           f" under the item at '{_field_name(where[:-1])}'." if len(where) > 1
+                                           else ".")))
             continue
         value = data
         for part in where:

@@ -45,7 +45,9 @@ _ORIGIN_RE = re.compile(r"(?:^|(?<=\s))(?:原产地|原产国|产地)\s*[:：]\s
 _LICENCE_RE = re.compile(r"S\s?C\s?[:：]?\s?\d{14}(?!\d)|Q\s?S\s?[:：]?\s?\d{12}(?!\d)|[\u4e00-\u9fff]\s?妆\s?\d{8}"
                          r"|XK\s?\d{2}\s?-\s?\d{3}\s?-\s?\d{5}")
 _CODE_RE = re.compile(r"[(（]\s*(?:代码|代号|生产代码|工厂代码)?\s*[:：]?\s*([A-Z])\s*[)）]|(?:代码|代号)\s*[:：]?\s*([A-Z])\b")
-_TAIL_RE = re.compile(r"(?:代码|代号)\s*[:：]?\s*[A-Z]|[(（][^()（）]{0,6}[)）]")
+# notes printed after a name: "(分装)", "(代码Y)", "(Y)"; a name's own brackets ("(中国)") stay
+_TAIL_RE = re.compile(r"(?:代码|代号)\s*[:：]?\s*[A-Z]|[(（]\s*(?:[A-Z]|(?:生产|工厂)?代[码号]\s*[:：]?\s*[A-Z]|分装|受?委托"
+                      r"|受托)\s*[)）]")
 # a date or batch code ending in a factory letter: 2025.06.21.Y, 20250621Y, 2025-06-21 Y
 _DATE_CODE_RE = re.compile(r"(?:19|20)\d{2}\s*[./\-年]?\s*[01]?\d\s*[./\-月]?\s*[0-3]?\d\s*日?\s*[./\-\s]?\s*([A-Z])(?![A-Za-z0-9])")
 

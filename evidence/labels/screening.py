@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from dataclasses import fields as dc_fields
 
 from stdnum import ean
@@ -494,6 +494,10 @@ def _lookalike(fields: LabelFields, text: str, registry, reads: _Readings) -> li
     from evidence.labels.marks import mark_candidates
 
     marked = "\n".join(line for line in text.splitlines() if re.search(r"[®™Ⓡ]", line))
+    # names are kept as printed (traditional characters too) and compared in simplified form
+    simple = {name: normalise(getattr(fields, name)) if getattr(fields, name) else getattr(fields, name)
+              for name in ("title", "product_name", "brand", "manufacturer")}
+    fields = replace(fields, **simple)
     candidates = mark_candidates(title=fields.title, product_name=fields.product_name, brand=fields.brand,
                                  text=marked, known=registry.names)
     genuine = [c.text for c in candidates if c.text in registry and not c.where.endswith("_guess")]
