@@ -27,7 +27,7 @@ __all__ = ["ENGINES", "READING_REVISION", "OcrEngine", "OcrLine", "OcrResult", "
            "available_engines", "character_error_rate", "clean_text", "crop_line", "get_engine", "merge_rows",
            "normalise_for_cer", "upright"]
 
-READING_REVISION = 3
+READING_REVISION = 4
 TESSERACT_PACKAGES = "tesseract-ocr tesseract-ocr-chi-sim"
 _HAN_SPACE = re.compile(r"(?<=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])\s+(?=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])")
 
@@ -409,9 +409,10 @@ def merge_rows(pieces: list[OcrLine]) -> list[OcrLine]:
         if len(parts) == 1:
             merged.append(parts[0])
             continue
-        xs = [p[0] for part in parts for p in part.box]
-        ys = [p[1] for part in parts for p in part.box]
-        box = ((min(xs), min(ys)), (max(xs), min(ys)), (max(xs), max(ys)), (min(xs), max(ys)))
+        # the row's own quadrilateral (first box's left edge, last box's right edge): on a tilted photo an
+        # upright bounding box would take in the rows above and below, and a second reading of it would fail
+        first, last = parts[0].box, parts[-1].box
+        box = (tuple(first[0]), tuple(last[1]), tuple(last[2]), tuple(first[3]))
         merged.append(OcrLine(clean_text(" ".join(part.text for part in parts)), box,
                               min(p.confidence for p in parts)))
     merged.sort(key=lambda line: sum(p[1] for p in line.box) / 4)
