@@ -278,3 +278,22 @@ def test_a_photo_taken_sideways_or_upside_down_reads_in_order(tmp_path, angle):
     report = read_label(photo)
     assert (report.fields["product_name"], report.fields["manufacturer"], report.fields["production_date"]) == (
         "香辣牛肉干", "内蒙古草原食品有限公司", "2024-03-01")
+
+
+@pytest.mark.slow
+def test_labels_read_item_screens_the_sides_together(tmp_path):
+    front = save(draw([(60, 40, "香辣牛肉干", 80), (60, 180, "净含量：100克", 30), (60, 230, "保质期：9个月", 30)],
+                      (800, 300)), tmp_path / "front.jpg")
+    back = save(draw([(40, 40 + 50 * i, t, 30) for i, t in enumerate([
+        "配料：牛肉、白砂糖、食用盐", "生产商：内蒙古草原食品有限公司", "地址：内蒙古呼和浩特市新城区海东路12号",
+        "生产日期：2024-03-01", "净含量：100克"])], (900, 320)), tmp_path / "back.jpg")
+    done = subprocess.run([sys.executable, "-m", "casebook.cli", "labels", "read", "--item", "--complete", "--json",
+                           str(front), str(back)], capture_output=True, timeout=600,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    assert done.returncode == 0, done.stderr[-2000:]
+    data = json.loads(done.stdout)
+    item = data["item"]
+    assert item["complete"] and item["fields"]["product_name"] == "香辣牛肉干"
+    assert item["fields"]["manufacturer"] == "内蒙古草原食品有限公司" and item["sources"]["manufacturer"] == str(back)
+    assert "three_no" not in {f["code"] for f in item["findings"]}
+    assert [p["image"] for p in data["photos"]] == [str(front), str(back)]
