@@ -96,6 +96,8 @@ def render(d) -> Html:
              "、".join(p.name for p in item.photos) or "—", item_words["yes"] if item.complete else item_words["no"])
             for n, item in enumerate(items, start=1)]
     parts = [f"<h3>{esc(item_words['inventory'])}</h3>", table(item_words["headers"], rows), links]
+    if not photos:
+        parts.append(note(t["no_labels"]))
     reports = dict(zip(photos, read_labels(photos, engine=d.ocr_engine, cache=d.readings), strict=True))
     counts: dict[str, int] = {}
     for n, item in enumerate(items, start=1):
