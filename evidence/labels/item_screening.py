@@ -20,6 +20,7 @@ from evidence.labels.label_fields import FIELD_NAMES, LabelFields, normalise
 from evidence.labels.screening import (
     Finding,
     _absences,
+    _claims,
     _poor_reading,
     _Readings,
     _review,
@@ -140,6 +141,11 @@ def screen_item(photos: list[ItemPhoto], *, complete: bool = False, registry=Non
                                     en="every photo read poorly: absences cannot be judged"))
         else:
             findings += _absences(joined, kind, text, _Readings(None, None), None)
+        if kind == "food":  # a health claim is judged with every side seen (its number may be on another)
+            claims = [f for f in _claims(text, joined) if f.code == "prohibited_claim"]
+            if claims:
+                findings = [f for f in findings if f.code != "prohibited_claim"
+                            and f.suspected != "prohibited_claim"] + claims
     else:
         findings += not_visible(joined, kind, text, where="本物品各照片均", where_en="on any photo of this item")
     return ItemScreening(fields=joined, sources=sources, disagreements=disagreements, findings=findings,

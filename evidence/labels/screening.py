@@ -188,10 +188,19 @@ def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: 
     findings += _credit_code(fields, reads)
     findings += _region(fields, reads)
     if kind == "food":
-        findings += _claims(text, fields)
-        findings += _registration(text, fields)
+        claims = _claims(text, fields)
+        findings += claims if complete else [_held_claim(f, text) for f in claims]
     findings += _lookalike(fields, text, registry, reads)
     return findings
+
+
+def _held_claim(finding: Finding, text: str) -> Finding:
+    """A health-function claim on part of a package: its registration number may be on a side not seen."""
+    if finding.code != "prohibited_claim" or any(w in text for w in DISEASE_CLAIMS):
+        return finding
+    return _review("保健功能声称，本照片未见保健食品注册或备案号（可能印于其他面）", "prohibited_claim",
+                   [finding.evidence], en="a health-function claim; no registration number on this photo "
+                   "(it may be on another side)")
 
 
 def _has_ccc(fields: LabelFields, text: str) -> bool:
@@ -247,6 +256,8 @@ def _absences(fields: LabelFields, kind: str, text: str, reads: _Readings, ocr) 
             findings.append(_finding("missing_ccc", fields.product_name or text[:40],
                                      product=fields.product_name or "该产品",
                                      product_en=fields.product_name or "This product"))
+    if kind == "food":
+        findings += _registration(text, fields)
     return findings
 
 
@@ -533,7 +544,9 @@ def _lookalike(fields: LabelFields, text: str, registry, reads: _Readings) -> li
                 return False  # the other reading shows the genuine name
             return True if any(x.brand == best.brand for x in seen.lookalikes) else None
 
-        ok, readings = reads.confirm(best.matched, still_copy)
+        # a copied mark is read twice: printed in two places (title and name) that agree, or read again
+        twice = len(places) == 2 and all(_squash(best.matched) in _squash(p) for p in places)
+        ok, readings = reads.confirm(best.matched, still_copy, doubtful=not twice)
         if not ok:
             doubt = f"疑似仿冒“{best.brand}”的名称“{best.matched}”识读置信度不足"
             doubt_en = f"the name “{best.matched}” (like “{best.brand}”) was not read with confidence"
