@@ -357,7 +357,10 @@ def _draw_columns(label: HiddenLabel, rng: random.Random) -> bytes:
     """Two columns side by side: the product on the left, the maker and its numbers on the right."""
     font = _font(rng, rng.choice([28, 30]))
     head = _font(rng, rng.choice([58, 66]))
-    right = [t for t in label.lines if any(w in t for w in _PARTY_WORDS) or re.fullmatch(r"\d{8,13}", t)]
+    import opencc
+
+    simple = opencc.OpenCC("t2s").convert  # a traditional label is sorted by the same words
+    right = [t for t in label.lines if any(w in simple(t) for w in _PARTY_WORDS) or re.fullmatch(r"\d{8,13}", t)]
     left = [t for t in label.lines if t not in right]
     line_h = int(font.size * 1.5)
     width, column = 1760, 860

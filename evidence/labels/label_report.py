@@ -90,14 +90,14 @@ def make_reread(picture, engine: OcrEngine):
     """A second look at one doubtful line: the same engine on the crop straightened and enlarged ×2,
     and the other engine on the same crop.  Only the line is read again, never the whole photo."""
 
-    def reread(line: OcrLine) -> list[tuple[str, float]]:
+    def reread(line: OcrLine) -> list[tuple[str, float, str]]:
         readings = []
         for reader in (engine, _other_engine(engine)):
             if reader is None:
                 continue
             again = reader.read_crop(picture, line.box, upscale=2.0)
             if again is not None and again.text:
-                readings.append((again.text, again.confidence))
+                readings.append((again.text, again.confidence, reader.name))
         return readings
 
     return reread

@@ -47,7 +47,7 @@ CONFIDENT = 0.90  # RapidOCR line scores on clean label text sit at 0.95-1.0
 ACCUSATIONS = ("obsolete_qs_mark", "bad_barcode_checksum", "bad_credit_code_checksum", "license_region_mismatch",
                "brand_lookalike")
 
-# reread(line) -> other readings of the same line, as (text, confidence)
+# reread(line) -> other readings of the same line, as (text, confidence) or (text, confidence, engine name)
 Reread = Callable[[object], list[tuple[str, float]]]
 
 
@@ -98,6 +98,7 @@ class _Readings:
 
     def __init__(self, ocr, reread: Reread | None) -> None:
         self.lines = list(getattr(ocr, "lines", []) or [])
+        self.engine = getattr(ocr, "engine", None)
         self.reread = reread
         self.from_ocr = ocr is not None
 
@@ -109,7 +110,7 @@ class _Readings:
         return None
 
     def confirm(self, needle: str, still_bad: Callable[[str], bool | None], *,
-                doubtful: bool = False) -> tuple[bool, list[str]]:
+                doubtful: bool = False, other_engine: bool = False) -> tuple[bool, list[str]]:
         """(accusation stands, readings).  Typed text is taken as read; OCR text must be confident.
 
         ``doubtful``: one common OCR confusion would explain the problem, so even a confident first
@@ -118,6 +119,10 @@ class _Readings:
         ``still_bad(reading)`` says whether another reading still shows the problem (True), shows
         it gone (False), or does not show the value at all (None: a garbled crop proves nothing).
         The accusation stands when a confident second reading confirms it and none refutes it.
+
+        ``other_engine``: the problem is one of the engine's own confusions away from a valid value;
+        the engine repeats its confusions on an enlarged crop, so only the other engine's reading
+        confirms.  (A reading given as (text, confidence) without its engine counts as another's.)
         """
         if not self.from_ocr:
             return True, []
@@ -129,11 +134,12 @@ class _Readings:
         readings = [line.text]
         if self.reread is None:
             return False, readings
-        others = self.reread(line)
-        readings += [text for text, _ in others]
-        verdicts = [(still_bad(text), conf) for text, conf in others]
-        refuted = any(v is False and conf >= 0.6 for v, conf in verdicts)
-        confirmed = any(v is True and conf >= CONFIDENT for v, conf in verdicts)
+        others = [(item[0], item[1], item[2] if len(item) > 2 else None) for item in self.reread(line)]
+        readings += [text for text, _, _ in others]
+        verdicts = [(still_bad(text), conf, engine) for text, conf, engine in others]
+        refuted = any(v is False and conf >= 0.6 for v, conf, _ in verdicts)
+        confirmed = any(v is True and conf >= CONFIDENT and not (other_engine and engine == self.engine)
+                        for v, conf, engine in verdicts)
         return confirmed and not refuted, readings
 
 
@@ -331,7 +337,7 @@ def _barcode(fields: LabelFields, reads: _Readings) -> list[Finding]:
         return False if fixes or ean.is_valid(found.group(0)) else True
 
     # any one misread digit can fail a check digit: a second, independent reading must show the same digits
-    ok, readings = reads.confirm(code, still_bad, doubtful=True)
+    ok, readings = reads.confirm(code, still_bad, doubtful=True, other_engine=bool(fixes))
     if not ok:
         return [_review(f"商品条码 {code} 校验位不符" + _repair_note(fixes), "bad_barcode_checksum", readings,
                         fixes, en=f"barcode {code} fails its check digit" + _repair_note(fixes, "en"))]
@@ -371,7 +377,7 @@ def _credit_code(fields: LabelFields, reads: _Readings) -> list[Finding]:
             return True
         return False if fixes or uscc.is_valid(found.group(0)) else True
 
-    ok, readings = reads.confirm(code, still_bad, doubtful=True)
+    ok, readings = reads.confirm(code, still_bad, doubtful=True, other_engine=bool(fixes))
     if not ok:
         return [_review(f"统一社会信用代码 {code} 校验位不符" + _repair_note(fixes), "bad_credit_code_checksum",
                         readings, fixes,
@@ -453,7 +459,8 @@ def _one_party(fields: LabelFields, reads: _Readings, licence: str) -> bool:
     """The licence and the address belong to one party: printed with it (parties) or in one layout block."""
     if fields.parties:
         owner = [p for p in fields.parties if p.get("licence") and read_licence(p["licence"], "") == licence]
-        return len(owner) == 1 and _squash(owner[0].get("address")).strip(" :;,，。") == _squash(fields.address) and (
+        return len(owner) == 1 and _squash(normalise(owner[0].get("address") or "")).strip(" :;,，。") == _squash(
+            normalise(fields.address or "")) and (
             sum(1 for p in fields.parties if p.get("code")) < 2 or fields.made_by == owner[0].get("name"))
     if not reads.from_ocr:
         return True

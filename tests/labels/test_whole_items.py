@@ -297,3 +297,15 @@ def test_labels_read_item_screens_the_sides_together(tmp_path):
     assert item["fields"]["manufacturer"] == "内蒙古草原食品有限公司" and item["sources"]["manufacturer"] == str(back)
     assert "three_no" not in {f["code"] for f in item["findings"]}
     assert [p["image"] for p in data["photos"]] == [str(front), str(back)]
+
+
+def test_an_engine_repeating_its_own_confusion_does_not_confirm_it():
+    """A 6 read as 5 (a confusion RapidOCR makes) read so again by RapidOCR on the enlarged crop is not a second
+    reading: only the other engine's reading confirms; a clean typed reading still stands."""
+    label = "品名：金龙鱼玉米油\n生产商：益海嘉里金龙鱼粮油食品股份有限公司\n5927535726035"
+    lines, ocr = typed_ocr(label)
+    same = screen(extract_fields(lines), ocr=ocr, reread=lambda line: [(line.text, 0.99, "rapidocr")])
+    assert "bad_barcode_checksum" not in [f.code for f in same]
+    other = screen(extract_fields(lines), ocr=ocr, reread=lambda line: [(line.text, 0.99, "rapidocr"),
+                                                                          (line.text, 0.95, "tesseract")])
+    assert "bad_barcode_checksum" in [f.code for f in other]
