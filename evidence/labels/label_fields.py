@@ -344,8 +344,13 @@ def _apply_parties(fields: LabelFields, read_lines, lines: list[str]) -> None:
 _TITLE_SKIP = re.compile(r"[:：]|\d{5}|^[\W\d_]+$")
 
 
+# a section heading or a company is not a product's name
+_NOT_A_NAME = re.compile(r"(?:成分|配料|营养|说明|注意|方法|须知|条件|信息|参数)表?$|表$|有限公?司?|公司|集团|厂$")
+
+
 def _title_name(title: str | None) -> str | None:
-    if title and re.search(r"[\u4e00-\u9fff]{2}", title) and not _TITLE_SKIP.search(title):
+    if title and re.search(r"[\u4e00-\u9fff]{2}", title) and not _TITLE_SKIP.search(title) \
+            and not _NOT_A_NAME.search(normalise(title)):
         return title
     return None
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from itertools import pairwise
 
 __all__ = ["MAKER_ROLES", "ROLE_KEYS", "Party", "find_parties", "made_by", "responsible_party"]
 
@@ -41,7 +42,7 @@ _ROLE_OF = dict(_ROLE_INDEX)
 _ADDRESS_RE = re.compile(r"(?:^|(?<=[\s【\[(（]))(?:(委托方|受委托方|被委托方|生产者|生产商|制造商|注册人|备案人|进口商|经销商)"
                          r"\s*)?(生产地址|企业地址|厂址|地址|住所)\s*[:：;；]\s*(.*)$")
 _NESTED_ADDRESS_RE = re.compile(r"(?:生产地址|企业地址|厂址|地址)\s*[:：;；]\s*(.*)$")
-_ORIGIN_RE = re.compile(r"(?:^|(?<=\s))(?:原产地|原产国|产地)\s*[:：]\s*(\S+)")
+_ORIGIN_RE = re.compile(r"(?:^|(?<=\s))(?:原产地|原产国|产地)\s*[:：]\s*(\S+?)(?=\s|原产地|产地|$)")
 _LICENCE_RE = re.compile(r"S\s?C\s?[:：]?\s?\d{14}(?!\d)|Q\s?S\s?[:：]?\s?\d{12}(?!\d)|[\u4e00-\u9fff]\s?妆\s?\d{8}"
                          r"|XK\s?\d{2}\s?-\s?\d{3}\s?-\s?\d{5}")
 _CODE_RE = re.compile(r"[(（]\s*(?:代码|代号|生产代码|工厂代码)?\s*[:：]?\s*([A-Z])\s*[)）]|(?:代码|代号)\s*[:：]?\s*([A-Z])\b")
@@ -83,6 +84,7 @@ def find_parties(lines: list[tuple[str, int]]) -> list[Party]:
     """The parties named on a label, in reading order, from (normalised line, block) pairs."""
     parties: list[Party] = []
     pending: tuple[str, int] | None = None  # a licence printed just above its party
+    lines = [(part, block) for line, block in lines for part in _split_parties(line)]
     for index, (line, block) in enumerate(lines):
         found = _ROLE_RE.search(line)
         if found and found.group(2).strip():
@@ -123,6 +125,19 @@ def find_parties(lines: list[tuple[str, int]]) -> list[Party]:
             else:
                 pending = (licence, block)
     return parties
+
+
+_ANY_ROLE = re.compile("(?:" + "|".join(re.escape(k) for k, _ in _ROLE_INDEX) + r")(?:名称)?\s*[:：]")
+
+
+def _split_parties(line: str) -> list[str]:
+    """One row that names two parties side by side ("受委托方:甲公司 受委托方:乙公司") as two rows."""
+    starts = [m.start() for m in _ANY_ROLE.finditer(line)]
+    starts = [at for k, at in enumerate(starts) if k == 0 or at > starts[k - 1] + 2]
+    if len(starts) < 2:
+        return [line]
+    cuts = [0, *starts[1:], len(line)]
+    return [line[a:b].strip() for a, b in pairwise(cuts) if line[a:b].strip()]
 
 
 def made_by(parties: list[Party], lines: list[str]) -> Party | None:
