@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-__all__ = ["CONFUSION_GROUPS", "MEASURED_PAIRS", "confusable", "one_confusion_variants", "repairs"]
+__all__ = ["CONFUSION_GROUPS", "ENGINE_PAIRS", "MEASURED_PAIRS", "confusable", "engine_repairs", "one_confusion_variants",
+           "repairs"]
 
 CONFUSION_GROUPS = ("0ODQ", "1IL7", "2Z", "5S", "6G", "8BH", "UV")
 # Digit pairs (drawn -> read, kept both ways).  Measured by bench/measure_confusions.py on 150 drawn codes
@@ -23,6 +24,9 @@ CONFUSION_GROUPS = ("0ODQ", "1IL7", "2Z", "5S", "6G", "8BH", "UV")
 # 0 as 6, 8 or 9, 9 as 0, 8 as 6 and 1 as 3.  Seen on real photos: a 6 read as 5 by RapidOCR under a
 # barcode; reported on real labels: 3/8 and 1/7.
 MEASURED_PAIRS = ("06", "08", "09", "90", "86", "13", "65", "38", "17")
+# Each engine's own digit confusions (drawn -> read): an engine repeats these on an enlarged crop of
+# the same print, so a code one of them away from valid is confirmed only by the other engine.
+ENGINE_PAIRS = {"rapidocr": ("65", "56"), "tesseract": ("06", "08", "09", "90", "86", "13")}
 _PARTNERS: dict[str, set[str]] = {}
 for _group in CONFUSION_GROUPS:
     for _char in _group:
@@ -71,4 +75,21 @@ def repairs(code: str, alphabet: str, is_valid: Callable[[str], bool]) -> list[s
             ok = False
         if ok and variant not in found:
             found.append(variant)
+    return found
+
+
+def engine_repairs(code: str, is_valid: Callable[[str], bool], engine: str | None) -> list[str]:
+    """The valid codes that one of ``engine``'s own digit confusions (:data:`ENGINE_PAIRS`) turns ``code`` into."""
+    pairs = ENGINE_PAIRS.get(engine or "", ())
+    found = []
+    for index, char in enumerate(code):
+        for drawn, read in pairs:
+            if char == read:  # this character may have been printed as ``drawn``
+                variant = code[:index] + drawn + code[index + 1:]
+                try:
+                    ok = is_valid(variant)
+                except Exception:
+                    ok = False
+                if ok and variant not in found:
+                    found.append(variant)
     return found

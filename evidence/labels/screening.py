@@ -18,7 +18,7 @@ from dataclasses import fields as dc_fields
 from stdnum import ean
 from stdnum.cn import uscc
 
-from evidence.labels.confusions import one_confusion_variants, repairs
+from evidence.labels.confusions import engine_repairs, one_confusion_variants, repairs
 from evidence.labels.finding_rules import (
     CCC_PRODUCT_TYPES,
     DISEASE_CLAIMS,
@@ -337,7 +337,8 @@ def _barcode(fields: LabelFields, reads: _Readings) -> list[Finding]:
         return False if fixes or ean.is_valid(found.group(0)) else True
 
     # any one misread digit can fail a check digit: a second, independent reading must show the same digits
-    ok, readings = reads.confirm(code, still_bad, doubtful=True, other_engine=bool(fixes))
+    own = engine_repairs(code, ean.is_valid, reads.engine)
+    ok, readings = reads.confirm(code, still_bad, doubtful=True, other_engine=bool(own))
     if not ok:
         return [_review(f"商品条码 {code} 校验位不符" + _repair_note(fixes), "bad_barcode_checksum", readings,
                         fixes, en=f"barcode {code} fails its check digit" + _repair_note(fixes, "en"))]
@@ -377,7 +378,8 @@ def _credit_code(fields: LabelFields, reads: _Readings) -> list[Finding]:
             return True
         return False if fixes or uscc.is_valid(found.group(0)) else True
 
-    ok, readings = reads.confirm(code, still_bad, doubtful=True, other_engine=bool(fixes))
+    own = engine_repairs(code, uscc.is_valid, reads.engine)
+    ok, readings = reads.confirm(code, still_bad, doubtful=True, other_engine=bool(own))
     if not ok:
         return [_review(f"统一社会信用代码 {code} 校验位不符" + _repair_note(fixes), "bad_credit_code_checksum",
                         readings, fixes,

@@ -309,3 +309,13 @@ def test_an_engine_repeating_its_own_confusion_does_not_confirm_it():
     other = screen(extract_fields(lines), ocr=ocr, reread=lambda line: [(line.text, 0.99, "rapidocr"),
                                                                           (line.text, 0.95, "tesseract")])
     assert "bad_barcode_checksum" in [f.code for f in other]
+    # a failed check no confusion of RapidOCR's own explains: its enlarged second reading confirms it
+    from stdnum import ean
+
+    from evidence.labels.confusions import engine_repairs
+
+    bad = next(f"690123456789{d}" for d in "0123456789" if not ean.is_valid(f"690123456789{d}")
+               and not engine_repairs(f"690123456789{d}", ean.is_valid, "rapidocr"))
+    lines, ocr = typed_ocr(label.replace("5927535726035", bad))
+    again = screen(extract_fields(lines), ocr=ocr, reread=lambda line: [(line.text, 0.99, "rapidocr")])
+    assert "bad_barcode_checksum" in [f.code for f in again]
