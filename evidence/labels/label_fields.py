@@ -323,7 +323,7 @@ def extract_fields(source) -> LabelFields:
 
 def _apply_parties(fields: LabelFields, read_lines, lines: list[str]) -> None:
     """Maker, address and licence from one party (the one that made the goods), never mixed from two."""
-    from evidence.labels.parties import find_parties, responsible_party
+    from evidence.labels.parties import find_parties, made_by, responsible_party
 
     parties = find_parties([(line, block) for line, block, _ in read_lines])
     if not parties:
@@ -332,7 +332,13 @@ def _apply_parties(fields: LabelFields, read_lines, lines: list[str]) -> None:
     chosen = responsible_party(parties, lines)
     if chosen is None:
         return
-    fields.made_by = chosen.name if chosen.code else None
+    coded = made_by(parties, lines)  # only the factory the date's letter names, never a guess
+    fields.made_by = coded.name if coded else None
+    if fields.production_date is None and any(p.code for p in parties):
+        # coded factories: the ink-jet date that carries a factory letter ("2025.06.21.Y") is the production date
+        from evidence.labels.parties import coded_date
+
+        fields.production_date = coded_date(lines)
     fields.manufacturer = _clean_value(chosen.name) or fields.manufacturer
     if chosen.address:
         fields.address = _clean_value(chosen.address)

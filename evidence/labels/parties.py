@@ -16,7 +16,7 @@ import re
 from dataclasses import asdict, dataclass
 from itertools import pairwise
 
-__all__ = ["MAKER_ROLES", "ROLE_KEYS", "Party", "find_parties", "made_by", "responsible_party"]
+__all__ = ["MAKER_ROLES", "ROLE_KEYS", "Party", "coded_date", "find_parties", "made_by", "responsible_party"]
 
 # role -> keys as printed (simplified), longest first at match time
 ROLE_KEYS: dict[str, tuple[str, ...]] = {
@@ -138,6 +138,21 @@ def _split_parties(line: str) -> list[str]:
         return [line]
     cuts = [0, *starts[1:], len(line)]
     return [line[a:b].strip() for a, b in pairwise(cuts) if line[a:b].strip()]
+
+
+def coded_date(lines: list[str]) -> str | None:
+    """The ISO date of a line that is only a date followed by a factory letter, when there is one."""
+    from datetime import date
+
+    for line in lines:
+        found = re.fullmatch(r"\s*((?:19|20)\d{2})\s*[./\-年]?\s*([01]?\d)\s*[./\-月]?\s*([0-3]?\d)\s*日?\s*[./\-\s]?\s*[A-Z]\s*",
+                             line)
+        if found:
+            try:
+                return date(int(found.group(1)), int(found.group(2)), int(found.group(3))).isoformat()
+            except ValueError:
+                continue
+    return None
 
 
 def made_by(parties: list[Party], lines: list[str]) -> Party | None:

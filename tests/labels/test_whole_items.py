@@ -319,3 +319,10 @@ def test_an_engine_repeating_its_own_confusion_does_not_confirm_it():
     lines, ocr = typed_ocr(label.replace("5927535726035", bad))
     again = screen(extract_fields(lines), ocr=ocr, reread=lambda line: [(line.text, 0.99, "rapidocr")])
     assert "bad_barcode_checksum" in [f.code for f in again]
+
+
+def test_the_date_letter_of_a_factory_not_read_names_no_maker():
+    fields = extract_fields("食品生产许可证编号：SC10332011500941\n生产商:南京状元食品有限公司(分装)(代码Z)\n"
+                            "地址:南京市江宁区汤山街道工业集中区中林路\n2025.06.21.Y")
+    assert fields.made_by is None  # the letter Y names a factory this photo does not show
+    assert fields.production_date == "2025-06-21"  # the ink-jet date with its factory letter
