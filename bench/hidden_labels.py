@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import math
 import random
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,9 @@ from stdnum import ean
 from stdnum.cn import uscc
 
 FONTS = [("/usr/share/fonts/truetype/arphic/ukai.ttc", 0), ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
-         ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0), ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2)]
+         ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0), ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
+         ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0), ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2),
+         ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", 2)]
 
 # Copycat names of our own, by trick family (genuine mark -> copy).  Listed nowhere else.
 HIDDEN_COPIES = {
@@ -105,11 +108,13 @@ PROVINCE = {"11": "北京市朝阳区", "13": "河北省衡水市桃城区", "15
             "32": "江苏省昆山市", "33": "浙江省杭州市钱塘区", "34": "安徽省芜湖市弋江区", "35": "福建省晋江市",
             "37": "山东省莱阳市", "41": "河南省郑州市金水区", "42": "湖北省武汉市东西湖区", "43": "湖南省长沙市望城区",
             "44": "广东省佛山市顺德区", "52": "贵州省贵阳市南明区"}
-KEYS = {"product_name": ["品名", "产品名称", "商品名称"], "manufacturer": ["生产商", "制造商", "生产企业"],
-        "address": ["厂址", "地址", "生产地址"], "phone": ["客服热线", "联系电话", "服务热线"],
-        "licence": ["生产许可证号", "食品生产许可证编号"], "date": ["生产日期", "出厂日期"], "shelf": ["保质期", "保质期限"],
-        "net": ["净含量", "净重"], "standard": ["执行标准", "产品标准号"], "credit": ["统一社会信用代码"],
-        "barcode": ["条形码", "商品条码"]}
+KEYS = {"product_name": ["品名", "产品名称", "商品名称"], "manufacturer": ["生产商", "制造商", "生产企业", "生产者", "生产单位"],
+        "address": ["厂址", "地址", "生产地址"], "phone": ["客服热线", "联系电话", "服务热线", "消费者热线"],
+        "licence": ["生产许可证号", "食品生产许可证编号"], "date": ["生产日期", "出厂日期", "制造日期"],
+        "shelf": ["保质期", "保质期限"], "net": ["净含量", "净重"], "standard": ["执行标准", "产品标准号", "产品标准代号"],
+        "credit": ["统一社会信用代码"], "barcode": ["条形码", "商品条码"]}
+# wordings of the whole label: the name only as the large title (GB 7718 allows it), or traditional characters
+WORDINGS = ["plain"] * 6 + ["title_only"] * 3 + ["traditional"] * 2
 CLAIMS = ["本品具有降血糖、降血脂功效", "长期食用可预防癌症", "根治失眠，无副作用"]
 
 
@@ -123,11 +128,13 @@ class HiddenLabel:
     copy: tuple[str, str] | None = None
     layout: str = "plain"
     conditions: list[str] = field(default_factory=list)
+    wording: str = "plain"
 
     def truth(self, image: str) -> dict:
         return {"image": image, "text": "\n".join(([self.title] if self.title else []) + self.lines),
                 "fields": self.fields, "problems": sorted(self.problems), "copy": self.copy,
-                "layout": self.layout, "conditions": self.conditions, "product_type": self.kind}
+                "layout": self.layout, "conditions": self.conditions, "product_type": self.kind,
+                "wording": self.wording}
 
 
 def _digits(rng: random.Random, n: int) -> str:
@@ -239,7 +246,28 @@ def compose(rng: random.Random, problem: str | None) -> HiddenLabel:
     if problem == "three_no":
         problems = ["three_no"] + (["missing_ccc"] if kind in ("appliance", "electrical", "toy") else [])
     title = mark if mark and rng.random() < 0.7 else ""
-    return HiddenLabel(kind=kind, lines=lines, title=title, fields=fields, problems=problems, copy=copy)
+    label = HiddenLabel(kind=kind, lines=lines, title=title, fields=fields, problems=problems, copy=copy)
+    wording = rng.choice(WORDINGS)
+    if wording == "title_only" and problem != "missing_registration" and not mark.isascii():
+        label.lines = label.lines[1:]  # no 名称 line: the name is the title
+        label.title = fields["product_name"]
+        label.wording = wording
+    elif wording == "traditional" and problem not in ("brand_lookalike", "missing_registration"):
+        _to_traditional(label)
+    return label
+
+
+def _to_traditional(label: HiddenLabel) -> None:
+    """The label printed in traditional characters (goods for Hong Kong or Taiwan); the truth as printed."""
+    import opencc
+
+    convert = opencc.OpenCC("s2t").convert
+    label.lines = [convert(line) for line in label.lines]
+    label.title = convert(label.title)
+    for name in ("product_name", "manufacturer", "address", "shelf_life", "net_content"):
+        if label.fields.get(name):
+            label.fields[name] = convert(label.fields[name])
+    label.wording = "traditional"
 
 
 # --- drawing -------------------------------------------------------------------------------------
@@ -253,8 +281,12 @@ def _font(rng: random.Random, size: int) -> ImageFont.FreeTypeFont:
 
 def draw(label: HiddenLabel, rng: random.Random) -> bytes:
     """Render one hidden label in a random layout and photograph it harshly; JPEG bytes."""
-    layout = rng.choice(["plain", "plain", "table", "vertical", "bottle"])
+    layout = rng.choice(["plain", "plain", "table", "vertical", "bottle", "columns"])
+    if layout == "vertical" and len(label.title) > 6:
+        layout = "plain"
     label.layout = layout
+    if layout == "columns":
+        return _draw_columns(label, rng)
     font = _font(rng, rng.choice([30, 32, 36]))
     head = _font(rng, rng.choice([58, 66, 72]))
     line_h = int(font.size * 1.45)
@@ -315,6 +347,39 @@ def draw(label: HiddenLabel, rng: random.Random) -> bytes:
     label.conditions = conditions
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=quality)
+    return buffer.getvalue()
+
+
+_PARTY_WORDS = ("生产", "制造", "厂址", "地址", "热线", "电话", "信用代码", "许可证", "QS", "CCC", "条", "SC")
+
+
+def _draw_columns(label: HiddenLabel, rng: random.Random) -> bytes:
+    """Two columns side by side: the product on the left, the maker and its numbers on the right."""
+    font = _font(rng, rng.choice([28, 30]))
+    head = _font(rng, rng.choice([58, 66]))
+    import opencc
+
+    simple = opencc.OpenCC("t2s").convert  # a traditional label is sorted by the same words
+    right = [t for t in label.lines if any(w in simple(t) for w in _PARTY_WORDS) or re.fullmatch(r"\d{8,13}", t)]
+    left = [t for t in label.lines if t not in right]
+    line_h = int(font.size * 1.5)
+    width, column = 1760, 860
+    top = 40 + (100 if label.title else 0)
+    height = top + line_h * max(len(left), len(right)) + 50
+    image = Image.new("RGB", (width, height), rng.choice([(255, 253, 245), (245, 250, 255), (250, 250, 250)]))
+    pen = ImageDraw.Draw(image)
+    ink = rng.choice([(15, 15, 15), (40, 20, 90)])
+    if label.title:
+        pen.text((44, 30), label.title, font=head, fill=(200, 20, 20))
+    for x, rows in ((44, left), (44 + column, right)):
+        for k, text in enumerate(rows):
+            pen.text((x, top + k * line_h), text, font=font, fill=ink)
+    label.conditions = ["columns"]
+    if rng.random() < 0.3:
+        image = image.filter(ImageFilter.GaussianBlur(rng.uniform(0.6, 1.2)))
+        label.conditions.append("blurred")
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=rng.choice([90, 75, 60]))
     return buffer.getvalue()
 
 

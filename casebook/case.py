@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from casebook.casefile import read_case_file
+from casebook.seized_items import SeizedItem, case_items
 from safeio.errors import InputError, UnsafePathError
 from safeio.limits import refuse_link, terminal_text
 
@@ -160,16 +161,23 @@ class Case:
         return self.root / "custody.jsonl"
 
     def label_photos(self) -> list[Path]:
-        """Every regular file in ``labels/`` (a PDF or corrupt photo is listed so it gets its own error).
+        """Every regular file in ``labels/`` and its item folders ``labels/<item>/`` (a PDF or corrupt photo is
+        listed so it gets its own error).
 
         Links are left out: see :meth:`label_links`.
         """
-        files, _ = _list_tree(self.labels_dir, recursive=False)
-        return [path for path in files if not path.name.startswith(".")]
+        files, _ = _list_tree(self.labels_dir, recursive=True)
+        return [path for path in files if not any(part.startswith(".") for part in path.relative_to(self.labels_dir).parts)]
 
     def label_links(self) -> list[LinkedItem]:
-        """The symbolic links in ``labels/`` (or ``labels`` itself if it is one), with their targets."""
-        return _list_tree(self.labels_dir, recursive=False)[1]
+        """The symbolic links in ``labels/`` and its folders (or ``labels`` itself if it is one), with their targets."""
+        return _list_tree(self.labels_dir, recursive=True)[1]
+
+    @property
+    def items(self) -> list[SeizedItem]:
+        """The seized items (扣押物品): declared in ``case.yml`` first, then one per ``labels/<folder>/`` and one
+        per other photo in ``labels/`` (casebook.seized_items)."""
+        return case_items(self.root, self.raw.get("items") or [])
 
     def evidence_files(self) -> list[Path]:
         """Every regular file under ``evidence/``, no link followed (see :meth:`evidence_links`)."""

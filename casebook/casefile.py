@@ -29,7 +29,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from safeio.errors import InputError
 from safeio.limits import read_capped, terminal_text
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "CaseFile", "CaseFileError", "read_case_file"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "CaseFile", "CaseFileError", "SeizedItemEntry", "read_case_file"]
 
 MAX_BYTES = 256 << 10
 MAX_DEPTH = 16
@@ -49,6 +49,16 @@ _EXPECT = {
     "location": "a mapping: indented lines such as 'county:', 'lon:', 'lat:'",
     "location.lon": _COORDINATE_TEXT,
     "location.lat": _COORDINATE_TEXT,
+    "items": "a list: one '- id: ...' block per seized item, with 'name:' and optionally quantity, unit, "
+             "found_at, price, photos, complete",
+    "items.*": "a mapping: indented lines 'id:', 'name:', 'quantity:', 'unit:', 'photos:' ...",
+    "items.*.id": "a short name of lower-case letters, digits, '-' and '_' (for example kangshifu-noodles)",
+    "items.*.name": "the item's name (物品名称) as text",
+    "items.*.quantity": "a number (for example 48)",
+    "items.*.price": "a number of yuan per unit (for example 3.5)",
+    "items.*.photos": "a list of photo paths inside the case folder (for example labels/noodles/front.jpg)",
+    "items.*.photos.*": "a photo path inside the case folder, without '..' (for example labels/noodles/front.jpg)",
+    "items.*.complete": "true or false (true: every side of the item was photographed)",
 }
 
 
@@ -62,6 +72,35 @@ def _iso_date(value: str) -> str:
 
 _Date = Annotated[str, AfterValidator(_iso_date)]
 _Coordinate = Annotated[str, Field(pattern=r"^\s*(-?\d{1,3}(\.\d+)?)?\s*$")]
+_Number = Annotated[str, Field(pattern=r"^\s*(\d{1,9}(\.\d+)?)?\s*$")]
+_Flag = Annotated[str, Field(pattern=r"^\s*(true|false|True|False|TRUE|FALSE|yes|no|Yes|No|是|否)?\s*$")]
+
+
+def _case_path(value: str) -> str:
+    """A path relative to the case folder that stays inside it: no absolute path, drive or '..' part."""
+    parts = re.split(r"[/\\]", value.strip())
+    if not value.strip() or value.strip().startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", value.strip()) \
+            or ".." in parts:
+        raise ValueError("not a path inside the case folder")
+    return value
+
+
+_CasePath = Annotated[str, AfterValidator(_case_path)]
+
+
+class SeizedItemEntry(BaseModel):
+    """One seized item (扣押物品) as ``case.yml`` declares it; every value is text as written."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,64}$")]
+    name: Annotated[str, Field(pattern=r"\S")]
+    quantity: _Number = ""
+    unit: str = ""
+    found_at: str = ""
+    price: _Number = ""
+    photos: list[_CasePath] = []
+    complete: _Flag = ""
 
 
 class _Location(BaseModel):
@@ -88,10 +127,11 @@ class CaseFile(BaseModel):
     category: str = ""
     location: _Location = _Location()
     summary: str = ""
+    items: list[SeizedItemEntry] = []
 
 
 # The fields that hold a mapping or a list: an empty value ('party:' with nothing under it) is "none".
-_CONTAINERS = ("party", "investigators", "location")
+_CONTAINERS = ("party", "investigators", "location", "items")
 _EMPTY = ("", "~", "null", "Null", "NULL")
 
 
@@ -202,6 +242,10 @@ def _data_path(data: object, loc: tuple) -> tuple:
         elif isinstance(data, dict) and not path and isinstance(part, str):
             path.append(part)  # a missing top-level field
             break
+        elif isinstance(data, dict) and isinstance(part, str) and path and path[0] == "items" \
+                and part in SeizedItemEntry.model_fields:
+            path.append(part)  # a missing field of an item
+            break
         elif isinstance(part, str):
             continue  # a union member's name, such as 'dict[str,str]'
         else:
@@ -220,6 +264,9 @@ def _hint(where: tuple, expect: str) -> str:
         return "Write the party as indented lines under 'party:', e.g. '  name: 某某便利店'."
     if where and where[0] == "location":
         return "Write the place as indented lines under 'location:', e.g. '  lon: \"114.62\"' and '  lat: \"33.60\"'."
+    if where and where[0] == "items":
+        return (f"Write '{_field_name(where)}' as {expect}; each item starts with '- id: ...' and 'name: ...' "
+                "under 'items:' (see docs/items.md).")
     if where and where[0] == "investigators":
         return "List each investigator on a line '- name: 张三' (with '  badge: ...' below if known)."
     return f"Write '{_field_name(where)}' as {expect}."
@@ -239,8 +286,12 @@ def _problems(data: dict, path: Path, rows: dict[tuple, int]) -> list[InputError
     for where in places:
         name = _field_name(where)
         if found[where] == "missing":
+            key = name.rsplit(".", 1)[-1]
             problems.append(InputError(f"case.yml has no {name}", path=path, field=name,
-                                       hint=f"Add a line '{name}: ...' to case.yml."))
+                                       row=rows.get(where) or rows.get(where[:-1]),
+                                       hint=f"Add a line '{key}: ...' to case.yml" + (
+                                           f" under the item at '{_field_name(where[:-1])}'." if len(where) > 1
+                                           else ".")))
             continue
         value = data
         for part in where:
@@ -288,6 +339,9 @@ def read_case_file(path: str | os.PathLike) -> dict:
     for name in _CONTAINERS:
         if document.get(name) in _EMPTY:
             document.pop(name, None)
+    for item in document.get("items") if isinstance(document.get("items"), list) else []:
+        if isinstance(item, dict) and item.get("photos") in _EMPTY:
+            item.pop("photos", None)
     problems = _problems(document, source, rows)
     if problems:
         first = problems[0]

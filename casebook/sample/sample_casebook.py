@@ -175,6 +175,19 @@ def _write_evidence(folder: Path, rng: random.Random, shop: str, products: list[
     return written
 
 
+_UNITS = {"food": "袋", "toiletry": "瓶", "appliance": "台", "electrical": "个", "toy": "件", "fertilizer": "袋"}
+_FOUND_AT = ("店内货架", "柜台", "仓库", "门口堆放区", "收银台旁")
+
+
+def _item(rng: random.Random, k: int, spec, photos: list[str]) -> dict:
+    """One seized item of case.yml: the labelled product, how many, where, at what price, and its photos.
+
+    Each rendered label shows the whole package text, so the item is ``complete`` (every side seen)."""
+    return {"id": f"item-{k + 1}", "name": spec.fields["product_name"], "quantity": str(rng.randint(2, 60)),
+            "unit": _UNITS.get(spec.product_type, "件"), "found_at": rng.choice(_FOUND_AT),
+            "price": f"{rng.choice([3.5, 6.8, 12.0, 25.0, 49.9, 89.0, 168.0])}", "photos": photos, "complete": "true"}
+
+
 def _plan_problems(rng: random.Random, n_cases: int) -> list[tuple[str, list]]:
     """Categories and label problems per case, so that every scored problem appears at least once."""
     cats = list(CATEGORY_WEIGHTS)
@@ -259,7 +272,8 @@ def _write_cases(root: Path, *, n_cases: int, seed: int) -> SampleBook:
         folder = root / case_id
         (folder / "labels").mkdir(parents=True)
         labels_here = [] if i == no_labels_case else problems
-        products = []
+        products, items = [], []
+        item_rng = random.Random(f"{seed}/{case_id}/items")  # its own draws: the rest of the sample stays as it was
         for k, problem in enumerate(labels_here):
             produced = (opened - timedelta(days=rng.randint(20, 400))).isoformat()
             spec = compose_label(rng, CATEGORIES[category][0], problem, produced)
@@ -267,6 +281,13 @@ def _write_cases(root: Path, *, n_cases: int, seed: int) -> SampleBook:
             (root / image).write_bytes(draw_label(spec, rng))
             label_truth.append(spec.truth(image, case_id))
             products.append(spec.fields["product_name"])
+            photos = [image.split("/", 1)[1]]
+            if item_rng.random() < 0.3:  # a second photo of the same seized item, taken again
+                again = f"{case_id}/labels/label_{k + 1}_b.jpg"
+                (root / again).write_bytes(draw_label(spec, item_rng))
+                label_truth.append(spec.truth(again, case_id))
+                photos.append(again.split("/", 1)[1])
+            items.append(_item(item_rng, k, spec, photos))
         planted = sorted({p for lt in label_truth if lt["case_id"] == case_id for p in lt["problems"]})
         violation = VIOLATION.get(planted[0], "销售不符合标签标注规定商品") if planted else "涉嫌销售不合格商品"
         title = f"{shop}{violation}案"
@@ -286,6 +307,8 @@ def _write_cases(root: Path, *, n_cases: int, seed: int) -> SampleBook:
                          "lat": f"{shown_lat:.6f}", "coord_sys": coord_sys, "urban_rural_code": code},
             "summary": f"执法人员在{market}检查时发现当事人{shop}经营的商品涉嫌{violation.removeprefix('销售')}。",
         }
+        if items:
+            record["items"] = items
         (folder / "case.yml").write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
         parties.append({"case_id": case_id, **record["party"], "county": county, "town": town})
         rows.append({"case_id": case_id, "case_no": case_no, "title": title, "lon": f"{shown_lon:.6f}",

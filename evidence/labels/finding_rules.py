@@ -10,7 +10,8 @@ quotes them as law.
 
 Severities: ``violation`` (the label breaks a rule on its face), ``warning`` (a strong sign that
 needs an officer's check: a failed check digit can be a pilot-era code or a misprint),
-``needs_review`` (the reading itself is uncertain: both readings are given, nothing is alleged).
+``needs_review`` (the reading itself is uncertain: both readings are given, nothing is alleged),
+``info`` (what the photos of an item do not show: not visible, never "missing").
 """
 
 from __future__ import annotations
@@ -84,6 +85,11 @@ RULES: dict[str, Rule] = {r.code: r for r in [
          "识读不确定，未作认定：{what}；请人工核对原图（两次识读：{readings}）",
          "证据审慎原则：单个OCR字符不得作为认定伪造的唯一依据",
          message_en='Reading uncertain, nothing alleged: {what}; check the photo by eye (readings: {readings})'),
+    Rule("not_visible", "info",
+         "{where}未见：{items}（未见不等于产品未标注：其他面未拍摄；拍全各面或由执法人员确认后方可认定缺项）",
+         "证据审慎原则：照片未拍到的内容不得认定为标签未标注",
+         message_en="Not visible {where_en}: {items_en} (not visible is not missing: other sides were not "
+                    "photographed; photograph every side, or an officer must confirm, before anything is called missing)"),
     Rule("missing_product_name", "warning", "标签未标注产品名称", f"{_FOOD_LABEL}；{_GOODS_LABEL}第（一）项",
          message_en='No product name on the label'),
     Rule("missing_manufacturer", "warning", "标签未标注生产者名称", f"{_FOOD_LABEL}；{_GOODS_LABEL}第（二）项",

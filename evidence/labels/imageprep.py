@@ -149,7 +149,7 @@ def prepare_for_tesseract(image: Image.Image, *, text_height: int | None = None)
     """Grayscale, even out the light, deskew, scale text to ~36 px and binarise (Otsu)."""
     import cv2
 
-    gray = np.asarray(image.convert("L"))
+    gray = np.array(image.convert("L"))  # a writable copy: cv2.floodFill below writes into it when no resize made one
     height = text_height or estimate_text_height(gray)
     scale = 36.0 / height if height else 1.0
     scale = min(max(scale, 0.5), 4.0)

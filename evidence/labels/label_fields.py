@@ -20,14 +20,15 @@ __all__ = ["FIELD_NAMES", "KEYS", "LabelFields", "decode_label_text", "extract_f
            "is_health_food", "is_infant_formula", "normalise", "read_credit_code", "read_digits", "read_licence"]
 
 FIELD_NAMES = ("product_name", "manufacturer", "address", "phone", "license_no", "ccc_cert_no", "credit_code",
-               "barcode", "standards", "production_date", "shelf_life", "net_content")
+               "barcode", "standards", "production_date", "expiry_date", "shelf_life", "net_content")
 
 # Keys as printed, per field (longest first at match time).  A key must start the line or follow
 # white space / a bracket, and is followed by an optional colon.
 KEYS: dict[str, tuple[str, ...]] = {
     "product_name": ("食品名称", "产品名称", "商品名称", "品名", "名称"),
     "manufacturer": ("生产企业名称", "生产者名称", "受委托方", "被委托方", "委托方", "生产者", "生产商", "制造商",
-                     "生产企业", "生产单位", "制造单位", "制造者", "受委托生产企业", "委托生产企业", "委托单位"),
+                     "生产企业", "生产单位", "制造单位", "制造者", "受委托生产企业", "委托生产企业", "委托单位", "被委托商",
+                     "委托商"),
     "address": ("生产地址", "生产者地址", "委托方地址", "受委托方地址", "企业地址", "厂址", "地址"),
     "phone": ("联系电话", "服务热线", "客服热线", "客服电话", "消费者热线", "联系方式", "电话", "热线", "TEL", "Tel"),
     "license_no": ("食品生产许可证编号", "食品生产许可证号", "生产许可证编号", "生产许可证号", "许可证编号", "许可证号",
@@ -37,15 +38,20 @@ KEYS: dict[str, tuple[str, ...]] = {
     "barcode": ("商品条码", "条形码", "条码"),
     "standards": ("产品标准代号", "产品执行标准", "执行标准号", "执行标准", "产品标准号", "标准代号", "产品标准"),
     "production_date": ("生产日期", "制造日期", "出厂日期", "生产批号/日期"),
-    "shelf_life": ("保质期限", "保质期", "保存期限", "保存期", "有效期至", "有效期"),
+    "shelf_life": ("保质期限", "保质期", "保存期限", "保存期", "有效期", "食用期限"),
+    "expiry_date": ("限期使用日期", "有效期至", "保质期至", "此日期前最佳", "此日期前食用", "最佳食用日期", "届满日期",
+                    "到期日", "失效日期"),
     "net_content": ("净含量/规格", "净含量", "净重", "规格"),
     "model_no": ("产品编号", "产品型号", "规格型号", "型号", "货号"),
     "brand": ("品牌", "商标"),
 }
+# Traditional keys with no one-to-one simplified form (OpenCC maps 製造商 and 淨含量 itself).
+KEYS["net_content"] += ("淨重", "容量")
+KEYS["manufacturer"] += ("生产厂家", "生产厂商")
 # Keys of items we do not extract but must not mistake for one we do (a line is claimed by its key).
 OTHER_KEYS = ("配料表", "配料", "贮存条件", "储存条件", "额定电压", "额定功率", "总养分", "肥料登记证号",
               "产品配方注册号", "注册号", "批准文号", "使用方法", "食用方法", "注意事项", "产地", "经销商", "营养成分表",
-              "适用人群", "主要成分", "主要功能", "致敏物质")
+              "适用人群", "主要成分", "主要功能", "致敏物质", "产品类型", "产品类别", "食品类型", "产品种类")
 
 _KEY_INDEX = sorted(((k, f) for f, ks in KEYS.items() for k in ks), key=lambda kv: -len(kv[0]))
 _KEY_INDEX += sorted(((k, None) for k in OTHER_KEYS), key=lambda kv: -len(kv[0]))
@@ -77,7 +83,8 @@ DATE_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*(?:[年./\-]\s*(?P<m>\d{1,2})\s*[月./\-]\s*(?P<d>\d{1,2})\s*日?"
     r"|(?P<m2>[01]\d)(?P<d2>[0-3]\d))(?!\d)"
 )
-ELSEWHERE_RE = re.compile(r"见(?:包装|瓶身|瓶盖|瓶底|袋口|封口|喷码|罐底|盒|箱|外包装|标签|侧面|背面|底部|顶部)|(?:标|印)于")
+ELSEWHERE_RE = re.compile(r"见(?:包装|瓶身|瓶盖|瓶底|袋口|封口|喷码|罐底|盒|箱|外包装|标签|侧面|背面|底部|顶部|合格证|标注|打码)"
+                          r"|(?:标|印)于")
 SHELF_RE = re.compile(r"\d+\s*(?:个月|个月份|月|天|日|年|小时)")
 NET_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:毫升|升|千克|公斤|克|mL|ml|ML|L|kg|KG|Kg|g|G|片|粒|袋|包|支|瓶)"
                     r"(?:\s*[x×*]\s*\d+\s*\S{0,2})?")
@@ -115,6 +122,10 @@ class LabelFields:
     model_no: str | None = None
     registration_no: str | None = None
     date_elsewhere: bool = False  # "生产日期：见包装": printed elsewhere, legal, not missing
+    expiry_date: str | None = None  # 保质期至 / 限期使用日期: states the shelf life as a date (GB 7718 4.1.7)
+    parties: list[dict] = field(default_factory=list)  # evidence.labels.parties: each with its own address, licence
+    made_by: str | None = None  # the coded factory the date letter names, when the label lists two
+    nutrition: list[dict] = field(default_factory=list)  # GB 28050 table rows: item, amount, unit, nrv
     raw: dict = field(default_factory=dict)  # the printed text each field was taken from
 
     def to_dict(self) -> dict:
@@ -154,11 +165,37 @@ def normalise(text: str) -> str:
 
 
 def _lines_of(source) -> list[str]:
+    return [line for line, _, _ in _read_lines(source)]
+
+
+def _read_lines(source) -> list[tuple[str, int, str]]:
+    """(normalised line, layout block, line as read) for each non-empty line.
+
+    The as-read form is NFKC only: traditional characters stay as printed (a Hong Kong label is
+    quoted as it reads), while keys and comparisons work on the simplified form."""
     if isinstance(source, str):
-        raw = source.splitlines()
+        raw = [(r, 0) for r in source.splitlines()]
     else:
-        raw = [getattr(item, "text", item) for item in source]
-    return [line for line in (normalise(str(r)) for r in raw) if line]
+        raw = [(getattr(item, "text", item), getattr(item, "block", 0)) for item in source]
+    out = []
+    for text, block in raw:
+        line = normalise(str(text))
+        if line:
+            read = re.sub(r"[ \t\u3000]+", " ", unicodedata.normalize("NFKC", str(text))).strip()
+            out.append((line, int(block or 0), read))
+    return out
+
+
+def _as_read(value: str | None, read_lines: list[tuple[str, int, str]]) -> str | None:
+    """``value`` (found in a normalised line) as printed: the same span of the line as read, when the
+    conversion kept its length (OpenCC's t2s maps character for character on label text)."""
+    if not value:
+        return value
+    for line, _, read in read_lines:
+        at = line.find(value)
+        if at >= 0 and len(line) == len(read) and line != read:
+            return read[at:at + len(value)]
+    return value
 
 
 def _digits(text: str) -> str:
@@ -218,7 +255,8 @@ def _segments(line: str) -> list[tuple[str | None, str | None, str]]:
 
 def extract_fields(source) -> LabelFields:
     """The fields of a label from its text (a string) or its OCR lines (strings or OcrLine)."""
-    lines = _lines_of(source)
+    read_lines = _read_lines(source)
+    lines = [line for line, _, _ in read_lines]
     fields = LabelFields()
     values: dict[str, str] = {}
     pending: str | None = None  # a key printed alone, its value on the next line
@@ -274,8 +312,99 @@ def extract_fields(source) -> LabelFields:
     fields.model_no = _clean_value(values.get("model_no"))
     registration = REGISTRATION_RE.search(text)
     fields.registration_no = re.sub(r"\s", "", registration.group(0)) if registration else None
+    fields.expiry_date, _ = _production_date(values.get("expiry_date"))
+    _apply_parties(fields, read_lines, lines)
+    if not fields.product_name:  # GB 7718 4.1.2: the name stands in a prominent position; no 名称 line needed
+        fields.product_name = _prominent_title(source, lines) or _title_name(fields.title)
+    fields.nutrition = nutrition_table(lines)
     fields.product_type = guess_product_type(text, fields)
+    for name in ("product_name", "manufacturer", "address", "title", "brand"):
+        setattr(fields, name, _as_read(getattr(fields, name), read_lines))
     return fields
+
+
+def _apply_parties(fields: LabelFields, read_lines, lines: list[str]) -> None:
+    """Maker, address and licence from one party (the one that made the goods), never mixed from two."""
+    from evidence.labels.parties import find_parties, made_by, responsible_party
+
+    parties = find_parties([(line, block) for line, block, _ in read_lines])
+    if not parties:
+        return
+    fields.parties = [p.to_dict() for p in parties]
+    chosen = responsible_party(parties, lines)
+    if chosen is None:
+        return
+    coded = made_by(parties, lines)  # only the factory the date's letter names, never a guess
+    fields.made_by = coded.name if coded else None
+    if fields.production_date is None and any(p.code for p in parties):
+        # coded factories: the ink-jet date that carries a factory letter ("2025.06.21.Y") is the production date
+        from evidence.labels.parties import coded_date
+
+        fields.production_date = coded_date(lines)
+    fields.manufacturer = _clean_value(chosen.name) or fields.manufacturer
+    if chosen.address:
+        fields.address = _clean_value(chosen.address)
+    elif any(p.address for p in parties):
+        fields.address = None  # another party's address is not the maker's
+    if chosen.licence:
+        fields.license_no = read_licence(chosen.licence, "")
+
+
+_TITLE_SKIP = re.compile(r"[:：]|\d{5}|^[\W\d_]+$")
+
+
+# a section heading or a company is not a product's name
+_NOT_A_NAME = re.compile(r"(?:成分|配料|营养|说明|注意|方法|须知|条件|信息|参数)表?$|表$|有限公?司?|公司|集团|厂$")
+
+
+def _title_name(title: str | None) -> str | None:
+    if title and re.search(r"[\u4e00-\u9fff]{2}", title) and not _TITLE_SKIP.search(title) \
+            and not _NOT_A_NAME.search(normalise(title)):
+        return title
+    return None
+
+
+def _prominent_title(source, lines: list[str]) -> str | None:
+    """The product name as the label's largest line: at least 1.4 times the median text height, holding
+    two Han characters, not a key line or a number."""
+    if isinstance(source, str):
+        return None
+    items = [(item, normalise(str(getattr(item, "text", "")))) for item in source if getattr(item, "box", None)]
+    if len(items) < 3:
+        return None
+
+    def height(item) -> float:
+        (_, y0), (_, y1), (_, y2), (_, y3) = item.box[:4]
+        return abs(((y3 - y0) + (y2 - y1)) / 2)
+
+    heights = sorted(height(item) for item, _ in items)
+    median = heights[len(heights) // 2]
+    top = min(min(p[1] for p in item.box) for item, _ in items)
+    bottom = max(max(p[1] for p in item.box) for item, _ in items)
+    tall = [(height(item), min(p[1] for p in item.box), text) for item, text in items
+            if height(item) >= 1.5 * median and getattr(item, "confidence", 1.0) >= 0.9 and _title_name(text)
+            and not _KEY_RE.search(text) and len(text) <= 24
+            and min(p[1] for p in item.box) <= top + 0.4 * (bottom - top)]
+    if not tall:
+        return None
+    biggest = max(h for h, _, _ in tall)
+    return min((y, text) for h, y, text in tall if h >= 0.85 * biggest)[1]  # the top one of the largest
+
+
+_NUTRIENT_RE = re.compile(r"^(能量|蛋白质|脂肪|饱和脂肪|反式脂肪|碳水化合物|糖|膳食纤维|钠|钙|维生素[A-Z]\d?|胆固醇)"
+                          r"\s*[:：]?\s*(\d+(?:\.\d+)?)\s*(千焦|kJ|KJ|克|g|毫克|mg|微克|μg)\s*(\d+(?:\.\d+)?\s*%)?")
+
+
+def nutrition_table(lines: list[str]) -> list[dict]:
+    """The rows of a GB 28050 nutrition table: item, amount per 100 g/mL or per serving, unit, NRV%."""
+    rows = []
+    for line in lines:
+        for part in re.split(r"\s{2,}|(?<=%)\s+", line):
+            found = _NUTRIENT_RE.match(part.strip())
+            if found and found.group(1) not in {r["item"] for r in rows}:
+                rows.append({"item": found.group(1), "amount": found.group(2), "unit": found.group(3),
+                             "nrv": re.sub(r"\s", "", found.group(4) or "") or None})
+    return rows
 
 
 def _clean_value(value: str | None) -> str | None:

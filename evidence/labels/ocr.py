@@ -18,47 +18,58 @@ import numpy as np
 from PIL import Image
 
 from evidence.labels.imageprep import ImageInput, even_rows, load_image, prepare_for_tesseract, to_bgr
+from evidence.labels.layout import reading_order
 from safeio.errors import InputError, MissingDependencyError
 
 ENGINES = ("rapidocr", "tesseract")
 # the revision of casebook's own reading code (preparation, row merging, cleaning): part of the cache key
 __all__ = ["ENGINES", "READING_REVISION", "OcrEngine", "OcrLine", "OcrResult", "RapidOcrEngine", "TesseractEngine",
-           "character_error_rate", "clean_text", "crop_line", "get_engine", "merge_rows",
-           "normalise_for_cer"]
+           "available_engines", "character_error_rate", "clean_text", "crop_line", "get_engine", "merge_rows",
+           "normalise_for_cer", "upright"]
 
-READING_REVISION = 1
+READING_REVISION = 4
 TESSERACT_PACKAGES = "tesseract-ocr tesseract-ocr-chi-sim"
 _HAN_SPACE = re.compile(r"(?<=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])\s+(?=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])")
 
 
 @dataclass(frozen=True)
 class OcrLine:
-    """One printed line: its text, its box (four corner points, x right, y down) and confidence 0-1."""
+    """One printed line: its text, its box (four corner points, x right, y down), confidence 0-1 and the
+    number of the layout block it belongs to (evidence.labels.layout: a column, a paragraph, a box)."""
 
     text: str
     box: tuple[tuple[float, float], ...]
     confidence: float
+    block: int = 0
 
     def to_dict(self) -> dict:
-        return {"text": self.text, "box": [list(p) for p in self.box], "confidence": round(self.confidence, 4)}
+        return {"text": self.text, "box": [list(p) for p in self.box], "confidence": round(self.confidence, 4),
+                "block": self.block}
 
     @classmethod
     def from_dict(cls, data: dict) -> OcrLine:
-        return cls(str(data["text"]), tuple((float(x), float(y)) for x, y in data["box"]), float(data["confidence"]))
+        return cls(str(data["text"]), tuple((float(x), float(y)) for x, y in data["box"]), float(data["confidence"]),
+                   int(data.get("block", 0)))
 
 
 @dataclass
 class OcrResult:
-    """What one engine read on one image, line by line from top to bottom."""
+    """What one engine read on one image, line by line in reading order.
+
+    ``rotation``: the photo was turned by this many degrees (counter-clockwise, as PIL's ``rotate``)
+    before it was read, because it was taken sideways or upside down; the boxes are in the turned
+    photo (:func:`upright` turns a photo the same way)."""
 
     engine: str
     text: str
     lines: list[OcrLine] = field(default_factory=list)
     size: tuple[int, int] = (0, 0)
+    rotation: int = 0
 
     @classmethod
-    def from_lines(cls, engine: str, lines: list[OcrLine], size: tuple[int, int]) -> OcrResult:
-        return cls(engine=engine, text="\n".join(line.text for line in lines), lines=lines, size=size)
+    def from_lines(cls, engine: str, lines: list[OcrLine], size: tuple[int, int], rotation: int = 0) -> OcrResult:
+        return cls(engine=engine, text="\n".join(line.text for line in lines), lines=lines, size=size,
+                   rotation=rotation)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -70,7 +81,13 @@ class OcrResult:
     def from_dict(cls, data: dict) -> OcrResult:
         lines = [OcrLine.from_dict(line) for line in data["lines"]]
         width, height = data["size"]
-        return cls(engine=str(data["engine"]), text=str(data["text"]), lines=lines, size=(int(width), int(height)))
+        return cls(engine=str(data["engine"]), text=str(data["text"]), lines=lines, size=(int(width), int(height)),
+                   rotation=int(data.get("rotation", 0)))
+
+
+def upright(picture: Image.Image, rotation: int) -> Image.Image:
+    """The photo turned as it was for reading (see ``OcrResult.rotation``)."""
+    return picture.rotate(rotation, expand=True) if rotation % 360 else picture
 
 
 class OcrEngine:
@@ -194,23 +211,50 @@ class RapidOcrEngine(OcrEngine):
 
         return f"{version('rapidocr')}-det736"
 
+    def read(self, image: ImageInput) -> OcrResult:
+        """The photo read the right way up: a photo taken sideways (most text boxes standing) is read
+        turned by 90° and 270°, one whose lines read only when flipped line by line is read turned by
+        180°; the turn that reads most confidently wins."""
+        picture = load_image(image)
+        lines, flipped, standing = self._read_flipped(picture)
+        best, rotation = lines, 0
+        turns = (90, 270) if standing else (180,) if flipped else ()
+        for angle in turns:
+            again, again_flipped, again_standing = self._read_flipped(picture.rotate(angle, expand=True))
+            # a turn that reads as much without flipping lines has them in their real order
+            enough = 0.9 if angle == 180 or (rotation == 0 and standing) else 1.0
+            if not again_flipped and not again_standing and _weight(again) >= enough * _weight(best):
+                best, rotation = again, angle
+        size = picture.size if rotation in (0, 180) else (picture.height, picture.width)
+        return OcrResult.from_lines(self.name, best, size, rotation)
+
     def _read(self, picture: Image.Image) -> list[OcrLine]:
+        return self._read_flipped(picture)[0]
+
+    def _read_flipped(self, picture: Image.Image) -> tuple[list[OcrLine], bool, bool]:
+        """(lines, whether flipping lines upside down read them better, whether most boxes stand)."""
         image = to_bgr(picture)
         # RapidOCR keeps per-call flags as state: pass all three every time
-        lines = self._lines(self._ocr(image, use_det=True, use_cls=False, use_rec=True))
-        if not lines or sum(line.confidence for line in lines) / len(lines) < 0.8:
-            again = self._lines(self._ocr(image, use_det=True, use_cls=True, use_rec=True))
-            if sum(line.confidence for line in again) > sum(line.confidence for line in lines):
-                lines = again
-        return lines
+        pieces = self._pieces(self._ocr(image, use_det=True, use_cls=False, use_rec=True))
+        standing = _standing(pieces)
+        if not pieces or sum(p.confidence for p in pieces) / len(pieces) < 0.8:
+            again = self._pieces(self._ocr(image, use_det=True, use_cls=True, use_rec=True))
+            if sum(p.confidence for p in again) > sum(p.confidence for p in pieces):
+                flipped = _weight(again) > 1.3 * _weight(pieces)
+                return reading_order(again, merge_rows), flipped, standing
+        return reading_order(pieces, merge_rows), False, standing
 
     @staticmethod
-    def _lines(out) -> list[OcrLine]:
+    def _pieces(out) -> list[OcrLine]:
+        """The detector's boxes with their text, before rows are joined."""
         if out.boxes is None or out.txts is None:
             return []
-        pieces = [OcrLine(clean_text(t), tuple((float(x), float(y)) for x, y in b), float(s))
-                  for b, t, s in zip(out.boxes, out.txts, out.scores, strict=False) if t and t.strip()]
-        return merge_rows(pieces)
+        return [OcrLine(clean_text(t), tuple((float(x), float(y)) for x, y in b), float(s))
+                for b, t, s in zip(out.boxes, out.txts, out.scores, strict=False) if t and t.strip()]
+
+    @classmethod
+    def _lines(cls, out) -> list[OcrLine]:
+        return reading_order(cls._pieces(out), merge_rows)
 
     def _read_line(self, crop: Image.Image) -> OcrLine | None:
         return self._recognise([crop])[0]
@@ -230,6 +274,24 @@ class RapidOcrEngine(OcrEngine):
             lines.append(OcrLine(clean_text(text), ((0, 0), (w, 0), (w, h), (0, h)), float(score))
                          if text and text.strip() else None)
         return lines + [None] * (len(crops) - len(lines))
+
+
+def _weight(lines: list[OcrLine]) -> float:
+    """Characters read, weighted by confidence: how much of a photo a reading got."""
+    return sum(line.confidence * len(line.text) for line in lines)
+
+
+def _standing(lines: list[OcrLine]) -> bool:
+    """Most multi-character boxes are taller than wide: the photo was taken sideways."""
+    shapes = []
+    for line in lines:
+        if len(line.text) < 3:
+            continue
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = line.box[:4]
+        width = abs(x1 - x0) + abs(x2 - x3)
+        height = abs(y3 - y0) + abs(y2 - y1)
+        shapes.append(height > 1.5 * width)
+    return len(shapes) >= 2 and sum(shapes) * 2 > len(shapes)
 
 
 # --- Tesseract --------------------------------------------------------------------------------------
@@ -347,9 +409,10 @@ def merge_rows(pieces: list[OcrLine]) -> list[OcrLine]:
         if len(parts) == 1:
             merged.append(parts[0])
             continue
-        xs = [p[0] for part in parts for p in part.box]
-        ys = [p[1] for part in parts for p in part.box]
-        box = ((min(xs), min(ys)), (max(xs), min(ys)), (max(xs), max(ys)), (min(xs), max(ys)))
+        # the row's own quadrilateral (first box's left edge, last box's right edge): on a tilted photo an
+        # upright bounding box would take in the rows above and below, and a second reading of it would fail
+        first, last = parts[0].box, parts[-1].box
+        box = (tuple(first[0]), tuple(last[1]), tuple(last[2]), tuple(first[3]))
         merged.append(OcrLine(clean_text(" ".join(part.text for part in parts)), box,
                               min(p.confidence for p in parts)))
     merged.sort(key=lambda line: sum(p[1] for p in line.box) / 4)
@@ -357,6 +420,18 @@ def merge_rows(pieces: list[OcrLine]) -> list[OcrLine]:
 
 
 # --- choosing an engine -----------------------------------------------------------------------------
+
+
+def available_engines() -> list[str]:
+    """The engines that can run here, best first (the confusion measurement reads with each)."""
+    found = []
+    for name in ENGINES:
+        try:
+            get_engine(name)
+        except MissingDependencyError:
+            continue
+        found.append(name)
+    return found
 
 
 @lru_cache(maxsize=4)

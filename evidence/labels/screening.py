@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from dataclasses import fields as dc_fields
 
 from stdnum import ean
@@ -20,7 +20,7 @@ from stdnum.cn import uscc
 
 from evidence.certification.ccc_catalogue import needs_ccc
 from evidence.claims.claim_screening import label_claims
-from evidence.labels.confusions import one_confusion_variants, repairs
+from evidence.labels.confusions import engine_repairs, one_confusion_variants, repairs
 from evidence.labels.finding_rules import (
     CCC_PRODUCT_TYPES,
     DISEASE_CLAIMS,
@@ -49,7 +49,7 @@ CONFIDENT = 0.90  # RapidOCR line scores on clean label text sit at 0.95-1.0
 ACCUSATIONS = ("obsolete_qs_mark", "bad_barcode_checksum", "bad_credit_code_checksum", "license_region_mismatch",
                "brand_lookalike")
 
-# reread(line) -> other readings of the same line, as (text, confidence)
+# reread(line) -> other readings of the same line, as (text, confidence) or (text, confidence, engine name)
 Reread = Callable[[object], list[tuple[str, float]]]
 
 
@@ -100,6 +100,7 @@ class _Readings:
 
     def __init__(self, ocr, reread: Reread | None) -> None:
         self.lines = list(getattr(ocr, "lines", []) or [])
+        self.engine = getattr(ocr, "engine", None)
         self.reread = reread
         self.from_ocr = ocr is not None
 
@@ -111,7 +112,7 @@ class _Readings:
         return None
 
     def confirm(self, needle: str, still_bad: Callable[[str], bool | None], *,
-                doubtful: bool = False) -> tuple[bool, list[str]]:
+                doubtful: bool = False, other_engine: bool = False) -> tuple[bool, list[str]]:
         """(accusation stands, readings).  Typed text is taken as read; OCR text must be confident.
 
         ``doubtful``: one common OCR confusion would explain the problem, so even a confident first
@@ -120,6 +121,10 @@ class _Readings:
         ``still_bad(reading)`` says whether another reading still shows the problem (True), shows
         it gone (False), or does not show the value at all (None: a garbled crop proves nothing).
         The accusation stands when a confident second reading confirms it and none refutes it.
+
+        ``other_engine``: the problem is one of the engine's own confusions away from a valid value;
+        the engine repeats its confusions on an enlarged crop, so only the other engine's reading
+        confirms.  (A reading given as (text, confidence) without its engine counts as another's.)
         """
         if not self.from_ocr:
             return True, []
@@ -131,16 +136,17 @@ class _Readings:
         readings = [line.text]
         if self.reread is None:
             return False, readings
-        others = self.reread(line)
-        readings += [text for text, _ in others]
-        verdicts = [(still_bad(text), conf) for text, conf in others]
-        refuted = any(v is False and conf >= 0.6 for v, conf in verdicts)
-        confirmed = any(v is True and conf >= CONFIDENT for v, conf in verdicts)
+        others = [(item[0], item[1], item[2] if len(item) > 2 else None) for item in self.reread(line)]
+        readings += [text for text, _, _ in others]
+        verdicts = [(still_bad(text), conf, engine) for text, conf, engine in others]
+        refuted = any(v is False and conf >= 0.6 for v, conf, _ in verdicts)
+        confirmed = any(v is True and conf >= CONFIDENT and not (other_engine and engine == self.engine)
+                        for v, conf, engine in verdicts)
         return confirmed and not refuted, readings
 
 
 def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: Reread | None = None,
-           ) -> list[Finding]:
+           complete: bool | None = None) -> list[Finding]:
     """The findings for one label.
 
     Parameters
@@ -155,6 +161,11 @@ def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: 
         Genuine marks (default: the shipped registry).
     reread : callable, optional
         ``reread(line) -> [(text, confidence), ...]``: second readings of a doubtful line.
+    complete : bool, optional
+        The text shows the whole label (every side photographed, or the officer says so).  Only
+        then may ``three_no``, ``missing_*`` and ``missing_ccc`` be found; otherwise what is not
+        seen is reported as ``not_visible``.  Default: typed text is complete (the officer's
+        word), an OCR reading of one photo is not.
 
     Returns
     -------
@@ -174,7 +185,69 @@ def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: 
     reads = _Readings(ocr, reread)
     kind = fields.product_type
     findings: list[Finding] = []
+    if complete is None:
+        complete = ocr is None
+    if complete:
+        findings += _absences(fields, kind, text, reads, ocr)
+    else:
+        findings += not_visible(fields, kind, text)
+    findings += _qs(fields, reads)
+    findings += _barcode(fields, reads)
+    findings += _credit_code(fields, reads)
+    findings += _region(fields, reads)
+    if kind == "food":
+        claims = _claims(text, fields)
+        findings += claims if complete else [_held_claim(f, text) for f in claims]
+    findings += [_finding(f.code, f.evidence, **f.values) for f in label_claims(text, kind)]
+    findings += _lookalike(fields, text, registry, reads)
+    return findings
 
+
+def _held_claim(finding: Finding, text: str) -> Finding:
+    """A health-function claim on part of a package: its registration number may be on a side not seen."""
+    if finding.code != "prohibited_claim" or any(w in text for w in DISEASE_CLAIMS):
+        return finding
+    return _review("保健功能声称，本照片未见保健食品注册或备案号（可能印于其他面）", "prohibited_claim",
+                   [finding.evidence], en="a health-function claim; no registration number on this photo "
+                   "(it may be on another side)")
+
+
+def _needs_ccc(fields: LabelFields, kind: str, text: str) -> str | None:
+    """The catalogue product the label names, if it is one that needs CCC."""
+    return needs_ccc(fields.product_name, fields.title, text if kind in CCC_PRODUCT_TYPES else None)
+
+
+def _has_ccc(fields: LabelFields, text: str) -> bool:
+    return bool(fields.ccc_cert_no or re.search(r"CCC|3C|中国强制性产品认证", text))
+
+
+def not_visible(fields: LabelFields, kind: str, text: str, where: str = "本照片", where_en: str = "on this photo",
+                ) -> list[Finding]:
+    """What the mandatory items of a label would be, but the photos do not show: ``not_visible`` (info).
+
+    A photo of one side of a product says nothing about the other sides: nothing here is missing."""
+    from evidence.labels.finding_rules import RULES as _rules
+
+    names = [n for n in MANDATORY.get(kind, MANDATORY["unknown"]) if not getattr(fields, n)
+             and not (n == "production_date" and (fields.date_elsewhere or fields.expiry_date))
+             and not (n == "shelf_life" and fields.expiry_date)]
+    words = [_rules[f"missing_{n}"].message.replace("食品标签", "标签").replace("标签未标注", "") for n in names]
+    words_en = [_rules[f"missing_{n}"].message_en.replace("No ", "").replace(" on the food label", "")
+                .replace(" on the label", "") for n in names]
+    if _needs_ccc(fields, kind, text) and not _has_ccc(fields, text):
+        words.append("CCC 标志或证书编号")
+        words_en.append("CCC mark or certificate number")
+    if not words:
+        return []
+    finding = _finding("not_visible", "(照片未见)", where=where, where_en=where_en, items="、".join(words),
+                       items_en=", ".join(words_en))
+    finding.details = {"not_visible": names + (["ccc_cert_no"] if len(words) > len(names) else [])}
+    return [finding]
+
+
+def _absences(fields: LabelFields, kind: str, text: str, reads: _Readings, ocr) -> list[Finding]:
+    """three_no, missing_* and missing_ccc: what a whole label does not print."""
+    findings: list[Finding] = []
     three_no = not fields.manufacturer and not fields.address
     if three_no:
         if reads.from_ocr and _poor_reading(ocr):
@@ -189,12 +262,7 @@ def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: 
                                      extra=(extra and "，亦未标注" + extra.lstrip("、")),
                                      extra_en=(extra_en and "; nor " + extra_en.lstrip(", "))))
     findings += _missing(fields, kind, three_no, reads, ocr)
-    findings += _qs(fields, reads)
-    findings += _barcode(fields, reads)
-    findings += _credit_code(fields, reads)
-    findings += _region(fields, reads)
-    ccc_product = needs_ccc(fields.product_name, fields.title, text if kind in CCC_PRODUCT_TYPES else None)
-    if ccc_product and not fields.ccc_cert_no and not re.search(r"CCC|3C|中国强制性产品认证", text):
+    if _needs_ccc(fields, kind, text) and not _has_ccc(fields, text):
         if reads.from_ocr and _poor_reading(ocr):
             findings.append(_review("未识读到 CCC 证书编号（识读质量差）", "missing_ccc", [ocr.text[:200]],
                                     en="no CCC certificate number read (poor photo)"))
@@ -203,10 +271,7 @@ def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: 
                                      product=fields.product_name or "该产品",
                                      product_en=fields.product_name or "This product"))
     if kind == "food":
-        findings += _claims(text, fields)
         findings += _registration(text, fields)
-    findings += [_finding(f.code, f.evidence, **f.values) for f in label_claims(text, kind)]
-    findings += _lookalike(fields, text, registry, reads)
     return findings
 
 
@@ -241,6 +306,8 @@ def _missing(fields: LabelFields, kind: str, three_no: bool, reads: _Readings, o
             continue
         value = getattr(fields, name)
         if value or (name == "production_date" and fields.date_elsewhere):
+            continue
+        if name == "shelf_life" and fields.expiry_date:  # "保质期至 2027-04-06" states the shelf life
             continue
         out.append(_finding(f"missing_{name}", "(标签上未见该项)"))
     return out
@@ -277,7 +344,9 @@ def _barcode(fields: LabelFields, reads: _Readings) -> list[Finding]:
             return True
         return False if fixes or ean.is_valid(found.group(0)) else True
 
-    ok, readings = reads.confirm(code, still_bad, doubtful=bool(fixes))
+    # any one misread digit can fail a check digit: a second, independent reading must show the same digits
+    own = engine_repairs(code, ean.is_valid, reads.engine)
+    ok, readings = reads.confirm(code, still_bad, doubtful=True, other_engine=bool(own))
     if not ok:
         return [_review(f"商品条码 {code} 校验位不符" + _repair_note(fixes), "bad_barcode_checksum", readings,
                         fixes, en=f"barcode {code} fails its check digit" + _repair_note(fixes, "en"))]
@@ -317,7 +386,8 @@ def _credit_code(fields: LabelFields, reads: _Readings) -> list[Finding]:
             return True
         return False if fixes or uscc.is_valid(found.group(0)) else True
 
-    ok, readings = reads.confirm(code, still_bad, doubtful=bool(fixes))
+    own = engine_repairs(code, uscc.is_valid, reads.engine)
+    ok, readings = reads.confirm(code, still_bad, doubtful=True, other_engine=bool(own))
     if not ok:
         return [_review(f"统一社会信用代码 {code} 校验位不符" + _repair_note(fixes), "bad_credit_code_checksum",
                         readings, fixes,
@@ -369,6 +439,8 @@ def _region(fields: LabelFields, reads: _Readings) -> list[Finding]:
     if where is None or where in codes:
         return []
     licence = fields.license_no or ""
+    if not _one_party(fields, reads, licence):
+        return []  # the licence and the address were printed for different parties: nothing to compare
 
     def still_bad(text: str) -> bool | None:
         again, _ = licence_provinces(read_licence(None, normalise(text)))
@@ -391,6 +463,20 @@ def _region(fields: LabelFields, reads: _Readings) -> list[Finding]:
     name = "、".join(PROVINCES[c][0] for c in sorted(codes) if c in PROVINCES) or "未知省份代码"
     return [_finding("license_region_mismatch", f"{licence}；{fields.address}", license=licence, code=shown,
                      licence_province=name, address_province=PROVINCES[where][0])]
+
+
+def _one_party(fields: LabelFields, reads: _Readings, licence: str) -> bool:
+    """The licence and the address belong to one party: printed with it (parties) or in one layout block."""
+    if fields.parties:
+        owner = [p for p in fields.parties if p.get("licence") and read_licence(p["licence"], "") == licence]
+        return len(owner) == 1 and _squash(normalise(owner[0].get("address") or "")).strip(" :;,，。") == _squash(
+            normalise(fields.address or "")) and (
+            sum(1 for p in fields.parties if p.get("code")) < 2 or fields.made_by == owner[0].get("name"))
+    if not reads.from_ocr:
+        return True
+    at_licence = reads.line_of(licence[2:] if licence.startswith("SC") else licence)
+    at_address = reads.line_of((fields.address or "")[:6])
+    return bool(at_licence and at_address and at_licence.block == at_address.block)
 
 
 def _same_province(text: str, where: str) -> bool | None:
@@ -436,6 +522,10 @@ def _lookalike(fields: LabelFields, text: str, registry, reads: _Readings) -> li
     from evidence.labels.marks import mark_candidates
 
     marked = "\n".join(line for line in text.splitlines() if re.search(r"[®™Ⓡ]", line))
+    # names are kept as printed (traditional characters too) and compared in simplified form
+    simple = {name: normalise(getattr(fields, name)) if getattr(fields, name) else getattr(fields, name)
+              for name in ("title", "product_name", "brand", "manufacturer")}
+    fields = replace(fields, **simple)
     candidates = mark_candidates(title=fields.title, product_name=fields.product_name, brand=fields.brand,
                                  text=marked, known=registry.names)
     genuine = [c.text for c in candidates if c.text in registry and not c.where.endswith("_guess")]
@@ -471,7 +561,9 @@ def _lookalike(fields: LabelFields, text: str, registry, reads: _Readings) -> li
                 return False  # the other reading shows the genuine name
             return True if any(x.brand == best.brand for x in seen.lookalikes) else None
 
-        ok, readings = reads.confirm(best.matched, still_copy)
+        # a copied mark is read twice: printed in two places (title and name) that agree, or read again
+        twice = len(places) == 2 and all(_squash(best.matched) in _squash(p) for p in places)
+        ok, readings = reads.confirm(best.matched, still_copy, doubtful=not twice)
         if not ok:
             doubt = f"疑似仿冒“{best.brand}”的名称“{best.matched}”识读置信度不足"
             doubt_en = f"the name “{best.matched}” (like “{best.brand}”) was not read with confidence"

@@ -57,10 +57,10 @@ def review_of(findings, suspected):
 
 
 def test_the_confusion_groups():
-    assert set(confusable("8")) == {"B", "H"} and set(confusable("O")) == {"0", "D", "Q"}
-    assert confusable("7") == "1IL" and confusable("X") == ""
+    assert {"B", "H"} <= set(confusable("8")) and set(confusable("O")) == {"0", "D", "Q"}
+    assert confusable("7").startswith("1IL") and confusable("X") == ""
     assert ("1", "9711") in {(str(i), v) for i, v in one_confusion_variants("9111", "0123456789")}
-    assert repairs(MISREAD_USCC, "0123456789ABCDEFGHJKLMNPQRTUWXY", uscc.is_valid) == [GOOD_USCC]
+    assert GOOD_USCC in repairs(MISREAD_USCC, "0123456789ABCDEFGHJKLMNPQRTUWXY", uscc.is_valid)
     assert uscc.is_valid(GOOD_USCC) and not uscc.is_valid(MISREAD_USCC)
     assert ean.is_valid(GOOD_EAN) and GOOD_EAN in repairs(MISREAD_EAN, "0123456789", ean.is_valid)
 
@@ -70,7 +70,7 @@ def test_a_confident_but_repairable_credit_code_is_held_for_review():
     assert_no_accusation(findings)
     review = review_of(findings, "bad_credit_code_checksum")
     assert any(MISREAD_USCC in r for r in review.readings)
-    assert review.alternatives == [GOOD_USCC]
+    assert GOOD_USCC in review.alternatives
     assert GOOD_USCC in review.message and GOOD_USCC in review.message_en
 
 
@@ -110,11 +110,16 @@ def test_a_garbled_second_reading_proves_nothing():
     assert_no_accusation(findings)
 
 
-def test_a_code_no_single_confusion_repairs_is_still_a_finding():
+def test_a_code_no_single_confusion_repairs_is_a_finding_only_when_read_twice():
+    """Any one misread character fails a check: even with no known confusion, one reading never accuses."""
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     bad = next(GOOD_USCC[:-1] + c for c in alphabet if c != GOOD_USCC[-1]
                and not repairs(GOOD_USCC[:-1] + c, alphabet, uscc.is_valid))
-    assert [f.code for f in screen_ocr(label(credit=bad))] == ["bad_credit_code_checksum"]
+    once = screen_ocr(label(credit=bad))
+    assert_no_accusation(once)
+    assert review_of(once, "bad_credit_code_checksum").readings
+    twice = screen_ocr(label(credit=bad), reread=lambda line: [(line.text, 0.97)])
+    assert [f.code for f in twice] == ["bad_credit_code_checksum"]
 
 
 def test_typed_text_is_taken_as_read():

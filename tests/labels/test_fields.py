@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from stdnum import ean
 from stdnum.cn import uscc
 
-from evidence.labels.label_fields import decode_label_text, extract_fields, guess_product_type
+from evidence.labels.label_fields import decode_label_text, extract_fields, guess_product_type, normalise
 from tests.support.labels import assert_fields_match
 
 FOOD = """康师傅
@@ -167,6 +167,7 @@ def test_a_vertical_title_in_the_first_row_is_the_title():
     assert fields.title == "光朋" and fields.net_content == "950毫升"
 
 
-def test_traditional_and_variant_forms_read_as_simplified():
+def test_traditional_and_variant_forms_are_kept_as_read_and_compared_simplified():
     fields = extract_fields("品名：加多宝涼茶\n製造商：公牛集團股份有限公司\n凈含量：310毫升")
-    assert (fields.product_name, fields.manufacturer, fields.net_content) == ("加多宝凉茶", "公牛集团股份有限公司", "310毫升")
+    assert (fields.product_name, fields.manufacturer, fields.net_content) == ("加多宝涼茶", "公牛集團股份有限公司", "310毫升")
+    assert (normalise(fields.product_name), normalise(fields.manufacturer)) == ("加多宝凉茶", "公牛集团股份有限公司")

@@ -65,23 +65,23 @@ def _ocr(text: str, confidence: float) -> OcrResult:
 
 def test_a_poor_photo_is_not_treated_as_a_clear_one():
     text = "\n".join([HEAD, TAIL])  # no maker, no address read
-    clear = screen(extract_fields(text), ocr=_ocr(text, 0.97))
+    clear = screen(extract_fields(text), ocr=_ocr(text, 0.97), complete=True)
     assert sorted(f.code for f in clear) == ["three_no"]
-    poor = screen(extract_fields(text), ocr=_ocr(text, 0.55))
+    poor = screen(extract_fields(text), ocr=_ocr(text, 0.55), complete=True)
     assert [(f.code, f.suspected) for f in poor] == [("needs_review", "three_no")]
 
 
 def test_a_poor_reading_of_an_appliance_does_not_allege_a_missing_ccc():
     text = "产品名称：电暖器\n额定电压：220V~\n生产商：沈丘县顺发电器厂\n地址：河南省周口市沈丘县付井镇东环路21号"
-    clear = screen(extract_fields(text), ocr=_ocr(text, 0.97))
+    clear = screen(extract_fields(text), ocr=_ocr(text, 0.97), complete=True)
     assert sorted(f.code for f in clear) == ["missing_ccc"]
-    poor = screen(extract_fields(text), ocr=_ocr(text, 0.5))
+    poor = screen(extract_fields(text), ocr=_ocr(text, 0.5), complete=True)
     assert [(f.code, f.suspected) for f in poor] == [("needs_review", "missing_ccc")]
 
 
 def test_a_label_that_prints_only_its_name_read_clearly_is_three_no():
     text = "产品名称：婴儿手推车"
-    found = screen(extract_fields(text), ocr=_ocr(text, 0.99))
+    found = screen(extract_fields(text), ocr=_ocr(text, 0.99), complete=True)
     assert sorted(f.code for f in found) == ["missing_ccc", "three_no"]
-    doubtful = screen(extract_fields(text), ocr=_ocr(text, 0.8))
+    doubtful = screen(extract_fields(text), ocr=_ocr(text, 0.8), complete=True)
     assert sorted(f.suspected for f in doubtful) == ["missing_ccc", "three_no"]

@@ -86,7 +86,8 @@ def test_the_real_second_reading_of_a_real_photo(realdata):
     line = next(x for x in engine.read(picture).lines if "YM-X-3011" in x.text.replace(" ", ""))
     readings = make_reread(picture, engine)(line)
     assert len(readings) == 2, readings  # RapidOCR on the straightened, enlarged crop; then Tesseract on it
-    for text, confidence in readings:
+    assert [engine_name for _, _, engine_name in readings] == ["rapidocr", "tesseract"]
+    for text, confidence, _ in readings:
         assert 0 <= confidence <= 1
         assert fuzz.partial_ratio("产品编号YM-X-3011", text.replace(" ", "")) >= 70, readings
     assert "3011" in readings[0][0]

@@ -41,14 +41,14 @@ def test_labels_read_json_in_input_order_with_exit_1_for_a_bad_photo(rendered_la
     broken = tmp_path / "broken.jpg"
     broken.write_bytes(b"\xff\xd8\xff\xe0 not really")
     good = rendered_labels[2][0]
-    done = run("labels", "read", str(broken), str(good), "--json")
+    done = run("labels", "read", str(broken), str(good), "--json", "--complete")  # the drawn label is whole
     assert done.returncode == 1, done.stderr
     items = json.loads(done.stdout)
     assert [i["image"] for i in items] == [str(broken), str(good)]
     assert items[0]["error"]["message"] and "fields" in items[0]
     assert set(items[1]) >= {"image", "engine", "text", "lines", "fields", "findings"}
     assert items[1]["engine"] == "rapidocr" and "error" not in items[1]
-    assert {"text", "box", "confidence"} == set(items[1]["lines"][0])
+    assert {"text", "box", "confidence", "block"} == set(items[1]["lines"][0])
     assert [f["code"] for f in items[1]["findings"]] == ["missing_ccc"]
 
 

@@ -151,7 +151,8 @@ def run_case(text: str, confidence: float | None, rereads: list | None) -> list[
              for i, t in enumerate(text.splitlines()) if t.strip()]
     ocr = OcrResult.from_lines("rapidocr", lines, (600, 30 * len(lines)))
     reread = (lambda line: list(rereads)) if rereads is not None else None
-    return [f.to_dict() for f in screen(extract_fields(lines), ocr=ocr, reread=reread)]
+    # each case is a whole label: absences are judged (complete=True is the officer's word)
+    return [f.to_dict() for f in screen(extract_fields(lines), ocr=ocr, reread=reread, complete=True)]
 
 
 GOLDEN = Path(__file__).resolve().parents[1] / "labels" / "data" / "screening_exact.json"
