@@ -12,7 +12,9 @@ def terms(text: str, **options) -> list[tuple[str, str]]:
 
 def test_zui_in_an_ordinary_phrase_is_not_an_absolute_term_but_a_superlative_is():
     ordinary = ["最近30天售出2000台", "最后一批清仓", "最佳食用期：开封后7天内", "最好在干燥处存放", "最大功率1800W",
-                "最高温度可达100℃", "最低起订量10件", "最多可选3件", "最快明天送达", "最终解释权"]
+                "最高温度可达100℃", "最低起订量10件", "最多可选3件", "最快明天送达", "最终解释权",
+                # a measured limit with a few words before its number: a garment's care label
+                "最高洗涤温度30℃", "熨斗底板最高温度110℃", "最多可容纳6人"]
     for text in ordinary:
         assert terms(text) == [], text
     claims = {"全网最低价": "最低价", "品质最好的插座": "最好", "最佳选择": "最佳", "最先进的工艺": "最先进",
