@@ -27,6 +27,7 @@ PENDING = {
     "evidence/labels/finding_rules.py": "the findings' Chinese and English messages",
     "evidence/labels/screening.py": "parts of finding messages assembled while screening",
     "evidence/labels/brands.py": "the product-category words of the brand register",
+    "evidence/labels/item_screening.py": "a message for an item whose photos are all read poorly",
     "evidence/labels/mark_tricks.py": "the names of the lookalike tricks (形近, 音近 ...)",
     "evidence/certification/cert_numbers.py": "the certification bodies' names and a malformed-number message",
     "evidence/certification/cert_register.py": "the status words shown for a certificate's status code",
