@@ -129,7 +129,7 @@ def plain_pandas(book: Path) -> dict:
 
 
 def ours(book: Path, cache: Path) -> dict:
-    from casebook.linkage import link_casebook
+    from casebook.chains.linkage import link_casebook
 
     linkage = link_casebook(book, ocr=True, cache_dir=cache)
     return {"stats": linkage.stats, "chains": [c.cases for c in linkage.result.chains],
@@ -170,7 +170,7 @@ def _score(chains: list[list[str]], roles: list[dict] | None, truth: dict):
 def accuracy(seeds: list[int]) -> None:
     from hidden_chains import write_hidden
 
-    from casebook.linkage import link_casebook
+    from casebook.chains.linkage import link_casebook
     from evidence.labels.ocr import get_engine
     from links.testing import score_chains
 

@@ -134,8 +134,8 @@ def save_casebook_links(casebook_dir: Path, out: Path, ocr_engine: str) -> str:
     A casebook that cannot be linked gives "" and each dossier's linked section then says why.
     """
     from casebook.cachedir import reading_cache
-    from casebook.link_views import LINKS, save_case_views
-    from casebook.linkage import link_casebook
+    from casebook.chains.link_views import LINKS, save_case_views
+    from casebook.chains.linkage import link_casebook
 
     readings = reading_cache(None)
     try:

@@ -50,8 +50,8 @@ def run_chains(casebook_dir: Path, out_dir: Path, *, pdf: bool = True) -> tuple[
 
     Returns the number of chains and the path of ``OUT/chains/links.html``.
     """
-    from casebook.link_outputs import write_link_outputs
-    from casebook.linkage import link_casebook
+    from casebook.chains.link_outputs import write_link_outputs
+    from casebook.chains.linkage import link_casebook
 
     linkage = link_casebook(casebook_dir)
     written = write_link_outputs(linkage, out_dir / CHAINS, pdf=pdf)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["TEMPLATES", "environment", "template"]
+__all__ = ["TEMPLATES", "environment", "render", "template"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -27,3 +27,8 @@ def template(name_or_source: str, *, inline: bool = False):
     """A template of ``casebook/templates/`` by name, or (``inline=True``) from a string held in a module."""
     env = environment()
     return env.from_string(name_or_source) if inline else env.get_template(name_or_source)
+
+
+def render(name: str, **context) -> str:
+    """Render one template of ``casebook/templates/`` with every value escaped."""
+    return template(name).render(**context)

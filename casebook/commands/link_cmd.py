@@ -41,7 +41,7 @@ def link(casebook_dirs: tuple[Path, ...], as_json: bool, out: Path | None, pdf: 
     an unknown maker on goods of several cases links them.  Exit 1 when some file or case could not
     be read (each is listed, the others were linked), 2 when a casebook cannot be used at all.
     """
-    from casebook.linkage import link_casebook
+    from casebook.chains.linkage import link_casebook
     from safeio.path_parts import writable_folder
 
     if out is not None:
@@ -53,7 +53,7 @@ def link(casebook_dirs: tuple[Path, ...], as_json: bool, out: Path | None, pdf: 
     data = linkage.to_dict() if not all_entities else {**result.to_dict(all_entities=True), "stats": linkage.stats}
     written: list[Path] = []
     if out is not None:
-        from casebook.link_outputs import write_link_outputs
+        from casebook.chains.link_outputs import write_link_outputs
 
         written = write_link_outputs(linkage, out, lang=lang, pdf=pdf, requester=requester, all_entities=all_entities)
     if as_json:
@@ -64,7 +64,7 @@ def link(casebook_dirs: tuple[Path, ...], as_json: bool, out: Path | None, pdf: 
 
 
 def _report(linkage, written: list[Path]) -> None:
-    from casebook.link_views import LEAD_REASONS_EN
+    from casebook.chains.link_views import LEAD_REASONS_EN
 
     result, stats = linkage.result, linkage.stats
     docs = ", ".join(f"{n} {kind}" for kind, n in sorted(stats["documents"].items())) or "no records"

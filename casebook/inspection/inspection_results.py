@@ -144,7 +144,7 @@ def publish_results(draw: pd.DataFrame, results: pd.DataFrame) -> Publication:
 def write_publication(publication: Publication, record: dict, out_dir: str | Path, *, organ: str = "",
                       task: str = "") -> list[Path]:
     """``publication.html`` (the 抽查结果公示 table) and ``publication.csv``."""
-    from casebook.page_templates import render
+    from casebook.html_pages import render
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

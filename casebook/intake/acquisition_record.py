@@ -23,7 +23,8 @@ from safeio.errors import InputError
 
 __all__ = ["render_acquisition_record", "write_acquisition_record"]
 
-_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+from casebook.html_pages import TEMPLATES as _TEMPLATES
+
 MAX_ROWS = 2000  # a record to sign stays printable; the manifest lists every file
 
 TEXT = {
@@ -71,13 +72,10 @@ def _style() -> tuple[str, str]:
     return css, "sha256-" + base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
 
 
-@lru_cache(maxsize=1)
 def _template():
-    import jinja2
+    from casebook.html_pages import template
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return env.get_template("acquisition_record.html")
+    return template("acquisition_record.html")
 
 
 def _person(item) -> str:

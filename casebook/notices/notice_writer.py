@@ -74,7 +74,7 @@ def write_notice(notice: Notice, out_dir: str | Path, *, pdf: bool = True) -> li
     NoticeRefused
         The HTML or the PDF text still holds personal data (nothing is written).
     """
-    from casebook.page_templates import render
+    from casebook.html_pages import render
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

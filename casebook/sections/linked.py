@@ -1,6 +1,6 @@
 """关联案件: the cases this case is linked to, the entities they share and where each was read.
 
-A batch links the casebook once and hands each dossier its case's view (:mod:`casebook.link_views`);
+A batch links the casebook once and hands each dossier its case's view (:mod:`casebook.chains.link_views`);
 a dossier rendered alone links the casebook itself, from the records and the cached label readings
 (it never runs OCR for other cases' photos); photos not yet read are counted in a note.
 """
@@ -59,8 +59,8 @@ def _where(item: dict, t: dict) -> str:
 def _view(d) -> dict | None:
     """This case's view: the one a batch handed in, else the casebook linked here and now."""
     from casebook.case import is_casebook
-    from casebook.link_views import case_view, load_case_view
-    from casebook.linkage import link_casebook
+    from casebook.chains.link_views import case_view, load_case_view
+    from casebook.chains.linkage import link_casebook
 
     if d.links_path is not None:
         view = load_case_view(d.links_path, d.case.case_id)
@@ -88,11 +88,11 @@ def render(d) -> Html:
     if view["labels_not_read"]:
         body += note(t["unread"].format(n=view["labels_not_read"]))
     if not chains:
-        from casebook.link_views import LEAD_REASONS_EN, LEAD_REASONS_ZH
+        from casebook.chains.link_views import LEAD_REASONS_EN, LEAD_REASONS_ZH
 
         reasons = LEAD_REASONS_EN if d.lang == "en" else LEAD_REASONS_ZH
         return d._done(NAME, body + note(t["none"].format(n=view["cases_in_casebook"])) + _leads(view, t, reasons))
-    from casebook.link_views import CLAIMS_EN, CLAIMS_ZH, LEAD_REASONS_EN, LEAD_REASONS_ZH
+    from casebook.chains.link_views import CLAIMS_EN, CLAIMS_ZH, LEAD_REASONS_EN, LEAD_REASONS_ZH
 
     claims = CLAIMS_EN if d.lang == "en" else CLAIMS_ZH
     reasons = LEAD_REASONS_EN if d.lang == "en" else LEAD_REASONS_ZH

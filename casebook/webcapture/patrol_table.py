@@ -15,7 +15,6 @@ import csv
 import io
 import os
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 
 from evidence.certification.rule_flags import SEVERITY_ORDER
@@ -25,7 +24,6 @@ from safeio.atomic import write_text_atomic
 __all__ = ["PATROL_DIR", "patrol_rows", "write_patrol"]
 
 PATROL_DIR = "patrol"
-_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 LEVELS = {"violation": "违法", "warning": "需核实", "needs_review": "待人工复核", "failed": "提取失败", "clean": "未发现问题"}
 _LEVEL_ORDER = {**SEVERITY_ORDER, "failed": 3, "clean": 4}
 TEXT = {"heading": "网络交易巡查记录", "case": "案件", "title": "案件名称", "time": "巡查时间", "beijing": "北京时间",
@@ -40,13 +38,10 @@ CSV_HEAD = ["序号", "结论", "代码", "问题", "依据", "页面原文", "�
             "提取文件夹", "封存清单Merkle根"]
 
 
-@lru_cache(maxsize=1)
 def _template():
-    import jinja2
+    from casebook.html_pages import template
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return env.get_template("patrol_record.html")
+    return template("patrol_record.html")
 
 
 def _level(findings: list[dict]) -> str:

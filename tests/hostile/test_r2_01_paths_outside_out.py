@@ -53,7 +53,7 @@ def test_link_writes_every_letter_inside_out_letters(tmp_path, cli, county):
 
 @pytest.mark.parametrize("county", HOSTILE_COUNTIES)
 def test_a_letter_name_is_one_component_whatever_the_county(county):
-    from casebook.assist_letter import AssistLetter
+    from casebook.chains.assist_letter import AssistLetter
 
     name = AssistLetter(chain="chain-001", from_county="川汇区", from_organ="", to_county=county, to_organ="").name
     assert child_path("/out/letters", name + ".html").parent == Path("/out/letters")

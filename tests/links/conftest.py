@@ -21,6 +21,6 @@ def record_chains(sample_truth) -> list[dict]:
 @pytest.fixture(scope="session")
 def sample_linkage(sample_book, tmp_path_factory):
     """The sample linked from its records (no reading cache: label photos are left out, and counted)."""
-    from casebook.linkage import link_casebook
+    from casebook.chains.linkage import link_casebook
 
     return link_casebook(sample_book, ocr=False, cache_dir=tmp_path_factory.mktemp("empty-reading-cache"))

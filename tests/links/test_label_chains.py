@@ -10,8 +10,8 @@ import json
 
 import pytest
 
+from casebook.chains.linkage import link_casebook
 from casebook.cli import main
-from casebook.linkage import link_casebook
 from evidence.labels.label_fields import extract_fields
 from links import CaseRecord, link_mentions
 from links.label_claims import GenuineOwners
@@ -201,7 +201,7 @@ def test_label_parties_and_unknown_fields_are_read_tolerantly():
 @pytest.mark.slow
 def test_outputs_show_the_label_photo_the_line_read_its_hash_and_mark_copied_identities(label_book, label_linkage,
                                                                                        tmp_path, monkeypatch):
-    from casebook.link_outputs import write_link_outputs
+    from casebook.chains.link_outputs import write_link_outputs
     from casebook.sections import Dossier
 
     book, cache_dir, digests = label_book

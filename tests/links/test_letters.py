@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from casebook.assist_letter import draft_letters, letter_html, where_zh, write_letters
-from casebook.linkage import link_casebook
+from casebook.chains.assist_letter import draft_letters, letter_html, where_zh, write_letters
+from casebook.chains.linkage import link_casebook
 from casebook.sealing import seal_case
 from evidence.integrity.manifest import load_manifest
 

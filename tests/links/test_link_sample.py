@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import shutil
 
+from casebook.chains.linkage import link_casebook
 from casebook.cli import main
-from casebook.linkage import link_casebook
 from links.testing import assert_chains_match
 from tests.support.links import write_table
 

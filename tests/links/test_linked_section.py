@@ -55,7 +55,7 @@ def test_a_case_alone_in_its_folder_is_compared_with_nothing(sample_book, tmp_pa
 
 def test_a_batch_hands_each_dossier_its_view_instead_of_linking_again(sample_book, sample_truth, sample_linkage,
                                                                      tmp_path):
-    from casebook.link_views import load_case_view, save_case_views
+    from casebook.chains.link_views import load_case_view, save_case_views
 
     folder = save_case_views(sample_linkage, tmp_path / "links", sample_linkage.result.cases)
     planted = sample_truth["chains"][0]

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from casebook.linkage import link_casebook
+from casebook.chains.linkage import link_casebook
 
 
 def test_with_caching_off_photos_are_counted_not_read(sample_book, sample_truth, monkeypatch):

@@ -1,7 +1,7 @@
 """What the 关联案件 section shows of each case, as plain data: a batch links the casebook once.
 
 Linking reads every case of the casebook, so a dossier that linked for itself would repeat the
-whole casebook's work for each case.  A batch runs :func:`casebook.linkage.link_casebook` once,
+whole casebook's work for each case.  A batch runs :func:`casebook.chains.linkage.link_casebook` once,
 keeps each case's view in ``OUT/links/<case_id>.json`` and hands the folder to every dossier.
 """
 
@@ -67,7 +67,7 @@ def case_view(linkage, case_id: str) -> dict:
 
     Parameters
     ----------
-    linkage : casebook.linkage.Linkage
+    linkage : casebook.chains.linkage.Linkage
     case_id : the case the view is for.
 
     Returns

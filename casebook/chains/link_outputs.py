@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from casebook.assist_letter import draft_letters, write_letters
-from casebook.linkage import Linkage
+from casebook.chains.assist_letter import draft_letters, write_letters
+from casebook.chains.linkage import Linkage
 from casebook.words.chart_words import chart_words, html_lang
 from links.chart import chain_page
 from safeio.atomic import write_text_atomic
@@ -76,7 +76,7 @@ def write_link_outputs(linkage: Linkage, out: str | Path, *, lang: str = "zh", p
     list of Path
         Every file written.
     """
-    from casebook.link_views import LEAD_REASONS_EN, LEAD_REASONS_ZH
+    from casebook.chains.link_views import LEAD_REASONS_EN, LEAD_REASONS_ZH
 
     out = Path(out)
     result = linkage.result

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from casebook.link_views import CLAIMS_ZH, label_sources
-from casebook.linkage import Linkage
+from casebook.chains.link_views import CLAIMS_ZH, label_sources
+from casebook.chains.linkage import Linkage
 from links import Chain, LinkResult
 from safeio.atomic import write_text_atomic
 from safeio.errors import CasebookError
