@@ -114,22 +114,9 @@ def read_capped(path: str | os.PathLike, limit: int, *, what: str = "file", hint
         ``path`` is a symbolic link.
     """
     source = Path(path)
-    refuse_link(source, what)
-    try:
-        fd = os.open(source, _READ_FLAGS)
-    except FileNotFoundError as err:
-        raise InputError(f"this {what} does not exist", path=source, hint="Check the path.") from err
-    except OSError as err:
-        if err.errno == errno.ELOOP:  # became a link after the check above
-            refuse_link(source, what)
-        raise InputError(f"this {what} cannot be read: {err.strerror}", path=source) from err
+    fd = _open_regular(source, what)
     try:
         st = os.fstat(fd)
-        if stat.S_ISDIR(st.st_mode):
-            raise InputError(f"this {what} is a folder, not a file", path=source, hint=f"Give the {what} itself.")
-        if not stat.S_ISREG(st.st_mode):
-            raise InputError(f"this {what} is not a regular file (a pipe, socket or device)", path=source,
-                             hint="casebook reads only regular files: a pipe could block it forever.")
         too_big = InputError(
             f"this {what} is larger than the {describe_size(limit)} casebook accepts", path=source,
             hint=hint or f"Check that this really is the {what}; an oversized one is damaged or hostile input.")
@@ -181,7 +168,7 @@ def _open_regular(source: Path, what: str) -> int:
     except FileNotFoundError as err:
         raise InputError(f"this {what} does not exist", path=source, hint="Check the path.") from err
     except OSError as err:
-        if err.errno == errno.ELOOP:
+        if err.errno == errno.ELOOP:  # became a link after the check above
             refuse_link(source, what)
         raise InputError(f"this {what} cannot be read: {err.strerror}", path=source) from err
     st = os.fstat(fd)
