@@ -40,10 +40,10 @@ def publish(tmp: str | os.PathLike, path: str | os.PathLike) -> None:
     os.umask(umask)
     os.chmod(tmp, 0o666 & ~umask)
     os.replace(tmp, path)
-    _fsync_folder(Path(path).parent)
+    fsync_folder(Path(path).parent)
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: str | os.PathLike) -> None:
     """Make the rename durable. Windows cannot open a folder for fsync; NTFS journals the rename."""
     if os.name != "posix":
         return

@@ -44,7 +44,7 @@ from evidence.integrity.manifest import (
     write_manifest,
 )
 from evidence.integrity.manifest_model import Manifest, display_name, utc_iso
-from safeio.atomic import write_bytes_atomic
+from safeio.atomic import fsync_folder, write_bytes_atomic
 from safeio.errors import InputError, IntegrityError, UnsafePathError
 
 __all__ = ["ACQUIRED_DIR", "AcquireResult", "SourceFacts", "acquire_media"]
@@ -174,15 +174,6 @@ def _unrecorded(acquired: Path, source: Path, log: CustodyLog, case_root: Path) 
     return None
 
 
-def _fsync_folder(folder: Path) -> None:
-    if os.name != "posix":  # Windows cannot open a folder for fsync; NTFS journals the rename
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
 
 def acquire_media(source: str | os.PathLike, case_dir: str | os.PathLike, facts: SourceFacts | None = None, *,
                   label: str | None = None, algorithms=DEFAULT_ALGORITHMS, workers: int = 4,
@@ -270,7 +261,7 @@ def acquire_media(source: str | os.PathLike, case_dir: str | os.PathLike, facts:
     (partial / JOURNAL_NAME).unlink(missing_ok=True)
     final = acquired / name
     os.replace(partial, final)
-    _fsync_folder(acquired)
+    fsync_folder(acquired)
     manifest.path = final / MANIFEST_NAME
     event = _custody(log, case, final, manifest, record, facts.actor)
     result = AcquireResult(case.root, final, "complete", copied, record, manifest, event,

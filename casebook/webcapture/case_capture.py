@@ -51,6 +51,7 @@ from evidence.integrity.manifest import (
     write_manifest,
 )
 from evidence.web.page_capture import ARTIFACT_FILES, CaptureSettings, PageCapture, WebCapturer, check_url
+from safeio.atomic import fsync_folder
 from safeio.errors import CasebookError, InputError, IntegrityError
 from safeio.limits import read_text_capped
 from safeio.path_parts import refuse_linked_folders, writable_folder
@@ -192,16 +193,6 @@ def folder_name(started_utc: str, url: str) -> str:
     host = re.sub(r"[^a-z0-9.-]", "_", host.lower()).strip(".") or "unknown"
     return f"{moment:%Y%m%dT%H%M%SZ}-{host[:100]}"
 
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename durable. Windows cannot open a folder for fsync; NTFS journals the rename."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _case(case_dir: str | os.PathLike) -> Case:
@@ -478,7 +469,7 @@ class CaseCapture:
             raise
         (pending.partial / OWNER_NAME).unlink(missing_ok=True)
         os.rename(pending.partial, target)  # if this fails, the next run finishes it (its event is written)
-        _fsync_folder(self.web)
+        fsync_folder(self.web)
         self.new_folders.append(target)
         result.folder = target
         result.artifacts = _artifacts(target, result.manifest)
