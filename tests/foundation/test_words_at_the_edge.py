@@ -29,9 +29,9 @@ PENDING = {
     "evidence/labels/screening.py": "parts of finding messages assembled while screening",
     "evidence/labels/item_screening.py": "a message for an item whose photos are all read poorly",
     "evidence/labels/mark_tricks.py": "the names of the lookalike tricks (形近, 音近 ...)",
-    "evidence/certification/cert_numbers.py": "the certification bodies' names and a malformed-number message",
+    "evidence/certification/cert_numbers.py": "why a number is malformed, given as words to the ccc_malformed finding",
     "evidence/claims/claim_screening.py": "the product-kind words assembled into claim messages",
-    "evidence/claims/claim_terms.py": "the legal wording quoted for each claim kind",
+    "evidence/claims/claim_terms.py": "the statute's words (广告法 第十八条) quoted as each assertion's reason",
 }
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
