@@ -14,10 +14,9 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["BODIES", "CertNumber", "find_cert_numbers", "normalise_number", "parse_number"]
+__all__ = ["CertNumber", "find_cert_numbers", "normalise_number", "parse_number"]
 
 FIRST_YEAR = 2002  # 《强制性产品认证管理规定》 (2001) took effect on 2002-05-01
-BODIES = {"01": "中国质量认证中心（CQC）"}  # the codes other bodies use are read from their certificates, not guessed
 
 # A number printed after a CCC key, or a bare 16-digit number that starts like a year of the scheme.
 _KEYED = re.compile(r"(?:CCC|3C|强制性产品认证|认证证书|证书)(?:证书)?(?:编号|号码|号)?\s*[:：]?\s*"

@@ -39,7 +39,6 @@ STATUS_WORDS = {"有效": "valid", "正常": "valid", "valid": "valid", "暂停"
                 "撤销": "withdrawn", "撤消": "withdrawn", "withdrawn": "withdrawn", "revoked": "withdrawn",
                 "注销": "cancelled", "cancelled": "cancelled", "canceled": "cancelled", "过期": "expired",
                 "失效": "expired", "到期": "expired", "expired": "expired"}
-STATUS_ZH = {"valid": "有效", "suspended": "暂停", "withdrawn": "撤销", "cancelled": "注销", "expired": "过期"}
 _DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$")
 _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
 _MODEL_SPLIT = re.compile(r"[、，,；;\n]+|\s{2,}")

@@ -276,7 +276,7 @@ def read_listing_html(html: str) -> Listing:
 
 def _keep(listing: Listing, role: str, node: TextNode, value: str) -> None:
     if role == "ccc":
-        for number, _ in find_cert_numbers("证书编号：" + value) or [(value, None)]:
+        for number, _ in find_cert_numbers("证书编号 " + value) or [(value, None)]:
             listing.ccc.append(_value(node, number, node.text))
         return
     if role == "price":

@@ -8,7 +8,8 @@ constants of every library module (not docstrings, not data files) and flags
 - a word table: a dict from an ASCII code to a Chinese word or a (Chinese, English) pair,
 
 leaving alone what is input grammar rather than output: regular expressions, aliases (several
-spellings per key), character tables, and legal citations (《...》, 第N条, GB standards).
+spellings per key: a table where some key has other than two), keyword lists the code matches input against
+(words apart by spaces), character tables, and legal citations (《...》, 第N条, GB standards).
 """
 
 from __future__ import annotations
@@ -26,15 +27,11 @@ LIBRARIES = ("safeio", "evidence", "geo", "links")
 PENDING = {
     "evidence/labels/finding_rules.py": "the findings' Chinese and English messages",
     "evidence/labels/screening.py": "parts of finding messages assembled while screening",
-    "evidence/labels/brands.py": "the product-category words of the brand register",
     "evidence/labels/item_screening.py": "a message for an item whose photos are all read poorly",
     "evidence/labels/mark_tricks.py": "the names of the lookalike tricks (形近, 音近 ...)",
-    "evidence/certification/cert_numbers.py": "the certification bodies' names and a malformed-number message",
-    "evidence/certification/cert_register.py": "the status words shown for a certificate's status code",
+    "evidence/certification/cert_numbers.py": "why a number is malformed, given as words to the ccc_malformed finding",
     "evidence/claims/claim_screening.py": "the product-kind words assembled into claim messages",
-    "evidence/claims/claim_terms.py": "the legal wording quoted for each claim kind",
-    "evidence/web/listing_reader.py": "a certificate-number prefix given to the number reader (input grammar, misread)",
-    "links/complaint_exports.py": "a header alias pair the walker reads as a word table (input grammar, misread)",
+    "evidence/claims/claim_terms.py": "the statute's words (广告法 第十八条) quoted as each assertion's reason",
 }
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -57,6 +54,14 @@ def _is_text(node) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
+def _grammar(table: ast.Dict) -> bool:
+    """A table the code reads input with: aliases (some key has other than two spellings) or keyword
+    lists (some value is several words apart by spaces)."""
+    return any((isinstance(v, ast.Tuple) and len(v.elts) != 2)
+               or (_is_text(v) and len(v.value.split()) >= 2 and not _SENTENCE.search(v.value))
+               for v in table.values)
+
+
 def shown_words(source: str) -> list[str]:
     """The sentences and code-to-word entries of one module's source."""
     tree = ast.parse(source)
@@ -68,7 +73,7 @@ def shown_words(source: str) -> list[str]:
             if n >= 2 and not _REGEX.search(text) and not _CITATION.search(text) \
                     and (_SENTENCE.search(text) or ("、" in text and n >= 4)):
                 found.append(text)
-        if isinstance(node, ast.Dict):
+        if isinstance(node, ast.Dict) and not _grammar(node):
             for key, value in zip(node.keys, node.values, strict=True):
                 if not (_is_text(key) and key.value.isascii()):
                     continue
@@ -97,6 +102,8 @@ def test_the_walker_finds_a_sentence_and_a_word_table_and_leaves_input_grammar_a
     assert shown_words('WORDS = {"urban": ("城区", "urban")}\n') == ["urban: ('城区', 'urban')"]
     assert shown_words('STATUS = {"ok": "正常"}\n') == ["ok: '正常'"]
     grammar = ('ALIASES = {"supplier": ("供货单位", "供应商", "供货方")}\n'
+               'HEADERS = {"lon": ("经度", "lon", "lng"), "coord_sys": ("坐标系", "coord_sys")}\n'
+               'MATCHED = {"drinks": "饮料 饮品 汽水", "tea": "茶"}\n'
                'KEY = re.compile(r"见(?:包装|瓶身)")\n'
                'LAW = "《产品质量法》第二十七条：产品标识应当真实"\n'
                'def f():\n    """中文的说明，不是输出。"""\n')
