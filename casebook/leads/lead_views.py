@@ -47,18 +47,18 @@ class LeadsView:
                 ("热点分析变量" if zh else "Gi* variable", word(f"{s.variable}_var", self.lang)),
                 ("投诉热点县区" if zh else "Hot counties", "、".join(s.hot["name"]) or "-"),
                 (word("many_no_case", self.lang), "、".join(s.many_no_case["name"]) or "-")]
-        return pd.DataFrame(rows, columns=["项目" if zh else "Item", "数值" if zh else "Value"])
+        return _shown(pd.DataFrame(rows, columns=["项目" if zh else "Item", "数值" if zh else "Value"]))
 
     def counties(self):
         """Leads per county, per 10,000 businesses, cases, hot-spot confidence."""
-        return self._empty() if self.summary is None else lead_county_table(self.summary, self.lang)
+        return self._empty() if self.summary is None else _shown(lead_county_table(self.summary, self.lang))
 
     def no_case(self):
         """The counties with many leads and no case: where to look first."""
         if self.summary is None:
             return self._empty()
         table = lead_county_table(self.summary, self.lang, only_with_leads=False)
-        return table.loc[self.summary.counties["many_no_case"].to_numpy()].reset_index(drop=True)
+        return _shown(table.loc[self.summary.counties["many_no_case"].to_numpy()])
 
     def add_to(self, m):
         """Draw the leads layer on a folium map (the hot-spot map); returns the map."""
@@ -67,6 +67,11 @@ class LeadsView:
 
             add_complaint_layer(m, self.summary, layer_words(self.lang), basemap=self.basemap)
         return m
+
+
+def _shown(frame: pd.DataFrame):
+    """A table for the page like the brief's others: no index column, values escaped (they come from exports)."""
+    return frame.style.hide(axis="index").format(precision=3, na_rep="—", escape="html")
 
 
 def _source(source, cases_path) -> Path | None:
