@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -83,11 +82,10 @@ def parse_addresses(texts: Iterable[str]) -> list[Address]:
     values = [unicodedata.normalize("NFKC", str(t or "")).strip() for t in texts]
     if not values:
         return []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # cpca imports pkg_resources, which warns that it is deprecated
-        import cpca
+    from safeio.cpca_loader import load_cpca
 
-        frame = cpca.transform([re.sub(r"\s", "", v) for v in values])
+    cpca = load_cpca()
+    frame = cpca.transform([re.sub(r"\s", "", v) for v in values])
     out = []
     index = place_index()
     names = index.names

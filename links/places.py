@@ -14,7 +14,6 @@ its main form and drops it only in an alternative form (see :mod:`links.names`).
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -156,9 +155,9 @@ def _core(name: str) -> str:
 @lru_cache(maxsize=1)
 def place_index() -> PlaceIndex:
     """The index built once per process from cpca's table of divisions (offline, in its wheel)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # cpca imports pkg_resources, which warns that it is deprecated
-        import cpca
+    from safeio.cpca_loader import load_cpca
+
+    cpca = load_cpca()
     divisions = {}
     for adcode, info in cpca.ad_2_addr_dict.items():
         code = str(adcode)[:6]

@@ -180,7 +180,9 @@ def check_coord_sys(value: str) -> str:
 def resolve_address(value: str) -> dict[str, str]:
     """Province, city, county and adcode of a Chinese address, offline (cpca); refuse one with no county."""
     text = check_text(value, "location.address")
-    import cpca
+    from safeio.cpca_loader import load_cpca
+
+    cpca = load_cpca()
 
     row = cpca.transform([text]).iloc[0]
     county = str(row.get("区") or "").strip()

@@ -403,7 +403,9 @@ def address_province(address: str | None) -> str | None:
         if address.startswith(name):
             return code
     try:
-        import cpca
+        from safeio.cpca_loader import load_cpca
+
+        cpca = load_cpca()
 
         found = cpca.transform([address])
         adcode = str(found.iloc[0]["adcode"] or "")

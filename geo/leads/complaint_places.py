@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import warnings
 from functools import lru_cache
 
 import numpy as np
@@ -77,11 +76,9 @@ def _search(text: str, prefix: str) -> tuple[int, str]:
 
 
 def _cpca(values: list[str]) -> pd.DataFrame:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # cpca imports pkg_resources, which warns that it is deprecated
-        import cpca
+    from safeio.cpca_loader import load_cpca
 
-        return cpca.transform(values)
+    return load_cpca().transform(values)
 
 
 def place_addresses(addresses, within: str = "") -> pd.DataFrame:

@@ -18,8 +18,11 @@ def test_empty_folder_to_sealed_case_and_dossier(cli, tmp_path):
     work.mkdir()
     case = work / "ZK-2026-020"
     stick = make_media(tmp_path / "media" / "stick")
-    photos = [phone_photo(tmp_path / "IMG_0001.HEIC"), phone_photo(tmp_path / "IMG_0002.jpg", color=(10, 90, 10)),
-              phone_photo(tmp_path / "IMG_0003.jpg", color=(10, 10, 90), gps=False)]
+    sides = ["康帅傅红烧牛肉面\n净含量：105克", "配料：小麦粉、棕榈油、食盐\n保质期：6个月",
+             "生产者：河南某某食品有限公司\n地址：河南省周口市川汇区人民路18号"]
+    photos = [phone_photo(tmp_path / "IMG_0001.HEIC", size=(900, 300), text=sides[0]),
+              phone_photo(tmp_path / "IMG_0002.jpg", color=(10, 90, 10), size=(900, 300), text=sides[1]),
+              phone_photo(tmp_path / "IMG_0003.jpg", color=(10, 10, 90), gps=False, size=(900, 300), text=sides[2])]
 
     assert cli("case", "new", case, *CASE_FLAGS)[0] == 0
     code, out, err = cli("evidence", "acquire", stick, "--case", case, "--description", "收银台U盘",

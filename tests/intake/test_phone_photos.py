@@ -15,8 +15,12 @@ from evidence.labels.imageprep import load_image
 from evidence.labels.photo_metadata import read_photo_metadata
 
 
-def phone_photo(path: Path, *, color=(200, 30, 30), orientation: int = 6, gps: bool = True, size=(64, 48)) -> Path:
-    """A photo as a phone writes it: EXIF time with offset, camera, orientation and GPS (degrees, minutes, seconds)."""
+def phone_photo(path: Path, *, color=(200, 30, 30), orientation: int = 6, gps: bool = True, size=(64, 48),
+                text: str = "") -> Path:
+    """A photo as a phone writes it: EXIF time with offset, camera, orientation and GPS (degrees, minutes, seconds).
+
+    With ``text``, the photo shows a label: the lines are drawn upright in the project's CJK font, and the
+    pixels are stored turned as a phone held sideways stores them (orientation 6)."""
     import pillow_heif
 
     pillow_heif.register_heif_opener()
@@ -28,7 +32,22 @@ def phone_photo(path: Path, *, color=(200, 30, 30), orientation: int = 6, gps: b
     if gps:
         where = exif.get_ifd(0x8825)
         where[1], where[2], where[3], where[4] = "N", (33.0, 40.0, 43.7), "E", (114.0, 37.0, 46.7)
-    Image.new("RGB", size, color).save(path, exif=exif.tobytes())
+    image = Image.new("RGB", size, color)
+    if text:
+        from PIL import ImageDraw, ImageFont
+
+        from evidence.labels.glyph_shapes import cjk_font
+
+        font_path, index = cjk_font()
+        image = Image.new("RGB", size, (250, 250, 245))
+        draw = ImageDraw.Draw(image)
+        font = ImageFont.truetype(font_path, 30, index=index)
+        for row, line in enumerate(text.splitlines()):
+            draw.text((30, 30 + 48 * row), line, fill=(20, 20, 20), font=font)
+        draw.rectangle((0, 0, size[0] - 1, 8), fill=color)  # each photo's own bytes
+        if orientation == 6:
+            image = image.transpose(Image.Transpose.ROTATE_90)  # stored turned; EXIF says turn it back
+    image.save(path, exif=exif.tobytes())
     return path
 
 
