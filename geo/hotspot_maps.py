@@ -22,7 +22,7 @@ from geo.map_labels import CODES, MapLabels
 from geo.settlement import cores_near
 from safeio.errors import InputError
 
-__all__ = ["BIN_COLOURS", "CaseMarkers", "FitWhenShown", "Legend", "MetricScale", "hotspot_map", "js_json",
+__all__ = ["BIN_COLOURS", "CaseMarkers", "FitWhenShown", "Legend", "MetricScale", "hotspot_map", "js_json", "multipolygon_coordinates",
            "notebook_view", "offline_html", "write_offline_html"]
 
 ASSETS = Path(__file__).with_name("assets")
@@ -188,6 +188,19 @@ def _in_window(lon, lat, focus, window_m) -> np.ndarray:
     return (np.abs(dx) <= window_m) & (np.abs(dy) <= window_m)
 
 
+def multipolygon_coordinates(geom, shift) -> list:
+    """GeoJSON MultiPolygon coordinates of a (Multi)Polygon, each ring moved by ``shift(x, y)``, 5 decimals."""
+    coords = []
+    for poly in (list(geom.geoms) if geom.geom_type == "MultiPolygon" else [geom]):
+        rings = []
+        for ring in [poly.exterior, *poly.interiors]:
+            xy = np.asarray(ring.coords)
+            x, y = shift(xy[:, 0], xy[:, 1])
+            rings.append(np.round(np.column_stack([x, y]), 5).tolist())
+        coords.append(rings)
+    return coords
+
+
 def _county_layer(m, result, shift, labels, focus, window_m) -> None:
     """County borders and names as a vector layer: simplified outlines of the counties in view only."""
     import shapely
@@ -202,15 +215,7 @@ def _county_layer(m, result, shift, labels, focus, window_m) -> None:
     layer = folium.FeatureGroup(name=labels.label("Counties"), show=True).add_to(m)
     features = []
     for code, name, geom in zip(shapes.adcode, shapes.name, shapes["display"], strict=True):
-        polys = list(geom.geoms) if geom.geom_type == "MultiPolygon" else [geom]
-        coords = []
-        for poly in polys:
-            rings = []
-            for ring in [poly.exterior, *poly.interiors]:
-                xy = np.asarray(ring.coords)
-                x, y = shift(xy[:, 0], xy[:, 1])
-                rings.append(np.round(np.column_stack([x, y]), 5).tolist())
-            coords.append(rings)
+        coords = multipolygon_coordinates(geom, shift)
         features.append({"type": "Feature", "properties": {"adcode": _esc(code), "name": _esc(name)},
                          "geometry": {"type": "MultiPolygon", "coordinates": coords}})
         point = geom.representative_point() if focus is None else None

@@ -13,6 +13,7 @@ import folium
 import numpy as np
 
 from geo.coords import from_wgs84
+from geo.hotspot_maps import multipolygon_coordinates
 
 __all__ = ["FIELDS", "add_complaint_layer"]
 
@@ -62,15 +63,7 @@ def add_complaint_layer(m: folium.Map, summary, words: dict[str, str], *, basema
     features = []
     for code, geom in zip(shapes["adcode"], shapes["display"], strict=True):
         row = rows.loc[code]
-        polys = list(geom.geoms) if geom.geom_type == "MultiPolygon" else [geom]
-        coords = []
-        for poly in polys:
-            rings = []
-            for ring in [poly.exterior, *poly.interiors]:
-                xy = np.asarray(ring.coords)
-                x, y = shift(xy[:, 0], xy[:, 1])
-                rings.append(np.round(np.column_stack([x, y]), 5).tolist())
-            coords.append(rings)
+        coords = multipolygon_coordinates(geom, shift)
         level = float(row[value]) if row[value] == row[value] else 0.0
         shade = _SHADES[int(np.searchsorted(edges, level, side="right"))] if level > 0 else "#ffffff"
         edge = "#b2182b" if row["gi_bin"] > 0 else "#6a3d9a" if row["many_no_case"] else "#8c6d31"
