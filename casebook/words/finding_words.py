@@ -102,6 +102,7 @@ MESSAGES = {
 PIECES = {
     "zh": {
         "list": "、", "also": "，亦未标注", "this_product": "该产品", "owner": "品牌方", "reasons": "；",
+        "trick_form": "both",  # the Chinese message quotes each trick in both languages (形近 glyph: 师→帅)
         "no_readings": "无", "no_date": "（日期未载明）", "unknown_province": "未知省份代码",
         "also_items": {"production_date": "生产日期", "license_no": "生产许可证编号"},
         "items": {"product_name": "产品名称", "manufacturer": "生产者名称", "address": "生产者地址",
@@ -143,6 +144,7 @@ PIECES = {
     },
     "en": {
         "list": ", ", "also": "; nor ", "this_product": "This product", "owner": "its owner", "reasons": "; ",
+        "trick_form": "en",
         "no_readings": "none", "no_date": "(date not given)", "unknown_province": "unknown province code",
         "also_items": {"production_date": "production date", "license_no": "licence number"},
         "items": {"product_name": "product name", "manufacturer": "maker's name", "address": "maker's address",
@@ -211,12 +213,6 @@ def trick_words(trick, lang: str = "both") -> str:
     return f"{name}{separator}{trick.change}" if trick.change else name
 
 
-def _reasons(tricks, lang: str) -> str:
-    """The tricks a lookalike message quotes: in both languages in the Chinese message, in English in the English."""
-    form = "both" if lang == "zh" else "en"
-    return PIECES[lang]["reasons"].join(dict.fromkeys(trick_words(t, form) for t in tricks or []))
-
-
 def lookalike_words(look: dict) -> dict:
     """A lookalike record (``Lookalike.to_dict`` / ``to_record``) with its ``reasons`` said from its tricks,
     in both languages (``形近 glyph: 师→帅``)."""
@@ -243,22 +239,25 @@ def _three_no(values: dict, w: dict) -> dict:
 
 
 def _region(values: dict, w: dict) -> dict:
+    # province names as printed on licences, in both languages
     names = "、".join(PROVINCES[c][0] for c in values.get("licence_provinces") or [] if c in PROVINCES)
     where = values.get("address_province")
     return {"licence_province": names or w["unknown_province"],
             "address_province": PROVINCES[where][0] if where in PROVINCES else where}
 
 
-def _lookalike(values: dict, w: dict, lang: str) -> dict:
-    return {"owner": values.get("owner") or w["owner"], "reasons": _reasons(values.get("tricks"), lang)}
+def _lookalike(values: dict, w: dict) -> dict:
+    said = (trick_words(t, w["trick_form"]) for t in values.get("tricks") or [])
+    return {"owner": values.get("owner") or w["owner"], "reasons": w["reasons"].join(dict.fromkeys(said))}
 
 
 def _claim(values: dict, w: dict) -> dict:
+    # the claims are quoted as printed, in both languages
     return {"claim": "、".join(values.get("claims") or []), "extra": w["claim_extra"].get(values.get("kind"), "")}
 
 
 def _registration(values: dict, w: dict) -> dict:
-    kind, number = w["registration"][values["kind"]]
+    kind, number = w["registration"].get(values.get("kind"), (values.get("kind"), ""))
     return {"kind": kind, "number": number}
 
 
@@ -269,7 +268,7 @@ def _not_visible(values: dict, w: dict) -> dict:
 
 def _malformed(values: dict, w: dict) -> dict:
     problem = values.get("problem")
-    return {"reason": w["number_problems"].get(problem, problem or "").format(**values)}
+    return {"reason": w["number_problems"].get(problem, problem or "").format_map(_Missing(values))}
 
 
 def _dates(values: dict, w: dict) -> dict:
@@ -277,7 +276,7 @@ def _dates(values: dict, w: dict) -> dict:
 
 
 _FILL = {
-    "needs_review": _review, "three_no": _three_no, "license_region_mismatch": _region,
+    "needs_review": _review, "three_no": _three_no, "license_region_mismatch": _region, "brand_lookalike": _lookalike,
     "missing_ccc": lambda v, w: {"product": v.get("product") or w["this_product"]},
     "prohibited_claim": _claim, "missing_registration": _registration, "not_visible": _not_visible,
     "ccc_malformed": _malformed, "ccc_suspended": _dates, "ccc_withdrawn": _dates, "ccc_cancelled": _dates,
@@ -310,11 +309,8 @@ def describe(finding, lang: str = "zh") -> str:
     template = MESSAGES[lang].get(code)
     if template is None:
         return code
-    if code == "brand_lookalike":
-        filled = _lookalike(values, w, lang)
-    else:
-        fill = _FILL.get(code)
-        filled = fill(values, w) if fill else {}
+    fill = _FILL.get(code)
+    filled = fill(values, w) if fill else {}
     return template.format_map(_Missing({**values, **filled}))
 
 
