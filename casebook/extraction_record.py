@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from casebook.html_pages import template
+from casebook.words.finding_words import with_words
 from evidence.integrity.electronic_data_list import shanghai_time
 from evidence.integrity.manifest import Manifest
 from evidence.web.page_capture import ARTIFACT_FILES, PageCapture
@@ -341,7 +342,7 @@ def _finding_rows(findings: list[dict] | None, lang: str) -> dict | None:
              "basis": item.get("basis", ""), "shown": item.get("shown") or item.get("evidence", ""),
              "element": item.get("element", ""),
              "region": ", ".join(str(v) for v in item["region"]) if item.get("region") else ""}
-            for item in findings]
+            for item in map(with_words, findings)]
     return {"t": FINDINGS_TEXT["en" if lang == "en" else "zh"], "rows": rows}
 
 

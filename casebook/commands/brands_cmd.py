@@ -60,6 +60,7 @@ def match(names: tuple[str, ...], extra: Path | None, as_json: bool) -> None:
 
     Each NAME may be at most 200 characters; control characters are shown escaped.
     """
+    from casebook.words.finding_words import lookalike_words
     from evidence.labels.brands import BrandRegistry
 
     cleaned = [_clean_name(name, number) for number, name in enumerate(names, start=1)]
@@ -67,6 +68,7 @@ def match(names: tuple[str, ...], extra: Path | None, as_json: bool) -> None:
         _check_registry(extra)
     registry = BrandRegistry.load(extra)
     results = [registry.match(name).to_dict() for name in cleaned]
+    results = [{**r, "lookalikes": [lookalike_words(look) for look in r["lookalikes"]]} for r in results]
     if as_json:
         click.echo(terminal_json(results, indent=1))
         return

@@ -51,6 +51,7 @@ def ccc() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per number.")
 def check(numbers: tuple[str, ...], registry: Path, sale_date, maker, model, as_json: bool) -> int:
     """Check each CERT_NO: its form, and in the register its status on the date of sale, holder and models."""
+    from casebook.words.finding_words import describe, with_words
     from evidence.certification.cert_checks import check_certificate
 
     for position, number in enumerate(numbers, start=1):
@@ -63,14 +64,15 @@ def check(numbers: tuple[str, ...], registry: Path, sale_date, maker, model, as_
                                  sale_date=day, maker=maker, model=model) for n in numbers]
     code = 1 if register.problems or any(r.findings for r in results) else 0
     if as_json:
-        click.echo(terminal_json([r.to_dict() for r in results], indent=1))
+        click.echo(terminal_json([{**data, "findings": [with_words(f) for f in data["findings"]]}
+                                  for data in (r.to_dict() for r in results)], indent=1))
         return code
     for result in results:
         row = f", register row {result.record.row}" if result.record else ""
         click.echo(f"{terminal_text(result.number)}: {STATUS_ZH.get(result.status, result.status)} "
                    f"({result.status}{row})")
         for flag in result.findings:
-            click.echo(f"  {flag.code} ({flag.severity}): {terminal_text(flag.message())}")
+            click.echo(f"  {flag.code} ({flag.severity}): {terminal_text(describe(flag))}")
             click.echo(f"    basis: {terminal_text(flag.to_dict()['basis'])}")
     return code
 

@@ -23,6 +23,18 @@ def _emit(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=1))
 
 
+def _worded(entry: dict | None) -> dict | None:
+    """A photo's or an item's entry with each finding's message in words (zh, en) and lookalike reasons."""
+    from casebook.words.finding_words import lookalike_words, with_words
+
+    if entry is None:
+        return None
+    out = {**entry, "findings": [with_words(f) for f in entry.get("findings") or []]}
+    if entry.get("lookalikes"):
+        out["lookalikes"] = [lookalike_words(look) for look in entry["lookalikes"]]
+    return out
+
+
 _SHOWN = {"product_name", "manufacturer", "address", "license_no", "ccc_cert_no", "credit_code", "barcode",
           "production_date", "expiry_date", "product_type", "made_by"}
 
@@ -90,6 +102,7 @@ def read(images: tuple[Path, ...], engine: str, as_json: bool, workers: int | No
 
         report = read_item(images, engine, complete=complete)
         data = report.to_dict()
+        data = {"photos": [_worded(photo) for photo in data["photos"]], "item": _worded(data["item"])}
         if as_json:
             _emit(data)
         else:
@@ -127,7 +140,7 @@ def _read_one(path: str, engine: str, complete: bool) -> dict:
     from safeio.errors import CasebookError
 
     try:
-        return read_label(path, engine, complete=complete).to_dict()
+        return _worded(read_label(path, engine, complete=complete).to_dict())
     except CasebookError as err:
         return {"image": path, "engine": None, "text": "", "lines": [], "fields": {}, "findings": [],
                 "error": err.to_dict()}
@@ -204,6 +217,7 @@ def check(textfile: Path, as_json: bool) -> None:
     item = {"image": name, "engine": None, "text": text,
             "lines": [{"text": line} for line in text.splitlines() if line.strip()],
             "fields": fields.to_dict(), "findings": [f.to_dict() for f in findings], "encodings": encodings}
+    item = _worded(item)
     if as_json:
         _emit([item])
     else:

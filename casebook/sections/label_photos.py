@@ -9,6 +9,7 @@ reasons of each lookalike and the two readings of each ``needs_review``.
 from __future__ import annotations
 
 from casebook.dossier_html import Html, error_box, esc, note, png_img, table
+from casebook.words.finding_words import describe
 from evidence.labels.label_report import LabelReport, read_labels
 
 __all__ = ["LABEL_TEXT", "fields_display", "findings_display", "render"]
@@ -162,7 +163,7 @@ def findings_display(report, lang: str = "zh") -> str:
     words = LABEL_TEXT.get(lang, LABEL_TEXT["zh"])
     rows, classes = [], []
     for f in report.findings:
-        message = f.message_en if lang == "en" and f.message_en else f.message
+        message = describe(f, lang)
         rows.append((f.code, words["severity"].get(f.severity, f.severity), message, f.basis, f.evidence))
         classes.append(_SEVERITY_CLASS.get(f.severity, ""))
     return table(words["finding_headers"], rows, row_classes=classes) if rows else ""

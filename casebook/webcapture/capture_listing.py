@@ -15,6 +15,7 @@ from casebook.extraction_record import RECORD_HTML, RECORD_PDF, SEVERITY_WORDS, 
 from casebook.html_pages import template
 from casebook.webcapture.case_capture import MANIFEST_NAME, WEB_DIR, find_captures
 from casebook.webcapture.listing_screen import load_screening
+from casebook.words.finding_words import with_words
 from evidence.integrity.electronic_data_list import shanghai_time
 from evidence.web.page_capture import ARTIFACT_FILES
 from safeio.errors import CasebookError
@@ -190,7 +191,7 @@ def captured_pages_html(case_dir: str | os.PathLike, lang: str = "zh", memo=None
                           "message": f.get("message_en") if key == "en" and f.get("message_en") else f.get("message"),
                           "shown": f.get("shown") or f.get("evidence", ""), "element": f.get("element", ""),
                           "region": ", ".join(map(str, f["region"])) if f.get("region") else ""}
-                         for f in page.findings],
+                         for f in map(with_words, page.findings)],
                      "files": [{**item, "kind": kinds.get(item["kind"], item["kind"]), "bad": bool(item["changed"])}
                                for item in page.files]})
     return _template().render(t=t, pages=rows)

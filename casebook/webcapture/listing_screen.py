@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from casebook.words.finding_words import with_words
 from evidence.web.listing_checks import screen_listing
 from evidence.web.listing_reader import locate, read_listing
 from safeio.atomic import write_text_atomic
@@ -61,7 +62,7 @@ def screen_capture(folder: str | os.PathLike, started_utc: str, *, register=None
         except Exception as err:  # the browser failed to render: the findings stand, without regions
             result["regions_error"] = f"{type(err).__name__}: {str(err)[:200]}"
         flags = screen_listing(listing, register=register, sale_date=sale_date_of(started_utc))
-        result.update(listing=listing.to_dict(), findings=[f.to_dict() for f in flags])
+        result.update(listing=listing.to_dict(), findings=[with_words(f.to_dict()) for f in flags])
     except CasebookError as err:
         result.update(listing=None, findings=[], error=err.to_dict())
     write_text_atomic(target / LISTING_JSON, _dumps(result))

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from evidence.certification.cert_numbers import parse_number
+from evidence.certification.cert_numbers import FIRST_YEAR, parse_number
 from evidence.certification.cert_register import CertRecord, CertRegister
 from evidence.certification.rule_flags import Flag
 
@@ -110,8 +110,10 @@ def check_certificate(number: str, register: CertRegister | None, *, sale_date: 
     parsed = parse_number(number, today=day)
     check = CertCheck(parsed.number, "malformed", None, day)
     if not parsed.ok:
-        check.findings.append(Flag("ccc_malformed", shown, {"number": number, "reason": parsed.problem,
-                                                            "reason_en": parsed.problem_en}, where=place))
+        check.findings.append(Flag("ccc_malformed", shown, {"number": number, "problem": parsed.problem,
+                                                            "digits": len(parsed.number), "year": parsed.year,
+                                                            "first_year": FIRST_YEAR, "latest": parsed.latest},
+                                   where=place))
         return check
     if register is None:
         check.status = "unchecked"
@@ -132,11 +134,10 @@ def check_certificate(number: str, register: CertRegister | None, *, sale_date: 
     if status == "expired" and (record.expires or record.changed or date.min) > day:
         status = "valid"
     check.status = status
-    values = {"number": parsed.number, "sale_date": day.isoformat(),
-              "changed": record.changed.isoformat() if record.changed else "（日期未载明）",
-              "changed_en": record.changed.isoformat() if record.changed else "(date not given)",
+    values = {"number": parsed.number, "sale_date": day.isoformat(),  # a date not given is None
+              "changed": record.changed.isoformat() if record.changed else None,
               "expires": (record.expires or record.changed).isoformat() if (record.expires or record.changed)
-              else "（日期未载明）"}
+              else None}
     if status in STATUS_CODES:
         check.findings.append(Flag(STATUS_CODES[status], shown, values, where=at_row))
     parties = [p for p in (record.holder, record.manufacturer, record.factory) if p]

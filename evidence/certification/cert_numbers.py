@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["CertNumber", "find_cert_numbers", "normalise_number", "parse_number"]
+__all__ = ["FIRST_YEAR", "CertNumber", "find_cert_numbers", "normalise_number", "parse_number"]
 
 FIRST_YEAR = 2002  # 《强制性产品认证管理规定》 (2001) took effect on 2002-05-01
 
@@ -33,8 +33,8 @@ class CertNumber:
     body: str | None = None
     category: str | None = None
     serial: str | None = None
-    problem: str | None = None  # zh; None when the number follows the grammar
-    problem_en: str | None = None
+    problem: str | None = None  # a code (not_digits, length, year, body, category, serial); None when it follows the grammar
+    latest: int | None = None  # the latest year a certificate could carry when it was read
 
     @property
     def ok(self) -> bool:
@@ -59,29 +59,23 @@ def parse_number(text: str, *, today: date | None = None) -> CertNumber:
     Returns
     -------
     CertNumber
-        With ``problem`` set (in Chinese, ``problem_en`` in English) when it cannot be a CCC number.
+        With ``problem`` set (a code; the edge says it in words) when it cannot be a CCC number.
     """
     number = normalise_number(text)
     if not number.isdigit() or not number.isascii():
-        return CertNumber(number, problem="含有数字以外的字符", problem_en="it holds characters other than digits")
+        return CertNumber(number, problem="not_digits")
     if len(number) != 16:
-        return CertNumber(number, problem=f"应为16位数字，实为{len(number)}位",
-                          problem_en=f"it should have 16 digits, not {len(number)}")
+        return CertNumber(number, problem="length")
     year, body, category, serial = int(number[:4]), number[4:6], number[6:10], number[10:]
     latest = (today or date.today()).year
     if not FIRST_YEAR <= year <= latest:
-        return CertNumber(number, year, body, category, serial,
-                          problem=f"发证年度 {year} 不在 {FIRST_YEAR}–{latest} 之间",
-                          problem_en=f"the year {year} is outside {FIRST_YEAR}-{latest}")
+        return CertNumber(number, year, body, category, serial, problem="year", latest=latest)
     if body == "00":
-        return CertNumber(number, year, body, category, serial, problem="认证机构代码为 00",
-                          problem_en="the certification body code is 00")
+        return CertNumber(number, year, body, category, serial, problem="body")
     if category[:2] == "00":
-        return CertNumber(number, year, body, category, serial, problem="产品类别代码为 00",
-                          problem_en="the product category code is 00")
+        return CertNumber(number, year, body, category, serial, problem="category")
     if serial == "000000":
-        return CertNumber(number, year, body, category, serial, problem="顺序号为 000000",
-                          problem_en="the serial is 000000")
+        return CertNumber(number, year, body, category, serial, problem="serial")
     return CertNumber(number, year, body, category, serial)
 
 

@@ -1,8 +1,9 @@
 """A finding as the certification, claim and listing checks produce it: a rule code and the words it rests on.
 
-The rule table (code, severity, message, legal basis) is :data:`evidence.labels.finding_rules.RULES`,
-shared with label screening; a :class:`Flag` keeps the values that fill the rule's message, and
-where the words were found (their span in the text, the page element and screenshot region).
+The rule table (code, severity, legal basis) is :data:`evidence.labels.finding_rules.RULES`, shared
+with label screening; a :class:`Flag` keeps the values its message needs (the words are made at the
+edge, casebook's finding words), and where the words were found (their span in the text, the page
+element and screenshot region).
 """
 
 from __future__ import annotations
@@ -31,18 +32,11 @@ class Flag:
     def severity(self) -> str:
         return RULES[self.code].severity
 
-    def message(self, lang: str = "zh") -> str:
-        rule = RULES[self.code]
-        if lang == "en":
-            english = {**self.values, **{k[:-3]: v for k, v in self.values.items() if k.endswith("_en")}}
-            return rule.message_en.format(**english)
-        return rule.message.format(**self.values)
-
     def to_dict(self) -> dict:
-        """``{"code", "severity", "message", "basis", "evidence", ...}``, the shape every screening result uses."""
+        """``{"code", "severity", "basis", "evidence", "values", ...}``, the shape every screening result uses."""
         rule = RULES[self.code]
-        data = {"code": self.code, "severity": rule.severity, "message": self.message(), "basis": rule.basis,
-                "evidence": self.evidence, "message_en": self.message("en")}
+        data = {"code": self.code, "severity": rule.severity, "basis": rule.basis, "evidence": self.evidence,
+                "values": self.values}
         if self.span is not None:
             data["span"] = list(self.span)
         data.update(self.where)

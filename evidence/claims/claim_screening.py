@@ -25,10 +25,8 @@ from evidence.claims.claim_terms import (
     NEGATION,
 )
 
-__all__ = ["GOODS_WORDS", "goods_kind", "label_claims", "screen_claims"]
+__all__ = ["goods_kind", "label_claims", "screen_claims"]
 
-GOODS_WORDS = {"general": ("该商品", "The product"), "food": ("普通食品", "An ordinary food"),
-               "health_food": ("保健食品", "A health food"), "medicine": ("药品或医疗器械", "A medicine or device")}
 _CLAUSE_END = re.compile(r"[，。；！？,;!?\s|｜/【】\[\]]")
 _APPROVED_PREFIX = re.compile(r"(?:辅助|有助于|有助)$")
 
@@ -87,21 +85,19 @@ def _medical(text: str, kind: str) -> list[Flag]:
         if kind == "health_food":
             if _APPROVED_PREFIX.search(text[max(0, start - 3):start]):
                 continue  # an approved function's wording (辅助降血脂) is for the registration to confirm
-            out.append(_flag("health_food_claim", text, start, end, reason="涉及疾病预防、治疗功能",
-                             reason_en="disease prevention or treatment"))
+            out.append(_flag("health_food_claim", text, start, end, reason="disease"))
         else:
-            zh, en = GOODS_WORDS[kind]
-            out.append(_flag("medical_claim", text, start, end, kind=zh, kind_en=en))
+            out.append(_flag("medical_claim", text, start, end, kind=kind))
     return out
 
 
 def _assertions(text: str) -> list[Flag]:
     out = []
-    for _code, zh, en, pattern in ASSERTIONS:
+    for code, pattern in ASSERTIONS:
         for match in pattern.finditer(text):
             if _negated(text, match.start()):
                 continue
-            out.append(_flag("health_food_claim", text, *match.span(), reason=zh, reason_en=en))
+            out.append(_flag("health_food_claim", text, *match.span(), reason=code))
     return out
 
 
@@ -117,8 +113,8 @@ def screen_claims(text: str, *, kind: str | None = None, absolute: bool = True) 
     Returns
     -------
     list of Flag
-        ``absolute_term``, ``medical_claim``, ``health_food_claim``; values ``term`` and ``phrase``, and
-        the span of the term in ``text``.  Overlapping finds keep the first, longest one.
+        ``absolute_term``, ``medical_claim``, ``health_food_claim``; values ``term`` and ``phrase`` (and
+        the goods' ``kind`` or the clause's ``reason``, as codes), and the span of the term in ``text``.  Overlapping finds keep the first, longest one.
     """
     if not text:
         return []

@@ -49,17 +49,14 @@ DISEASE_PATTERN = re.compile(
     r"(?:根治|治疗|治愈|治好|医治|治|预防|防治|远离|告别|改善|缓解|消除|降低|降|抗)(?:\S{0,2}?)(?:" + _DISEASES + ")|"
     + "(?:" + "|".join(re.escape(w) for w in sorted(_MEDICAL_WORDS, key=len, reverse=True)) + ")")
 
-# What a health food may still not say beyond disease (广告法 第十八条第一款): (code, zh reason, en reason, pattern).
+# What a health food may still not say beyond disease (广告法 第十八条第一款): (code, pattern); the
+# clause's words, quoted in each finding, are at the edge with the finding's message.
 ASSERTIONS = [
-    ("guarantee", "功效、安全性的断言或者保证", "an assertion or guarantee of efficacy or safety",
-     re.compile(r"保证(?:有效|治|见效|痊愈|安全)|百分百有效|100%有效|无效退款|立竿见影|见效快|\d+天见效|永不复发|"
-                r"无任何副作用|安全无毒")),
-    ("necessary", "声称或者暗示为保障健康所必需", "claims to be necessary for health",
-     re.compile(r"健康必需|人人必备|健康必备|每天必吃|必不可少的营养")),
-    ("drug_comparison", "与药品进行比较", "a comparison with drugs",
-     re.compile(r"代替药物|替代药物|比药物|胜过药物|不用吃药")),
-    ("endorsement", "利用专家、医生、患者名义作推荐、证明", "an endorsement by experts, doctors or patients",
-     re.compile(r"(?:专家|医生|医师|教授|患者)(?:推荐|证明|力荐|见证)")),
+    ("guarantee", re.compile(r"保证(?:有效|治|见效|痊愈|安全)|百分百有效|100%有效|无效退款|立竿见影|见效快|\d+天见效|"
+                             r"永不复发|无任何副作用|安全无毒")),
+    ("necessary", re.compile(r"健康必需|人人必备|健康必备|每天必吃|必不可少的营养")),
+    ("drug_comparison", re.compile(r"代替药物|替代药物|比药物|胜过药物|不用吃药")),
+    ("endorsement", re.compile(r"(?:专家|医生|医师|教授|患者)(?:推荐|证明|力荐|见证)")),
 ]
 
 # A claim negated just before it is a disclaimer (本品不能代替药物; 不具有疾病治疗作用).

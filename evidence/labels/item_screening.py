@@ -137,8 +137,7 @@ def screen_item(photos: list[ItemPhoto], *, complete: bool = False, registry=Non
     if complete:
         read = [p.ocr for p in photos if p.ocr is not None]
         if read and all(_poor_reading(ocr) for ocr in read):
-            findings.append(_review("各照片识读质量差，无法判断标签缺项", "three_no", [read[0].text[:200]],
-                                    en="every photo read poorly: absences cannot be judged"))
+            findings.append(_review("photos_poor", "three_no", [read[0].text[:200]]))
         else:
             findings += _absences(joined, kind, text, _Readings(None, None), None)
         if kind == "food":  # a health claim is judged with every side seen (its number may be on another)
@@ -147,7 +146,7 @@ def screen_item(photos: list[ItemPhoto], *, complete: bool = False, registry=Non
                 findings = [f for f in findings if f.code != "prohibited_claim"
                             and f.suspected != "prohibited_claim"] + claims
     else:
-        findings += not_visible(joined, kind, text, where="本物品各照片均", where_en="on any photo of this item")
+        findings += not_visible(joined, kind, text, where="item")
     return ItemScreening(fields=joined, sources=sources, disagreements=disagreements, findings=findings,
                          complete=complete)
 

@@ -23,8 +23,7 @@ from safeio.limits import read_capped
 __all__ = ["ItemReport", "LabelReport", "make_reread", "read_bars", "read_item", "read_label", "read_labels",
            "report_from_ocr", "screen_reports"]
 
-FINDING_COLUMNS = ("code", "severity", "message", "message_en", "basis", "evidence", "suspected", "readings",
-                   "alternatives")
+FINDING_COLUMNS = ("code", "severity", "basis", "evidence", "values", "suspected", "readings", "alternatives")
 
 
 @dataclass
@@ -59,7 +58,8 @@ class LabelReport:
         return pd.DataFrame(rows, columns=["field", "value"])
 
     def findings_table(self):
-        """One row per finding with its code, severity, messages (zh, en), basis, evidence and readings."""
+        """One row per finding with its code, severity, basis, evidence, message values and readings (the
+        words of each message are the caller's: casebook's finding words)."""
         import pandas as pd
 
         rows = [{**{c: "" for c in FINDING_COLUMNS}, **{k: v for k, v in f.to_dict().items() if k in FINDING_COLUMNS},

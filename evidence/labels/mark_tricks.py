@@ -30,10 +30,7 @@ SWAP = 0.3    # two neighbours reordered
 MOVED = 0.6   # a character replaced by another character of the mark itself
 COMPONENTS = 0.2  # one character written as its two components, or two merged into one
 
-_ZH = {"glyph": "形近", "radical_added": "加偏旁", "radical_dropped": "减偏旁", "sound": "音近",
-       "near_sound": "近音", "number": "数字替换", "split": "拆字", "merge": "并字", "reorder": "颠倒",
-       "added": "加字", "removed": "减字", "prefix": "加前缀", "suffix": "加后缀", "latin": "英文仿写",
-       "pinyin": "拼音仿写", "changed": "改字"}
+# each trick in the English of the command line; the dossier's and the findings' words are at the edge
 _EN = {"glyph": "glyph", "radical_added": "radical added", "radical_dropped": "radical dropped",
        "sound": "sound", "near_sound": "near sound", "number": "number swap", "split": "split into components",
        "merge": "components merged", "reorder": "reordered characters", "added": "added character",
@@ -67,17 +64,18 @@ class Trick:
     def to_dict(self) -> dict:
         return {"kind": self.kind, "family": self.family, "genuine": self.genuine, "seen": self.seen}
 
-    def describe(self, lang: str = "both") -> str:
-        change = f"{self.genuine}→{self.seen}" if self.genuine or self.seen else ""
+    @property
+    def change(self) -> str:
+        """The characters involved: genuine→seen, or the one added or removed."""
         if self.kind in ("added", "prefix", "suffix"):
-            change = self.seen
-        elif self.kind == "removed":
-            change = self.genuine
-        if lang == "en":
-            return f"{_EN[self.kind]}: {change}" if change else _EN[self.kind]
-        if lang == "zh":
-            return f"{_ZH[self.kind]}：{change}" if change else _ZH[self.kind]
-        return f"{_ZH[self.kind]} {_EN[self.kind]}: {change}" if change else f"{_ZH[self.kind]} {_EN[self.kind]}"
+            return self.seen
+        if self.kind == "removed":
+            return self.genuine
+        return f"{self.genuine}→{self.seen}" if self.genuine or self.seen else ""
+
+    def describe(self) -> str:
+        """The trick in English (``glyph: 师→帅``), as the command line prints it."""
+        return f"{_EN[self.kind]}: {self.change}" if self.change else _EN[self.kind]
 
 
 # --- alignment --------------------------------------------------------------------------------------

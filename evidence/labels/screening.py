@@ -55,24 +55,24 @@ Reread = Callable[[object], list[tuple[str, float]]]
 
 @dataclass
 class Finding:
-    """One screening result: what is wrong, how sure, under which rule, on which printed text."""
+    """One screening result: what is wrong, how sure, under which rule, on which printed text.
+
+    ``values`` are what the finding's message needs (codes, numbers, names as printed); the words
+    are made at the edge (casebook's finding words), in the reader's language."""
 
     code: str
     severity: str
-    message: str
     basis: str
     evidence: str
+    values: dict = field(default_factory=dict)
     suspected: str | None = None  # for needs_review: the accusation that was held back
     readings: list[str] = field(default_factory=list)
     alternatives: list[str] = field(default_factory=list)  # valid codes one OCR confusion away
-    message_en: str = ""
     details: dict = field(default_factory=dict)  # data for displays: lookalike signals and tricks
 
     def to_dict(self) -> dict:
-        data = {"code": self.code, "severity": self.severity, "message": self.message, "basis": self.basis,
-                "evidence": self.evidence}
-        if self.message_en:
-            data["message_en"] = self.message_en
+        data = {"code": self.code, "severity": self.severity, "basis": self.basis, "evidence": self.evidence,
+                "values": self.values}
         if self.suspected:
             data["suspected"] = self.suspected
         if self.readings:
@@ -86,9 +86,7 @@ class Finding:
 
 def _finding(rule_code: str, evidence: str, **values) -> Finding:
     rule = RULES[rule_code]
-    english = {**values, **{k[:-3]: v for k, v in values.items() if k.endswith("_en")}}
-    return Finding(code=rule_code, severity=rule.severity, message=rule.message.format(**values), basis=rule.basis,
-                   evidence=evidence, message_en=rule.message_en.format(**english))
+    return Finding(code=rule_code, severity=rule.severity, basis=rule.basis, evidence=evidence, values=values)
 
 
 def _squash(text: str) -> str:
@@ -170,7 +168,7 @@ def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: 
     Returns
     -------
     list of Finding
-        Each with code, severity, messages (zh, en), legal basis and the text it rests on.
+        Each with code, severity, legal basis, the text it rests on and the values of its message.
     """
     if isinstance(fields, dict):
         known = {f.name for f in dc_fields(LabelFields)}
@@ -207,9 +205,7 @@ def _held_claim(finding: Finding, text: str) -> Finding:
     """A health-function claim on part of a package: its registration number may be on a side not seen."""
     if finding.code != "prohibited_claim" or any(w in text for w in DISEASE_CLAIMS):
         return finding
-    return _review("保健功能声称，本照片未见保健食品注册或备案号（可能印于其他面）", "prohibited_claim",
-                   [finding.evidence], en="a health-function claim; no registration number on this photo "
-                   "(it may be on another side)")
+    return _review("health_claim_unseen_number", "prohibited_claim", [finding.evidence])
 
 
 def _needs_ccc(fields: LabelFields, kind: str, text: str) -> str | None:
@@ -221,27 +217,20 @@ def _has_ccc(fields: LabelFields, text: str) -> bool:
     return bool(fields.ccc_cert_no or re.search(r"CCC|3C|中国强制性产品认证", text))
 
 
-def not_visible(fields: LabelFields, kind: str, text: str, where: str = "本照片", where_en: str = "on this photo",
-                ) -> list[Finding]:
+def not_visible(fields: LabelFields, kind: str, text: str, where: str = "photo") -> list[Finding]:
     """What the mandatory items of a label would be, but the photos do not show: ``not_visible`` (info).
 
-    A photo of one side of a product says nothing about the other sides: nothing here is missing."""
-    from evidence.labels.finding_rules import RULES as _rules
-
+    ``where``: ``photo`` (this photo) or ``item`` (any photo of the item).  A photo of one side of a
+    product says nothing about the other sides: nothing here is missing."""
     names = [n for n in MANDATORY.get(kind, MANDATORY["unknown"]) if not getattr(fields, n)
              and not (n == "production_date" and (fields.date_elsewhere or fields.expiry_date))
              and not (n == "shelf_life" and fields.expiry_date)]
-    words = [_rules[f"missing_{n}"].message.replace("食品标签", "标签").replace("标签未标注", "") for n in names]
-    words_en = [_rules[f"missing_{n}"].message_en.replace("No ", "").replace(" on the food label", "")
-                .replace(" on the label", "") for n in names]
     if _needs_ccc(fields, kind, text) and not _has_ccc(fields, text):
-        words.append("CCC 标志或证书编号")
-        words_en.append("CCC mark or certificate number")
-    if not words:
+        names.append("ccc_cert_no")
+    if not names:
         return []
-    finding = _finding("not_visible", "(照片未见)", where=where, where_en=where_en, items="、".join(words),
-                       items_en=", ".join(words_en))
-    finding.details = {"not_visible": names + (["ccc_cert_no"] if len(words) > len(names) else [])}
+    finding = _finding("not_visible", "(照片未见)", where=where, items=names)
+    finding.details = {"not_visible": names}
     return [finding]
 
 
@@ -251,25 +240,17 @@ def _absences(fields: LabelFields, kind: str, text: str, reads: _Readings, ocr) 
     three_no = not fields.manufacturer and not fields.address
     if three_no:
         if reads.from_ocr and _poor_reading(ocr):
-            findings.append(_review("三无判断（未识读到生产者名称和地址）", "three_no", [ocr.text[:200]],
-                                    en="three-no (no maker name and address read)"))
+            findings.append(_review("three_no_unread", "three_no", [ocr.text[:200]]))
         else:
-            extra = "" if fields.production_date or fields.date_elsewhere else "、生产日期"
-            extra += "" if fields.license_no or kind != "food" else "、生产许可证编号"
-            extra_en = "" if fields.production_date or fields.date_elsewhere else ", production date"
-            extra_en += "" if fields.license_no or kind != "food" else ", licence number"
-            findings.append(_finding("three_no", fields.product_name or "(未识读到产品名称)",
-                                     extra=(extra and "，亦未标注" + extra.lstrip("、")),
-                                     extra_en=(extra_en and "; nor " + extra_en.lstrip(", "))))
+            also = [] if fields.production_date or fields.date_elsewhere else ["production_date"]
+            also += [] if fields.license_no or kind != "food" else ["license_no"]
+            findings.append(_finding("three_no", fields.product_name or "(未识读到产品名称)", also=also))
     findings += _missing(fields, kind, three_no, reads, ocr)
     if _needs_ccc(fields, kind, text) and not _has_ccc(fields, text):
         if reads.from_ocr and _poor_reading(ocr):
-            findings.append(_review("未识读到 CCC 证书编号（识读质量差）", "missing_ccc", [ocr.text[:200]],
-                                    en="no CCC certificate number read (poor photo)"))
+            findings.append(_review("ccc_unread", "missing_ccc", [ocr.text[:200]]))
         else:
-            findings.append(_finding("missing_ccc", fields.product_name or text[:40],
-                                     product=fields.product_name or "该产品",
-                                     product_en=fields.product_name or "This product"))
+            findings.append(_finding("missing_ccc", fields.product_name or text[:40], product=fields.product_name))
     if kind == "food":
         findings += _registration(text, fields)
     return findings
@@ -287,10 +268,10 @@ def _poor_reading(ocr) -> bool:
     return mean < 0.75 or (len(lines) < 3 and mean < CONFIDENT)
 
 
-def _review(what: str, suspected: str, readings: list[str], alternatives: list[str] | None = None, *,
-            en: str = "") -> Finding:
-    finding = _finding("needs_review", readings[0] if readings else "", what=what, what_en=en or suspected,
-                       readings=" / ".join(readings) or "无", readings_en=" / ".join(readings) or "none")
+def _review(what: str, suspected: str, readings: list[str], alternatives: list[str] | None = None,
+            **values) -> Finding:
+    """``needs_review`` of the accusation ``suspected``: ``what`` (a code) and its ``values`` say what is uncertain."""
+    finding = _finding("needs_review", readings[0] if readings else "", what=what, **values, readings=list(readings))
     finding.suspected = suspected
     finding.readings = readings
     finding.alternatives = list(alternatives or [])
@@ -319,13 +300,12 @@ def _qs(fields: LabelFields, reads: _Readings) -> list[Finding]:
         return []
     date = fields.production_date
     if not date:
-        return [_review("QS 标志，但未识读到生产日期，无法判断是否晚于 2018-10-01", "obsolete_qs_mark", [licence],
-                        en="a QS mark, but no production date read to compare with 2018-10-01")]
+        return [_review("qs_no_date", "obsolete_qs_mark", [licence])]
     if date < QS_CUTOFF:
         return []
     ok, readings = reads.confirm(licence[2:], lambda t: True if "QS" in _squash(t).upper() else None)
     if not ok:
-        return [_review(f"疑似 QS 标志 {licence}", "obsolete_qs_mark", readings, en=f"a QS mark {licence}?")]
+        return [_review("qs_doubtful", "obsolete_qs_mark", readings, license=licence)]
     return [_finding("obsolete_qs_mark", licence, license=licence, date=date)]
 
 
@@ -348,20 +328,11 @@ def _barcode(fields: LabelFields, reads: _Readings) -> list[Finding]:
     own = engine_repairs(code, ean.is_valid, reads.engine)
     ok, readings = reads.confirm(code, still_bad, doubtful=True, other_engine=bool(own))
     if not ok:
-        return [_review(f"商品条码 {code} 校验位不符" + _repair_note(fixes), "bad_barcode_checksum", readings,
-                        fixes, en=f"barcode {code} fails its check digit" + _repair_note(fixes, "en"))]
+        return [_review("barcode_check", "bad_barcode_checksum", readings, fixes, barcode=code, fixes=fixes)]
     return [_finding("bad_barcode_checksum", code, barcode=code, expected=ean.calc_check_digit(code[:12]))]
 
 
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-
-
-def _repair_note(fixes: list[str], lang: str = "zh") -> str:
-    if not fixes:
-        return ""
-    if lang == "en":
-        return f"; one common OCR confusion would make it valid: {' / '.join(fixes)}"
-    return f"；一处常见识读混淆即可使其有效：{' / '.join(fixes)}"
 
 
 def _credit_code(fields: LabelFields, reads: _Readings) -> list[Finding]:
@@ -389,9 +360,7 @@ def _credit_code(fields: LabelFields, reads: _Readings) -> list[Finding]:
     own = engine_repairs(code, uscc.is_valid, reads.engine)
     ok, readings = reads.confirm(code, still_bad, doubtful=True, other_engine=bool(own))
     if not ok:
-        return [_review(f"统一社会信用代码 {code} 校验位不符" + _repair_note(fixes), "bad_credit_code_checksum",
-                        readings, fixes,
-                        en=f"credit code {code} fails its check character" + _repair_note(fixes, "en"))]
+        return [_review("credit_check", "bad_credit_code_checksum", readings, fixes, code=code, fixes=fixes)]
     return [_finding("bad_credit_code_checksum", code, code=code, expected=expected)]
 
 
@@ -453,18 +422,14 @@ def _region(fields: LabelFields, reads: _Readings) -> list[Finding]:
         fixes = [v for i, v in one_confusion_variants(licence, "0123456789") if i in (5, 6) and v[5:7] == where]
     ok, readings = reads.confirm(licence[2:] if licence.startswith("SC") else licence, still_bad, doubtful=bool(fixes))
     if not ok and fixes:
-        return [_review(f"许可证 {licence} 与地址省份不一致" + _repair_note(fixes), "license_region_mismatch",
-                        readings, fixes, en=f"licence {licence} does not match the address's province"
-                        + _repair_note(fixes, "en"))]
+        return [_review("licence_region", "license_region_mismatch", readings, fixes, license=licence, fixes=fixes)]
     if ok and fields.address:
         ok, more = reads.confirm(fields.address[:6], lambda t: _same_province(t, where))
         readings += more[1:] if len(more) > 1 else []
     if not ok:
-        return [_review(f"许可证 {licence} 与地址省份不一致", "license_region_mismatch", readings,
-                        en=f"licence {licence} does not match the address's province")]
-    name = "、".join(PROVINCES[c][0] for c in sorted(codes) if c in PROVINCES) or "未知省份代码"
+        return [_review("licence_region", "license_region_mismatch", readings, license=licence, fixes=[])]
     return [_finding("license_region_mismatch", f"{licence}；{fields.address}", license=licence, code=shown,
-                     licence_province=name, address_province=PROVINCES[where][0])]
+                     licence_provinces=sorted(c for c in codes if c in PROVINCES), address_province=where)]
 
 
 def _one_party(fields: LabelFields, reads: _Readings, licence: str) -> bool:
@@ -494,11 +459,8 @@ def _claims(text: str, fields: LabelFields) -> list[Finding]:
     health = [w for w in HEALTH_CLAIMS if w in text] if not approved else []
     if disease or health:
         words = disease + health
-        extra = "（普通食品不得声称疾病预防、治疗功能）" if disease else "（未标注保健食品注册或备案号，不得声称保健功能）"
-        extra_en = (" (no food may claim to prevent or treat disease)" if disease
-                    else " (health functions need a health-food registration or filing number)")
         evidence = "；".join(dict.fromkeys(line_of[w] for w in words))
-        out.append(_finding("prohibited_claim", evidence, claim="、".join(words), extra=extra, extra_en=extra_en))
+        out.append(_finding("prohibited_claim", evidence, claims=words, kind="disease" if disease else "health"))
     zero = [w for w in ZERO_ADDITIVE if w in text]
     if zero and not out:
         line = next((ln for ln in text.splitlines() if zero[0] in ln), zero[0])
@@ -509,13 +471,9 @@ def _claims(text: str, fields: LabelFields) -> list[Finding]:
 def _registration(text: str, fields: LabelFields) -> list[Finding]:
     number = fields.registration_no or ""
     if is_infant_formula(text) and "国食注字" not in number:
-        return [_finding("missing_registration", fields.product_name or "", kind="婴幼儿配方乳粉",
-                         number="产品配方注册号（国食注字）", kind_en="Infant formula",
-                         number_en="formula registration number (国食注字)")]
+        return [_finding("missing_registration", fields.product_name or "", kind="infant_formula")]
     if is_health_food(text) and not re.search(r"国食健|食健备|卫食健", number):
-        return [_finding("missing_registration", fields.product_name or "", kind="保健食品",
-                         number="保健食品注册号或备案号（国食健注/食健备）", kind_en="Health food",
-                         number_en="registration or filing number (国食健注/食健备)")]
+        return [_finding("missing_registration", fields.product_name or "", kind="health_food")]
     return []
 
 
@@ -543,19 +501,18 @@ def _lookalike(fields: LabelFields, text: str, registry, reads: _Readings) -> li
         return []
     best = looks[0]
     readings: list[str] = []
-    doubt = doubt_en = None
+    doubt: dict | None = None  # what is uncertain: a code and its values
     places = [p for p in (fields.title, fields.product_name) if p]
     # the genuine mark of the same family printed elsewhere on the label (unless the name merely starts with it)
     elsewhere = any(registry.same_family(best.brand, g) and not _squash(best.matched).startswith(g) for g in genuine)
     if elsewhere or (len(places) == 2 and reads.from_ocr and not all(_squash(best.matched) in _squash(p) for p in places)
                      and _squash(places[0]) not in _squash(places[1])):
         # the mark is printed twice (title, product name): both readings must show the same copy
-        doubt = f"名称两处识读不一致（{places[0]} / {places[1]}）"
-        doubt_en = f"the name reads differently in two places ({places[0]} / {places[1]})"
+        doubt = {"what": "names_differ", "places": list(places)}
         readings = places
     owner = registry.brands[best.brand].owner
     if doubt is None and fields.manufacturer and owner and _squash(owner)[:4] in _squash(fields.manufacturer):
-        doubt, doubt_en = "生产者为正品品牌方，疑为识读误差", "the maker is the genuine mark's owner: a misreading?"
+        doubt = {"what": "maker_is_owner"}
     if doubt is None:
         def still_copy(other: str) -> bool | None:
             seen = registry.match(extract_fields(other).product_name or normalise(other))
@@ -567,16 +524,14 @@ def _lookalike(fields: LabelFields, text: str, registry, reads: _Readings) -> li
         twice = len(places) == 2 and all(_squash(best.matched) in _squash(p) for p in places)
         ok, readings = reads.confirm(best.matched, still_copy, doubtful=not twice)
         if not ok:
-            doubt = f"疑似仿冒“{best.brand}”的名称“{best.matched}”识读置信度不足"
-            doubt_en = f"the name “{best.matched}” (like “{best.brand}”) was not read with confidence"
+            doubt = {"what": "name_unsure", "matched": best.matched, "brand": best.brand}
     details = {"lookalike": best.to_record()}
     if doubt:
-        finding = _review(doubt, "brand_lookalike", readings or [best.matched], en=doubt_en or "")
+        finding = _review(doubt.pop("what"), "brand_lookalike", readings or [best.matched], **doubt)
         finding.details = details
         return [finding]
-    finding = _finding("brand_lookalike", best.matched, matched=best.matched, brand=best.brand, owner=owner or "品牌方",
-                       owner_en=owner or "its owner", reasons="；".join(best.reasons),
-                       reasons_en="; ".join(dict.fromkeys(t.describe("en") for t in best.tricks)))
+    finding = _finding("brand_lookalike", best.matched, matched=best.matched, brand=best.brand, owner=owner or None,
+                       tricks=[t.to_dict() for t in best.tricks])
     finding.details = details
     return [finding]
 

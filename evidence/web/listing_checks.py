@@ -55,12 +55,9 @@ def _lookalike(listing: Listing, registry) -> list[Flag]:
         best = next((x for x in match.lookalikes if x.score >= MIN_LOOKALIKE), None)
         if best is None:
             continue
-        owner = best.owner or "品牌方"
         flag = Flag("brand_lookalike", best.matched or name,
-                    {"matched": best.matched or name, "brand": best.brand, "owner": owner,
-                     "owner_en": best.owner or "its owner", "reasons": "；".join(best.reasons),
-                     "reasons_en": "; ".join(dict.fromkeys(t.describe("en") for t in best.tricks))},
-                    where=_where(value))
+                    {"matched": best.matched or name, "brand": best.brand, "owner": best.owner or None,
+                     "tricks": [t.to_dict() for t in best.tricks]}, where=_where(value))
         flag.where["lookalike"] = best.to_record()
         return [flag]
     return []
@@ -104,8 +101,7 @@ def screen_listing(listing: Listing, *, register=None, sale_date: date | None = 
     title = listing.title.value if listing.title is not None else ""
     product = needs_ccc(title)
     if product is not None and not listing.ccc:
-        flags.append(Flag("ccc_not_shown", title, {"product": product.word, "product_en": product.word,
-                                                   "catalogue": product.entry.label}, where=_where(listing.title)))
+        flags.append(Flag("ccc_not_shown", title, {"product": product.word, "catalogue": product.entry.label}, where=_where(listing.title)))
     maker = listing.maker.value if listing.maker is not None else None
     model = listing.model.value if listing.model is not None else None
     for shown in listing.ccc:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from casebook.words.finding_words import describe
 from evidence.certification.ccc_catalogue import catalogue, catalogue_products, needs_ccc
+from evidence.certification.cert_checks import check_certificate
 from evidence.certification.cert_numbers import find_cert_numbers, parse_number
 
 
@@ -48,15 +51,22 @@ def test_a_well_formed_number_is_read_into_its_parts():
     assert parse_number("２０２３０１０２０１１２３４５６", today=date(2024, 1, 1)).ok
 
 
-def test_a_number_that_cannot_be_a_ccc_number_says_why():
+@pytest.mark.parametrize(("number", "problem", "zh", "en"), [
+    ("20230102011234", "length", "应为16位数字，实为14位", "it should have 16 digits, not 14"),
+    ("1999010201123456", "year", "发证年度 1999 不在 2002–2024 之间", "the year 1999 is outside 2002-2024"),
+    ("2030010201123456", "year", "发证年度 2030 不在 2002–2024 之间", "the year 2030 is outside 2002-2024"),
+    ("2023000201123456", "body", "认证机构代码为 00", "the certification body code is 00"),
+    ("2023010001123456", "category", "产品类别代码为 00", "the product category code is 00"),
+    ("2023010201000000", "serial", "顺序号为 000000", "the serial is 000000"),
+    ("2023O10201123456", "not_digits", "含有数字以外的字符", "it holds characters other than digits"),
+])
+def test_a_number_that_cannot_be_a_ccc_number_says_why(number, problem, zh, en):
     today = date(2024, 6, 1)
-    assert parse_number("20230102011234", today=today).problem == "应为16位数字，实为14位"
-    assert "1999" in parse_number("1999010201123456", today=today).problem
-    assert "2030" in parse_number("2030010201123456", today=today).problem
-    assert parse_number("2023000201123456", today=today).problem == "认证机构代码为 00"
-    assert parse_number("2023010001123456", today=today).problem == "产品类别代码为 00"
-    assert parse_number("2023010201000000", today=today).problem == "顺序号为 000000"
-    assert parse_number("2023O10201123456", today=today).problem == "含有数字以外的字符"
+    assert parse_number(number, today=today).problem == problem  # a code: the words are at the edge
+    [finding] = check_certificate(number, None, sale_date=today).findings
+    assert finding.code == "ccc_malformed"
+    assert describe(finding) == f"CCC 证书编号“{number}”不符合编号规则：{zh}"
+    assert describe(finding, "en") == f"CCC certificate number “{number}” does not follow the numbering rule: {en}"
 
 
 @given(year=st.integers(2002, 2024), body=st.integers(1, 99), group=st.integers(1, 99), kind=st.integers(0, 99),

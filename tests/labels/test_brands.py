@@ -72,7 +72,7 @@ def test_generic_words_are_not_distinctive(registry, generic):
     assert registry.match(generic).lookalikes == []
 
 
-@pytest.mark.parametrize(("name", "reason"), [("康帅傅", "形近"), ("特伦苏", "音近"), ("六个土核桃", "added"),
+@pytest.mark.parametrize(("name", "reason"), [("康帅傅", "glyph"), ("特伦苏", "sound"), ("六个土核桃", "added"),
                                                ("七个核桃", "number swap"), ("哈娃哈", "reordered"), ("六核桃", "removed")])
 def test_reasons_name_the_trick(registry, name, reason):
     result = registry.match(name)

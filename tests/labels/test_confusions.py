@@ -10,6 +10,7 @@ from __future__ import annotations
 from stdnum import ean
 from stdnum.cn import uscc
 
+from casebook.words.finding_words import describe
 from evidence.labels.confusions import confusable, one_confusion_variants, repairs
 from evidence.labels.label_fields import extract_fields
 from evidence.labels.ocr import OcrLine, OcrResult
@@ -71,7 +72,7 @@ def test_a_confident_but_repairable_credit_code_is_held_for_review():
     review = review_of(findings, "bad_credit_code_checksum")
     assert any(MISREAD_USCC in r for r in review.readings)
     assert GOOD_USCC in review.alternatives
-    assert GOOD_USCC in review.message and GOOD_USCC in review.message_en
+    assert GOOD_USCC in describe(review) and GOOD_USCC in describe(review, "en")
 
 
 def test_a_repairable_barcode_and_licence_province_are_held_for_review():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from casebook.words.finding_words import describe
 from evidence.labels.label_fields import extract_fields
 from evidence.labels.ocr import OcrLine, OcrResult
 from evidence.labels.screening import screen, screen_text
@@ -54,7 +55,7 @@ def test_a_registered_health_food_may_claim_its_function_but_never_a_cure(extra,
     assert sorted(f.code for f in findings) == expected
     if "prohibited_claim" in expected and "国食健注" in extra:
         claim = next(f for f in findings if f.code == "prohibited_claim")
-        assert "治疗" in claim.message and "增强免疫力" not in claim.message
+        assert "治疗" in describe(claim) and "增强免疫力" not in describe(claim)
 
 
 def _ocr(text: str, confidence: float) -> OcrResult:

@@ -32,7 +32,7 @@ def test_read_labels_gives_thumbnail_tables_and_findings(rendered_labels):
     assert sorted(f.code for f in report.findings) == sorted(truth["problems"])  # exact: no extra accusation
     findings = report.findings_table()
     assert isinstance(findings, pd.DataFrame)
-    assert list(findings.columns)[:6] == ["code", "severity", "message", "message_en", "basis", "evidence"]
+    assert list(findings.columns)[:5] == ["code", "severity", "basis", "evidence", "values"]  # data: words at the edge
     assert report.lookalikes and report.lookalikes[0]["brand"] == truth["genuine_brand"]
 
 

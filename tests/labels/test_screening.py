@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from stdnum import ean
 
+from casebook.words.finding_words import describe, with_words
 from evidence.labels.label_fields import extract_fields
 from evidence.labels.ocr import OcrLine, OcrResult
 from evidence.labels.screening import Finding, screen, screen_text
@@ -43,9 +44,11 @@ def test_each_problem_gives_its_finding(changes, code):
     assert_findings(screen_text(label(**changes))[1], {code})
 
 
-def test_findings_carry_message_basis_and_evidence():
+def test_findings_carry_values_basis_and_evidence_and_get_their_words_at_the_edge():
     findings = screen_text(label(barcode="6901234567893"))[1]
-    finding = findings[0].to_dict()
+    assert set(findings[0].to_dict()) == {"code", "severity", "values", "basis", "evidence"}
+    assert findings[0].values == {"barcode": "6901234567893", "expected": "2"}
+    finding = with_words(findings[0].to_dict())
     assert set(finding) == {"code", "severity", "message", "message_en", "basis", "evidence"}
     assert "check digit" in finding["message_en"]
     assert finding["evidence"] == "6901234567893"
@@ -152,8 +155,8 @@ def test_a_lookalike_names_the_genuine_mark_its_owner_and_the_trick_in_both_lang
     _, findings = screen_text(label(name="康帅傅红烧牛肉面", maker="周口市鑫源食品厂"))
     (finding,) = [f for f in findings if f.code == "brand_lookalike"]
     assert finding.severity == "warning" and finding.evidence == "康帅傅"
-    assert "“康师傅”（康师傅控股有限公司）" in finding.message and "师→帅" in finding.message
-    assert "“康师傅” (康师傅控股有限公司)" in finding.message_en and "glyph" in finding.message_en
+    assert "“康师傅”（康师傅控股有限公司）" in describe(finding) and "形近 glyph: 师→帅" in describe(finding)
+    assert "“康师傅” (康师傅控股有限公司)" in describe(finding, "en") and "glyph: 师→帅" in describe(finding, "en")
     assert finding.details["lookalike"]["brand"] == "康师傅"
 
 
@@ -162,7 +165,7 @@ def test_the_genuine_mark_in_the_title_over_a_copy_in_the_product_name_is_held_f
     _, findings = screen_text("康师傅\n" + label(name="康帅傅红烧牛肉面", maker="周口市鑫源食品厂"))
     assert_no_accusation(findings)
     (review,) = [f for f in findings if f.suspected == "brand_lookalike"]
-    assert review.readings == ["康师傅", "康帅傅红烧牛肉面"] and "两处识读不一致" in review.message
+    assert review.readings == ["康师傅", "康帅傅红烧牛肉面"] and "两处识读不一致" in describe(review)
 
 
 def test_a_genuine_mark_printed_twice_is_clean():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from casebook.words.finding_words import describe
 from evidence.labels.brands import Lookalike
 from evidence.labels.ocr import OcrLine, OcrResult
 from evidence.labels.screening import (
@@ -76,10 +77,11 @@ def test_typed_text_is_taken_as_read():
 
 
 def test_a_review_with_no_reading_says_so_in_both_languages():
-    finding = _review("三无判断", "three_no", [])
+    finding = _review("three_no_unread", "three_no", [])
     assert finding.evidence == "" and finding.readings == [] and finding.alternatives == []
-    assert finding.message.endswith("（两次识读：无）") and finding.message_en.endswith("(readings: none)")
-    assert "three_no" in finding.message_en  # the suspected code stands in when no English wording is given
+    assert describe(finding) == "识读不确定，未作认定：三无判断（未识读到生产者名称和地址）；请人工核对原图（两次识读：无）"
+    assert describe(finding, "en").endswith("(readings: none)")
+    assert "held_back_x" in describe(_review("held_back_x", "three_no", []), "en")  # a code without words says its code
 
 
 @pytest.mark.parametrize(("address", "code"), [

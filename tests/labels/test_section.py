@@ -45,7 +45,8 @@ def report() -> LabelReport:
 def test_the_report_is_data_with_codes_not_display_words(report):
     assert list(report.fields_table().columns) == ["field", "value"]
     findings = report.findings_table()
-    assert {"code", "severity", "message", "message_en", "readings", "alternatives"} <= set(findings.columns)
+    assert {"code", "severity", "values", "readings", "alternatives"} <= set(findings.columns)
+    assert not {"message", "message_en"} & set(findings.columns)  # the dossier says it in its language
     assert sorted(findings["code"]) == ["brand_lookalike", "needs_review"]
     assert set(findings["severity"]) == {"warning", "needs_review"}
 

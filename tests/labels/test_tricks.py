@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from casebook.words.finding_words import trick_words
 from evidence.labels.brands import default_registry
 from evidence.labels.hanzi import char_likeness, merges_into
 
@@ -40,7 +41,8 @@ def test_glyph_near_substitution(registry, copy, genuine):
 def test_a_character_split_into_its_components(registry, copy, genuine, kind):
     look = _best(registry, copy)
     assert look.brand == genuine and kind in _kinds(look)
-    assert any("拆字" in r for r in look.reasons)
+    assert any("split into components" in r for r in look.reasons)
+    assert any(trick_words(t, "zh").startswith("拆字：") for t in look.tricks)  # the dossier's word
 
 
 def test_two_components_merged_into_one_character():

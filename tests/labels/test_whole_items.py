@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from casebook.words.finding_words import describe
 from evidence.labels.item_screening import ItemPhoto, screen_item
 from evidence.labels.label_fields import extract_fields, normalise
 from evidence.labels.ocr import OcrLine, OcrResult
@@ -73,7 +74,7 @@ def test_a_photo_of_one_side_reports_not_visible_never_three_no():
     codes = [f.code for f in findings]
     assert "three_no" not in codes and not any(c.startswith("missing_") for c in codes)
     [seen] = [f for f in findings if f.code == "not_visible"]
-    assert seen.severity == "info" and "生产者名称" in seen.message and "未见不等于产品未标注" in seen.message
+    assert seen.severity == "info" and "生产者名称" in describe(seen) and "未见不等于产品未标注" in describe(seen)
     # the officer's word that the photo shows the whole label: now it is three-no
     assert "three_no" in [f.code for f in screen(extract_fields(lines), ocr=ocr, complete=True)]
 

@@ -140,19 +140,20 @@ CASES = [
 
 
 def run_case(text: str, confidence: float | None, rereads: list | None) -> list[dict]:
-    """The findings of one case as dicts (typed text when ``confidence`` is None)."""
+    """The findings of one case as people read them (typed text when ``confidence`` is None)."""
+    from casebook.words.finding_words import with_words
     from evidence.labels.label_fields import extract_fields
     from evidence.labels.ocr import OcrLine, OcrResult
     from evidence.labels.screening import screen, screen_text
 
     if confidence is None:
-        return [f.to_dict() for f in screen_text(text)[1]]
+        return [with_words(f.to_dict()) for f in screen_text(text)[1]]
     lines = [OcrLine(t, ((0, 30 * i), (600, 30 * i), (600, 30 * i + 26), (0, 30 * i + 26)), confidence)
              for i, t in enumerate(text.splitlines()) if t.strip()]
     ocr = OcrResult.from_lines("rapidocr", lines, (600, 30 * len(lines)))
     reread = (lambda line: list(rereads)) if rereads is not None else None
     # each case is a whole label: absences are judged (complete=True is the officer's word)
-    return [f.to_dict() for f in screen(extract_fields(lines), ocr=ocr, reread=reread, complete=True)]
+    return [with_words(f.to_dict()) for f in screen(extract_fields(lines), ocr=ocr, reread=reread, complete=True)]
 
 
 GOLDEN = Path(__file__).resolve().parents[1] / "labels" / "data" / "screening_exact.json"
