@@ -14,7 +14,6 @@ is VmHWM of that process).
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
@@ -25,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.side_runs import median, ratio, repeat_sides, run_child
+from bench.side_runs import median, ratio, repeat_sides, run_child, size_and_repeats
 
 TOWNS = [f"{w}镇" for w in "东西南北中上下新老大小前后左右"]
 
@@ -64,7 +63,7 @@ def make_inputs(folder: Path, rows: int, seed: int = 5) -> tuple[Path, Path, Pat
 
 
 CHILD = r"""
-import json, sys, time
+import sys, time
 import numpy as np
 subjects_path, inspectors_path, risk_path, side = sys.argv[1:5]
 from casebook.inspection.draw_inputs import read_inspectors, read_risk, read_subjects
@@ -85,17 +84,13 @@ if side == "anchor":
 else:
     drawn = len(draw_inspections(subjects, inspectors, share=0.05, seed=1, risk=risk, risk_sha256=sha).frame)
 seconds = time.perf_counter() - t
-from bench.side_runs import peak_rss_mib
-peak = peak_rss_mib()
-print(json.dumps({"seconds": seconds, "read_seconds": read_s, "drawn": drawn, "peak_mib": peak}))
+from bench.side_runs import report
+report(seconds=seconds, read_seconds=read_s, drawn=drawn)
 """
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args = size_and_repeats(__doc__, 1_000_000)
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         paths = make_inputs(Path(tmp), args.rows)

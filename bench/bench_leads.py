@@ -14,7 +14,6 @@ county index for short and renamed names).  The anchor only reads the file.
 
 from __future__ import annotations
 
-import argparse
 import sys
 import tempfile
 import time
@@ -24,7 +23,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.side_runs import median, ratio, repeat_sides, run_child
+from bench.side_runs import median, ratio, repeat_sides, run_child, size_and_repeats
 
 HEADER = "工单编号,登记时间,诉求类型,被投诉举报对象,被投诉举报对象地址,诉求内容,被投诉人电话\n"
 
@@ -75,7 +74,7 @@ def make_export(path: Path, rows: int, seed: int = 11) -> int:
 
 
 CHILD = r"""
-import json, sys, time, resource
+import sys, time
 path, side = sys.argv[1], sys.argv[2]
 t = time.perf_counter()
 if side == "anchor":
@@ -87,17 +86,13 @@ else:
     result = import_leads([path])
     n, placed = len(result.frame), int(result.frame.placed.sum())
 seconds = time.perf_counter() - t
-from bench.side_runs import peak_rss_mib
-peak = peak_rss_mib()
-print(json.dumps({"seconds": seconds, "rows": n, "placed": placed, "peak_mib": peak}))
+from bench.side_runs import report
+report(seconds=seconds, rows=n, placed=placed)
 """
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args = size_and_repeats(__doc__, 1_000_000)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "export.csv"
         t = time.perf_counter()

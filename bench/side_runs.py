@@ -7,6 +7,7 @@ that of one process doing one job.  The child imports :func:`peak_rss_mib` from 
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 import subprocess
@@ -14,7 +15,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["REPO", "median", "peak_rss_mib", "ratio", "repeat_sides", "run_child"]
+__all__ = ["REPO", "median", "peak_rss_mib", "ratio", "repeat_sides", "report", "run_child", "size_and_repeats"]
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -26,6 +27,19 @@ def peak_rss_mib() -> int:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) // 1024
     return 0
+
+
+def report(**values: object) -> None:
+    """In the child: print its figures and its peak RSS as the one JSON line :func:`run_child` reads."""
+    print(json.dumps({**values, "peak_mib": peak_rss_mib()}))
+
+
+def size_and_repeats(doc: str, rows: int, repeat: int = 3) -> argparse.Namespace:
+    """The command line every benchmark of a table takes: ``--rows N --repeat R``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=rows)
+    parser.add_argument("--repeat", type=int, default=repeat)
+    return parser.parse_args()
 
 
 def run_child(code: str, *args: object) -> dict:
