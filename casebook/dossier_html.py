@@ -17,8 +17,8 @@ from markupsafe import Markup
 from casebook.html_pages import template
 
 __all__ = ["STYLE", "SUMMARY_MIME", "Html", "cover_page", "error_box", "frame_table", "heading", "key_values",
-           "lookalike_pair", "map_views", "note", "paragraph", "photo_block", "plain_cell", "png_img", "review_block",
-           "section", "split_hex", "table"]
+           "labelled", "lookalike_pair", "map_views", "note", "paragraph", "photo_block", "plain_cell", "png_img",
+           "review_block", "section", "split_hex", "table"]
 
 # The MIME type of the dossier's summary inside the executed notebook (read by casebook.dossier).
 SUMMARY_MIME = "application/vnd.casebook.summary+json"
@@ -150,6 +150,11 @@ def heading(text: str, *, level: int = 3, css: str = "") -> str:
 def paragraph(*lines: object, css: str = "") -> str:
     """One paragraph of ``lines`` (broken with ``<br>``)."""
     return str(_parts().paragraph([_text(line) for line in lines], css))
+
+
+def labelled(label: str, text: str) -> str:
+    """One paragraph: a bold label, then the text (a brief's line saying why a part is missing)."""
+    return str(_parts().labelled(_text(label), _text(text)))
 
 
 def map_views(interactive_html: str, static_html: str) -> str:

@@ -1,7 +1,7 @@
 """Every page casebook writes from its templates shows a hostile value as text, never as markup.
 
-The dossier's fragments (every builder the sections use, the label section's lookalikes and held-back
-readings), the 协查函, the extraction record, the public notice and the 抽查结果公示 all go through the
+The dossier's fragments (every builder the sections and the brief use, the label section's lookalikes
+and held-back readings), the 协查函, the extraction record, the public notice and the 抽查结果公示 all go through the
 one jinja2 environment with autoescape; a case name or a company name holding ``<script>`` comes out
 as ``&lt;script&gt;`` and reads back as typed.
 """
@@ -45,7 +45,7 @@ def test_every_dossier_fragment_escapes_what_it_is_handed():
         parts.paragraph(SCRIPT, COMPANY, css="cb-ok"), parts.png_img(b"\x89PNG", SCRIPT),
         parts.photo_block("", SCRIPT, parts.note(COMPANY)),
         parts.review_block(SCRIPT, COMPANY, "读作", [SCRIPT], "改作", [COMPANY]),
-        parts.lookalike_pair(SCRIPT, COMPANY, SCRIPT, "信号", COMPANY),
+        parts.lookalike_pair(SCRIPT, COMPANY, SCRIPT, "信号", COMPANY), parts.labelled(SCRIPT, COMPANY),
     ]
     for fragment in fragments:
         assert "<script" not in fragment and "<img src=x" not in fragment, fragment
@@ -104,3 +104,15 @@ def test_the_inspection_publication_shows_hostile_names_as_text(tmp_path):
     page, _csv = write_publication(Publication(table, [], []), record, tmp_path, organ=COMPANY, task=SCRIPT)
     shown_as_text(page.read_text(encoding="utf-8"), SCRIPT, COMPANY)
     assert render("page_base.html").count("Content-Security-Policy") == 1
+
+
+def test_the_explorer_names_an_unusable_case_table_as_text(tmp_path):
+    from casebook.hotspot_display import Exploration
+    from casebook.leads.lead_views import LeadsView
+
+    table = tmp_path / "cases.csv"
+    table.write_text(f"case_id,{SCRIPT.replace(',', ' ')}\n1,2\n", encoding="utf-8")  # no coordinates: named
+    page = Exploration(table)._repr_html_()
+    assert page.startswith("<p><b>")
+    shown_as_text(page, SCRIPT)
+    assert LeadsView(None, lang="en").figures().data.startswith("<p>No complaint data")
