@@ -14,10 +14,7 @@ is VmHWM of that process).
 
 from __future__ import annotations
 
-import argparse
 import json
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +23,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.side_runs import median, ratio, repeat_sides, run_child, size_and_repeats
 
 TOWNS = [f"{w}镇" for w in "东西南北中上下新老大小前后左右"]
 
@@ -64,7 +63,7 @@ def make_inputs(folder: Path, rows: int, seed: int = 5) -> tuple[Path, Path, Pat
 
 
 CHILD = r"""
-import json, sys, time
+import sys, time
 import numpy as np
 subjects_path, inspectors_path, risk_path, side = sys.argv[1:5]
 from casebook.inspection.draw_inputs import read_inspectors, read_risk, read_subjects
@@ -85,43 +84,26 @@ if side == "anchor":
 else:
     drawn = len(draw_inspections(subjects, inspectors, share=0.05, seed=1, risk=risk, risk_sha256=sha).frame)
 seconds = time.perf_counter() - t
-peak = 0
-for line in open("/proc/self/status"):
-    if line.startswith("VmHWM:"):
-        peak = int(line.split()[1]) // 1024
-print(json.dumps({"seconds": seconds, "read_seconds": read_s, "drawn": drawn, "peak_mib": peak}))
+from bench.side_runs import report
+report(seconds=seconds, read_seconds=read_s, drawn=drawn)
 """
 
 
-def run(paths, side: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", CHILD, *map(str, paths), side], capture_output=True, text=True,
-                          check=True, cwd=Path(__file__).resolve().parents[1])
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args = size_and_repeats(__doc__, 1_000_000)
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         paths = make_inputs(Path(tmp), args.rows)
         print(f"inputs: {args.rows:,} businesses (60 % with a point), 300 inspectors with 20 conflicts each "
               f"(written in {time.perf_counter() - t:.0f} s)")
-        results = {"anchor": [], "casebook": []}
-        for _ in range(args.repeat):
-            for side in results:
-                results[side].append(run(paths, side))
+        results = repeat_sides(lambda side: run_child(CHILD, *paths, side), args.repeat)
         for side, runs in results.items():
-            med = statistics.median(r["seconds"] for r in runs)
-            read = statistics.median(r["read_seconds"] for r in runs)
+            med = median(runs)
+            read = median(runs, "read_seconds")
             what = "weights given, no pairing" if side == "anchor" else "weights + draw + pairing"
             print(f"{side:9} draw median {med:6.2f} s ({what}), reading the inputs {read:5.1f} s, "
                   f"{runs[0]['drawn']:,} drawn, peak RSS {max(r['peak_mib'] for r in runs)} MiB, {len(runs)} run(s)")
-        ratio = statistics.median(r["seconds"] for r in results["casebook"]) / statistics.median(
-            r["seconds"] for r in results["anchor"])
-        print(f"ratio casebook / numpy Generator.choice(p=...): {ratio:.2f}x")
+        print(f"ratio casebook / numpy Generator.choice(p=...): {ratio(results):.2f}x")
 
 
 if __name__ == "__main__":

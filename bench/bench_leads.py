@@ -14,10 +14,6 @@ county index for short and renamed names).  The anchor only reads the file.
 
 from __future__ import annotations
 
-import argparse
-import json
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,6 +22,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.side_runs import median, ratio, repeat_sides, run_child, size_and_repeats
 
 HEADER = "工单编号,登记时间,诉求类型,被投诉举报对象,被投诉举报对象地址,诉求内容,被投诉人电话\n"
 
@@ -76,7 +74,7 @@ def make_export(path: Path, rows: int, seed: int = 11) -> int:
 
 
 CHILD = r"""
-import json, sys, time, resource
+import sys, time
 path, side = sys.argv[1], sys.argv[2]
 t = time.perf_counter()
 if side == "anchor":
@@ -88,44 +86,27 @@ else:
     result = import_leads([path])
     n, placed = len(result.frame), int(result.frame.placed.sum())
 seconds = time.perf_counter() - t
-peak = 0
-for line in open("/proc/self/status"):
-    if line.startswith("VmHWM:"):
-        peak = int(line.split()[1]) // 1024
-print(json.dumps({"seconds": seconds, "rows": n, "placed": placed, "peak_mib": peak}))
+from bench.side_runs import report
+report(seconds=seconds, rows=n, placed=placed)
 """
 
 
-def run(path: Path, side: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", CHILD, str(path), side], capture_output=True, text=True, check=True,
-                          cwd=Path(__file__).resolve().parents[1])
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args = size_and_repeats(__doc__, 1_000_000)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "export.csv"
         t = time.perf_counter()
         distinct = make_export(path, args.rows)
         print(f"export: {args.rows:,} complaints, {distinct:,} distinct addresses, "
               f"{path.stat().st_size / 2**20:.0f} MiB GB18030 (written in {time.perf_counter() - t:.0f} s)")
-        results = {"anchor": [], "casebook": []}
-        for _ in range(args.repeat):
-            for side in results:
-                results[side].append(run(path, side))
+        results = repeat_sides(lambda side: run_child(CHILD, path, side), args.repeat)
         for side, runs in results.items():
-            med = statistics.median(r["seconds"] for r in runs)
+            med = median(runs)
             peak = max(r["peak_mib"] for r in runs)
             extra = f", {runs[0]['placed']:,} placed" if runs[0]["placed"] is not None else ""
             print(f"{side:9} median {med:6.1f} s over {len(runs)} run(s), peak RSS {peak} MiB, "
                   f"{runs[0]['rows']:,} rows{extra}")
-        ratio = statistics.median(r["seconds"] for r in results["casebook"]) / statistics.median(
-            r["seconds"] for r in results["anchor"])
-        print(f"ratio casebook / pandas read_csv: {ratio:.1f}x (casebook also places every lead on its county)")
+        print(f"ratio casebook / pandas read_csv: {ratio(results):.1f}x (casebook also places every lead on its county)")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,10 @@
-"""Small HTML builders for the dossier: everything that reaches the page goes through ``esc``.
+"""The dossier's HTML fragments, from the macros of ``casebook/templates/dossier_parts.html``.
 
 Case data and OCR text are untrusted; pandas' ``Styler`` does not escape by default and markdown
-outputs pass raw HTML through nbconvert, so the dossier writes its own escaped ``text/html``.
+outputs pass raw HTML through nbconvert, so the dossier writes its own ``text/html``, through the
+application's one jinja2 environment (:mod:`casebook.html_pages`, autoescape on).  Each function
+returns the fragment as a plain ``str``; a fragment handed back in (a section's body, a map) is
+taken as markup, everything else as text.
 """
 
 from __future__ import annotations
@@ -9,10 +12,13 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterable, Sequence
 
-from safeio.escaping import esc
+from markupsafe import Markup
 
-__all__ = ["STYLE", "SUMMARY_MIME", "Html", "error_box", "esc", "frame_table", "key_values", "note", "plain_cell",
-           "png_img", "section", "split_hex", "table"]
+from casebook.html_pages import template
+
+__all__ = ["STYLE", "SUMMARY_MIME", "Html", "cover_page", "error_box", "frame_table", "heading", "key_values",
+           "labelled", "lookalike_pair", "map_views", "note", "paragraph", "photo_block", "plain_cell", "png_img",
+           "review_block", "section", "split_hex", "table"]
 
 # The MIME type of the dossier's summary inside the executed notebook (read by casebook.dossier).
 SUMMARY_MIME = "application/vnd.casebook.summary+json"
@@ -67,31 +73,39 @@ class Html:
         return self.markup
 
 
+def _parts():
+    return template("dossier_parts.html").module
+
+
+def _text(value: object) -> str:
+    """A value as the page shows it: ``None`` as empty."""
+    return "" if value is None else str(value)
+
+
 def section(anchor: str, title: str, body: str) -> Html:
-    return Html(f'<section class="cb-section" id="{esc(anchor)}"><h2>{esc(title)}</h2>{body}</section>')
+    return Html(str(_parts().section(_text(anchor), _text(title), Markup(body))))
+
+
+def cover_page(heading_text: str, body: str) -> Html:
+    """The cover: the dossier's style, then its heading and ``body`` (a fragment of these builders)."""
+    return Html(STYLE + str(_parts().cover(_text(heading_text), Markup(body))))
 
 
 def key_values(pairs: Iterable[tuple[str, object]]) -> str:
-    rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in pairs)
-    return f'<table class="cb-kv">{rows}</table>'
+    return str(_parts().key_values([(_text(k), _text(v)) for k, v in pairs]))
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, row_classes: Sequence[str] | None = None,
           hash_columns: Iterable[str] = ()) -> str:
-    """An escaped table; ``row_classes`` marks rows (``cb-bad`` shows a tampered item in red)."""
+    """A table; ``row_classes`` marks rows (``cb-bad`` shows a tampered item in red)."""
     hash_names = set(hash_columns)
     hash_idx = {i for i, h in enumerate(headers) if h in hash_names}
-    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-    body = []
+    shaped = []
     for i, row in enumerate(rows):
-        cls = row_classes[i] if row_classes and i < len(row_classes) and row_classes[i] else ""
-        cells = "".join(
-            f'<td class="cb-hash">{esc(v)}</td>' if j in hash_idx
-            else f'<td class="cb-nw">{esc(v)}</td>' if len(str(v)) <= 6 else f"<td>{esc(v)}</td>"
-            for j, v in enumerate(row)
-        )
-        body.append(f'<tr class="{esc(cls)}">{cells}</tr>' if cls else f"<tr>{cells}</tr>")
-    return f'<table class="cb-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+        css = row_classes[i] if row_classes and i < len(row_classes) and row_classes[i] else ""
+        shaped.append((css, [("cb-hash" if j in hash_idx else "cb-nw" if len(str(v)) <= 6 else "", _text(v))
+                             for j, v in enumerate(row)]))
+    return str(_parts().table([_text(h) for h in headers], shaped))
 
 
 def frame_table(df, *, row_classes: Sequence[str] | None = None, hash_columns: Iterable[str] = ()) -> str:
@@ -122,16 +136,51 @@ def split_hex(value: object, width: int = 32) -> str:
 
 
 def note(text: str) -> str:
-    return f'<div class="cb-note">{esc(text)}</div>'
+    return str(_parts().note(_text(text)))
 
 
 def error_box(text: str) -> str:
-    return f'<div class="cb-error">{esc(text)}</div>'
+    return str(_parts().error_box(_text(text)))
+
+
+def heading(text: str, *, level: int = 3, css: str = "") -> str:
+    return str(_parts().heading(_text(text), level, css))
+
+
+def paragraph(*lines: object, css: str = "") -> str:
+    """One paragraph of ``lines`` (broken with ``<br>``)."""
+    return str(_parts().paragraph([_text(line) for line in lines], css))
+
+
+def labelled(label: str, text: str) -> str:
+    """One paragraph: a bold label, then the text (a brief's line saying why a part is missing)."""
+    return str(_parts().labelled(_text(label), _text(text)))
+
+
+def map_views(interactive_html: str, static_html: str) -> str:
+    """The interactive map for the screen and its picture for print (both fragments: folium's, :func:`png_img`)."""
+    return str(_parts().map_views(Markup(interactive_html), Markup(static_html)))
 
 
 def png_img(data: bytes | None, alt: str, *, css_class: str = "") -> str:
     if not data:
         return ""
     src = "data:image/png;base64," + base64.b64encode(bytes(data)).decode("ascii")
-    cls = f' class="{esc(css_class)}"' if css_class else ""
-    return f'<img{cls} alt="{esc(alt)}" src="{src}">'
+    return str(_parts().image(src, _text(alt), css_class))
+
+
+def photo_block(thumb: str, fields_title: str, fields: str) -> str:
+    """A label photo's thumbnail (:func:`png_img`) beside the fields it shows (a :func:`table`)."""
+    return str(_parts().photo(Markup(thumb), _text(fields_title), Markup(fields)))
+
+
+def review_block(suspected: str, held: str, readings_word: str, readings: Iterable[object], alternatives_word: str,
+                 alternatives: Iterable[object]) -> str:
+    """A held-back accusation with every reading of its characters and the repairs."""
+    return str(_parts().review(_text(suspected), _text(held), _text(readings_word), [_text(r) for r in readings],
+                               _text(alternatives_word), [_text(a) for a in alternatives]))
+
+
+def lookalike_pair(matched: str, genuine: str, detail: str, signals_word: str, signals: str) -> str:
+    """The name on the label beside the genuine mark it imitates, why, and the signals that agree."""
+    return str(_parts().lookalike(_text(matched), _text(genuine), _text(detail), _text(signals_word), _text(signals)))

@@ -128,12 +128,11 @@ class Exploration:
         self.lang = lang
 
     def _repr_html_(self) -> str:
-        import html
-
+        from casebook.dossier_html import labelled
         from geo.hotspot_maps import notebook_view
 
         if self.error is not None:
-            return f"<p><b>{brief('no_analysis', self.lang)}:</b> {html.escape(self.error.message)}</p>"
+            return labelled(brief("no_analysis", self.lang), self.error.message)
         r = self.result
         parts = [show_key_figures(r, self.lang).to_html(), show_hot_areas(r, self.lang).to_html(),
                  show_counties(r, self.lang).to_html(), show_hotspots(r, self.lang, self.top).to_html(),

@@ -1,8 +1,9 @@
 """The one jinja2 environment for the HTML the application writes from templates (``casebook/templates/``).
 
-Autoescape is on and undefined names fail, so a value from a case can only ever be text; a
-template marks its trusted pieces (its own CSS) with ``|safe``. Hand-built fragments escape with
-:func:`safeio.escaping.esc`.
+The application's one HTML path: pages (dossier fragments, index, letters, records, notices) are
+templates here.  Autoescape is on and undefined names fail, so a value from a case can only ever be
+text; a template marks its trusted pieces (its own CSS, a fragment another macro made) as markup.
+Only the libraries below, which cannot import this, escape by hand (:func:`safeio.escaping.esc`).
 """
 
 from __future__ import annotations

@@ -94,6 +94,19 @@ class LinkResult:
                 item["at"].append(at)
         return list(grouped.values())
 
+    def chain_label_mentions(self, chain: Chain) -> list[tuple[Entity, list[Mention]]]:
+        """Each entity that ties ``chain`` with its mentions read from label photos of the chain's cases
+        (the chart, the dossiers and the letters show them with the photo, the line and its SHA-256)."""
+        inside = set(chain.cases)
+        found = []
+        for item in chain.via:
+            if not item["links"]:
+                continue
+            entity = self.entity(item["entity"])
+            found.append((entity, [m for m in entity.mentions
+                                   if m.source.origin == "label" and m.source.case in inside]))
+        return found
+
     def chain_sources_table(self, chain: Chain):
         """The sources of the entities that tie a chain, one row each: entity, case, file, row or line, text."""
         import pandas as pd

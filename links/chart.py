@@ -257,14 +257,9 @@ def _node_data(result: LinkResult, chains: list[Chain], t: dict) -> dict:
 
 def _label_table(result: LinkResult, chain: Chain, t: dict, photos: dict) -> str:
     """The label-borne sources of the entities that tie a chain: photo, line as read, SHA-256, whose identity."""
-    inside = set(chain.cases)
     rows = []
-    for item in chain.via:
-        if not item["links"]:
-            continue
-        entity = result.entity(item["entity"])
-        for m in sorted((m for m in entity.mentions if m.source.origin == "label" and m.source.case in inside),
-                        key=lambda m: (m.source.case, m.source.file)):
+    for entity, mentions in result.chain_label_mentions(chain):
+        for m in sorted(mentions, key=lambda m: (m.source.case, m.source.file)):
             thumb = photos.get((m.source.case, m.source.file), "")
             image = f'<img class="cb-thumb" alt="" src="{_esc(thumb)}"><br>' if thumb.startswith("data:image/") else ""
             claim = {"source": t["source"], "copied": t["copied"], "claim": t["claim_one"]}.get(m.claim, "")

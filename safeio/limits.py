@@ -61,13 +61,22 @@ def describe_size(nbytes: int) -> str:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def refuse_link(path: str | os.PathLike, what: str = "file") -> None:
+def refuse_link(path: str | os.PathLike, what: str = "file", *, writing: bool = False) -> os.stat_result | None:
     """Raise :class:`UnsafePathError` if ``path`` itself is a symbolic link (its folders may be links).
+
+    The one refuser of links, for files read (``writing=False``) and for folders written into
+    (``safeio.path_parts.refuse_linked_folders``); the message names the file and where it points.
 
     Parameters
     ----------
     path : path of the file or folder to check.
     what : what it is, for the message ("case.yml", "manifest").
+    writing : the path is a folder casebook is about to write into (the message and hint say so).
+
+    Returns
+    -------
+    os.stat_result or None
+        The ``lstat`` of ``path``, or None when it cannot be read (missing: nothing to refuse).
 
     Raises
     ------
@@ -77,18 +86,23 @@ def refuse_link(path: str | os.PathLike, what: str = "file") -> None:
     try:
         st = os.lstat(path)
     except OSError:
-        return
+        return None
     if stat.S_ISLNK(st.st_mode):
         try:
             target = os.readlink(path)
         except OSError:
             target = "?"
+        if writing:
+            raise UnsafePathError(
+                f"this {what} is a symbolic link to {terminal_text(str(target))}; casebook never writes through links",
+                path=path, hint="Replace the link with a real folder inside the case (move what it points to here).")
         raise UnsafePathError(
             f"this {what} is a symbolic link to {terminal_text(str(target))}; casebook never follows links",
             path=path,
             hint="Links can lead outside the case or change after sealing. Put the real file here, "
             "or give the path it points to if you trust it.",
         )
+    return st
 
 
 def read_capped(path: str | os.PathLike, limit: int, *, what: str = "file", hint: str | None = None) -> bytes:

@@ -16,6 +16,7 @@ import unicodedata
 from pathlib import Path
 
 from safeio.errors import UnsafePathError
+from safeio.limits import refuse_link
 
 __all__ = ["MAX_COMPONENT_BYTES", "child_path", "describe_os_error", "refuse_linked_folders", "safe_component",
            "writable_folder"]
@@ -92,21 +93,8 @@ def refuse_linked_folders(root: str | os.PathLike, *parts: str, what: str = "fol
     for step in (None, *parts):
         if step is not None:
             path = path / step
-        try:
-            st = os.lstat(path)
-        except FileNotFoundError:
-            continue
-        if stat.S_ISLNK(st.st_mode):
-            try:
-                target = os.readlink(path)
-            except OSError:
-                target = "?"
-            from safeio.limits import terminal_text
-
-            raise UnsafePathError(
-                f"this {what} is a symbolic link to {terminal_text(target)}; casebook never writes through links",
-                path=path, hint="Replace the link with a real folder inside the case (move what it points to here).")
-        if not stat.S_ISDIR(st.st_mode):
+        st = refuse_link(path, what, writing=True)
+        if st is not None and not stat.S_ISDIR(st.st_mode):
             raise UnsafePathError(f"this should be a {what} but is a file", path=path,
                                   hint="Move the file away and run again.")
     return path

@@ -46,15 +46,9 @@ CLAIMS_ZH = {"source": "多案查获货物标签所印、非正品企业信息�
 
 def label_sources(result, chain) -> list[dict]:
     """The label-borne sources of the entities that tie a chain: photo, line as read, SHA-256, claim."""
-    inside = set(chain.cases)
     rows = []
-    for item in chain.via:
-        if not item["links"]:
-            continue
-        entity = result.entity(item["entity"])
-        for m in entity.mentions:
-            if m.source.origin != "label" or m.source.case not in inside:
-                continue
+    for entity, mentions in result.chain_label_mentions(chain):
+        for m in mentions:
             rows.append({"entity": entity.id, "kind": entity.kind, "value": entity.value, "case": m.source.case,
                          "photo": m.source.file, "line": m.source.line, "text": m.source.text,
                          "sha256": m.source.sha256, "claim": m.claim, "owner": m.owner})

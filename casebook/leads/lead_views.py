@@ -32,7 +32,9 @@ class LeadsView:
     def _empty(self):
         from IPython.display import HTML
 
-        return HTML(f"<p>{_NONE[self.lang]}</p>")
+        from casebook.dossier_html import paragraph
+
+        return HTML(paragraph(_NONE[self.lang]))
 
     def figures(self):
         """Leads, placed, unplaced (with reasons), hot counties, counties with many leads and no case."""

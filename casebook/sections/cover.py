@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from casebook.dossier_html import STYLE, Html, esc, key_values
+from casebook.dossier_html import Html, cover_page, key_values
 
 __all__ = ["render"]
 
@@ -24,5 +24,4 @@ def render(d) -> Html:
         (t["case_id"], c.case_id),
     ]
     d.summary["sections"]["cover"] = "ok"
-    return Html(f'{STYLE}<section class="cb-section cb-cover" id="cover"><h1>{esc(t["heading"])}</h1>'
-                f"{key_values(pairs)}</section>")
+    return cover_page(t["heading"], key_values(pairs))

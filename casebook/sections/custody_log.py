@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from casebook.dossier_html import Html, esc, note, plain_cell, table
+from casebook.dossier_html import Html, note, paragraph, plain_cell, table
 from evidence.integrity.custody import CustodyLog, custody_table
 from evidence.integrity.electronic_data_list import shanghai_time
 
@@ -23,9 +23,9 @@ def render(d) -> Html:
     d.summary["custody_head"] = report.head
     if report.ok:
         events = t["paren"].format(f"{report.n_events} {t['events']}")
-        status = f'<p class="cb-ok">{esc(t["custody_ok"])}{esc(events)}<br>head {esc(report.head)}</p>'
+        status = paragraph(t["custody_ok"] + events, f"head {report.head or ''}", css="cb-ok")
     else:
-        status = f'<p class="cb-bad">{esc(t["custody_bad"])}: line {esc(report.first_bad_line)}: {esc(report.reason)}</p>'
+        status = paragraph(f"{t['custody_bad']}: line {report.first_bad_line or ''}: {report.reason or ''}", css="cb-bad")
     head, rows, classes = custody_rows(custody_table(log), t)
     return d._done("custody", status + (table(head, rows, row_classes=classes) if rows else ""))
 

@@ -6,7 +6,7 @@ words of the dossier's language and colours each row by its status code, never b
 
 from __future__ import annotations
 
-from casebook.dossier_html import Html, esc, note, plain_cell, split_hex, table
+from casebook.dossier_html import Html, heading, note, paragraph, plain_cell, split_hex, table
 from casebook.webcapture.capture_listing import captured_pages_html
 from evidence.integrity.electronic_data_list import evidence_list, shanghai_time
 from evidence.integrity.manifest import load_manifest
@@ -47,10 +47,9 @@ def render(d) -> Html:
     d.summary["integrity_counts"] = report.counts()
     d.summary["manifest_root"] = manifest.merkle_root
     head, rows, classes = evidence_rows(evidence_list(manifest, report), t)
-    status = (f'<p class="cb-ok">{esc(t["verified"])}</p>' if report.ok
-              else f'<p class="cb-bad">{esc(t["tampered"])}</p>')
+    status = paragraph(t["verified"], css="cb-ok") if report.ok else paragraph(t["tampered"], css="cb-bad")
     listing = table(head, rows, row_classes=classes, hash_columns=(t["digests"],)) if rows else note(t["no_evidence"])
-    return d._done("evidence", f"<h3>{esc(t['integrity'])}</h3>{status}{listing}{_changes_html(report, t)}{web}")
+    return d._done("evidence", heading(t["integrity"]) + status + listing + _changes_html(report, t) + web)
 
 
 def evidence_rows(frame, t: dict) -> tuple[list[str], list[list], list[str]]:
@@ -97,5 +96,5 @@ def _changes_html(report, t) -> str:
     for row in rows:
         row[1] = words.get(row[1], row[1])
     heads = t["changes_columns"]
-    return f'<h3 class="cb-bad">{esc(t["changes_heading"])}</h3>' + table(
+    return heading(t["changes_heading"], css="cb-bad") + table(
         heads, rows, row_classes=["cb-bad"] * len(rows), hash_columns=heads[2:])

@@ -8,7 +8,17 @@ reasons of each lookalike and the two readings of each ``needs_review``.
 
 from __future__ import annotations
 
-from casebook.dossier_html import Html, error_box, esc, note, png_img, table
+from casebook.dossier_html import (
+    Html,
+    error_box,
+    heading,
+    lookalike_pair,
+    note,
+    photo_block,
+    png_img,
+    review_block,
+    table,
+)
 from casebook.words.finding_words import describe
 from evidence.labels.label_report import LabelReport, read_labels
 
@@ -96,18 +106,18 @@ def render(d) -> Html:
     rows = [(n, item.name, item.id, _number(item.quantity), item.unit, _number(item.price), item.found_at,
              "、".join(p.name for p in item.photos) or "—", item_words["yes"] if item.complete else item_words["no"])
             for n, item in enumerate(items, start=1)]
-    parts = [f"<h3>{esc(item_words['inventory'])}</h3>", table(item_words["headers"], rows), links]
+    parts = [heading(item_words["inventory"]), table(item_words["headers"], rows), links]
     if not photos:
         parts.append(note(t["no_labels"]))
     reports = dict(zip(photos, read_labels(photos, engine=d.ocr_engine, cache=d.readings), strict=True))
     counts: dict[str, int] = {}
     for n, item in enumerate(items, start=1):
-        parts.append(f"<h3>{esc(item_words['item'])} {n}：{esc(item.name)}</h3>")
+        parts.append(heading(f"{item_words['item']} {n}：{item.name or ''}"))
         for problem in item.problems:
             parts.append(error_box(f"{item_words['unusable']}：{problem.message}"))
         mine = [reports[p] for p in item.photos]
         for photo, rep in zip(item.photos, mine, strict=True):
-            title = f"<h4>{esc(t['photo'])}：{esc(photo.relative_to(d.case.root).as_posix())}</h4>"
+            title = heading(f"{t['photo']}：{photo.relative_to(d.case.root).as_posix()}", level=4)
             if rep.error:
                 d.summary["label_errors"] += 1
                 err = rep.error if isinstance(rep.error, dict) else {"message": str(rep.error)}
@@ -115,8 +125,7 @@ def render(d) -> Html:
                                                + (f"\n{err['hint']}" if err.get("hint") else "")))
                 continue
             thumb = png_img(getattr(rep, "thumbnail_png", None), photo.name)
-            parts.append(f'{title}<div class="cb-photo">{thumb}<div class="cb-photo-body">'
-                         f'<h4>{esc(t["fields"])}</h4>{fields_display(rep, d.lang)}</div></div>')
+            parts.append(title + photo_block(thumb, t["fields"], fields_display(rep, d.lang)))
         whole = screen_reports(mine, complete=item.complete)
         if whole.screening is None:
             continue
@@ -125,12 +134,12 @@ def render(d) -> Html:
             counts[finding.code] = counts.get(finding.code, 0) + 1
         view = LabelReport(image=item.id, fields=found.fields.to_dict(), findings=found.findings,
                            lookalikes=[f.details["lookalike"] for f in found.findings if f.details.get("lookalike")])
-        body = f"<h4>{esc(item_words['together'])}</h4>{fields_display(view, d.lang)}"
+        body = heading(item_words["together"], level=4) + fields_display(view, d.lang)
         if found.disagreements:
             diff_rows = [(words["fields"].get(x["field"], x["field"]), v["image"].rsplit("/", 1)[-1], v["value"])
                          for x in found.disagreements for v in x["values"]]
-            body += f"<h4>{esc(item_words['disagree'])}</h4>" + table(item_words["disagree_headers"], diff_rows)
-        body += f"<h4>{esc(t['findings'])}</h4>" + (findings_display(view, d.lang) or note(t["no_findings"]))
+            body += heading(item_words["disagree"], level=4) + table(item_words["disagree_headers"], diff_rows)
+        body += heading(t["findings"], level=4) + (findings_display(view, d.lang) or note(t["no_findings"]))
         body += _readings_html(view, words)
         body += _lookalikes_html(view.lookalikes, words, t["lookalikes"], d.lang)
         parts.append(body)
@@ -175,15 +184,12 @@ def _readings_html(report, words: dict) -> str:
     for f in report.findings:
         if f.code != "needs_review" or not (f.readings or f.alternatives):
             continue
-        items = "".join(f"<li><code>{esc(r)}</code></li>" for r in f.readings)
-        extra = (f"<p>{esc(words['alternatives'])}：" + "、".join(f"<code>{esc(a)}</code>" for a in f.alternatives)
-                 + "</p>") if f.alternatives else ""
-        parts.append(f'<div class="cb-review"><p>{esc(f.suspected or "")}（{esc(words["held"])}）— '
-                     f'{esc(words["readings"])}：</p><ol>{items}</ol>{extra}</div>')
+        parts.append(review_block(f.suspected or "", words["held"], words["readings"], f.readings,
+                                  words["alternatives"], f.alternatives))
     return "".join(parts)
 
 
-def _lookalikes_html(lookalikes, words: dict, heading: str, lang: str) -> str:
+def _lookalikes_html(lookalikes, words: dict, title: str, lang: str) -> str:
     """The name on the label beside the genuine mark it imitates, with each trick and the agreeing signals."""
     if not lookalikes:
         return ""
@@ -195,10 +201,9 @@ def _lookalikes_html(lookalikes, words: dict, heading: str, lang: str) -> str:
         score = item.get("score")
         owner = f" · {item['owner']}" if item.get("owner") else ""
         detail = reasons + (f"（{words['score']} {score:.2f}）" if isinstance(score, int | float) else "")
-        pairs.append(f'<div class="cb-pair"><div>{esc(item.get("matched") or "")}</div><div>↔</div>'
-                     f'<div>{esc(item.get("brand"))}{esc(owner)}</div></div><p>{esc(detail)}</p>'
-                     + (f"<p>{esc(words['signals'])}：{esc(signals)}</p>" if signals else ""))
-    return f"<h4>{esc(heading)}</h4>" + "".join(pairs)
+        pairs.append(lookalike_pair(item.get("matched") or "", (item.get("brand") or "") + owner, detail,
+                                    words["signals"], signals))
+    return heading(title, level=4) + "".join(pairs)
 
 
 def _trick_text(trick: dict, words: dict) -> str:

@@ -7,7 +7,7 @@ a dossier rendered alone links the casebook itself, from the records and the cac
 
 from __future__ import annotations
 
-from casebook.dossier_html import Html, esc, key_values, note, table
+from casebook.dossier_html import Html, heading, key_values, note, table
 
 NAME = "linked"
 
@@ -105,21 +105,21 @@ def render(d) -> Html:
     for chain in chains:
         role = chain["role"]
         holders = chain.get("holders", {})
-        body += f"<h3>{esc(t['chain'])} {esc(chain['id'])}</h3>" + key_values([
+        body += heading(f"{t['chain']} {chain['id']}") + key_values([
             (t["counties"], "、".join(chain["counties"])), (t["score"], f"{chain['score']:.2f}"),
             (t["role"], t.get(role, role) or "—")])
         rows = [[c["case_id"], c["case_no"], c["title"], c["county"], c["party"], t.get(c["role"], "") or "—",
                  holders.get(c["case_id"], {}).get("bureau", "")] for c in chain["cases"]]
         marks = ["cb-warn" if c["case_id"] == d.case.case_id else "" for c in chain["cases"]]
-        body += f"<h3>{esc(t['cases'])}</h3>" + table([*t["case_columns"], t["holder"]], rows, row_classes=marks)
-        body += f"<h3>{esc(t['entities'])}</h3>" + table([*t["entity_columns"], t["claim"]], [
+        body += heading(t["cases"]) + table([*t["case_columns"], t["holder"]], rows, row_classes=marks)
+        body += heading(t["entities"]) + table([*t["entity_columns"], t["claim"]], [
             [v["kind"], v["value"], f"{v['weight']:.2f}", "、".join(v["cases"]),
              t["yes"] if v["links"] else t["corroborates"], claim_text(v)] for v in chain["via"]])
-        body += f"<h3>{esc(t['sources'])}</h3>" + table(t["source_columns"], [
+        body += heading(t["sources"]) + table(t["source_columns"], [
             [f"{s['kind']} {s['value']}", s["case"], s["file"], _where(s, t), s["field"], s["text"]]
             for s in chain["sources"]])
         if chain.get("labels"):
-            body += f"<h3>{esc(t['labels'])}</h3>" + table(t["label_columns"], [
+            body += heading(t["labels"]) + table(t["label_columns"], [
                 [f"{s['kind']} {s['value']}", s["case"], s["photo"], s["line"] or "", s["text"], s["sha256"],
                  claim_text(s)] for s in chain["labels"]], hash_columns=[t["label_columns"][5]])
         if chain["upstream"]:
@@ -135,4 +135,4 @@ def _leads(view: dict, t: dict, reasons: dict) -> str:
     rows = [[lead["kind"], lead["value"], t["sep"].join(lead["cases"]), f"{lead['best']:.2f}",
              reasons.get(lead["reason"], lead["reason"])
              + (f"（{'、'.join(lead['copied_from'])}）" if lead.get("copied_from") else "")] for lead in leads]
-    return f"<h3>{esc(t['leads'])}</h3>" + table(t["lead_columns"], rows)
+    return heading(t["leads"]) + table(t["lead_columns"], rows)

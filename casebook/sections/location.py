@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import geo
 from casebook.case import case_table
-from casebook.dossier_html import Html, esc, frame_table, key_values, note, png_img
+from casebook.dossier_html import Html, frame_table, heading, key_values, map_views, note, png_img
 from casebook.words.map_words import category, column, label, map_labels, word
 from geo.hotspot_maps import notebook_view
 
@@ -62,10 +62,9 @@ def render(d) -> Html:
             nearby["category"] = nearby["category"].map(lambda v: category(v, lang))
         nearby = nearby.rename(columns={col: column(col, lang) for col in nearby.columns})
         shown = t["nearby_count"].format(km=ctx.radius_m / 1000, n=len(ctx.nearby))
-        body += f"<h3>{esc(t['nearby'])}{esc(shown)}</h3>" + frame_table(nearby)
+        body += heading(t["nearby"] + shown) + frame_table(nearby)
     interactive = notebook_view(geo.hotspot_map(result, basemap=d.basemap, labels=map_labels(lang), focus=(ctx.lon, ctx.lat),
                                                 window_m=WINDOW_M, focus_zoom=14))
     static = png_img(ctx.static_map_png, t["map"])
-    body += (f"<h3>{esc(t['map'])}</h3><div class=\"cb-map cb-screen-only\">{interactive._repr_html_()}</div>"
-             f'<div class="cb-map cb-print-only">{static}</div>')
+    body += heading(t["map"]) + map_views(interactive._repr_html_(), static)
     return d._done("location", body)

@@ -106,3 +106,25 @@ def test_read_capped_limits_and_refusals(tmp_path):
         read_text_capped(tmp_path / "gbk.txt", 1000)
     (tmp_path / "bom.txt").write_bytes("\ufeff标签".encode())
     assert read_text_capped(tmp_path / "bom.txt", 1000) == "标签"
+
+
+def test_one_refuser_of_links_names_the_file_and_where_it_points_for_reads_and_writes(tmp_path):
+    from safeio.limits import refuse_link
+    from safeio.path_parts import refuse_linked_folders
+
+    (tmp_path / "real").mkdir()
+    (tmp_path / "case").mkdir()
+    (tmp_path / "case" / "evidence").symlink_to(tmp_path / "real", target_is_directory=True)
+    with pytest.raises(UnsafePathError, match="never follows links") as read:
+        refuse_link(tmp_path / "case" / "evidence", "case table")
+    with pytest.raises(UnsafePathError, match="never writes through links") as write:
+        refuse_linked_folders(tmp_path / "case", "evidence", "web", what="evidence folder")
+    for err, what in ((read.value, "case table"), (write.value, "evidence folder")):
+        assert what in err.message and str(tmp_path / "real") in err.message
+        assert err.path.endswith("evidence")
+    (tmp_path / "case" / "evidence").unlink()
+    (tmp_path / "case" / "evidence").write_text("not a folder")
+    with pytest.raises(UnsafePathError, match="should be a evidence folder but is a file"):
+        refuse_linked_folders(tmp_path / "case", "evidence", "web", what="evidence folder")
+    assert refuse_linked_folders(tmp_path / "case", "missing", "web") == tmp_path / "case" / "missing" / "web"
+    assert refuse_link(tmp_path / "nothing here") is None
