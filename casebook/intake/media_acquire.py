@@ -223,9 +223,7 @@ def acquire_media(source: str | os.PathLike, case_dir: str | os.PathLike, facts:
     partial = _find_partial(acquired, top)
     started = utc_iso()
     if partial is None:
-        name = f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{_label(label or top.name)}"
-        partial = acquired / f".{name}.partial"
-        partial.mkdir()
+        name, partial = _fresh_folder(acquired, f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{_label(label or top.name)}")
         state = {"name": name, "started_utc": started, "runs": []}
     else:
         state = json.loads((partial / STATE_NAME).read_text(encoding="utf-8"))
@@ -268,6 +266,22 @@ def acquire_media(source: str | os.PathLike, case_dir: str | os.PathLike, facts:
                            record_files=[final / path.name for path in record_files])
     result.case_seal = update_case_seal(case, facts.actor, added_under=[final.relative_to(case.root).as_posix()])
     return result
+
+
+def _fresh_folder(acquired: Path, stem: str) -> tuple[str, Path]:
+    """A name no earlier acquisition holds: two runs in the same second must not meet at the rename."""
+    for number in range(1, 1000):
+        name = stem if number == 1 else f"{stem}-{number}"
+        partial = acquired / f".{name}.partial"
+        if (acquired / name).exists() or (acquired / name).is_symlink():
+            continue
+        try:
+            partial.mkdir()
+        except FileExistsError:
+            continue
+        return name, partial
+    raise InputError(f"{acquired} already holds 999 acquisitions named {stem}", path=acquired,
+                     hint="Wait a second and acquire again.")
 
 
 def _json(value: dict) -> bytes:

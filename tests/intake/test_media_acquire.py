@@ -236,3 +236,15 @@ def test_a_sealed_case_is_sealed_again_over_the_acquisition(cli, new_case, tmp_p
     assert check_case(new_case).ok
     assert load_case(new_case).case_id == new_case.name
     assert CASE_FLAGS  # the case was opened by the command, not written by hand
+
+
+def test_the_same_media_acquired_twice_in_one_second_keeps_both(new_case, tmp_path):
+    """A second acquisition of the same stick (an officer re-runs it) is a second folder, never a crash."""
+    stick = make_media(tmp_path / "stick")
+    first = acquire_media(stick, new_case, pdf=False, label="stick")
+    second = acquire_media(stick, new_case, pdf=False, label="stick")
+    assert first.ok and second.ok
+    assert first.folder != second.folder
+    assert sorted(_acquisitions(new_case)) == sorted([first.folder, second.folder])
+    for folder in (first.folder, second.folder):
+        assert verify_manifest(load_manifest(folder / "manifest.json"), folder, custody=new_case / "custody.jsonl").ok
