@@ -64,7 +64,7 @@ from evidence.web.page_guard import (
 from evidence.web.page_limits import DOM_JS, BodyLimit
 from evidence.web.page_tiles import PAGE_SIZE_JS, TilePlan, plan_tiles, take_tiles
 from evidence.web.web_errors import navigation_error
-from evidence.web.web_response import certificate_details, hop_record, origin_of, response_record
+from evidence.web.web_response import page_response
 from safeio.atomic import write_bytes_atomic
 from safeio.errors import InputError, MissingDependencyError
 
@@ -564,39 +564,9 @@ class WebCapturer:
     async def _response_bounded(self, page, cdp, watch: PageWatch, url: str, hard: float) -> dict:
         """The response record; its certificate look-ups get a few seconds even when the timeout is spent."""
         try:
-            return await asyncio.wait_for(self._response(page, cdp, watch, url), max(5.0, self._left_s(hard)))
+            return await asyncio.wait_for(page_response(page, cdp, watch, url), max(5.0, self._left_s(hard)))
         except TimeoutError:
-            return await self._response(page, None, watch, url)
-
-    async def _response(self, page, cdp, watch: PageWatch, url: str) -> dict:
-        final = next((r for r in reversed(watch.main_responses) if not 300 <= r.status < 400), None)
-        if final is None and watch.main_responses:
-            final = watch.main_responses[-1]
-        requests = []
-        request = final.request if final is not None else None
-        while request is not None:
-            requests.append(request)
-            request = request.redirected_from
-        chain = []
-        for request in reversed(requests):
-            response = await request.response()
-            if response is None:
-                continue
-            chain.append(hop_record(request.url, request.method, response.status, response.status_text,
-                                    await response.headers_array(), await response.server_addr(),
-                                    await response.security_details()))
-        certificates = {}
-        https = sorted({origin_of(hop["url"]) for hop in chain if hop["tls"] is not None})
-        if https and cdp is not None:
-            for origin in https:
-                try:
-                    names = (await cdp.send("Network.getCertificate", {"origin": origin})).get("tableNames", [])
-                except Exception as err:  # the browser no longer holds it: say so, keep Playwright's facts
-                    certificates[origin] = {"error": f"certificate not available: {short(err, 200)}"}
-                    continue
-                certificates[origin] = certificate_details(names)
-        later = [nav for nav in watch.navigations[1:] if nav != url]
-        return response_record(url, chain, certificates, later)
+            return await page_response(page, None, watch, url)
 
     async def _tile_plan(self, cdp, stopped: list[bool], hard: float) -> TilePlan | None:
         """The tiles of a page too tall or wide for one screenshot; None for one image (or when it cannot be measured)."""
