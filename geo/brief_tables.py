@@ -166,14 +166,21 @@ def month_end(month: str) -> str:
     return (pd.Period(month, freq="M").end_time.date()).isoformat()
 
 
-def save_outputs(result, *, map_html=None, summary_json=None, basemap: str = "none", labels=None) -> pd.DataFrame:
-    """Write the offline map page and/or the summary JSON (atomically); a table of what was written."""
+def save_outputs(result, *, map_html=None, summary_json=None, basemap: str = "none", labels=None,
+                 folium_map=None) -> pd.DataFrame:
+    """Write the offline map page and/or the summary JSON (atomically); a table of what was written.
+
+    ``folium_map`` is the map to save (the one a brief shows, with its extra layers); without it the
+    hot-spot map of ``result`` is drawn.
+    """
     from geo.hotspot_maps import hotspot_map, write_offline_html
     from geo.hotspots import write_hotspot_summary
 
     written = []
     if map_html:
-        written.append(("map", str(write_offline_html(hotspot_map(result, basemap=basemap, **({"labels": labels} if labels else {})), map_html))))
+        if folium_map is None:
+            folium_map = hotspot_map(result, basemap=basemap, **({"labels": labels} if labels else {}))
+        written.append(("map", str(write_offline_html(folium_map, map_html))))
     if summary_json:
         written.append(("summary", write_hotspot_summary(result, summary_json)))
     return pd.DataFrame(written, columns=["output", "path"])
