@@ -14,7 +14,7 @@ from casebook.words.map_words import brief, category, column, label, map_labels,
 from geo import brief_tables as tables
 
 __all__ = ["Exploration", "brief_map", "category_options", "context_png", "explore", "hotspot_map", "overview_png",
-           "save_outputs", "show", "show_clusters", "show_counties", "show_county_warnings", "show_hot_areas",
+           "save_outputs", "show", "show_clusters", "show_counties", "show_county_warnings", "show_duplicate_ids", "show_hot_areas",
            "show_hotspots", "show_key_figures", "show_periods", "show_rejected", "show_trends"]
 
 _WORD_COLUMNS = ("type", "setting", "trend", "cause")
@@ -88,6 +88,11 @@ def show_counties(result, lang: str = "zh"):
 def show_county_warnings(result, lang: str = "zh"):
     """Cases whose coordinates lie outside the county they name, with the likely cause."""
     return show(tables.county_warning_table(result), lang)
+
+
+def show_duplicate_ids(result, lang: str = "zh"):
+    """Case ids on more than one row of the register, with the rows: each row is counted as a case."""
+    return show(tables.duplicate_id_table(result), lang)
 
 
 def show_trends(result, lang: str = "zh"):

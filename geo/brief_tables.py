@@ -7,7 +7,7 @@ import pandas as pd
 from geo.cases import CaseTable, load_cases
 from safeio.errors import InputError
 
-__all__ = ["categories", "category_options", "cluster_table", "county_table", "county_warning_table",
+__all__ = ["categories", "category_options", "cluster_table", "county_table", "county_warning_table", "duplicate_id_table",
            "filter_cases", "hot_area_table", "hotspot_table", "key_figure_table", "month_end", "months", "period_table",
            "save_outputs", "trend_table"]
 
@@ -159,6 +159,12 @@ def county_warning_table(result) -> pd.DataFrame:
     cols = ["case_id", "county_named", "county_found", "outside_m", "cause", "coord_sys", "lon", "lat"]
     rows = result.summary.get("county_warnings") or []
     return pd.DataFrame(rows, columns=cols)
+
+
+def duplicate_id_table(result) -> pd.DataFrame:
+    """Case ids that more than one row of the register carries, with those rows (each row counts as a case)."""
+    rows = result.summary.get("duplicate_case_ids") or []
+    return pd.DataFrame([(d["case_id"], ", ".join(map(str, d["rows"]))) for d in rows], columns=["case_id", "rows"])
 
 
 def month_end(month: str) -> str:
