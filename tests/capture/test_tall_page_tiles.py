@@ -41,12 +41,16 @@ def tall_page() -> str:
             f'<body style="margin:0">{bands}</body></html>')
 
 
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # no request log on stderr
+        pass
+
+
 @pytest.fixture(scope="module")
 def tall_url(tmp_path_factory):
     root = tmp_path_factory.mktemp("pages")
     (root / "tall.html").write_text(tall_page(), encoding="utf-8")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    handler.log_message = lambda *args: None
+    handler = functools.partial(_Quiet, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
