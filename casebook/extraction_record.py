@@ -50,7 +50,7 @@ TEXT = {
                 "文件的校验值可用 casebook evidence verify、sha256sum 或 cksum -a sm3 复核。",
         "kinds": {"html": "网页（脚本运行后的 DOM）", "mhtml": "网页存档（MHTML，含资源）", "screenshot": "整页截图",
                   "pdf": "网页 PDF", "response": "服务器响应记录（JSON）", "capture": "提取过程记录（JSON）",
-                  "screenshot_tile": "整页截图（分段）"},
+                  "screenshot_tile": "整页截图（分段）", "screenshot_viewport": "首屏截图"},
         "refused_kinds": {"frame": "框架文档", "popup": "弹出窗口", "websocket": "WebSocket 连接",
                           "download": "下载"},
         "not_settled": {"load": "页面加载事件（load）未在时限内发生", "network_idle": "网络请求未在时限内停止",
@@ -97,7 +97,8 @@ TEXT = {
                 "cksum -a sm3.",
         "kinds": {"html": "web page (DOM after scripts)", "mhtml": "web archive (MHTML, with resources)",
                   "screenshot": "full-page screenshot", "pdf": "page as PDF", "response": "server response (JSON)",
-                  "capture": "capture record (JSON)", "screenshot_tile": "full-page screenshot (tile)"},
+                  "capture": "capture record (JSON)", "screenshot_tile": "full-page screenshot (tile)",
+                  "screenshot_viewport": "first-screen screenshot"},
         "refused_kinds": {"frame": "frame document", "popup": "popup", "websocket": "WebSocket",
                           "download": "download"},
         "not_settled": {"load": "the load event did not fire in time", "network_idle": "the network never went idle",
@@ -220,10 +221,12 @@ def record_facts(case, capture: PageCapture, manifest: Manifest, *, folder: str,
             continue  # the page did not let it be taken: the steps say why
         if entry is None:
             raise InputError(f"the capture's manifest does not list {name}", path=manifest.path)
+        if kind == "screenshot" and record.get("screenshot") == "viewport":
+            kind = "screenshot_viewport"  # the first screen only: the page was too tall, or refused the full page
         files.append({"kind": kind, "name": name, "bytes": entry.size, "sha256": entry.digests.get("sha256", ""),
                       "sm3": entry.digests.get("sm3", "")})
     tiles = sorted((entry for entry in manifest.entries if is_tile_name(entry.path)), key=lambda entry: entry.path)
-    at = next((i + 1 for i, item in enumerate(files) if item["kind"] == "screenshot"), 3)  # beside the screenshot
+    at = next((i + 1 for i, item in enumerate(files) if item["kind"].startswith("screenshot")), 3)  # after it
     files[at:at] = [{"kind": TILE_KIND, "name": entry.path, "bytes": entry.size,
                      "sha256": entry.digests.get("sha256", ""), "sm3": entry.digests.get("sm3", "")} for entry in tiles]
     return RecordFacts(

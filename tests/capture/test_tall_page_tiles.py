@@ -98,6 +98,7 @@ def test_a_100000_px_page_is_kept_whole_in_sealed_tiles_of_bounded_height(tmp_pa
     assert verify_manifest(load_manifest(folder / "manifest.json"), folder).ok
     text = (folder / "record.html").read_text(encoding="utf-8")
     assert all(name in text for name in names) and f"页面高 {HEIGHT} 像素" in text and f"分为 {expected} 段" in text
+    assert "首屏截图" in text  # screenshot.png is named for what it shows: the first screen
 
 
 @pytest.mark.slow
