@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from casebook.case import case_table, scan_casebook
+from casebook.case import case_table, casebook_cases
 from casebook.dossier import DossierResult, finish_case, render_case
 from casebook.dossier_inputs import DossierInputs
 from casebook.index import write_index
@@ -52,6 +52,7 @@ class BatchReport:
     seconds: float = 0.0
     workers: int = 1
     scheduler: str | None = None
+    problems: list[dict] = field(default_factory=list)  # the casebook's own: case ids cases.csv gives twice
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r["status"] == status)
@@ -69,14 +70,22 @@ class BatchReport:
             "degraded": self.count("degraded"), "failed": self.count("failed"),
             "failures": [{"case_id": r["case_id"], "status": r["status"], "error": r["error"]}
                          for r in self.results if r["status"] in ("failed", "degraded")],
+            "problems": self.problems,
             "results": self.results,
         }
 
 
 def list_case_dirs(casebook_dir: str | Path) -> tuple[list[Path], list[dict]]:
     """The case folders to render, and a failed entry for each row whose id is unusable."""
-    dirs, errors = scan_casebook(casebook_dir)
-    return dirs, [_failed_entry(raw, err, has_folder=False) for raw, err in errors]
+    dirs, results, _ = _case_listing(casebook_dir)
+    return dirs, results
+
+
+def _case_listing(casebook_dir: str | Path) -> tuple[list[Path], list[dict], list[dict]]:
+    """:func:`list_case_dirs`, and a problem for each case id that more than one row of cases.csv carries."""
+    found = casebook_cases(casebook_dir)
+    return (found.dirs, [_failed_entry(raw, err, has_folder=False) for raw, err in found.errors],
+            found.duplicate_problems())
 
 
 def _failed_entry(case_id: str, err: CasebookError, *, has_folder: bool = True) -> dict:
@@ -260,8 +269,9 @@ def run_batch(casebook_dir: str | Path, out_dir: str | Path, inputs: DossierInpu
     book = Path(casebook_dir).resolve()
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    dirs, results = list_case_dirs(book)
-    report = BatchReport(str(book), str(out), results, started=_now(), workers=workers, scheduler=scheduler)
+    dirs, results, problems = _case_listing(book)
+    report = BatchReport(str(book), str(out), results, started=_now(), workers=workers, scheduler=scheduler,
+                         problems=problems)
     inputs = inputs.with_case("", casebook_dir=str(book), template=str(inputs.template_path()),
                               hotspots=save_casebook_hotspots(book, out) if dirs else "",
                               links=save_casebook_links(book, out, inputs.ocr_engine) if dirs else "")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from casebook.casefile import read_case_file
 from casebook.seized_items import SeizedItem, case_items
+from safeio.duplicate_ids import DuplicateIds, find_duplicate_ids
 from safeio.errors import InputError, UnsafePathError
 from safeio.limits import refuse_link, terminal_text
 
@@ -290,8 +291,32 @@ def is_casebook(folder: str | Path) -> bool:
     return case_table(folder) is not None or any(folder.glob("*/case.yml"))
 
 
+@dataclass
+class CasebookCases:
+    """A casebook's case folders, the rows whose id is unusable, and the ids ``cases.csv`` gives twice."""
+
+    dirs: list[Path]
+    errors: list[tuple[str, UnsafePathError]]
+    duplicates: DuplicateIds = field(default_factory=lambda: DuplicateIds(()))
+    table: Path | None = None
+
+    def duplicate_problems(self, key: str = "case_id") -> list[dict]:
+        """One problem per case id on more than one row of ``cases.csv``, naming the file and the rows.
+
+        Each is ``{key: the id, "code": "duplicate_case_id"}`` and an :class:`InputError`'s fields
+        (message, hint, path, row, field), as commands report problems.
+        """
+        return [{key: found.value, "code": "duplicate_case_id", **InputError(
+            f"{found.message(source='cases.csv')}: casebook takes them for one case (one folder, one dossier)",
+            path=self.table, row=found.rows[1], field="case_id",
+            hint="Give each case its own id in cases.csv, or delete the row that repeats a case.").to_dict()}
+            for found in self.duplicates]
+
+
 def scan_casebook(casebook_dir: str | Path) -> tuple[list[Path], list[tuple[str, UnsafePathError]]]:
     """The case folders of a casebook, and (raw id, error) for each row whose id is unusable.
+
+    :func:`casebook_cases` says the same and names the ids ``cases.csv`` gives twice.
 
     Parameters
     ----------
@@ -300,7 +325,8 @@ def scan_casebook(casebook_dir: str | Path) -> tuple[list[Path], list[tuple[str,
     Returns
     -------
     (folders, errors)
-        The rows of ``cases.csv`` if present (a case listed twice counts once; rows of kind
+        The rows of ``cases.csv`` if present (a case listed twice is read once and reported by
+        :func:`casebook_cases`; rows of kind
         ``register`` have no folder and are skipped), else every folder with case.yml.  Ids are
         checked as folder names first, so a row ``../../etc`` is refused, on its own, before
         anything is opened; the other cases go on.  A case folder that is a link is refused the
@@ -310,6 +336,22 @@ def scan_casebook(casebook_dir: str | Path) -> tuple[list[Path], list[tuple[str,
     ------
     InputError
         No such folder, no cases at all, or a ``cases.csv`` that cannot be read as a table.
+    """
+    found = casebook_cases(casebook_dir)
+    return found.dirs, found.errors
+
+
+def casebook_cases(casebook_dir: str | Path) -> CasebookCases:
+    """:func:`scan_casebook`, with the case ids that more than one row of ``cases.csv`` carries.
+
+    Every command that reads a casebook's cases as a table (linking, leads, the dossier batch)
+    reports those ids with their rows (:func:`safeio.duplicate_ids.find_duplicate_ids`), so a case
+    given twice is never merged silently.
+
+    Raises
+    ------
+    InputError
+        As :func:`scan_casebook`.
     """
     book = Path(casebook_dir).resolve()
     if not book.is_dir():
@@ -322,15 +364,19 @@ def scan_casebook(casebook_dir: str | Path) -> tuple[list[Path], list[tuple[str,
         if not dirs and not errors:
             raise InputError("no cases.csv and no case folders here", path=book,
                              hint="Run 'casebook sample DIR' for an example casebook.")
-        return dirs, errors
+        return CasebookCases(dirs, errors)
     dirs: list[Path] = []
     seen: set[Path] = set()
     errors: list[tuple[str, UnsafePathError]] = []
+    ids: list[str] = []
+    rows: list[int] = []
     number = 1
     try:
         with table.open(encoding="utf-8-sig", newline="") as handle:
             for number, row in enumerate(csv.DictReader(_capped_lines(handle, table)), start=2):
                 raw = str(row.get("case_id") or "")
+                ids.append(raw)
+                rows.append(number)
                 if str(row.get("kind") or "").strip() == "register":
                     continue  # a register row: counted by the hot-spot analysis, no case folder to render
                 try:
@@ -348,7 +394,7 @@ def scan_casebook(casebook_dir: str | Path) -> tuple[list[Path], list[tuple[str,
     except UnicodeDecodeError as err:
         raise InputError("cases.csv is not UTF-8 text", path=table,
                          hint="Save it as CSV UTF-8 (Excel: Save as, 'CSV UTF-8').") from err
-    return dirs, errors
+    return CasebookCases(dirs, errors, find_duplicate_ids(ids, rows), table)
 
 
 def case_dirs(casebook_dir: str | Path) -> list[Path]:

@@ -23,6 +23,7 @@ from casebook.html_pages import template
 from casebook.words.finding_words import with_words
 from evidence.integrity.electronic_data_list import shanghai_time
 from evidence.integrity.manifest import Manifest
+from evidence.web.capture_files import TILE_KIND, is_tile_name
 from evidence.web.page_capture import ARTIFACT_FILES, PageCapture
 from safeio.atomic import write_text_atomic
 from safeio.errors import InputError
@@ -49,7 +50,8 @@ TEXT = {
         "note": "说明：页面标题、文字、地址等取自网页的内容在本笔录中按原文作为文字记录，网页脚本不在本笔录中运行。"
                 "文件的校验值可用 casebook evidence verify、sha256sum 或 cksum -a sm3 复核。",
         "kinds": {"html": "网页（脚本运行后的 DOM）", "mhtml": "网页存档（MHTML，含资源）", "screenshot": "整页截图",
-                  "pdf": "网页 PDF", "response": "服务器响应记录（JSON）", "capture": "提取过程记录（JSON）"},
+                  "pdf": "网页 PDF", "response": "服务器响应记录（JSON）", "capture": "提取过程记录（JSON）",
+                  "screenshot_tile": "整页截图（分段）", "screenshot_viewport": "首屏截图"},
         "refused_kinds": {"frame": "框架文档", "popup": "弹出窗口", "websocket": "WebSocket 连接",
                           "download": "下载"},
         "not_settled": {"load": "页面加载事件（load）未在时限内发生", "network_idle": "网络请求未在时限内停止",
@@ -66,6 +68,8 @@ TEXT = {
         "step_stamp": "就封存清单的 Merkle 根向时间戳服务机构申请可信时间戳（RFC 3161），时间 {time}（北京时间）。",
         "step_stamp_failed": "申请可信时间戳未成功：{error}",
         "step_custody": "将本次提取记入本案监管链日志（custody.jsonl）。",
+        "step_tiles": "页面高 {height} 像素，超出单张截图的高度：整页截图按自上而下的顺序分为 {count} 段"
+                      "（{first} 至 {last}，每段至多 {tile} 像素），截图 screenshot.png 为打开页面时的首屏。",
         "limit_not_taken": "未能提取 {what}：{why}", "limit_cut": "响应内容被截断（{what}）：{why}",
         "limit_loopback": "服务器地址为本机回环地址（{what}）：提取的是本机上的网页，不是互联网上公开的网页。",
         "limit_private": "服务器地址为内部网络地址（{what}）：提取的是内部网络上的网页，不是互联网上公开的网页。",
@@ -94,7 +98,8 @@ TEXT = {
                 "cksum -a sm3.",
         "kinds": {"html": "web page (DOM after scripts)", "mhtml": "web archive (MHTML, with resources)",
                   "screenshot": "full-page screenshot", "pdf": "page as PDF", "response": "server response (JSON)",
-                  "capture": "capture record (JSON)"},
+                  "capture": "capture record (JSON)", "screenshot_tile": "full-page screenshot (tile)",
+                  "screenshot_viewport": "first-screen screenshot"},
         "refused_kinds": {"frame": "frame document", "popup": "popup", "websocket": "WebSocket",
                           "download": "download"},
         "not_settled": {"load": "the load event did not fire in time", "network_idle": "the network never went idle",
@@ -117,6 +122,9 @@ TEXT = {
         "step_stamp": "Obtained an RFC 3161 trusted timestamp over the manifest's Merkle root at {time} (Beijing time).",
         "step_stamp_failed": "The trusted timestamp could not be obtained: {error}",
         "step_custody": "Recorded the capture in the case's custody log (custody.jsonl).",
+        "step_tiles": "The page is {height} px tall, more than one screenshot holds: the full page was taken top to "
+                      "bottom in {count} tiles ({first} to {last}, each at most {tile} px); screenshot.png is the "
+                      "first screen as the page opened.",
         "limit_not_taken": "Not taken: {what}: {why}", "limit_cut": "A response was cut ({what}): {why}",
         "limit_loopback": "The server is a loopback address ({what}): a page of this machine, not one public on the "
                           "internet.",
@@ -163,6 +171,7 @@ class RecordFacts:
     timestamp_error: str | None
     findings: list[dict] | None = None  # with --screen: what the page shows that breaks a rule
     limits: list[dict] = field(default_factory=list)
+    tiles: dict | None = None  # a page too tall for one screenshot: capture.json's "tiles"
 
 
 def _person(item) -> str:
@@ -213,8 +222,14 @@ def record_facts(case, capture: PageCapture, manifest: Manifest, *, folder: str,
             continue  # the page did not let it be taken: the steps say why
         if entry is None:
             raise InputError(f"the capture's manifest does not list {name}", path=manifest.path)
+        if kind == "screenshot" and record.get("screenshot") == "viewport":
+            kind = "screenshot_viewport"  # the first screen only: the page was too tall, or refused the full page
         files.append({"kind": kind, "name": name, "bytes": entry.size, "sha256": entry.digests.get("sha256", ""),
                       "sm3": entry.digests.get("sm3", "")})
+    tiles = sorted((entry for entry in manifest.entries if is_tile_name(entry.path)), key=lambda entry: entry.path)
+    at = next((i + 1 for i, item in enumerate(files) if item["kind"].startswith("screenshot")), 3)  # after it
+    files[at:at] = [{"kind": TILE_KIND, "name": entry.path, "bytes": entry.size,
+                     "sha256": entry.digests.get("sha256", ""), "sm3": entry.digests.get("sm3", "")} for entry in tiles]
     return RecordFacts(
         case={"case_id": case.case_id, "case_no": case.case_no, "title": case.title,
               "cause": str(case.raw.get("cause") or "").strip() or case.title, "party": party.get("name", "")},
@@ -241,7 +256,7 @@ def record_facts(case, capture: PageCapture, manifest: Manifest, *, folder: str,
         seal={"folder": folder, "manifest": f"{folder}/manifest.json", "merkle_root": manifest.merkle_root,
               "seal_sha256": manifest.seal.get("sha256", ""), "seal_sm3": manifest.seal.get("sm3", "")},
         timestamp=timestamp, timestamp_error=timestamp_error, findings=findings,
-        limits=_limits(record))
+        limits=_limits(record), tiles=record.get("tiles") or None)
 
 
 def _limits(record: dict) -> list[dict]:
@@ -268,7 +283,12 @@ def _steps(facts: RecordFacts, t: dict) -> list[dict]:
                       "warn": True})
     if facts.scripts_terminated:
         steps.append({"text": t["step_terminated"], "warn": True})
-    steps += [{"text": t["step_save"]}, {"text": t["step_seal"]}]
+    steps.append({"text": t["step_save"]})
+    if facts.tiles and facts.tiles.get("files"):
+        steps.append({"text": t["step_tiles"].format(height=facts.tiles["page_height"], count=facts.tiles["count"],
+                                                     first=facts.tiles["files"][0], last=facts.tiles["files"][-1],
+                                                     tile=facts.tiles["tile_height"])})
+    steps.append({"text": t["step_seal"]})
     if facts.timestamp:
         steps.append({"text": t["step_stamp"].format(time=shanghai_time(facts.timestamp.get("gen_time_utc")))})
     elif facts.timestamp_error:

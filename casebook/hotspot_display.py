@@ -13,8 +13,8 @@ import pandas as pd
 from casebook.words.map_words import brief, category, column, label, map_labels, word
 from geo import brief_tables as tables
 
-__all__ = ["Exploration", "category_options", "context_png", "explore", "hotspot_map", "overview_png",
-           "save_outputs", "show", "show_clusters", "show_counties", "show_county_warnings", "show_hot_areas",
+__all__ = ["Exploration", "brief_map", "category_options", "context_png", "explore", "hotspot_map", "overview_png",
+           "save_outputs", "show", "show_clusters", "show_counties", "show_county_warnings", "show_duplicate_ids", "show_hot_areas",
            "show_hotspots", "show_key_figures", "show_periods", "show_rejected", "show_trends"]
 
 _WORD_COLUMNS = ("type", "setting", "trend", "cause")
@@ -88,6 +88,11 @@ def show_counties(result, lang: str = "zh"):
 def show_county_warnings(result, lang: str = "zh"):
     """Cases whose coordinates lie outside the county they name, with the likely cause."""
     return show(tables.county_warning_table(result), lang)
+
+
+def show_duplicate_ids(result, lang: str = "zh"):
+    """Case ids on more than one row of the register, with the rows: each row is counted as a case."""
+    return show(tables.duplicate_id_table(result), lang)
 
 
 def show_trends(result, lang: str = "zh"):
@@ -191,7 +196,24 @@ def category_options(cases, lang: str = "zh") -> list[tuple[str, str]]:
     return tables.category_options(cases, map_labels(lang), brief("all_categories", lang))
 
 
-def save_outputs(result, *, map_html=None, summary_json=None, basemap: str = "none", lang: str = "zh"):
-    """:func:`geo.brief_tables.save_outputs` with the map in ``lang``."""
+def brief_map(result, leads=None, *, basemap: str = "none", lang: str = "zh"):
+    """The brief's map: the hot-spot map in ``lang`` with the 12315 complaint layer of ``leads``.
+
+    The map the brief shows and the map page it saves are both built here, so they are the same map.
+
+    Parameters
+    ----------
+    result : geo.HotspotResult
+    leads : casebook.leads.lead_views.LeadsView, optional
+        The brief's leads (:func:`casebook.leads.lead_views.for_brief`); None or no leads: no layer.
+    basemap, lang : str
+    """
+    m = hotspot_map(result, basemap, lang=lang)
+    return leads.add_to(m) if leads is not None else m
+
+
+def save_outputs(result, *, map_html=None, summary_json=None, basemap: str = "none", lang: str = "zh", leads=None):
+    """:func:`geo.brief_tables.save_outputs` with the brief's map (:func:`brief_map`, complaint layer included)."""
+    shown = brief_map(result, leads, basemap=basemap, lang=lang) if map_html else None
     return tables.save_outputs(result, map_html=map_html, summary_json=summary_json, basemap=basemap,
-                               labels=map_labels(lang))
+                               labels=map_labels(lang), folium_map=shown)

@@ -8,7 +8,7 @@ by their position rounded to 1e-6 degrees (~0.1 m), cells by H3 id, categories a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -72,6 +72,7 @@ class Survey:
     rejected: pd.DataFrame
     warnings: list[str]
     source: str | None
+    duplicates: list[dict] = field(default_factory=list)  # case ids on more than one row, with the rows
 
     def rejected_rows(self) -> list[dict]:
         return CaseScan.rejected_rows(self)  # same JSON shape
@@ -82,7 +83,7 @@ def survey(scan: CaseScan) -> Survey:
     dated = scan.opened[~np.isnat(scan.opened)]
     return Survey(places_of(scan), len(scan), dated.min() if len(dated) else None,
                   dated.max() if len(dated) else None, scan.has_dates, scan.sample, scan.rejected,
-                  list(scan.warnings), scan.source)
+                  list(scan.warnings), scan.source, scan.duplicates)
 
 
 @dataclass

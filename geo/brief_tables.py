@@ -7,7 +7,7 @@ import pandas as pd
 from geo.cases import CaseTable, load_cases
 from safeio.errors import InputError
 
-__all__ = ["categories", "category_options", "cluster_table", "county_table", "county_warning_table",
+__all__ = ["categories", "category_options", "cluster_table", "county_table", "county_warning_table", "duplicate_id_table",
            "filter_cases", "hot_area_table", "hotspot_table", "key_figure_table", "month_end", "months", "period_table",
            "save_outputs", "trend_table"]
 
@@ -161,19 +161,32 @@ def county_warning_table(result) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
+def duplicate_id_table(result) -> pd.DataFrame:
+    """Case ids that more than one row of the register carries, with those rows (each row counts as a case)."""
+    rows = result.summary.get("duplicate_case_ids") or []
+    return pd.DataFrame([(d["case_id"], ", ".join(map(str, d["rows"]))) for d in rows], columns=["case_id", "rows"])
+
+
 def month_end(month: str) -> str:
     """Last day (YYYY-MM-DD) of a month given as YYYY-MM (for inclusive period filters)."""
     return (pd.Period(month, freq="M").end_time.date()).isoformat()
 
 
-def save_outputs(result, *, map_html=None, summary_json=None, basemap: str = "none", labels=None) -> pd.DataFrame:
-    """Write the offline map page and/or the summary JSON (atomically); a table of what was written."""
+def save_outputs(result, *, map_html=None, summary_json=None, basemap: str = "none", labels=None,
+                 folium_map=None) -> pd.DataFrame:
+    """Write the offline map page and/or the summary JSON (atomically); a table of what was written.
+
+    ``folium_map`` is the map to save (the one a brief shows, with its extra layers); without it the
+    hot-spot map of ``result`` is drawn.
+    """
     from geo.hotspot_maps import hotspot_map, write_offline_html
     from geo.hotspots import write_hotspot_summary
 
     written = []
     if map_html:
-        written.append(("map", str(write_offline_html(hotspot_map(result, basemap=basemap, **({"labels": labels} if labels else {})), map_html))))
+        if folium_map is None:
+            folium_map = hotspot_map(result, basemap=basemap, **({"labels": labels} if labels else {}))
+        written.append(("map", str(write_offline_html(folium_map, map_html))))
     if summary_json:
         written.append(("summary", write_hotspot_summary(result, summary_json)))
     return pd.DataFrame(written, columns=["output", "path"])

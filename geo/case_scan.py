@@ -27,6 +27,7 @@ from geo.cases import (
 from geo.coords import COORD_SYSTEMS, normalise_coord_sys
 from geo.reader import CHUNK_ROWS, iter_chunks
 from geo.settlement import SETTINGS, nbs_setting
+from safeio.duplicate_ids import find_duplicate_ids
 from safeio.errors import InputError
 
 __all__ = ["SAMPLE_SIZE", "CaseScan", "scan_cases"]
@@ -98,6 +99,7 @@ class CaseScan:
     warnings: list[str] = field(default_factory=list)
     source: str | None = None
     has_dates: bool = False
+    duplicates: list[dict] = field(default_factory=list)  # {"case_id", "rows"}: ids on more than one row
 
     def __len__(self) -> int:
         return len(self.lon)
@@ -276,8 +278,11 @@ class _Scanner:
             more = f"; {self.n_date_flags - len(self.date_flags)} more" if self.n_date_flags > len(self.date_flags) else ""
             warnings.append(f"{self.n_date_flags} case(s) dated outside {str(EARLIEST_DATE)[:10]} .. today: "
                             f"kept on the map, left out of the trend ({'; '.join(self.date_flags)}{more}).")
-        if self.parts["id"]:
-            warnings += _duplicate_ids(self.parts["id"], cat("row", np.int64))
+        duplicates = find_duplicate_ids(pa.chunked_array(self.parts["id"], type=pa.string()) if self.parts["id"]
+                                        else [], cat("row", np.int64))
+        if duplicates:
+            warnings.append(duplicates.message(consequence="Each row is counted as a case; check whether the "
+                                                           "register holds the same case twice."))
         sample = self.sample if self.sample is not None else pd.DataFrame(columns=["pos", "row", "lon", "lat"])
         sample = sample.sort_values("pos").reset_index(drop=True)
         if "pos" in sample and len(sample):
@@ -292,23 +297,8 @@ class _Scanner:
             case_id=ids, categories=self.categories.names, county_names=self.counties.names, sample=sample,
             rejected=rejected, warnings=warnings, source=self.source,
             has_dates=bool(self.cols and self.cols["date"] is not None),
+            duplicates=[{"case_id": d.value, "rows": list(d.rows)} for d in duplicates],
         )
-
-
-def _duplicate_ids(chunks: list, rows: np.ndarray) -> list[str]:
-    """One warning naming each case id that more than one row carries, with those rows."""
-    import pyarrow as pa
-
-    ids = pd.Series(pa.chunked_array(chunks, type=pa.string()).to_numpy(zero_copy_only=False), dtype=object)
-    ids = ids.str.strip()
-    dup = ids.duplicated(keep=False) & ids.ne("") & ids.notna()
-    if not dup.any():
-        return []
-    groups = pd.Series(rows[dup.to_numpy()]).groupby(ids[dup].to_numpy()).apply(list)
-    listed = [f"{case_id} in rows {', '.join(map(str, found[:10]))}" for case_id, found in groups.head(MAX_LISTED).items()]
-    more = f"; {len(groups) - MAX_LISTED} more" if len(groups) > MAX_LISTED else ""
-    return [f"{len(groups)} case id(s) appear on more than one row: {'; '.join(listed)}{more}. "
-            "Each row is counted as a case; check whether the register holds the same case twice."]
 
 
 def scan_cases(cases, *, coord_sys: str | None = None, sample_size: int = SAMPLE_SIZE,
@@ -346,7 +336,8 @@ def scan_cases(cases, *, coord_sys: str | None = None, sample_size: int = SAMPLE
         else:
             scanner.cols = {"date": None}
         scan = scanner.finish()
-        scan.rejected, scan.warnings = cases.rejected, list(cases.warnings)
+        # the table's own warnings, then the scan's (duplicate ids, dates outside the span) not already said
+        scan.rejected, scan.warnings = cases.rejected, list(dict.fromkeys([*cases.warnings, *scan.warnings]))
         return scan
     if isinstance(cases, pd.DataFrame):
         if len(cases) == 0:

@@ -209,6 +209,7 @@ def build_summary(*, first, base, cells, clusters, counties, part, warnings, res
         "county_warnings_total": int(part.n_flags),
         "case_sample": {"cases": int(sample_rows), "of": int(first.n)},
         "warnings": warnings,
+        "duplicate_case_ids": getattr(first, "duplicates", []),
     }
     if base is not None:
         out["baseline_places"] = len(base)

@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from casebook.case import Case, load_case, scan_casebook
+from casebook.case import Case, casebook_cases, load_case
 from links import (
     CaseRecord,
     LinkResult,
@@ -176,13 +176,19 @@ class Linkage:
 
 
 def _register(casebook: Path) -> dict[str, dict]:
-    """County (and nothing else) per case id from cases.csv: the only column linkage needs from it."""
+    """County (and nothing else) per case id from cases.csv: the only column linkage needs from it.
+
+    A case id on several rows takes its first row's county (the duplicate is reported as a problem).
+    """
     table = casebook / "cases.csv"
     if not table.is_file():
         return {}
     try:
         with table.open(encoding="utf-8-sig", newline="") as handle:
-            return {str(row.get("case_id") or ""): {"county": row.get("county") or ""} for row in csv.DictReader(handle)}
+            rows: dict[str, dict] = {}
+            for row in csv.DictReader(handle):
+                rows.setdefault(str(row.get("case_id") or ""), {"county": row.get("county") or ""})
+            return rows
     except (OSError, UnicodeDecodeError, csv.Error):
         return {}  # scan_casebook reports an unreadable register
 
@@ -233,10 +239,11 @@ def link_casebook(casebook_dir: str | Path | Sequence[str | Path], *, ocr: bool 
     register: dict[Path, dict[str, dict]] = {}
     problems: list[dict] = []
     for book in books:
-        dirs, bad_rows = scan_casebook(book)
+        found = casebook_cases(book)
         register[book] = _register(book)
-        listed += [(book, d) for d in dirs]
-        problems += [{"case": raw, "code": "case_unusable", **err.to_dict()} for raw, err in bad_rows]
+        listed += [(book, d) for d in found.dirs]
+        problems += [{"case": raw, "code": "case_unusable", **err.to_dict()} for raw, err in found.errors]
+        problems += found.duplicate_problems("case")
     from casebook.cachedir import reading_cache
 
     store = reading_cache(cache_dir)

@@ -89,7 +89,7 @@ def run(case_dir, out_dir, pdf, **inputs) -> int:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @_common
 def batch(casebook_dir, out_dir, workers, scheduler, no_resume, quiet, pdf, **inputs) -> int:
-    """Render dossiers for every case of a casebook; exit 1 if any case failed."""
+    """Render dossiers for every case of a casebook; exit 1 if any case failed or cases.csv gives a case id twice."""
     from casebook.batch import run_batch
     from safeio.path_parts import writable_folder
 
@@ -103,5 +103,7 @@ def batch(casebook_dir, out_dir, workers, scheduler, no_resume, quiet, pdf, **in
     for failure in data["failures"]:
         message = (failure["error"] or {}).get("message") or "a section could not be built"
         click.echo(terminal_text(f"  {failure['status'].upper()} {failure['case_id']}: {message}"), err=True)
+    for problem in data["problems"]:  # e.g. a case id on two rows of cases.csv
+        click.echo(terminal_text(f"  PROBLEM {problem.get('path') or ''}: {problem['message']}"), err=True)
     click.echo(Path(report.out) / "index.html")
-    return 1 if report.failed else 0
+    return 1 if report.failed or report.problems else 0

@@ -73,6 +73,11 @@ def show_cmd(source, casebook_dir, businesses, links_json, within, map_html, lan
     if businesses is None and casebook_dir is not None and (casebook_dir / "complaints" / "businesses.csv").is_file():
         businesses = casebook_dir / "complaints" / "businesses.csv"
     cases = _case_counts(casebook_dir) if casebook_dir is not None else None
+    problems = []
+    if casebook_dir is not None:  # a case id on two rows of cases.csv: its cases are counted and matched as one
+        from casebook.case import casebook_cases
+
+        problems = casebook_cases(casebook_dir).duplicate_problems()
     summary = summarise_complaints(frame, cases=cases, businesses=load_businesses(businesses, within=within))
     linked = None
     if casebook_dir is not None:
@@ -85,8 +90,9 @@ def show_cmd(source, casebook_dir, businesses, links_json, within, map_html, lan
         data = summary.to_dict()
         if linked is not None:
             data["linked"] = linked.to_dict("records")
+        data["problems"] = problems
         click.echo(terminal_json(data, ensure_ascii=False, indent=2, default=str))
-        return 0
+        return 1 if problems else 0
     click.echo(f"{summary.total} leads, {summary.placed} placed, {summary.unplaced} unplaced; Gi* on "
                f"{word(summary.variable + '_var', lang)}.")
     for line in lead_county_table(summary, lang).to_string(index=False).splitlines():
@@ -101,7 +107,9 @@ def show_cmd(source, casebook_dir, businesses, links_json, within, map_html, lan
                        f"{', '.join(item.case_ids)} {' '.join(item.chains)} ({terminal_text(', '.join(item.via))})")
     if map_html is not None:
         click.echo(f"Map: {map_html}")
-    return 0
+    for problem in problems:
+        click.echo(terminal_text(f"  problem: {problem['path']}: {problem['message']}"), err=True)
+    return 1 if problems else 0
 
 
 def _case_counts(casebook_dir: Path):
@@ -114,6 +122,8 @@ def _case_counts(casebook_dir: Path):
     if not table.is_file():
         return None
     cases = pd.read_csv(table, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if "case_id" in cases:  # a case id on two rows is one case (reported by casebook_cases)
+        cases = cases.loc[~cases["case_id"].str.strip().duplicated() | cases["case_id"].str.strip().eq("")]
     written = cases.get("county", pd.Series("", index=cases.index)).astype(str)
     codes = place_addresses(list(written))["adcode"]
     counts = codes[codes != ""].value_counts()

@@ -17,12 +17,11 @@ from casebook.webcapture.case_capture import MANIFEST_NAME, WEB_DIR, find_captur
 from casebook.webcapture.listing_screen import load_screening
 from casebook.words.finding_words import with_words
 from evidence.integrity.electronic_data_list import shanghai_time
-from evidence.web.page_capture import ARTIFACT_FILES
+from evidence.web.capture_files import artifact_kind, artifact_rank
 from safeio.errors import CasebookError
 
 __all__ = ["CapturedPage", "captured_pages", "captured_pages_html"]
 
-KIND_BY_NAME = {name: kind for kind, name in ARTIFACT_FILES.items()}
 
 _TEXT = {
     "zh": {"heading": "网络在线提取的网页", "page": "网页", "title": "页面标题", "final_url": "最终地址",
@@ -142,11 +141,10 @@ def captured_pages(case_dir: str | os.PathLike, memo=None) -> list[CapturedPage]
         elif not report.ok:  # the files match but custody does not: say what custody lacks, never nothing
             seal = report.seal or {}
             page.problem = f"{seal.get('status') or 'not sealed'}: {seal.get('reason') or 'no custody event records it'}"
-        page.files = [{"name": entry.path, "kind": KIND_BY_NAME.get(entry.path, ""), "bytes": entry.size,
+        page.files = [{"name": entry.path, "kind": artifact_kind(entry.path, ""), "bytes": entry.size,
                        "sha256": entry.digests.get("sha256", ""), "sm3": entry.digests.get("sm3", ""),
                        "changed": changed.get(entry.path)} for entry in manifest.entries]
-        order = list(ARTIFACT_FILES.values())
-        page.files.sort(key=lambda item: order.index(item["name"]) if item["name"] in order else len(order))
+        page.files.sort(key=lambda item: artifact_rank(item["name"]))
         pages.append(page)
     return pages
 

@@ -50,6 +50,7 @@ from evidence.integrity.manifest import (
     verify_manifest,
     write_manifest,
 )
+from evidence.web.capture_files import artifact_kind, artifact_rank
 from evidence.web.page_capture import ARTIFACT_FILES, CaptureSettings, PageCapture, WebCapturer, check_url
 from safeio.atomic import fsync_folder
 from safeio.errors import CasebookError, InputError, IntegrityError
@@ -61,7 +62,6 @@ __all__ = ["CaptureResult", "CaptureRun", "CaseCapture", "capture_urls", "find_c
 WEB_DIR = "evidence/web"
 MANIFEST_NAME = "manifest.json"
 MAX_URL_LIST_BYTES = 16 << 20  # some 100,000 addresses
-KIND_BY_NAME = {name: kind for kind, name in ARTIFACT_FILES.items()}
 
 
 @dataclass
@@ -250,13 +250,11 @@ def find_captures(case_dir: str | os.PathLike) -> list[CapturedFolder]:
 
 
 def _artifacts(folder: Path, manifest: Manifest) -> list[dict]:
-    """The artifact list of the JSON: the six files with the sealed digests, then the record."""
+    """The artifact list of the JSON: the six files (and tiles) with the sealed digests, then the record."""
     out = []
-    for entry in manifest.entries:
-        out.append({"kind": KIND_BY_NAME.get(entry.path, "other"), "path": str(folder / entry.path),
+    for entry in sorted(manifest.entries, key=lambda entry: artifact_rank(entry.path)):
+        out.append({"kind": artifact_kind(entry.path), "path": str(folder / entry.path),
                     "bytes": entry.size, "sha256": entry.digests.get("sha256"), "sm3": entry.digests.get("sm3")})
-    order = list(ARTIFACT_FILES)
-    out.sort(key=lambda item: order.index(item["kind"]) if item["kind"] in order else len(order))
     for name in (RECORD_HTML, RECORD_PDF):
         data = (folder / name).read_bytes()
         out.append({"kind": "record", "path": str(folder / name), "bytes": len(data), **hash_bytes(data)})

@@ -54,7 +54,7 @@ COLUMNS = {
     "cause": ("可能原因", "likely cause"), "outside_m": ("距所登记县区（米）", "outside by (m)"), "coord_sys": ("坐标系", "coordinate system"),
     "category": ("类别", "category"), "title": ("案件名称", "title"), "opened": ("立案日期", "opened"),
     "distance_m": ("距离（米）", "distance (m)"), "output": ("输出", "output"), "path": ("路径", "path"),
-    "row": ("行号", "row"), "reason": ("原因", "reason"), "county": ("县区", "county"),
+    "row": ("行号", "row"), "rows": ("行号", "rows"), "reason": ("原因", "reason"), "county": ("县区", "county"),
     "cells": ("单元数", "cells"), "cases_by_year": ("逐年案件数", "cases by year"),
 }
 

@@ -105,7 +105,7 @@ def address_scope(url: str, server_ips) -> dict:
 def capture_record(*, url: str, final_url: str, status: int, title: str, times: dict, not_settled: list[str],
                    scripts_terminated: bool, settings, watch, user_agent: str, browser: dict, png: bytes | None,
                    not_taken: list[dict] | None = None, screenshot: str | None = "full_page",
-                   server_ips: list | None = None) -> dict:
+                   server_ips: list | None = None, tiles: dict | None = None) -> dict:
     """The ``capture.json`` document.
 
     Parameters
@@ -132,6 +132,9 @@ def capture_record(*, url: str, final_url: str, status: int, title: str, times: 
         What the screenshot shows.
     server_ips : list of str
         The addresses the responses came from (loopback and private ones are marked).
+    tiles : dict, optional
+        For a page too tall for one screenshot, its tiles (:meth:`evidence.web.page_tiles.TilesTaken.record`):
+        how many, their height, the page's size, whether the cap was reached.
 
     Returns
     -------
@@ -139,6 +142,8 @@ def capture_record(*, url: str, final_url: str, status: int, title: str, times: 
     """
     s = settings
     size = png_size(png) if png and screenshot == "full_page" else None
+    if tiles:
+        size = (tiles["page_width"], tiles["page_height"])
     return {
         "format": CAPTURE_FORMAT,
         "url": url,
@@ -166,6 +171,7 @@ def capture_record(*, url: str, final_url: str, status: int, title: str, times: 
         "browser_log": watch.log,
         "html_encoding": "utf-8 with BOM (the DOM serialised after the page's scripts ran)",
         "screenshot": screenshot,
+        "tiles": tiles,
         "not_taken": list(not_taken or []),
         "bodies_cut": list(getattr(getattr(watch, "bodies", None), "cut", [])),
         "network": address_scope(final_url or url, server_ips or []),

@@ -1,12 +1,14 @@
 """Fix a web page as electronic data: a fresh headless Chromium opens it and writes what it saw.
 
-One capture writes six files into a folder the caller gives (see docs/domain.md, "Web capture"):
+One capture writes six files (and the tiles of a tall page) into a folder the caller gives (see docs/domain.md, "Web capture"):
 
 - ``page.html``: the DOM after the page's scripts ran (UTF-8 with a BOM, which outranks any
   ``<meta charset>`` the page declares, so the file opens as it was serialised);
 - ``page.mhtml``: the page with its resources, from DevTools ``Page.captureSnapshot``;
 - ``screenshot.png``: the full page (the viewport when the page does not let the full page be
-  taken; ``capture.json`` says which);
+  taken, or is too tall for one image; ``capture.json`` says which);
+- ``screenshot-tile-001.png`` ...: only for a page taller than ``tile_height``: the whole page
+  in bands of bounded height (:mod:`evidence.web.page_tiles`);
 - ``page.pdf``: the page printed with screen styles;
 - ``response.json``: redirect chain, status, headers, server address, certificate
   (:mod:`evidence.web.web_response`);
@@ -47,6 +49,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from evidence.integrity.hashing import hash_bytes
+from evidence.web.capture_files import ARTIFACT_FILES, TILE_KIND
 from evidence.web.capture_record import capture_record, json_bytes, moment
 from evidence.web.chromium import CHROMIUM_ARGS, chromium_path
 from evidence.web.page_guard import (
@@ -59,8 +62,9 @@ from evidence.web.page_guard import (
     short,
 )
 from evidence.web.page_limits import DOM_JS, BodyLimit
+from evidence.web.page_tiles import PAGE_SIZE_JS, TilePlan, plan_tiles, take_tiles
 from evidence.web.web_errors import navigation_error
-from evidence.web.web_response import certificate_details, hop_record, origin_of, response_record
+from evidence.web.web_response import page_response
 from safeio.atomic import write_bytes_atomic
 from safeio.errors import InputError, MissingDependencyError
 
@@ -74,8 +78,6 @@ __all__ = [
     "moment",
 ]
 
-ARTIFACT_FILES = {"html": "page.html", "mhtml": "page.mhtml", "screenshot": "screenshot.png", "pdf": "page.pdf",
-                  "response": "response.json", "capture": "capture.json"}
 
 @dataclass(frozen=True)
 class CaptureSettings:
@@ -93,10 +95,15 @@ class CaptureSettings:
     timezone_id: str = "Asia/Shanghai"
     ignore_https_errors: bool = False
     max_body_bytes: int = 8 << 20  # a listing page is far smaller; a larger body is cut here and marked
+    tile_height: int = 8192  # a taller page is kept in tiles: one PNG of 1366 x 8192 px stays below 50 MB decoded
+    max_tiles: int = 32  # some 260,000 px of page; what lies below is reported, not taken
+    max_shot_width: int = 4096  # a wider page is tiled too, its left part kept and the rest reported
 
     def __post_init__(self) -> None:
         if not 1 <= self.timeout_s <= 3600:
             raise InputError(f"a timeout of {self.timeout_s} s is outside 1..3600 s", field="timeout")
+        if not (256 <= self.tile_height <= 16384 and 1 <= self.max_tiles <= 1000 and 256 <= self.max_shot_width <= 16384):
+            raise InputError("tile height and width must be 256..16384 px and the tile cap 1..1000", field="tiles")
 
     @property
     def settle_s(self) -> float:
@@ -471,10 +478,11 @@ class WebCapturer:
                              f"({short(final_url, 120)}), which is refused; nothing was captured", field="url")
         artifacts: list[Artifact] = []
 
-        def keep(kind: str, data: bytes, taken: dict) -> None:
-            write_bytes_atomic(folder / ARTIFACT_FILES[kind], data)
+        def keep(kind: str, data: bytes, taken: dict, name: str | None = None) -> None:
+            name = name or ARTIFACT_FILES[kind]
+            write_bytes_atomic(folder / name, data)
             digests = hash_bytes(data, ("sha256", "sm3"))
-            artifacts.append(Artifact(kind, ARTIFACT_FILES[kind], len(data), digests["sha256"], digests["sm3"], taken))
+            artifacts.append(Artifact(kind, name, len(data), digests["sha256"], digests["sm3"], taken))
 
         not_taken: list[dict] = []
 
@@ -508,14 +516,23 @@ class WebCapturer:
         if pdf is not None:
             keep("pdf", pdf, taken)
         taken = moment()
-        full = await attempt("screenshot", "full-page screenshot", lambda: page.screenshot(
-            full_page=True, type="png", timeout=max(1.0, self._left_s(hard) / 2) * 1000))
-        if full is not None:
-            if png is None:  # the full page replaces the viewport that failed: nothing is missing
-                del not_taken[viewport_missing]
-            png, shot, shot_taken = full, "full_page", taken
-        elif png is not None:  # the viewport is kept: the record says the full page could not be taken
-            not_taken[-1]["artifact"] = "screenshot.png (full page)"
+        plan = await self._tile_plan(cdp, stopped, hard)
+        tiles = None
+        if plan is not None:  # too tall (or wide) for one image: bands of bounded size; screenshot.png is the viewport
+            tiles = await take_tiles(plan, lambda clip: page.screenshot(
+                full_page=True, type="png", clip=clip, timeout=max(1.0, self._left_s(hard) / 2) * 1000),
+                lambda what, make: self._step(cdp, what, make, stopped, hard), _NotTaken,
+                lambda name, data, when: keep(TILE_KIND, data, when, name))
+            not_taken += tiles.not_taken
+        else:
+            full = await attempt("screenshot", "full-page screenshot", lambda: page.screenshot(
+                full_page=True, type="png", timeout=max(1.0, self._left_s(hard) / 2) * 1000))
+            if full is not None:
+                if png is None:  # the full page replaces the viewport that failed: nothing is missing
+                    del not_taken[viewport_missing]
+                png, shot, shot_taken = full, "full_page", taken
+            elif png is not None:  # the viewport is kept: the record says the full page could not be taken
+                not_taken[-1]["artifact"] = "screenshot.png (full page)"
         if png is not None:
             keep("screenshot", png, shot_taken)
         if not artifacts:
@@ -534,6 +551,7 @@ class WebCapturer:
             times={"started": started, "snapshot": snapshot, "ended": ended}, not_settled=not_settled,
             scripts_terminated=stopped[0], settings=self.settings, watch=watch, user_agent=user_agent,
             not_taken=not_taken, screenshot=shot if png is not None else None,
+            tiles=None if tiles is None else tiles.record(),
             server_ips=[(hop.get("server") or {}).get("ip") for hop in response.get("chain", [])],
             browser={"product": self._version.get("product"), "version": self._browser.version,
                      "revision": self._version.get("revision"), "js_version": self._version.get("jsVersion")},
@@ -546,39 +564,19 @@ class WebCapturer:
     async def _response_bounded(self, page, cdp, watch: PageWatch, url: str, hard: float) -> dict:
         """The response record; its certificate look-ups get a few seconds even when the timeout is spent."""
         try:
-            return await asyncio.wait_for(self._response(page, cdp, watch, url), max(5.0, self._left_s(hard)))
+            return await asyncio.wait_for(page_response(page, cdp, watch, url), max(5.0, self._left_s(hard)))
         except TimeoutError:
-            return await self._response(page, None, watch, url)
+            return await page_response(page, None, watch, url)
 
-    async def _response(self, page, cdp, watch: PageWatch, url: str) -> dict:
-        final = next((r for r in reversed(watch.main_responses) if not 300 <= r.status < 400), None)
-        if final is None and watch.main_responses:
-            final = watch.main_responses[-1]
-        requests = []
-        request = final.request if final is not None else None
-        while request is not None:
-            requests.append(request)
-            request = request.redirected_from
-        chain = []
-        for request in reversed(requests):
-            response = await request.response()
-            if response is None:
-                continue
-            chain.append(hop_record(request.url, request.method, response.status, response.status_text,
-                                    await response.headers_array(), await response.server_addr(),
-                                    await response.security_details()))
-        certificates = {}
-        https = sorted({origin_of(hop["url"]) for hop in chain if hop["tls"] is not None})
-        if https and cdp is not None:
-            for origin in https:
-                try:
-                    names = (await cdp.send("Network.getCertificate", {"origin": origin})).get("tableNames", [])
-                except Exception as err:  # the browser no longer holds it: say so, keep Playwright's facts
-                    certificates[origin] = {"error": f"certificate not available: {short(err, 200)}"}
-                    continue
-                certificates[origin] = certificate_details(names)
-        later = [nav for nav in watch.navigations[1:] if nav != url]
-        return response_record(url, chain, certificates, later)
+    async def _tile_plan(self, cdp, stopped: list[bool], hard: float) -> TilePlan | None:
+        """The tiles of a page too tall or wide for one screenshot; None for one image (or when it cannot be measured)."""
+        s = self.settings
+        try:
+            size = await self._step(cdp, "page size", lambda: _isolated(cdp, PAGE_SIZE_JS), stopped, hard)
+        except _NotTaken:  # Playwright's own full-page attempt measures again and reports what fails
+            return None
+        return plan_tiles(size, tile_height=s.tile_height, max_tiles=s.max_tiles, max_width=s.max_shot_width)
+
 
 class _NotTaken(Exception):
     """One snapshot could not be taken; the message says which and why (it goes into capture.json)."""

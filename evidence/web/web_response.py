@@ -14,7 +14,9 @@ import binascii
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-__all__ = ["certificate_details", "hop_record", "origin_of", "response_record"]
+from evidence.web.page_guard import short
+
+__all__ = ["certificate_details", "hop_record", "origin_of", "page_response", "response_record"]
 
 RESPONSE_FORMAT = "casebook-web-response/1"
 
@@ -156,3 +158,35 @@ def response_record(requested_url: str, chain: list[dict], certificates: dict[st
     return {"format": RESPONSE_FORMAT, "requested_url": requested_url, "final_url": final.get("url"),
             "status": final.get("status"), "server": final.get("server"), "tls": tls, "chain": chain,
             "certificates": certificates, "client_navigations": navigations}
+
+
+async def page_response(page, cdp, watch, url: str) -> dict:
+    """The response record of a captured page from what Playwright saw; certificates through ``cdp`` when given."""
+    final = next((r for r in reversed(watch.main_responses) if not 300 <= r.status < 400), None)
+    if final is None and watch.main_responses:
+        final = watch.main_responses[-1]
+    requests = []
+    request = final.request if final is not None else None
+    while request is not None:
+        requests.append(request)
+        request = request.redirected_from
+    chain = []
+    for request in reversed(requests):
+        response = await request.response()
+        if response is None:
+            continue
+        chain.append(hop_record(request.url, request.method, response.status, response.status_text,
+                                await response.headers_array(), await response.server_addr(),
+                                await response.security_details()))
+    certificates = {}
+    https = sorted({origin_of(hop["url"]) for hop in chain if hop["tls"] is not None})
+    if https and cdp is not None:
+        for origin in https:
+            try:
+                names = (await cdp.send("Network.getCertificate", {"origin": origin})).get("tableNames", [])
+            except Exception as err:  # the browser no longer holds it: say so, keep Playwright's facts
+                certificates[origin] = {"error": f"certificate not available: {short(err, 200)}"}
+                continue
+            certificates[origin] = certificate_details(names)
+    later = [nav for nav in watch.navigations[1:] if nav != url]
+    return response_record(url, chain, certificates, later)

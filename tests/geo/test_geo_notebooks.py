@@ -9,6 +9,8 @@ import nbformat
 import papermill as pm
 import pytest
 
+from casebook.leads.lead_words import layer_words
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -40,7 +42,9 @@ def test_brief_runs_for_a_county_and_period(sample_book, tmp_path):
     assert any("image/png" in o.get("data", {}) for o in outs)
     assert any("srcdoc=" in o.get("data", {}).get("text/html", "") for o in outs)
     assert json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["cases"] > 0
-    assert "<script src=" not in (tmp_path / "map.html").read_text(encoding="utf-8")
+    saved = (tmp_path / "map.html").read_text(encoding="utf-8")
+    assert "<script src=" not in saved
+    assert json.dumps(layer_words("zh")["layer"]) in saved  # the saved map is the brief's, complaint layer included
 
 
 @pytest.mark.slow

@@ -59,5 +59,5 @@ def test_the_brief_shows_the_complaint_layer_of_the_sample(sample_book, tmp_path
              for c in cells if c.cell_type == "code"}
     assert "柘城县" in shown["leads.no_case()"]  # the planted county: many complaints, no case
     assert "每万户" in shown["leads.counties()"]
-    map_cell = next(text for source, text in shown.items() if "leads.add_to(" in source)
+    map_cell = next(text for source, text in shown.items() if "brief_map(result, leads" in source)
     assert "投诉举报" in map_cell or "\\u6295\\u8bc9\\u4e3e\\u62a5" in map_cell  # the layer is on the map
