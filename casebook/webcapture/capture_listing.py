@@ -98,6 +98,12 @@ class CapturedPage:
     findings: list[dict] | None = None  # the listing screening kept beside the capture (listing.json), if any
 
 
+def _file_kind(name: str, screenshot: str) -> str:
+    """The kind shown for a file: a screenshot of the first screen only is not called a whole-page one."""
+    kind = artifact_kind(name, "")
+    return "screenshot_viewport" if kind == "screenshot" and screenshot == "viewport" else kind
+
+
 def captured_pages(case_dir: str | os.PathLike, memo=None) -> list[CapturedPage]:
     """Each capture of the case with its files, digests and a fresh check against its manifest.
 
@@ -141,7 +147,7 @@ def captured_pages(case_dir: str | os.PathLike, memo=None) -> list[CapturedPage]
         elif not report.ok:  # the files match but custody does not: say what custody lacks, never nothing
             seal = report.seal or {}
             page.problem = f"{seal.get('status') or 'not sealed'}: {seal.get('reason') or 'no custody event records it'}"
-        page.files = [{"name": entry.path, "kind": artifact_kind(entry.path, ""), "bytes": entry.size,
+        page.files = [{"name": entry.path, "kind": _file_kind(entry.path, found.screenshot), "bytes": entry.size,
                        "sha256": entry.digests.get("sha256", ""), "sm3": entry.digests.get("sm3", ""),
                        "changed": changed.get(entry.path)} for entry in manifest.entries]
         page.files.sort(key=lambda item: artifact_rank(item["name"]))

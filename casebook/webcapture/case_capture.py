@@ -214,6 +214,7 @@ class CapturedFolder:
     started_utc: str
     title: str
     settled: bool
+    screenshot: str = "full"  # "viewport" when only the first screen was taken (a tall page, or one that refused)
 
     @property
     def manifest_path(self) -> Path:
@@ -243,7 +244,8 @@ def find_captures(case_dir: str | os.PathLike) -> list[CapturedFolder]:
             record = json.loads((folder / ARTIFACT_FILES["capture"]).read_text(encoding="utf-8"))
             found.append(CapturedFolder(folder=folder, url=str(record["url"]), final_url=str(record["final_url"]),
                                         status=record.get("status"), started_utc=str(record["started"]["utc"]),
-                                        title=str(record.get("title") or ""), settled=bool(record.get("settled"))))
+                                        title=str(record.get("title") or ""), settled=bool(record.get("settled")),
+                                        screenshot=str(record.get("screenshot") or "full")))
         except (OSError, ValueError, KeyError, TypeError):
             continue
     return found

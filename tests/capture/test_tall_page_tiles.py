@@ -99,6 +99,10 @@ def test_a_100000_px_page_is_kept_whole_in_sealed_tiles_of_bounded_height(tmp_pa
     text = (folder / "record.html").read_text(encoding="utf-8")
     assert all(name in text for name in names) and f"页面高 {HEIGHT} 像素" in text and f"分为 {expected} 段" in text
     assert "首屏截图" in text  # screenshot.png is named for what it shows: the first screen
+    from casebook.webcapture.capture_listing import captured_pages_html
+
+    section = captured_pages_html(folder.parents[2])  # the dossier's capture section says the same
+    assert "首屏截图" in section and "整页截图（分段）" in section
 
 
 @pytest.mark.slow
