@@ -36,6 +36,7 @@ from casebook.extraction_record import RECORD_HTML, RECORD_PDF, record_facts, wr
 from casebook.webcapture.capture_custody import (
     OWNER_NAME,
     PARTIAL_SUFFIX,
+    WEB_DIR,
     bounded_text,
     claim_owner,
     recorded_capture_roots,
@@ -59,7 +60,6 @@ from safeio.path_parts import refuse_linked_folders, writable_folder
 
 __all__ = ["CaptureResult", "CaptureRun", "CaseCapture", "capture_urls", "find_captures", "read_url_list"]
 
-WEB_DIR = "evidence/web"
 MANIFEST_NAME = "manifest.json"
 MAX_URL_LIST_BYTES = 16 << 20  # some 100,000 addresses
 
