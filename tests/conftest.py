@@ -6,6 +6,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# The machines are shared and noisy: a property fails on a wrong answer, never on a slow example.
+settings.register_profile("casebook", deadline=None)
+settings.load_profile("casebook")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
