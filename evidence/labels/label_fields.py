@@ -17,7 +17,8 @@ from functools import lru_cache
 from safeio.identifier_grammar import USCC_OCR_CONFUSIONS
 
 __all__ = ["FIELD_NAMES", "KEYS", "LabelFields", "decode_label_text", "extract_fields", "guess_product_type",
-           "is_health_food", "is_infant_formula", "normalise", "read_credit_code", "read_digits", "read_licence"]
+           "is_health_food", "is_infant_formula", "join_wrapped", "normalise", "read_credit_code", "read_digits",
+           "read_licence"]
 
 FIELD_NAMES = ("product_name", "manufacturer", "address", "phone", "license_no", "ccc_cert_no", "credit_code",
                "barcode", "standards", "production_date", "expiry_date", "shelf_life", "net_content")
@@ -222,6 +223,9 @@ def _fuzzy_key(prefix: str) -> str | None:
     names = {name for key, name in _KEY_INDEX if (key.endswith(prefix) and len(prefix) >= max(1, len(key) - 2))
              or (len(prefix) >= 3 and Levenshtein.distance(key, prefix) <= 1)
              or (len(prefix) == len(key) == 2 and prefix[1] == key[1] and prefix[0] != key[0])}
+    # a tail shared with a key one character longer than those accepted is no evidence either way:
+    # "期" ends 保质期 and 生产日期 alike
+    names |= {name for key, name in _KEY_INDEX if key.endswith(prefix) and len(key) == len(prefix) + 3}
     return names.pop() if len(names) == 1 else None
 
 
@@ -255,6 +259,8 @@ def _segments(line: str) -> list[tuple[str | None, str | None, str]]:
 
 def extract_fields(source) -> LabelFields:
     """The fields of a label from its text (a string) or its OCR lines (strings or OcrLine)."""
+    if not isinstance(source, str):
+        source = join_wrapped(list(source))
     read_lines = _read_lines(source)
     lines = [line for line, _, _ in read_lines]
     fields = LabelFields()
@@ -306,13 +312,14 @@ def extract_fields(source) -> LabelFields:
     fields.barcode = _barcode(values.get("barcode"), lines)
     fields.standards = _standards(values.get("standards"))
     fields.production_date, fields.date_elsewhere = _production_date(values.get("production_date"))
-    fields.shelf_life = _match(SHELF_RE, values.get("shelf_life")) or _clean_value(values.get("shelf_life"))
+    fields.shelf_life = _match(SHELF_RE, values.get("shelf_life")) or _shelf_words(values.get("shelf_life"))
     fields.net_content = _match(NET_RE, values.get("net_content"))
     fields.brand = _clean_value(values.get("brand"))
     fields.model_no = _clean_value(values.get("model_no"))
     registration = REGISTRATION_RE.search(text)
     fields.registration_no = re.sub(r"\s", "", registration.group(0)) if registration else None
-    fields.expiry_date, _ = _production_date(values.get("expiry_date"))
+    fields.expiry_date, expiry_elsewhere = _production_date(values.get("expiry_date"))
+    _bare_dates(fields, lines, expiry_elsewhere)
     _apply_parties(fields, read_lines, lines)
     if not fields.product_name:  # GB 7718 4.1.2: the name stands in a prominent position; no 名称 line needed
         fields.product_name = _prominent_title(source, lines) or _title_name(fields.title)
@@ -321,6 +328,104 @@ def extract_fields(source) -> LabelFields:
     for name in ("product_name", "manufacturer", "address", "title", "brand"):
         setattr(fields, name, _as_read(getattr(fields, name), read_lines))
     return fields
+
+
+_ADDRESS_KEY_RE = re.compile(r"(?:^|(?<=[\s【\[(（]))(?:" + "|".join(map(re.escape, KEYS["address"])) + r"|址)"
+                             r"\s*[】\]）)]?\s*[:：;；]\s*\S")
+
+
+def _left_top_bottom(box) -> tuple[float, float, float, float]:
+    xs = [p[0] for p in box]
+    ys = [p[1] for p in box]
+    return min(xs), max(xs), min(ys), max(ys)
+
+
+def join_wrapped(items: list) -> list:
+    """OCR lines with a wrapped address joined to its first line.
+
+    A long address runs onto a second printed line ("…自编" / "B栋一、二、三楼"); that line starts
+    no key, sits right below in the same block, begins at the first line's left edge or under
+    its value, and the first line fills most of the block's width (it wrapped because it was full).
+    Lines without boxes (plain text) are left as they are."""
+    if not all(getattr(item, "box", None) for item in items):
+        return items
+    from dataclasses import replace
+
+    widths: dict[int, float] = {}
+    for item in items:
+        left, right, _, _ = _left_top_bottom(item.box)
+        block = getattr(item, "block", 0)
+        widths[block] = max(widths.get(block, 0.0), right - left)
+    out, skip = [], False
+    for index, item in enumerate(items):
+        if skip:
+            skip = False
+            continue
+        following = items[index + 1] if index + 1 < len(items) else None
+        if following is not None and _wraps_into(item, following, widths):
+            glue = "" if re.search(r"[\u4e00-\u9fff）)]$", item.text) or re.match(r"[\u4e00-\u9fff(（]", following.text) \
+                else " "
+            item = replace(item, text=item.text + glue + following.text,
+                           confidence=min(item.confidence, following.confidence))
+            skip = True
+        out.append(item)
+    return out
+
+
+def _wraps_into(item, following, widths: dict[int, float]) -> bool:
+    """``following`` is the rest of the address on ``item`` (see :func:`join_wrapped`)."""
+    block = getattr(item, "block", 0)
+    if getattr(following, "block", 0) != block:
+        return False
+    text, rest = normalise(item.text), normalise(following.text)
+    if not _ADDRESS_KEY_RE.search(text) or not rest or len(rest) > 40:
+        return False
+    if re.search(r"[:：]", rest) or _KEY_RE.search(rest) or not re.search(r"[\u4e00-\u9fff]", rest) \
+            or DATE_RE.search(_digits(rest)) or PHONE_RE.search(rest):
+        return False
+    left, right, top, bottom = _left_top_bottom(item.box)
+    next_left, next_right, next_top, next_bottom = _left_top_bottom(following.box)
+    height = max(1.0, min(bottom - top, next_bottom - next_top))
+    return (right - left >= 0.6 * widths.get(block, right - left)
+            and next_top - top < 2.2 * height and next_top > top + 0.4 * height
+            and left - 0.8 * height <= next_left <= left + 0.5 * (right - left)
+            and next_right <= right + height)
+
+
+# an ink-jet code line: a date with a batch code or a stamp beside it, and no key
+_CODE_LINE_RE = re.compile(r"^[^\u4e00-\u9fff:：]*[\u4e00-\u9fff]{0,2}[^\u4e00-\u9fff:：]*[\u4e00-\u9fff]{0,2}$")
+
+
+def _bare_dates(fields: LabelFields, lines: list[str], expiry_elsewhere: bool) -> None:
+    """Dates printed without a key (an ink-jet code: "20280629", "2025.06.21.Y") given their meaning.
+
+    A date after today cannot be a production date: it is the date to use by (限期使用日期, 保质期至).
+    When the label says its production date or its use-by date is printed elsewhere ("见包装",
+    "见标注"), the bare date is that one; two bare dates are the production date and the use-by date."""
+    found = []
+    for line in lines:
+        compact = line.replace(" ", "")
+        if len(compact) > 24 or not _CODE_LINE_RE.match(compact) or any(k for k, n, _ in _segments(line) if n):
+            continue
+        day, _ = _production_date(compact)
+        if day and day not in found:
+            found.append(day)
+    if not found:
+        return
+    today = date.today().isoformat()
+    if len(found) == 2 and fields.production_date is None and fields.expiry_date is None and min(found) <= today:
+        fields.production_date, fields.expiry_date = sorted(found)
+        fields.date_elsewhere = False
+        return
+    later = sorted(d for d in found if d > today)
+    past = sorted(d for d in found if d <= today)
+    if fields.expiry_date is None and later:
+        fields.expiry_date = later[0]
+    elif fields.expiry_date is None and expiry_elsewhere and len(found) == 1 and not fields.date_elsewhere:
+        fields.expiry_date = found[0]
+    if fields.production_date is None and fields.date_elsewhere and len(past) == 1:
+        fields.production_date = past[0]
+        fields.date_elsewhere = False
 
 
 def _apply_parties(fields: LabelFields, read_lines, lines: list[str]) -> None:
@@ -419,6 +524,15 @@ def _match(pattern: re.Pattern, value: str | None) -> str | None:
         return None
     found = pattern.search(value)
     return re.sub(r"\s+", "", found.group(0)) if found else None
+
+
+def _shelf_words(value: str | None) -> str | None:
+    """A shelf life in words ("三年", "十八个月") or printed elsewhere ("见包装"); not a stray word after
+    the key ("有效期(EXPIRY)" on a bank slip)."""
+    value = _clean_value(value)
+    if value and re.search(r"[零一二三四五六七八九十两半百]+\s*(?:个月|年|天|日|周)|^见|长期", value):
+        return value
+    return None
 
 
 def _phone(value: str | None) -> str | None:

@@ -27,7 +27,7 @@ __all__ = ["ENGINES", "READING_REVISION", "OcrEngine", "OcrLine", "OcrResult", "
            "available_engines", "character_error_rate", "clean_text", "crop_line", "get_engine", "merge_rows",
            "normalise_for_cer", "upright"]
 
-READING_REVISION = 4
+READING_REVISION = 5
 TESSERACT_PACKAGES = "tesseract-ocr tesseract-ocr-chi-sim"
 _HAN_SPACE = re.compile(r"(?<=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])\s+(?=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])")
 
@@ -199,9 +199,12 @@ class RapidOcrEngine(OcrEngine):
         # only helps upside-down photos, so it runs only when the first pass reads poorly.
         # onnxruntime ignores OMP_NUM_THREADS: a batch worker's fair share of the cores is passed on here,
         # or N workers would each spin one thread per core.
+        # Detection thresholds below RapidOCR's (0.3 / 0.5): faint ink on glossy film (a second factory's
+        # lines on a crumpled pouch) scores under 0.5 as a box and was dropped; text read from such a box
+        # still faces the recogniser's confidence and the second readings before anything accuses.
         threads = _thread_share()
         return RapidOCR(params={"Global.log_level": "error", "Det.limit_type": "max", "Det.limit_side_len": 736,
-                                "Global.use_cls": False,
+                                "Det.thresh": 0.2, "Det.box_thresh": 0.3, "Global.use_cls": False,
                                 "EngineConfig.onnxruntime.enable_cpu_mem_arena": True,
                                 "EngineConfig.onnxruntime.intra_op_num_threads": threads,
                                 "EngineConfig.onnxruntime.inter_op_num_threads": 1 if threads > 0 else -1})
@@ -209,7 +212,7 @@ class RapidOcrEngine(OcrEngine):
     def _version(self) -> str:
         from importlib.metadata import version
 
-        return f"{version('rapidocr')}-det736"
+        return f"{version('rapidocr')}-det736-t20b30"
 
     def read(self, image: ImageInput) -> OcrResult:
         """The photo read the right way up: a photo taken sideways (most text boxes standing) is read
