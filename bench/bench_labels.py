@@ -263,7 +263,8 @@ def main(argv: list[str] | None = None) -> int:
             n_anchor = len(paths) if args.anchor is None else min(args.anchor, len(paths))
             raw_results, raw_wall = _batch(_raw_one, [(p, True) for p in paths[:n_anchor]], args.workers, threads)
             raw = {**_score(truths[:n_anchor], raw_results), "s_per_photo": round(raw_wall / max(1, n_anchor), 3),
-                   "median_s_one_photo": round(statistics.median(r["seconds"] for r in raw_results), 3)}
+                   "median_s_one_photo": round(statistics.median(r["seconds"] for r in raw_results), 3)
+                   if raw_results else None}
             out[name] = {"photos": len(paths), "casebook": ours, "raw_rapidocr": raw, "anchor_photos": n_anchor}
         out["names"] = _names_and_pairs()
     own, kids = _peak_mb()

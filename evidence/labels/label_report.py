@@ -17,6 +17,7 @@ from evidence.labels.label_fields import FIELD_NAMES, extract_fields
 from evidence.labels.ocr import OcrEngine, OcrLine, OcrResult, get_engine, upright
 from evidence.labels.readings import ReadingCache
 from evidence.labels.screening import Finding, screen
+from evidence.labels.stretched_reads import restretch_malformed
 from safeio.errors import CasebookError, InputError, MissingDependencyError
 from safeio.limits import read_capped
 
@@ -143,9 +144,10 @@ def report_from_ocr(image: str, picture, result: OcrResult, engine: OcrEngine, r
     from evidence.labels.brands import default_registry
 
     registry = registry or default_registry()
+    turned = upright(picture, result.rotation)  # the boxes are in the photo as it was read
+    result = restretch_malformed(result, turned, engine)
     fields = extract_fields(result.lines)
     _with_bars(fields, read_bars(picture))
-    turned = upright(picture, result.rotation)  # the boxes are in the photo as it was read
     findings = screen(fields, text=result.text, ocr=result, registry=registry, reread=make_reread(turned, engine),
                       complete=complete)
     # the lookalike a finding rests on (accused or held for review), with its signals and tricks

@@ -115,6 +115,10 @@ class OcrEngine:
         """Re-read the region of one line (a second look at doubtful characters)."""
         return self.read_lines(image, [box], upscale=upscale)[0]
 
+    def read_line_image(self, crop: Image.Image) -> OcrLine | None:
+        """Read one line already cut out (and prepared by the caller: stretched, cleaned); None when empty."""
+        return self._read_line(crop)
+
     def read_lines(self, image: ImageInput, boxes, *, upscale: float = 2.0) -> list[OcrLine | None]:
         """Re-read several line regions, each straightened and enlarged ``upscale`` times; None where nothing reads."""
         picture = load_image(image)

@@ -182,3 +182,41 @@ def test_real_photos_read_the_fields_of_each_class(photo, wanted):
     accusing = {"three_no", "obsolete_qs_mark", "bad_barcode_checksum", "bad_credit_code_checksum",
                 "license_region_mismatch", "brand_lookalike", "missing_ccc", "prohibited_claim"}
     assert not {f.code for f in report.findings} & accusing
+
+
+# --- a line squeezed sideways (the edge of a curved bottle) --------------------------------------------------
+
+
+def test_a_squeezed_licence_line_is_read_again_stretched():
+    from PIL import Image, ImageDraw, ImageFont
+
+    from casebook.fonts import cjk_font_file
+    from evidence.labels.ocr import OcrResult, get_engine
+    from evidence.labels.stretched_reads import restretch_malformed
+
+    path, index = cjk_font_file(False)
+    font = ImageFont.truetype(str(path), 30, index=index)
+    photo = Image.new("RGB", (900, 200), "white")
+    pen = ImageDraw.Draw(photo)
+    pen.text((20, 20), "生产商：江苏艾兰得营养品有限公司", font=font, fill=(20, 20, 20))
+    line = Image.new("RGB", (700, 44), "white")
+    ImageDraw.Draw(line).text((0, 4), "食品生产许可证编号：SC12732128200155", font=font, fill=(20, 20, 20))
+    photo.paste(line.resize((280, 44)), (20, 80))  # squeezed to 40 % of its width, as at a bottle's edge
+    # the first reading as the engine gave it on a real bottle: the narrow digits dropped
+    first = [OcrLine("生产商：江苏艾兰得营养品有限公司", ((20, 20), (520, 20), (520, 60), (20, 60)), 0.99),
+             OcrLine("食品生产许可证编号：SC127200155", ((20, 80), (300, 80), (300, 124), (20, 124)), 0.90)]
+    again = restretch_malformed(OcrResult.from_lines("rapidocr", first, photo.size), photo, get_engine("rapidocr"))
+    assert extract_fields(again.lines).license_no == "SC12732128200155"
+    assert again.lines[0] == first[0]  # a line with nothing malformed is not read again
+    # a reading that stays malformed changes nothing
+    blank = Image.new("RGB", (900, 200), "white")
+    unchanged = restretch_malformed(OcrResult.from_lines("rapidocr", first, blank.size), blank, get_engine("rapidocr"))
+    assert [ln.text for ln in unchanged.lines] == [ln.text for ln in first]
+
+
+@pytest.mark.slow
+def test_the_licence_at_the_edge_of_a_real_bottle_reads_whole():
+    from evidence.labels.label_report import read_label
+
+    report = read_label(_real() / "real-01.jpg", "rapidocr")
+    assert report.fields["license_no"] == "SC12732128200155"
