@@ -220,3 +220,37 @@ def test_the_licence_at_the_edge_of_a_real_bottle_reads_whole():
 
     report = read_label(_real() / "real-01.jpg", "rapidocr")
     assert report.fields["license_no"] == "SC12732128200155"
+
+
+# --- more real photos kept in the repository -----------------------------------------------------------------
+
+MORE = Path(__file__).resolve().parent / "data" / "real_more"
+ACCUSING = {"three_no", "obsolete_qs_mark", "bad_barcode_checksum", "bad_credit_code_checksum",
+            "license_region_mismatch", "brand_lookalike", "missing_ccc", "prohibited_claim"}
+
+
+def test_the_extra_real_photos_are_small_pinned_and_licensed():
+    import hashlib
+
+    photos = json.loads((MORE / "truth.json").read_text(encoding="utf-8"))["photos"]
+    assert len(photos) >= 8
+    for photo in photos:
+        data = (MORE / photo["file"]).read_bytes()
+        assert len(data) <= 300_000 and hashlib.sha256(data).hexdigest() == photo["sha256"]
+        assert "@" in photo["source"] and photo["licence"].startswith(("Apache-2.0", "MIT"))
+        assert photo["accusations_expected"] == []
+
+
+@pytest.mark.slow
+def test_the_extra_real_photos_get_no_accusation_and_their_legible_fields():
+    from evidence.labels.label_report import read_labels
+    from evidence.labels.label_score import comparable
+
+    photos = json.loads((MORE / "truth.json").read_text(encoding="utf-8"))["photos"]
+    reports = read_labels([MORE / p["file"] for p in photos], "rapidocr")
+    for photo, report in zip(photos, reports, strict=True):
+        assert report.error is None, photo["file"]
+        assert not {f.code for f in report.findings} & ACCUSING, (photo["file"], [f.code for f in report.findings])
+        for key in ("product_name", "address"):
+            if key in photo["visible"]:
+                assert comparable(report.fields.get(key)) == comparable(photo["visible"][key]), (photo["file"], key)
