@@ -394,6 +394,9 @@ def _wraps_into(item, following, widths: dict[int, float]) -> bool:
 
 # an ink-jet code line: a date with a batch code or a stamp beside it, and no key
 _CODE_LINE_RE = re.compile(r"^[^\u4e00-\u9fff:：]*[\u4e00-\u9fff]{0,2}[^\u4e00-\u9fff:：]*[\u4e00-\u9fff]{0,2}$")
+# a line that is only a date (a factory letter or the time after it, a stamp's character before it)
+_DATE_LINE_RE = re.compile(r"^[\u4e00-\u9fff]?(?:19|20)\d{2}([./\-]?)[01]\d\1[0-3]\d(?:[./\-]?[A-Z])?"
+                           r"(?:[0-2]\d:[0-5]\d(?::[0-5]\d)?)?$")
 
 
 def _bare_dates(fields: LabelFields, lines: list[str], expiry_elsewhere: bool) -> None:
@@ -401,8 +404,10 @@ def _bare_dates(fields: LabelFields, lines: list[str], expiry_elsewhere: bool) -
 
     A date after today cannot be a production date: it is the date to use by (限期使用日期, 保质期至).
     When the label says its production date or its use-by date is printed elsewhere ("见包装",
-    "见标注"), the bare date is that one; two bare dates are the production date and the use-by date."""
-    found = []
+    "见标注"), the bare date is that one; two bare dates are the production date and the use-by date;
+    a lone past date alone on its line is the production date (a date beside a batch code is left
+    unread: it may be the batch's own)."""
+    found, only_dates = [], []
     for line in lines:
         compact = line.replace(" ", "")
         if len(compact) > 24 or not _CODE_LINE_RE.match(compact) or any(k for k, n, _ in _segments(line) if n):
@@ -410,6 +415,8 @@ def _bare_dates(fields: LabelFields, lines: list[str], expiry_elsewhere: bool) -
         day, _ = _production_date(compact)
         if day and day not in found:
             found.append(day)
+            if _DATE_LINE_RE.match(compact) or _DATE_LINE_RE.match(_digits(compact)):
+                only_dates.append(day)
     if not found:
         return
     today = date.today().isoformat()
@@ -426,6 +433,8 @@ def _bare_dates(fields: LabelFields, lines: list[str], expiry_elsewhere: bool) -
     if fields.production_date is None and fields.date_elsewhere and len(past) == 1:
         fields.production_date = past[0]
         fields.date_elsewhere = False
+    if fields.production_date is None and fields.expiry_date is None and found == only_dates == past:
+        fields.production_date = past[0]  # a lone date, nothing else on its line: the date GB 7718 requires
 
 
 def _apply_parties(fields: LabelFields, read_lines, lines: list[str]) -> None:

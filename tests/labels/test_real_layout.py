@@ -131,9 +131,15 @@ def test_a_bare_date_is_the_one_the_label_says_is_printed_elsewhere():
     assert (both.production_date, both.expiry_date) == ("2023-01-01", "2024-01-01")
 
 
-def test_a_lone_past_date_without_a_key_is_not_guessed():
+def test_a_lone_past_date_beside_a_batch_code_is_not_guessed():
     fields = extract_fields("配料：水、白砂糖\n20240602JA3")
     assert fields.production_date is None and fields.expiry_date is None
+
+
+def test_a_lone_past_date_alone_on_its_line_is_the_production_date():
+    assert extract_fields("配料：水、白砂糖\n2024.05.02").production_date == "2024-05-02"
+    assert extract_fields("配料：水、白砂糖\n2024.05.02.B").production_date == "2024-05-02"
+    assert extract_fields("根据上级有关文件精神\n2016年4月19日").production_date is None  # a letter's date
 
 
 # --- two notes after a maker's name ------------------------------------------------------------------------
