@@ -14,10 +14,10 @@ from pathlib import Path
 from evidence.labels.imageprep import MAX_PHOTO_BYTES, load_image, thumbnail_png, to_bgr
 from evidence.labels.item_screening import ItemPhoto, ItemScreening, screen_item
 from evidence.labels.label_fields import FIELD_NAMES, extract_fields
+from evidence.labels.line_rereads import reread_doubtful_lines
 from evidence.labels.ocr import OcrEngine, OcrLine, OcrResult, get_engine, upright
 from evidence.labels.readings import ReadingCache
 from evidence.labels.screening import Finding, screen
-from evidence.labels.stretched_reads import restretch_malformed
 from safeio.errors import CasebookError, InputError, MissingDependencyError
 from safeio.limits import read_capped
 
@@ -145,7 +145,7 @@ def report_from_ocr(image: str, picture, result: OcrResult, engine: OcrEngine, r
 
     registry = registry or default_registry()
     turned = upright(picture, result.rotation)  # the boxes are in the photo as it was read
-    result = restretch_malformed(result, turned, engine)
+    result = reread_doubtful_lines(result, turned, engine)
     fields = extract_fields(result.lines)
     _with_bars(fields, read_bars(picture))
     findings = screen(fields, text=result.text, ocr=result, registry=registry, reread=make_reread(turned, engine),

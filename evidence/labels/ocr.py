@@ -119,6 +119,10 @@ class OcrEngine:
         """Read one line already cut out (and prepared by the caller: stretched, cleaned); None when empty."""
         return self._read_line(crop)
 
+    def read_line_images(self, crops: list[Image.Image]) -> list[OcrLine | None]:
+        """:meth:`read_line_image` for several crops (one recognition batch where the engine has one)."""
+        return [self._read_line(crop) for crop in crops]
+
     def read_lines(self, image: ImageInput, boxes, *, upscale: float = 2.0) -> list[OcrLine | None]:
         """Re-read several line regions, each straightened and enlarged ``upscale`` times; None where nothing reads."""
         picture = load_image(image)
@@ -270,6 +274,9 @@ class RapidOcrEngine(OcrEngine):
         """All crops in one recognition batch (one onnxruntime call for the lot)."""
         picture = load_image(image)
         return self._recognise([crop_line(picture, box, upscale) for box in boxes])
+
+    def read_line_images(self, crops: list[Image.Image]) -> list[OcrLine | None]:
+        return self._recognise(crops)
 
     def _recognise(self, crops: list[Image.Image]) -> list[OcrLine | None]:
         if not crops:

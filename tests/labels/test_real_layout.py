@@ -169,7 +169,8 @@ def _real() -> Path:
     ("real-02.jpg", {"manufacturer": "江苏元气绿洲味业有限公司", "license_no": "SC10132128108853",
                      "address": "江苏省兴化市经济开发区环城南路5号"}),
     # a wrapped address, a vertical barcode number beside it
-    ("real-04.jpg", {"address": "广州市白云区太和镇南岭南业二横路1号(自主申报)自编B栋一、二、三楼C栋一楼"}),
+    ("real-04.jpg", {"address": "广州市白云区太和镇南岭南业二横路1号(自主申报)自编B栋一、二、三楼C栋一楼",
+                     "expiry_date": "2028-05-26"}),  # and a dot-matrix use-by date under the row above
     # a wrapped address indented under its value; a covered key before the shelf life
     ("real-06.jpg", {"address": "江西省九江市瑞昌市码头镇工业区(江西理文工业园区62车间)", "shelf_life": "三年"}),
     # a faint ink-jet use-by date with no key
@@ -197,8 +198,8 @@ def test_a_squeezed_licence_line_is_read_again_stretched():
     from PIL import Image, ImageDraw, ImageFont
 
     from casebook.fonts import cjk_font_file
+    from evidence.labels.line_rereads import restretch_malformed
     from evidence.labels.ocr import OcrResult, get_engine
-    from evidence.labels.stretched_reads import restretch_malformed
 
     path, index = cjk_font_file(False)
     font = ImageFont.truetype(str(path), 30, index=index)
@@ -260,3 +261,45 @@ def test_the_extra_real_photos_get_no_accusation_and_their_legible_fields():
         for key in ("product_name", "address"):
             if key in photo["visible"]:
                 assert comparable(report.fields.get(key)) == comparable(photo["visible"][key]), (photo["file"], key)
+
+
+# --- a dot-matrix ink-jet date ----------------------------------------------------------------------------
+
+
+def _dot_matrix(text: str, font, size=(520, 60), pitch=5):
+    """``text`` printed as an ink-jet printer does: separate dots on a grid, no strokes."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    solid = Image.new("L", size, 255)
+    ImageDraw.Draw(solid).text((4, 4), text, font=font, fill=0)
+    ink = np.asarray(solid) < 128
+    rows, cols = np.mgrid[0:size[1], 0:size[0]]
+    out = np.full((size[1], size[0]), 235, np.uint8)
+    out[ink & ((rows % pitch) < 3) & ((cols % pitch) < 3)] = 40
+    return Image.fromarray(out)
+
+
+def test_a_doubtful_dot_matrix_date_is_read_again_from_several_crops():
+    from PIL import Image, ImageFont
+
+    from casebook.fonts import cjk_font_file
+    from evidence.labels.line_rereads import reread_code_lines
+    from evidence.labels.ocr import OcrResult, get_engine
+
+    path, index = cjk_font_file(False)
+    font = ImageFont.truetype(str(path), 44, index=index)
+    photo = Image.new("L", (600, 160), 235)
+    photo.paste(_dot_matrix("RGE2703J", font), (30, 20))
+    photo.paste(_dot_matrix("20280526", font), (30, 72))
+    photo = photo.convert("RGB")
+    # the first reading as the engine gave it on a real sachet: its box takes in half the row above, 8 read as 6
+    first = [OcrLine("RGE2703J", ((30, 20), (330, 20), (330, 80), (30, 80)), 0.75),
+             OcrLine("P120260526", ((30, 55), (330, 55), (330, 132), (30, 132)), 0.72)]
+    again = reread_code_lines(OcrResult.from_lines("rapidocr", first, photo.size), photo, get_engine("rapidocr"))
+    assert "20280526" in again.lines[1].text and again.lines[0] == first[0]
+    assert extract_fields(["生产批号和限期使用日期：见标注", *[ln.text for ln in again.lines]]).expiry_date == "2028-05-26"
+    # a code line read with confidence is not read again
+    sure = [OcrLine("20260526", ((30, 55), (330, 55), (330, 132), (30, 132)), 0.97)]
+    assert reread_code_lines(OcrResult.from_lines("rapidocr", sure, photo.size), photo,
+                             get_engine("rapidocr")).lines == sure
