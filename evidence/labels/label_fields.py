@@ -38,10 +38,10 @@ KEYS: dict[str, tuple[str, ...]] = {
     "credit_code": ("统一社会信用代码", "社会信用代码", "信用代码"),
     "barcode": ("商品条码", "条形码", "条码"),
     "standards": ("产品标准代号", "产品执行标准", "执行标准号", "执行标准", "产品标准号", "标准代号", "产品标准"),
-    "production_date": ("生产日期", "制造日期", "出厂日期", "生产批号/日期"),
+    "production_date": ("生产日期", "制造日期", "出厂日期", "生产批号/日期", "MFG", "MFD", "PROD"),
     "shelf_life": ("保质期限", "保质期", "保存期限", "保存期", "有效期", "食用期限"),
     "expiry_date": ("限期使用日期", "有效期至", "保质期至", "此日期前最佳", "此日期前食用", "最佳食用日期", "届满日期",
-                    "到期日", "失效日期"),
+                    "到期日", "失效日期", "限用日期", "EXP"),
     "net_content": ("净含量/规格", "净含量", "净重", "规格"),
     "model_no": ("产品编号", "产品型号", "规格型号", "型号", "货号"),
     "brand": ("品牌", "商标"),
@@ -56,7 +56,9 @@ OTHER_KEYS = ("配料表", "配料", "贮存条件", "储存条件", "额定电�
 
 _KEY_INDEX = sorted(((k, f) for f, ks in KEYS.items() for k in ks), key=lambda kv: -len(kv[0]))
 _KEY_INDEX += sorted(((k, None) for k in OTHER_KEYS), key=lambda kv: -len(kv[0]))
-_KEY_ALTERNATIVES = "|".join(re.escape(k) for k, _ in sorted(_KEY_INDEX, key=lambda kv: -len(kv[0])))
+# a Latin key is a whole word: EXP is not the start of EXPRESS
+_KEY_ALTERNATIVES = "|".join(re.escape(k) + ("(?![A-Za-z])" if k[-1].isascii() and k[-1].isalpha() else "")
+                             for k, _ in sorted(_KEY_INDEX, key=lambda kv: -len(kv[0])))
 # A key starts the line or follows white space or a bracket; or, anywhere, it is followed by a colon
 # (a vertical title read into the row: "光明净重：950毫升").
 _KEY_RE = re.compile(
@@ -409,10 +411,13 @@ def _bare_dates(fields: LabelFields, lines: list[str], expiry_elsewhere: bool) -
     unread: it may be the batch's own)."""
     found, only_dates = [], []
     for line in lines:
-        compact = line.replace(" ", "")
-        if len(compact) > 24 or not _CODE_LINE_RE.match(compact) or any(k for k, n, _ in _segments(line) if n):
+        if any(k for k, n, _ in _segments(line) if n):
             continue
+        compact = _TIME_RE.sub(" ", line).strip()  # "2025.07.19 08:21": the printer's clock
         day, _ = _production_date(compact)
+        compact = compact.replace(" ", "")
+        if len(compact) > 24 or not _CODE_LINE_RE.match(compact):
+            continue
         if day and day not in found:
             found.append(day)
             if _DATE_LINE_RE.match(compact) or _DATE_LINE_RE.match(_digits(compact)):
@@ -605,13 +610,20 @@ def _standards(value: str | None) -> list[str]:
     return [re.sub(r"^((?:GB|QB|NY|SB|LS|HG|JB)(?:/T)?|DB\d{2}(?:/T)?)(?=\d)", r"\1 ", s) for s in found]
 
 
+_TIME_RE = re.compile(r"(?<!\d)[0-2]?\d[:：][0-5]\d(?:[:：][0-5]\d)?(?!\d)")
+
+
 def _production_date(value: str | None) -> tuple[str | None, bool]:
     if not value:
         return None, False
     if ELSEWHERE_RE.search(value):
         return None, True
-    compact = _digits(value.replace(" ", "")) if re.search(r"\d", value) else value
-    found = DATE_RE.search(compact)
+    if not re.search(r"\d", value):
+        return None, False
+    # the time after an ink-jet date ("2025-05-20 08:32") and a batch after a space ("20250702 1A") are not
+    # part of it: read with the spaces first, then without (a date printed "2025 05 13")
+    value = _TIME_RE.sub(" ", value)
+    found = DATE_RE.search(_digits(re.sub(r"\s+", " ", value))) or DATE_RE.search(_digits(value.replace(" ", "")))
     if not found:
         return None, False
     year = int(found.group("y"))

@@ -303,3 +303,20 @@ def test_a_doubtful_dot_matrix_date_is_read_again_from_several_crops():
     sure = [OcrLine("20260526", ((30, 55), (330, 55), (330, 132), (30, 132)), 0.97)]
     assert reread_code_lines(OcrResult.from_lines("rapidocr", sure, photo.size), photo,
                              get_engine("rapidocr")).lines == sure
+
+
+# --- how ink-jet printers and imported goods write dates ----------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "production", "expiry"), [
+    ("生产日期：2025-05-20 08:32", "2025-05-20", None),  # the printer's clock after the date
+    ("生产日期/批号：20250702 1A", "2025-07-02", None),  # the batch after a space
+    ("生产日期：2025 05 13", "2025-05-13", None),
+    ("生产日期:见瓶身\n2024.12.26 10:21", "2024-12-26", None),  # the bare date on the bottle, with its time
+    ("限用日期：20271226", None, "2027-12-26"),
+    ("MFG:2025.05.13 EXP:2027.05.12", "2025-05-13", "2027-05-12"),
+    ("EXPRESS 2025.01.01", None, None),  # EXP is a whole word
+])
+def test_dates_as_printers_and_imported_goods_write_them(text, production, expiry):
+    fields = extract_fields(text)
+    assert (fields.production_date, fields.expiry_date) == (production, expiry)
