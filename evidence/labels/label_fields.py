@@ -358,20 +358,26 @@ def join_wrapped(items: list) -> list:
         left, right, _, _ = _left_top_bottom(item.box)
         block = getattr(item, "block", 0)
         widths[block] = max(widths.get(block, 0.0), right - left)
-    out, skip = [], False
+    out, joined = [], set()
     for index, item in enumerate(items):
-        if skip:
-            skip = False
+        if index in joined:
             continue
-        following = items[index + 1] if index + 1 < len(items) else None
+        # the next line of horizontal text (vertical text placed between them is passed over)
+        after = next((k for k in range(index + 1, len(items)) if not _standing(items[k].box)), None)
+        following = items[after] if after is not None else None
         if following is not None and _wraps_into(item, following, widths):
             glue = "" if re.search(r"[\u4e00-\u9fff）)]$", item.text) or re.match(r"[\u4e00-\u9fff(（]", following.text) \
                 else " "
             item = replace(item, text=item.text + glue + following.text,
                            confidence=min(item.confidence, following.confidence))
-            skip = True
+            joined.add(after)
         out.append(item)
     return out
+
+
+def _standing(box) -> bool:
+    left, right, top, bottom = _left_top_bottom(box)
+    return bottom - top > 2 * max(1.0, right - left)
 
 
 def _wraps_into(item, following, widths: dict[int, float]) -> bool:

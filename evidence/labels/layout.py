@@ -165,7 +165,15 @@ def reading_order(pieces: list, merge) -> list:
     out = []
     for number, block in enumerate(blocks(flat) if flat else []):
         out += [replace(row, block=number) for row in merge(block)]
-    out += [replace(piece, block=len(out) and out[-1].block + 1) for piece in upright]
+    # vertical text in a block of its own (it joins nothing), placed where its middle stands among the rows
+    alone = out[-1].block + 1 if out else 0
+
+    def middle(line) -> float:
+        return (_extent(line)[1] + _extent(line)[3]) / 2
+
+    for piece in sorted(upright, key=middle):
+        at = next((k for k, row in enumerate(out) if middle(row) > middle(piece)), len(out))
+        out.insert(at, replace(piece, block=alone))
     if angle:
         out = [replace(row, box=own[row.box]) if row.box in own else _turn(row, -angle, centre) for row in out]
     return out

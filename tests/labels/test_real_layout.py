@@ -67,6 +67,8 @@ def test_vertical_digits_beside_a_barcode_never_join_a_row():
               _piece("B栋一、二、三楼C栋一楼", 62, 745, width=280),
               OcrLine("9763219", ((950, 610), (1017, 610), (1017, 900), (950, 900)), 0.73)]
     rows = reading_order(pieces, merge_rows)
+    # a line of its own, where its middle stands among the rows; the wrapped address is joined across it
+    assert [r.text for r in rows].index("9763219") == 1 and len({r.block for r in rows}) == 2
     assert not any("9763219" in r.text and "地址" in r.text for r in rows)
     assert not any("9763219" in r.text and "楼" in r.text for r in rows)
     assert extract_fields(rows).address == "广州市白云区太和镇南岭南业二横路1号B栋一、二、三楼C栋一楼"
