@@ -17,7 +17,8 @@ from functools import lru_cache
 from safeio.identifier_grammar import USCC_OCR_CONFUSIONS
 
 __all__ = ["FIELD_NAMES", "KEYS", "LabelFields", "decode_label_text", "extract_fields", "guess_product_type",
-           "is_health_food", "is_infant_formula", "normalise", "read_credit_code", "read_digits", "read_licence"]
+           "is_health_food", "is_infant_formula", "join_wrapped", "normalise", "read_credit_code", "read_digits",
+           "read_licence"]
 
 FIELD_NAMES = ("product_name", "manufacturer", "address", "phone", "license_no", "ccc_cert_no", "credit_code",
                "barcode", "standards", "production_date", "expiry_date", "shelf_life", "net_content")
@@ -37,10 +38,10 @@ KEYS: dict[str, tuple[str, ...]] = {
     "credit_code": ("统一社会信用代码", "社会信用代码", "信用代码"),
     "barcode": ("商品条码", "条形码", "条码"),
     "standards": ("产品标准代号", "产品执行标准", "执行标准号", "执行标准", "产品标准号", "标准代号", "产品标准"),
-    "production_date": ("生产日期", "制造日期", "出厂日期", "生产批号/日期"),
+    "production_date": ("生产日期", "制造日期", "出厂日期", "生产批号/日期", "MFG", "MFD", "PROD"),
     "shelf_life": ("保质期限", "保质期", "保存期限", "保存期", "有效期", "食用期限"),
     "expiry_date": ("限期使用日期", "有效期至", "保质期至", "此日期前最佳", "此日期前食用", "最佳食用日期", "届满日期",
-                    "到期日", "失效日期"),
+                    "到期日", "失效日期", "限用日期", "EXP"),
     "net_content": ("净含量/规格", "净含量", "净重", "规格"),
     "model_no": ("产品编号", "产品型号", "规格型号", "型号", "货号"),
     "brand": ("品牌", "商标"),
@@ -55,7 +56,9 @@ OTHER_KEYS = ("配料表", "配料", "贮存条件", "储存条件", "额定电�
 
 _KEY_INDEX = sorted(((k, f) for f, ks in KEYS.items() for k in ks), key=lambda kv: -len(kv[0]))
 _KEY_INDEX += sorted(((k, None) for k in OTHER_KEYS), key=lambda kv: -len(kv[0]))
-_KEY_ALTERNATIVES = "|".join(re.escape(k) for k, _ in sorted(_KEY_INDEX, key=lambda kv: -len(kv[0])))
+# a Latin key is a whole word: EXP is not the start of EXPRESS
+_KEY_ALTERNATIVES = "|".join(re.escape(k) + ("(?![A-Za-z])" if k[-1].isascii() and k[-1].isalpha() else "")
+                             for k, _ in sorted(_KEY_INDEX, key=lambda kv: -len(kv[0])))
 # A key starts the line or follows white space or a bracket; or, anywhere, it is followed by a colon
 # (a vertical title read into the row: "光明净重：950毫升").
 _KEY_RE = re.compile(
@@ -222,6 +225,9 @@ def _fuzzy_key(prefix: str) -> str | None:
     names = {name for key, name in _KEY_INDEX if (key.endswith(prefix) and len(prefix) >= max(1, len(key) - 2))
              or (len(prefix) >= 3 and Levenshtein.distance(key, prefix) <= 1)
              or (len(prefix) == len(key) == 2 and prefix[1] == key[1] and prefix[0] != key[0])}
+    # a tail shared with a key one character longer than those accepted is no evidence either way:
+    # "期" ends 保质期 and 生产日期 alike
+    names |= {name for key, name in _KEY_INDEX if key.endswith(prefix) and len(key) == len(prefix) + 3}
     return names.pop() if len(names) == 1 else None
 
 
@@ -255,6 +261,8 @@ def _segments(line: str) -> list[tuple[str | None, str | None, str]]:
 
 def extract_fields(source) -> LabelFields:
     """The fields of a label from its text (a string) or its OCR lines (strings or OcrLine)."""
+    if not isinstance(source, str):
+        source = join_wrapped(list(source))
     read_lines = _read_lines(source)
     lines = [line for line, _, _ in read_lines]
     fields = LabelFields()
@@ -306,13 +314,14 @@ def extract_fields(source) -> LabelFields:
     fields.barcode = _barcode(values.get("barcode"), lines)
     fields.standards = _standards(values.get("standards"))
     fields.production_date, fields.date_elsewhere = _production_date(values.get("production_date"))
-    fields.shelf_life = _match(SHELF_RE, values.get("shelf_life")) or _clean_value(values.get("shelf_life"))
+    fields.shelf_life = _match(SHELF_RE, values.get("shelf_life")) or _shelf_words(values.get("shelf_life"))
     fields.net_content = _match(NET_RE, values.get("net_content"))
     fields.brand = _clean_value(values.get("brand"))
     fields.model_no = _clean_value(values.get("model_no"))
     registration = REGISTRATION_RE.search(text)
     fields.registration_no = re.sub(r"\s", "", registration.group(0)) if registration else None
-    fields.expiry_date, _ = _production_date(values.get("expiry_date"))
+    fields.expiry_date, expiry_elsewhere = _production_date(values.get("expiry_date"))
+    _bare_dates(fields, lines, expiry_elsewhere)
     _apply_parties(fields, read_lines, lines)
     if not fields.product_name:  # GB 7718 4.1.2: the name stands in a prominent position; no 名称 line needed
         fields.product_name = _prominent_title(source, lines) or _title_name(fields.title)
@@ -321,6 +330,122 @@ def extract_fields(source) -> LabelFields:
     for name in ("product_name", "manufacturer", "address", "title", "brand"):
         setattr(fields, name, _as_read(getattr(fields, name), read_lines))
     return fields
+
+
+_ADDRESS_KEY_RE = re.compile(r"(?:^|(?<=[\s【\[(（]))(?:" + "|".join(map(re.escape, KEYS["address"])) + r"|址)"
+                             r"\s*[】\]）)]?\s*[:：;；]\s*\S")
+
+
+def _left_top_bottom(box) -> tuple[float, float, float, float]:
+    xs = [p[0] for p in box]
+    ys = [p[1] for p in box]
+    return min(xs), max(xs), min(ys), max(ys)
+
+
+def join_wrapped(items: list) -> list:
+    """OCR lines with a wrapped address joined to its first line.
+
+    A long address runs onto a second printed line ("…自编" / "B栋一、二、三楼"); that line starts
+    no key, sits right below in the same block, begins at the first line's left edge or under
+    its value, and the first line fills most of the block's width (it wrapped because it was full).
+    Lines without boxes (plain text) are left as they are."""
+    if not all(getattr(item, "box", None) for item in items):
+        return items
+    from dataclasses import replace
+
+    widths: dict[int, float] = {}
+    for item in items:
+        left, right, _, _ = _left_top_bottom(item.box)
+        block = getattr(item, "block", 0)
+        widths[block] = max(widths.get(block, 0.0), right - left)
+    out, joined = [], set()
+    for index, item in enumerate(items):
+        if index in joined:
+            continue
+        # the next line of horizontal text (vertical text placed between them is passed over)
+        after = next((k for k in range(index + 1, len(items)) if not _standing(items[k].box)), None)
+        following = items[after] if after is not None else None
+        if following is not None and _wraps_into(item, following, widths):
+            glue = "" if re.search(r"[\u4e00-\u9fff）)]$", item.text) or re.match(r"[\u4e00-\u9fff(（]", following.text) \
+                else " "
+            item = replace(item, text=item.text + glue + following.text,
+                           confidence=min(item.confidence, following.confidence))
+            joined.add(after)
+        out.append(item)
+    return out
+
+
+def _standing(box) -> bool:
+    left, right, top, bottom = _left_top_bottom(box)
+    return bottom - top > 2 * max(1.0, right - left)
+
+
+def _wraps_into(item, following, widths: dict[int, float]) -> bool:
+    """``following`` is the rest of the address on ``item`` (see :func:`join_wrapped`)."""
+    block = getattr(item, "block", 0)
+    if getattr(following, "block", 0) != block:
+        return False
+    text, rest = normalise(item.text), normalise(following.text)
+    if not _ADDRESS_KEY_RE.search(text) or not rest or len(rest) > 40:
+        return False
+    if re.search(r"[:：]", rest) or _KEY_RE.search(rest) or not re.search(r"[\u4e00-\u9fff]", rest) \
+            or DATE_RE.search(_digits(rest)) or PHONE_RE.search(rest):
+        return False
+    left, right, top, bottom = _left_top_bottom(item.box)
+    next_left, next_right, next_top, next_bottom = _left_top_bottom(following.box)
+    height = max(1.0, min(bottom - top, next_bottom - next_top))
+    return (right - left >= 0.6 * widths.get(block, right - left)
+            and next_top - top < 2.2 * height and next_top > top + 0.4 * height
+            and left - 0.8 * height <= next_left <= left + 0.5 * (right - left)
+            and next_right <= right + height)
+
+
+# an ink-jet code line: a date with a batch code or a stamp beside it, and no key
+_CODE_LINE_RE = re.compile(r"^[^\u4e00-\u9fff:：]*[\u4e00-\u9fff]{0,2}[^\u4e00-\u9fff:：]*[\u4e00-\u9fff]{0,2}$")
+# a line that is only a date (a factory letter or the time after it, a stamp's character before it)
+_DATE_LINE_RE = re.compile(r"^[\u4e00-\u9fff]?(?:19|20)\d{2}([./\-]?)[01]\d\1[0-3]\d(?:[./\-]?[A-Z])?"
+                           r"(?:[0-2]\d:[0-5]\d(?::[0-5]\d)?)?$")
+
+
+def _bare_dates(fields: LabelFields, lines: list[str], expiry_elsewhere: bool) -> None:
+    """Dates printed without a key (an ink-jet code: "20280629", "2025.06.21.Y") given their meaning.
+
+    A date after today cannot be a production date: it is the date to use by (限期使用日期, 保质期至).
+    When the label says its production date or its use-by date is printed elsewhere ("见包装",
+    "见标注"), the bare date is that one; two bare dates are the production date and the use-by date;
+    a lone past date alone on its line is the production date (a date beside a batch code is left
+    unread: it may be the batch's own)."""
+    found, only_dates = [], []
+    for line in lines:
+        if any(k for k, n, _ in _segments(line) if n):
+            continue
+        compact = _TIME_RE.sub(" ", line).strip()  # "2025.07.19 08:21": the printer's clock
+        day, _ = _production_date(compact)
+        compact = compact.replace(" ", "")
+        if len(compact) > 24 or not _CODE_LINE_RE.match(compact):
+            continue
+        if day and day not in found:
+            found.append(day)
+            if _DATE_LINE_RE.match(compact) or _DATE_LINE_RE.match(_digits(compact)):
+                only_dates.append(day)
+    if not found:
+        return
+    today = date.today().isoformat()
+    if len(found) == 2 and fields.production_date is None and fields.expiry_date is None and min(found) <= today:
+        fields.production_date, fields.expiry_date = sorted(found)
+        fields.date_elsewhere = False
+        return
+    later = sorted(d for d in found if d > today)
+    past = sorted(d for d in found if d <= today)
+    if fields.expiry_date is None and later:
+        fields.expiry_date = later[0]
+    elif fields.expiry_date is None and expiry_elsewhere and len(found) == 1 and not fields.date_elsewhere:
+        fields.expiry_date = found[0]
+    if fields.production_date is None and fields.date_elsewhere and len(past) == 1:
+        fields.production_date = past[0]
+        fields.date_elsewhere = False
+    if fields.production_date is None and fields.expiry_date is None and found == only_dates == past:
+        fields.production_date = past[0]  # a lone date, nothing else on its line: the date GB 7718 requires
 
 
 def _apply_parties(fields: LabelFields, read_lines, lines: list[str]) -> None:
@@ -421,6 +546,15 @@ def _match(pattern: re.Pattern, value: str | None) -> str | None:
     return re.sub(r"\s+", "", found.group(0)) if found else None
 
 
+def _shelf_words(value: str | None) -> str | None:
+    """A shelf life in words ("三年", "十八个月") or printed elsewhere ("见包装"); not a stray word after
+    the key ("有效期(EXPIRY)" on a bank slip)."""
+    value = _clean_value(value)
+    if value and re.search(r"[零一二三四五六七八九十两半百]+\s*(?:个月|年|天|日|周)|^见|长期", value):
+        return value
+    return None
+
+
 def _phone(value: str | None) -> str | None:
     if not value:
         return None
@@ -482,13 +616,20 @@ def _standards(value: str | None) -> list[str]:
     return [re.sub(r"^((?:GB|QB|NY|SB|LS|HG|JB)(?:/T)?|DB\d{2}(?:/T)?)(?=\d)", r"\1 ", s) for s in found]
 
 
+_TIME_RE = re.compile(r"(?<!\d)[0-2]?\d[:：][0-5]\d(?:[:：][0-5]\d)?(?!\d)")
+
+
 def _production_date(value: str | None) -> tuple[str | None, bool]:
     if not value:
         return None, False
     if ELSEWHERE_RE.search(value):
         return None, True
-    compact = _digits(value.replace(" ", "")) if re.search(r"\d", value) else value
-    found = DATE_RE.search(compact)
+    if not re.search(r"\d", value):
+        return None, False
+    # the time after an ink-jet date ("2025-05-20 08:32") and a batch after a space ("20250702 1A") are not
+    # part of it: read with the spaces first, then without (a date printed "2025 05 13")
+    value = _TIME_RE.sub(" ", value)
+    found = DATE_RE.search(_digits(re.sub(r"\s+", " ", value))) or DATE_RE.search(_digits(value.replace(" ", "")))
     if not found:
         return None, False
     year = int(found.group("y"))

@@ -5,8 +5,13 @@ row reads a two-column label across both columns (the ingredients of the left co
 the maker of the right one).  A recursive XY cut (split at a blank band across the whole region,
 alternately horizontal and vertical) finds the blocks; rows are then joined inside each block
 only.  A vertical blank band between a key and its value ("生产日期：   2024-03-01") is not a
-column gap: a cut is refused when the left side is mostly keys.  Tilted photos have no clean
-blank band and fall back to one block (rows are still joined along their slope).
+column gap: a cut is refused when the left side is mostly keys.
+
+A photo taken a few degrees askew has no horizontal blank band between its rows and no vertical
+one between its columns: the skew is estimated from the wide boxes (their median slope) and the
+cut and the joining of rows are done in the straightened frame; the boxes given back are the
+photo's own.  A standing box (vertical text, the digits beside a barcode turned 90°) is never
+joined into a row of horizontal text.
 
 Layout libraries (layoutparser, PaddleOCR's PP-Structure) need detection models of their own;
 this needs only the boxes RapidOCR already returns, hence the small hand-written cut.
@@ -14,10 +19,11 @@ this needs only the boxes RapidOCR already returns, hence the small hand-written
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 
-__all__ = ["blocks", "reading_order"]
+__all__ = ["blocks", "reading_order", "skew"]
 
 _KEYISH = re.compile(r"[:：]\s*$|^[\u4e00-\u9fff]{1,6}[:：]?$")
 
@@ -106,10 +112,68 @@ def blocks(pieces: list) -> list[list]:
     return _cut(list(pieces), heights[len(heights) // 2])
 
 
+def skew(pieces: list) -> float:
+    """The photo's skew in radians (positive: rows fall to the right), the median slope of the boxes
+    at least three times wider than tall; 0 when fewer than three such boxes or under half a degree."""
+    angles = []
+    for piece in pieces:
+        (x0, y0), (x1, y1) = piece.box[0], piece.box[1]
+        width = math.hypot(x1 - x0, y1 - y0)
+        if x1 > x0 and width >= 3 * _height(piece):
+            angles.append(math.atan2(y1 - y0, x1 - x0))
+    if len(angles) < 3:
+        return 0.0
+    angles.sort()
+    angle = angles[len(angles) // 2]
+    return angle if math.radians(0.5) <= abs(angle) <= math.radians(25) else 0.0
+
+
+def _turn(line, angle: float, centre: tuple[float, float]):
+    """``line`` with its box turned by ``-angle`` about ``centre`` (the straightened frame)."""
+    cos, sin = math.cos(angle), math.sin(angle)
+    cx, cy = centre
+    box = tuple((cx + (x - cx) * cos + (y - cy) * sin, cy - (x - cx) * sin + (y - cy) * cos) for x, y in line.box)
+    return replace(line, box=box)
+
+
+def _standing(line) -> bool:
+    """Vertical text: a box of two or more characters clearly taller than wide."""
+    x0, y0, x1, y1 = _extent(line)
+    return len(line.text.strip()) >= 2 and (y1 - y0) > 2 * max(1.0, x1 - x0)
+
+
 def reading_order(pieces: list, merge) -> list:
     """Rows in reading order: ``merge`` (``evidence.labels.ocr.merge_rows``) inside each block, blocks in
-    order; each row carries the number of its block, so parties and values never cross a block."""
+    order; each row carries the number of its block, so parties and values never cross a block.
+
+    The work is done in the straightened frame of a skewed photo (see :func:`skew`); the rows
+    returned have their boxes in the photo."""
+    if not pieces:
+        return []
+    angle = skew(pieces)
+    centre = (0.0, 0.0)
+    own: dict = {}  # straightened box -> the photo's box, so a row of one piece keeps its box exactly
+    if angle:
+        xs = [x for piece in pieces for x, _ in piece.box]
+        ys = [y for piece in pieces for _, y in piece.box]
+        centre = ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
+        turned = [_turn(piece, angle, centre) for piece in pieces]
+        own = {t.box: p.box for t, p in zip(turned, pieces, strict=True)}
+        pieces = turned
+    flat = [piece for piece in pieces if not _standing(piece)]
+    upright = [piece for piece in pieces if _standing(piece)]
     out = []
-    for number, block in enumerate(blocks(pieces)):
+    for number, block in enumerate(blocks(flat) if flat else []):
         out += [replace(row, block=number) for row in merge(block)]
+    # vertical text in a block of its own (it joins nothing), placed where its middle stands among the rows
+    alone = out[-1].block + 1 if out else 0
+
+    def middle(line) -> float:
+        return (_extent(line)[1] + _extent(line)[3]) / 2
+
+    for piece in sorted(upright, key=middle):
+        at = next((k for k, row in enumerate(out) if middle(row) > middle(piece)), len(out))
+        out.insert(at, replace(piece, block=alone))
+    if angle:
+        out = [replace(row, box=own[row.box]) if row.box in own else _turn(row, -angle, centre) for row in out]
     return out

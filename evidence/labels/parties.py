@@ -40,7 +40,7 @@ _ROLE_RE = re.compile(r"(?:^|(?<=[\s【\[(（]))(" + "|".join(re.escape(k) for k
                       r"(?:名称)?\s*[】\]）)]?\s*[:：;；]\s*(.*)$")
 _ROLE_OF = dict(_ROLE_INDEX)
 _ADDRESS_RE = re.compile(r"(?:^|(?<=[\s【\[(（]))(?:(委托方|受委托方|被委托方|生产者|生产商|制造商|注册人|备案人|进口商|经销商)"
-                         r"\s*)?(生产地址|企业地址|厂址|地址|住所)\s*[:：;；]\s*(.*)$")
+                         r"\s*)?(生产地址|企业地址|厂址|地址|住所|址)\s*[:：;；]\s*(.*)$")  # 址: its first character covered
 _NESTED_ADDRESS_RE = re.compile(r"(?:生产地址|企业地址|厂址|地址)\s*[:：;；]\s*(.*)$")
 _ORIGIN_RE = re.compile(r"(?:^|(?<=\s))(?:原产地|原产国|产地)\s*[:：]\s*(\S+?)(?=\s|原产地|产地|$)")
 _LICENCE_RE = re.compile(r"S\s?C\s?[:：]?\s?\d{14}(?!\d)|Q\s?S\s?[:：]?\s?\d{12}(?!\d)|[\u4e00-\u9fff]\s?妆\s?\d{8}"
@@ -71,7 +71,9 @@ class Party:
 
 
 def _company(text: str) -> str:
-    """The name without the code and packing notes printed after it."""
+    """The name without the code and packing notes printed after it ("(分装|代码Y)": OCR reads the ")("
+    between two notes as a bar)."""
+    text = re.sub(r"(?<=[\u4e00-\u9fff])\s*[|｜]\s*(?=代[码号])", ")(", text)
     return re.sub(r"\s+", "", _TAIL_RE.sub("", text)).strip(" :：,，;；。") or text.strip()
 
 
