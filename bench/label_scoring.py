@@ -22,9 +22,7 @@ def _truth_value(name: str, value: str) -> str:
     and a maker's name without the notes printed after it."""
     value = re.sub(r"\s+\(.*\)$", "", str(value)).strip()
     if name == "manufacturer":  # "(分装)(代码Y)" after a maker's name notes its role and code, not its name
-        from evidence.labels.parties import _company
-
-        value = _company(value)
+        value = re.sub(r"(?:[(（](?:分装|代[码号][^)）]*)[)）])+$", "", value).strip()  # scored apart from the parser
     if name in ("production_date", "expiry_date"):
         found = re.search(r"(20\d{2})\D?([01]\d)\D?([0-3]\d)", value)
         return f"{found.group(1)}-{found.group(2)}-{found.group(3)}" if found else value
