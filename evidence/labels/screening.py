@@ -42,10 +42,12 @@ from evidence.labels.label_fields import (
     read_digits,
     read_licence,
 )
+from safeio.identifier_grammar import USCC_OCR_CONFUSIONS
 
 __all__ = ["ACCUSATIONS", "CONFIDENT", "Finding", "address_province", "licence_provinces", "screen", "screen_text"]
 
 CONFIDENT = 0.90  # RapidOCR line scores on clean label text sit at 0.95-1.0
+AGREEING = 0.75  # the least confidence of a second engine that reads exactly what the first read
 ACCUSATIONS = ("obsolete_qs_mark", "bad_barcode_checksum", "bad_credit_code_checksum", "license_region_mismatch",
                "brand_lookalike")
 
@@ -95,6 +97,15 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
 
 
+_LOOKS_SAME = str.maketrans("1Il|0O", "lllloo")
+
+
+def _as_seen(text: str) -> str:
+    """The text with the Latin glyphs an OCR engine takes for one another made one (1 l I |, 0 O):
+    two readings of one printed Latin mark (Spr1te / Sprlte) are the same reading."""
+    return _squash(text).translate(_LOOKS_SAME)
+
+
 class _Readings:
     """Where a value was printed and how confidently it was read, with a second look when needed."""
 
@@ -105,10 +116,17 @@ class _Readings:
         self.from_ocr = ocr is not None
 
     def line_of(self, needle: str):
+        """The line a value was read from; an identifier is found as printed too (…WHWOU for the
+        field's …WHW0U: the field maps OCR's letter lookalikes back)."""
         key = _squash(needle)
         for line in self.lines:
             if key and key in _squash(line.text):
                 return line
+        code = _squash(needle).upper().translate(USCC_OCR_CONFUSIONS)
+        if len(code) >= 8 and re.fullmatch(r"[0-9A-Z]+", code):
+            for line in self.lines:
+                if code in _squash(line.text).upper().translate(USCC_OCR_CONFUSIONS):
+                    return line
         return None
 
     def confirm(self, needle: str, still_bad: Callable[[str], bool | None], *,
@@ -142,7 +160,14 @@ class _Readings:
         refuted = any(v is False and conf >= 0.6 for v, conf, _ in verdicts)
         confirmed = any(v is True and conf >= CONFIDENT and not (other_engine and engine == self.engine)
                         for v, conf, engine in verdicts)
-        return confirmed and not refuted, readings
+        # two engines (other models, other confusions) that read the same characters agree even when the
+        # second is less sure of itself: Tesseract scores clean digits in the high 0.8s
+        key = _squash(needle)
+        agreed = line.confidence >= CONFIDENT and any(
+            v is True and conf >= AGREEING and engine is not None and engine != self.engine
+            and (key in _squash(text) or key in read_digits(_squash(text)))
+            for (v, conf, engine), (text, _, _) in zip(verdicts, others, strict=True))
+        return (confirmed or agreed) and not refuted, readings
 
 
 def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: Reread | None = None,
@@ -342,7 +367,11 @@ def _barcode(fields: LabelFields, reads: _Readings) -> list[Finding]:
             return None
         if found.group(0) == code:
             return True
-        return False if fixes or ean.is_valid(found.group(0)) else True
+        # another reading refutes when it is itself a valid code; one failing its check too says,
+        # when one confusion would repair the code, that the digits are in doubt, not that it is good
+        if ean.is_valid(found.group(0)):
+            return False
+        return None if fixes else True
 
     # any one misread digit can fail a check digit: a second, independent reading must show the same digits
     own = engine_repairs(code, ean.is_valid, reads.engine)
@@ -384,7 +413,9 @@ def _credit_code(fields: LabelFields, reads: _Readings) -> list[Finding]:
             return None
         if read_credit_code(found.group(0)) == code:
             return True
-        return False if fixes or uscc.is_valid(found.group(0)) else True
+        if uscc.is_valid(found.group(0)):
+            return False
+        return None if fixes else True
 
     own = engine_repairs(code, uscc.is_valid, reads.engine)
     ok, readings = reads.confirm(code, still_bad, doubtful=True, other_engine=bool(own))
@@ -547,8 +578,8 @@ def _lookalike(fields: LabelFields, text: str, registry, reads: _Readings) -> li
     places = [p for p in (fields.title, fields.product_name) if p]
     # the genuine mark of the same family printed elsewhere on the label (unless the name merely starts with it)
     elsewhere = any(registry.same_family(best.brand, g) and not _squash(best.matched).startswith(g) for g in genuine)
-    if elsewhere or (len(places) == 2 and reads.from_ocr and not all(_squash(best.matched) in _squash(p) for p in places)
-                     and _squash(places[0]) not in _squash(places[1])):
+    if elsewhere or (len(places) == 2 and reads.from_ocr and not all(_as_seen(best.matched) in _as_seen(p) for p in places)
+                     and _as_seen(places[0]) not in _as_seen(places[1])):
         # the mark is printed twice (title, product name): both readings must show the same copy
         doubt = f"名称两处识读不一致（{places[0]} / {places[1]}）"
         doubt_en = f"the name reads differently in two places ({places[0]} / {places[1]})"
@@ -564,6 +595,7 @@ def _lookalike(fields: LabelFields, text: str, registry, reads: _Readings) -> li
             return True if any(x.brand == best.brand for x in seen.lookalikes) else None
 
         # a copied mark is read twice: printed in two places (title and name) that agree, or read again
+        # (two places that agree only once 1/l/I are made one still want a second reading of the crop)
         twice = len(places) == 2 and all(_squash(best.matched) in _squash(p) for p in places)
         ok, readings = reads.confirm(best.matched, still_copy, doubtful=not twice)
         if not ok:
@@ -590,7 +622,9 @@ def _agreeing(look, guessed: bool = False) -> bool:
     """
     name_signals = set(look.signals) - {"category", "packaging"}
     if guessed:
-        return len(name_signals) >= 2
+        # the package agrees twice (the genuine mark's kind of product, in its product words): the
+        # end of the mark was only unmarked by a word we do not list (正秦|漏电断路器)
+        return len(name_signals) >= 2 or {"category", "packaging"} <= set(look.signals)
     if "packaging" in look.signals:
         return True
     if len(name_signals) >= 2:
