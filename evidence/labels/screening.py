@@ -427,9 +427,12 @@ def _credit_code(fields: LabelFields, reads: _Readings) -> list[Finding]:
 
 
 def address_province(address: str | None) -> str | None:
-    """The GB/T 2260 province code of an address, from its province or (via cpca) its city name."""
+    """The GB/T 2260 province code of an address, from its province or (via cpca) its city name.
+
+    Compared in simplified form: a label in traditional characters (貴州省) names the same province."""
     if not address:
         return None
+    address = normalise(address)
     for code, (name, _) in PROVINCES.items():
         if address.startswith(name):
             return code

@@ -134,3 +134,12 @@ def test_a_credit_code_printed_with_a_letter_o_is_found_on_its_line():
                        [(f"统一社会信用代码：{printed}", 0.999, "rapidocr")])
     codes = {f.code for f in findings}
     assert "bad_credit_code_checksum" in codes
+
+
+@pytest.mark.slow  # cpca's place table loads in some 10 s
+def test_a_traditional_character_address_names_its_province():
+    """貴州省 is 贵州省: a licence of another province on a label in traditional characters is found."""
+    text = ("產品名稱：風味豆豉油製辣椒\n配料：大豆油、辣椒\n淨含量：280克\n生產單位：貴陽南明某某食品有限公司\n"
+            "廠址：貴州省貴陽市南明區長江路79號\n生產許可證號：SC10334772326793\n保質期：12個月\n")
+    findings = screen_text(text)[1]
+    assert "license_region_mismatch" in {f.code for f in findings}
