@@ -57,6 +57,8 @@ COPY_AFFIXES = ("正宗", "新", "老", "港", "正", "真", "牌", "小")
 _BRACKETS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 _MARKED = re.compile(r"([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z'&.\- ]{0,15}?)\s*[®™Ⓡ]")
 _PAI = re.compile(r"([\u4e00-\u9fff]{2,5})牌")
+# a name that opens with a bracketed word (【康师傅】红烧牛肉面, 「雪碧」): the brackets set the mark apart
+_BRACKETED = re.compile(r"^\s*[【\[「『〖]([^】\]」』〗]{2,12})[】\]」』〗]")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z'&.\-]*(?: [A-Za-z][A-Za-z'&.\-]*){0,3}")
 _KEEP = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
 
@@ -197,6 +199,11 @@ def mark_candidates(*, title: str | None = None, product_name: str | None = None
     for source, where in ((title, "title"), (product_name, "product_name")):
         if not source:
             continue
+        bracketed = _BRACKETED.match(unicodedata.normalize("NFKC", source))
+        if bracketed:
+            inner = _clean(bracketed.group(1))
+            for head in name_heads(inner, known) or [strip_descriptors(inner)]:
+                add(head, "trademark")
         for head in name_heads(source, known):
             add(head, where)
         latin = _LATIN.match(unicodedata.normalize("NFKC", source).strip())

@@ -143,3 +143,10 @@ def test_a_traditional_character_address_names_its_province():
             "廠址：貴州省貴陽市南明區長江路79號\n生產許可證號：SC10334772326793\n保質期：12個月\n")
     findings = screen_text(text)[1]
     assert "license_region_mismatch" in {f.code for f in findings}
+
+
+def test_a_mark_set_apart_in_brackets_is_read_as_the_mark():
+    """【康帅傅】红烧牛肉面: the brackets set the mark apart; a genuine one in brackets stays genuine."""
+    assert "brand_lookalike" in _codes(LABEL.format(name="【康帅傅】红烧牛肉面", ingredients="小麦粉"))
+    assert "brand_lookalike" not in _codes(LABEL.format(name="【康师傅】红烧牛肉面", ingredients="小麦粉"))
+    assert default_registry().match("【新品】红烧牛肉面").lookalikes == []
