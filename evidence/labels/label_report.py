@@ -14,6 +14,7 @@ from pathlib import Path
 from evidence.labels.imageprep import MAX_PHOTO_BYTES, load_image, thumbnail_png, to_bgr
 from evidence.labels.item_screening import ItemPhoto, ItemScreening, screen_item
 from evidence.labels.label_fields import FIELD_NAMES, extract_fields
+from evidence.labels.mark_doubts import make_alternatives
 from evidence.labels.ocr import OcrEngine, OcrLine, OcrResult, get_engine, upright
 from evidence.labels.readings import ReadingCache
 from evidence.labels.screening import Finding, screen
@@ -147,7 +148,7 @@ def report_from_ocr(image: str, picture, result: OcrResult, engine: OcrEngine, r
     _with_bars(fields, read_bars(picture))
     turned = upright(picture, result.rotation)  # the boxes are in the photo as it was read
     findings = screen(fields, text=result.text, ocr=result, registry=registry, reread=make_reread(turned, engine),
-                      complete=complete)
+                      complete=complete, alternatives=make_alternatives(turned, engine))
     # the lookalike a finding rests on (accused or held for review), with its signals and tricks
     lookalikes = [f.details["lookalike"] for f in findings if f.details.get("lookalike")]
     return LabelReport(image=image, engine=result.engine, text=result.text, lines=result.lines,

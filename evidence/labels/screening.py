@@ -109,10 +109,11 @@ def _as_seen(text: str) -> str:
 class _Readings:
     """Where a value was printed and how confidently it was read, with a second look when needed."""
 
-    def __init__(self, ocr, reread: Reread | None) -> None:
+    def __init__(self, ocr, reread: Reread | None, alternatives=None) -> None:
         self.lines = list(getattr(ocr, "lines", []) or [])
         self.engine = getattr(ocr, "engine", None)
         self.reread = reread
+        self.alternatives = alternatives
         self.from_ocr = ocr is not None
 
     def line_of(self, needle: str):
@@ -171,7 +172,7 @@ class _Readings:
 
 
 def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: Reread | None = None,
-           complete: bool | None = None) -> list[Finding]:
+           complete: bool | None = None, alternatives=None) -> list[Finding]:
     """The findings for one label.
 
     Parameters
@@ -191,6 +192,10 @@ def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: 
         then may ``three_no``, ``missing_*`` and ``missing_ccc`` be found; otherwise what is not
         seen is reported as ``not_visible``.  Default: typed text is complete (the officer's
         word), an OCR reading of one photo is not.
+    alternatives : callable, optional
+        ``alternatives(line) -> [(character, {other: share})]``: what else the recogniser saw in
+        each character of a line (:func:`evidence.labels.mark_doubts.make_alternatives`); a genuine
+        mark read where the recogniser also saw a lookalike character is held for review.
 
     Returns
     -------
@@ -207,7 +212,7 @@ def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: 
         from evidence.labels.brands import default_registry
 
         registry = default_registry()
-    reads = _Readings(ocr, reread)
+    reads = _Readings(ocr, reread, alternatives)
     kind = fields.product_type
     findings: list[Finding] = []
     if complete is None:
@@ -574,7 +579,7 @@ def _lookalike(fields: LabelFields, text: str, registry, reads: _Readings) -> li
         c.text for c in candidates if not c.where.endswith("_guess")}
     looks = [x for x in looks if _agreeing(x, x.matched in guesses)]
     if not looks:
-        return []
+        return _hidden_copy(genuine, registry, reads)
     best = looks[0]
     readings: list[str] = []
     doubt = doubt_en = None
@@ -616,18 +621,55 @@ def _lookalike(fields: LabelFields, text: str, registry, reads: _Readings) -> li
     return [finding]
 
 
+def _hidden_copy(genuine: list[str], registry, reads: _Readings) -> list[Finding]:
+    """A registered mark read where the recogniser also saw a character that makes it a
+    copy by shape (海天 where 夭 kept a share): OCR pulls a rare character towards the common one, so
+    this is a reason to look at the package (``needs_review``), never an accusation."""
+    from evidence.labels.hanzi import is_han
+    from evidence.labels.mark_tricks import SHAPE_TRICKS
+
+    if not reads.from_ocr or reads.alternatives is None:
+        return []
+    for mark in dict.fromkeys(genuine):
+        line = reads.line_of(mark)
+        if line is None or not all(is_han(c) for c in mark):
+            continue
+        chars = reads.alternatives(line)
+        at = "".join(c for c, _ in chars).find(mark)
+        if at < 0:
+            continue
+        for i, char in enumerate(mark):
+            for other, share in sorted(chars[at + i][1].items(), key=lambda item: -item[1]):
+                variant = mark[:i] + other + mark[i + 1:]
+                look = registry.compare(mark, variant) if is_han(other) else None
+                if look is None or not {t.kind for t in look.tricks} & SHAPE_TRICKS:
+                    continue
+                finding = _review(f"品牌“{mark}”的“{char}”字，识别器亦见形近字“{other}”（{share:.2f}），"
+                                  f"可能为仿冒名称“{variant}”，请目视核对包装", "brand_lookalike", [line.text, variant],
+                                  en=f"the mark “{mark}” was read, but the recogniser also saw “{other}” for "
+                                  f"“{char}” ({share:.2f}): possibly the copy “{variant}”; check the package by eye")
+                finding.details = {"lookalike": look.to_record()}
+                return [finding]
+    return []
+
+
+NEAR_EXACT = 0.95  # one character of near-identical shape: a guessed mark on the same kind of product suffices
+
+
 def _agreeing(look, guessed: bool = False) -> bool:
     """Enough independent signals to name a copy: the package's own words, or two signals, or a near-exact name.
 
     One signal alone (a lookalike character on an unrelated product) is how ordinary names
     resemble one of thousands of marks; it is left unsaid.  A mark only guessed at (no product
-    word showed where it ends) needs two signals of the name itself.
+    word showed where it ends) needs two signals of the name itself, or the package's two (category
+    and product words), or a near-identical shape on the same kind of product.
     """
     name_signals = set(look.signals) - {"category", "packaging"}
     if guessed:
         # the package agrees twice (the genuine mark's kind of product, in its product words): the
         # end of the mark was only unmarked by a word we do not list (正秦|漏电断路器)
-        return len(name_signals) >= 2 or {"category", "packaging"} <= set(look.signals)
+        return len(name_signals) >= 2 or {"category", "packaging"} <= set(look.signals) or (
+            look.score >= NEAR_EXACT and "category" in look.signals)
     if "packaging" in look.signals:
         return True
     if len(name_signals) >= 2:
