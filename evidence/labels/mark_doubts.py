@@ -6,7 +6,8 @@ towards it.  The reading is then a genuine mark and screening has nothing to com
 recogniser's own scores still show the doubt: for each character it scores every character it
 knows, and on a printed 夭 the second choice 夭 keeps a share (0.1-0.2 on 楷体 and 宋体 print)
 that a printed 天 never leaves it (under 0.02).  This module reads the mark's line once more
-and lists, character by character, the choices that kept such a share.  They are
+and lists, character by character, the choices that kept such a share beyond what the recogniser
+leaves them on the mark drawn clean in the installed CJK font (its baseline).  They are
 a reason to look at the package, never proof: the screener turns them into ``needs_review``.
 
 Only RapidOCR gives its scores (PP-OCR's CTC output, through its recognition session); its
@@ -18,43 +19,93 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-__all__ = ["SHARE", "make_alternatives"]
+__all__ = ["SHARE", "baseline", "make_alternatives"]
 
 SHARE = 0.05  # the least share of the recogniser's scores a second choice keeps, to be listed
 
-Alternatives = Callable[[object], list[tuple[str, dict[str, float]]]]
+Alternatives = Callable[[object, str], list[tuple[int, str, float]]]
 
 
 def make_alternatives(picture, engine) -> Alternatives | None:
-    """``alternatives(line) -> [(character read, {other character: its share of the scores})]``
-    for one line of ``picture``, or None when the engine gives no scores (Tesseract)."""
+    """``alternatives(line, mark) -> [(position in mark, other character, its share)]``: the second
+    choices of the recogniser in ``mark`` where ``line`` of ``picture`` reads it, beyond what it leaves
+    them when it reads the mark drawn clean (:func:`baseline`); None when the engine gives no scores
+    (Tesseract)."""
     if getattr(engine, "name", "") != "rapidocr":
         return None
 
-    def alternatives(line) -> list[tuple[str, dict[str, float]]]:
+    def alternatives(line, mark: str) -> list[tuple[int, str, float]]:
         try:
-            return _alternatives(picture, engine, line.box)
+            return _alternatives(picture, engine, line.box, mark)
         except Exception:  # a recogniser's internals that changed: no second look, never a failure
             return []
 
     return alternatives
 
 
-def _alternatives(picture, engine, box) -> list[tuple[str, dict[str, float]]]:
-    import numpy as np
-
+def _alternatives(picture, engine, box, mark: str) -> list[tuple[int, str, float]]:
     from evidence.labels.imageprep import to_bgr
+    from evidence.labels.label_fields import normalise
     from evidence.labels.ocr import crop_line
 
+    clean = baseline(engine, mark)
+    if clean is None:
+        return []  # the mark drawn clean is not read as itself (洽洽 collapses): nothing to compare with
     recogniser = engine._ocr._load_rec_model()  # the scores are not in its public output
-    characters = recogniser.postprocess_op.character
-    image = to_bgr(crop_line(picture, box, 1.0))  # the recogniser brings every line to 48 px high anyway
+    read = _recognise(recogniser, to_bgr(crop_line(picture, box, 1.0)))  # every line is brought to 48 px high
+    at = "".join(c for c, _ in read).find(mark)
+    if at < 0:
+        return []
+    out = []
+    for i, char in enumerate(mark):
+        for other, share in read[at + i][1].items():
+            usual = clean[i].get(other, 0.0)
+            if other != char and normalise(other) != char and share >= SHARE + usual and share >= 3 * usual:
+                out.append((i, other, round(share, 4)))  # (奧 for 奥 is the same character in another form)
+    return sorted(out, key=lambda item: -item[2])
+
+
+def _recognise(recogniser, image) -> list[tuple[str, dict[str, float]]]:
+    import numpy as np
+
     h, w = image.shape[:2]
     shape = recogniser.rec_image_shape
     batch = recogniser.resize_norm_img(image, max(shape[2] / shape[1], w / max(h, 1)))[np.newaxis]
-    scores = recogniser.session(batch.astype(np.float32))[0]
-    return [(char, {c: round(p, 4) for c, p in shares.items() if c != char and p >= SHARE})
-            for char, shares in _decode(scores, characters)]
+    return _decode(recogniser.session(batch.astype(np.float32))[0], recogniser.postprocess_op.character)
+
+
+_BASELINES: dict[str, list[dict[str, float]] | None] = {}
+
+
+def baseline(engine, mark: str) -> list[dict[str, float]] | None:
+    """What the recogniser gives each other character when it reads ``mark`` itself, drawn clean in
+    the installed CJK font (evidence.labels.glyph_shapes): 洽 leaves 治 a share on any print, 天 leaves
+    夭 almost none.  None when the font is missing or the drawn mark is not read as itself."""
+    if mark not in _BASELINES:
+        _BASELINES[mark] = None
+        try:
+            _BASELINES[mark] = _baseline(engine, mark)
+        except Exception:  # no font, or the recogniser's internals changed: no baseline
+            pass
+    return _BASELINES[mark]
+
+
+def _baseline(engine, mark: str) -> list[dict[str, float]] | None:
+    from PIL import Image, ImageDraw
+
+    from evidence.labels.glyph_shapes import _font
+    from evidence.labels.imageprep import to_bgr
+
+    font = _font()
+    if font is None:
+        return None
+    size = font.size
+    picture = Image.new("RGB", (size * (len(mark) + 1), size * 2), "white")
+    ImageDraw.Draw(picture).text((size // 2, size // 2), mark, font=font, fill="black")
+    read = _recognise(engine._ocr._load_rec_model(), to_bgr(picture))
+    if "".join(c for c, _ in read) != mark:
+        return None
+    return [shares for _, shares in read]
 
 
 def _decode(scores, characters) -> list[tuple[str, dict[str, float]]]:

@@ -193,9 +193,9 @@ def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: 
         seen is reported as ``not_visible``.  Default: typed text is complete (the officer's
         word), an OCR reading of one photo is not.
     alternatives : callable, optional
-        ``alternatives(line) -> [(character, {other: share})]``: what else the recogniser saw in
-        each character of a line (:func:`evidence.labels.mark_doubts.make_alternatives`); a genuine
-        mark read where the recogniser also saw a lookalike character is held for review.
+        ``alternatives(line, mark) -> [(position, other character, share)]``: what else the
+        recogniser saw in a mark read on a line (:func:`evidence.labels.mark_doubts.make_alternatives`);
+        a genuine mark read where it also saw a lookalike character is held for review.
 
     Returns
     -------
@@ -634,16 +634,11 @@ def _hidden_copy(genuine: list[str], registry, reads: _Readings) -> list[Finding
         line = reads.line_of(mark)
         if line is None or not all(is_han(c) for c in mark):
             continue
-        chars = reads.alternatives(line)
-        at = "".join(c for c, _ in chars).find(mark)
-        if at < 0:
-            continue
-        for i, char in enumerate(mark):
-            for other, share in sorted(chars[at + i][1].items(), key=lambda item: -item[1]):
-                variant = mark[:i] + other + mark[i + 1:]
-                look = registry.compare(mark, variant) if is_han(other) else None
-                if look is None or not {t.kind for t in look.tricks} & SHAPE_TRICKS:
-                    continue
+        for i, other, share in reads.alternatives(line, mark):
+            char = mark[i]
+            variant = mark[:i] + other + mark[i + 1:]
+            look = registry.compare(mark, variant) if is_han(other) else None
+            if look is not None and {t.kind for t in look.tricks} & SHAPE_TRICKS:
                 finding = _review(f"品牌“{mark}”的“{char}”字，识别器亦见形近字“{other}”（{share:.2f}），"
                                   f"可能为仿冒名称“{variant}”，请目视核对包装", "brand_lookalike", [line.text, variant],
                                   en=f"the mark “{mark}” was read, but the recogniser also saw “{other}” for "
