@@ -9,8 +9,10 @@ Three matchers on the same registry (evidence/data/brands.csv) and the same name
 
 Lists:
   own        bench/data/copycats_own.json: casebook's own copies and genuine pairs; the thresholds
-             were chosen on it
-  dev        ../shared/labels/copycats_dev.json beside the repository, when present; never tuned on
+             were chosen on it.  Its ``by_kind`` copies (two substitutions, added, dropped, homophone,
+             romanised, reordered) are counted in it and their recall printed kind by kind
+  dev        ../shared/labels/copycats_dev.json beside the repository (or under $CASEBOOK_SHARED),
+             when present; never tuned on
   words      ordinary words of 2-4 characters from pypinyin's phrase list (fixed seed), none a
              registered mark: how often a name that copies nothing is flagged
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import statistics
@@ -37,7 +40,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 OWN = REPO / "bench" / "data" / "copycats_own.json"
-DEV = REPO.parent / "shared" / "labels" / "copycats_dev.json"
+DEV = next((base / "labels" / "copycats_dev.json" for base in (REPO.parent / "shared", Path(os.environ.get(
+    "CASEBOOK_SHARED", "/nonexistent"))) if (base / "labels" / "copycats_dev.json").is_file()),
+           REPO.parent / "shared" / "labels" / "copycats_dev.json")
 OLD_REV = "5acfaf3"  # the last commit with the hand-tuned matcher
 
 
@@ -116,13 +121,20 @@ def run_side(side: str, words: int, dev: Path) -> dict:
     lists = {"own": OWN, **({"dev": dev} if dev.is_file() else {})}
     out: dict = {"side": side}
     names: list[str] = []
+    def caught(genuine: str, copy: str) -> bool:
+        return any(hit == genuine or registry.same_family(hit, genuine) for hit in match(copy))
+
     for label, path in lists.items():
         data = json.loads(path.read_text(encoding="utf-8"))
         pairs = [(_genuine_of(registry, g), c) for g, copies in data["copycats"].items() for c in copies]
-        found = sum(1 for genuine, copy in pairs
-                    if any(hit == genuine or registry.same_family(hit, genuine) for hit in match(copy)))
+        kinds = {kind: [(_genuine_of(registry, g), c) for g, c in rows] for kind, rows in data.get("by_kind", {}).items()}
+        pairs += [pair for rows in kinds.values() for pair in rows]
+        found = sum(1 for genuine, copy in pairs if caught(genuine, copy))
         flagged = [f"{x}~{y}" for a, b in data["genuine_pairs"] for x, y in ((a, b), (b, a)) if y in match(x)]
-        out[label] = {"found": found, "of": len(pairs), "genuine_flagged": flagged}
+        out[label] = {"found": found, "of": len(pairs), "genuine_flagged": flagged,
+                      "by_kind": {kind: {"found": sum(caught(g, c) for g, c in rows), "of": len(rows),
+                                         "missed": [c for g, c in rows if not caught(g, c)]}
+                                  for kind, rows in kinds.items()}}
         names += [c for _, c in pairs]
     ordinary = _words(registry, words)
     out["words"] = {"flagged": sum(1 for w in ordinary if match(w)), "of": len(ordinary)}
@@ -180,6 +192,11 @@ def main() -> None:
             words = f"{r['words']['flagged']}/{r['words']['of']} {r['words']['flagged'] / r['words']['of']:.3f}"
             print(f"{r['side']:<10} {label:<5} {recall:>14} {flagged[:24]:<24} {words:>14} "
                   f"{r['median_ms']:>9.2f} ({r['p95_ms']:.1f}) {r['first_pass_ms']:>8.1f}ms {r['peak_rss_mb']:>7.0f}MB")
+    for r in results:
+        for label in ("own", "dev"):
+            for kind, k in r.get(label, {}).get("by_kind", {}).items():
+                print(f"  {r['side']:<10} {label:<5} {kind:<18} {k['found']:>3}/{k['of']:<3} missed: "
+                      f"{', '.join(k['missed']) or '-'}")
     base = next((r for r in results if r["side"] == "rapidfuzz"), None)
     ours = next((r for r in results if r["side"] == "casebook"), None)
     if base and ours:

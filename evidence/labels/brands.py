@@ -69,7 +69,7 @@ CATEGORY_WORDS = {
     "instant_noodles": "面 粉丝 米线 螺蛳粉", "drinks": "饮料 饮品 汽水 茶 水 果汁 可乐 凉茶 露 椰汁 乳 奶",
     "dairy": "奶 乳 酪", "snacks": "饼 糕 酥 薯 瓜子 辣条 肉干 果冻 面包 糖 巧克力 豆 果 仁 条 卷 片",
     "sweets": "糖 巧克力 果冻", "meat": "肠 肉 腿 鸭 鸡 卤", "frozen_food": "饺 汤圆 冰 雪糕 粽", "grain": "米 面 粉 麦",
-    "condiments": "酱 醋 酱油 味精 鸡精 调味 底料 料酒 蚝油 腐乳 榨菜", "edible_oil": "油",
+    "condiments": "酱 醋 酱油 生抽 老抽 味精 鸡精 调味 底料 料酒 蚝油 腐乳 榨菜", "edible_oil": "油",
     "liquor": "酒", "infant_formula": "奶粉 配方 婴", "health_food": "保健 胶囊 片 口服液",
     "bakery": "面包 蛋糕 月饼 糕点 酥", "tea": "茶", "beer": "啤酒", "wine": "葡萄酒 红酒",
     "toiletries": "洗发 护发 沐浴 香皂 牙膏 洗手", "detergents": "洗衣 洗洁 洗涤 皂", "cosmetics": "霜 乳液 精华 面膜",

@@ -15,6 +15,7 @@ from evidence.labels.imageprep import MAX_PHOTO_BYTES, load_image, thumbnail_png
 from evidence.labels.item_screening import ItemPhoto, ItemScreening, screen_item
 from evidence.labels.label_fields import FIELD_NAMES, extract_fields
 from evidence.labels.line_rereads import reread_doubtful_lines
+from evidence.labels.mark_doubts import make_alternatives
 from evidence.labels.ocr import OcrEngine, OcrLine, OcrResult, get_engine, upright
 from evidence.labels.readings import ReadingCache
 from evidence.labels.screening import Finding, screen
@@ -149,7 +150,7 @@ def report_from_ocr(image: str, picture, result: OcrResult, engine: OcrEngine, r
     fields = extract_fields(result.lines)
     _with_bars(fields, read_bars(picture))
     findings = screen(fields, text=result.text, ocr=result, registry=registry, reread=make_reread(turned, engine),
-                      complete=complete)
+                      complete=complete, alternatives=make_alternatives(turned, engine))
     # the lookalike a finding rests on (accused or held for review), with its signals and tricks
     lookalikes = [f.details["lookalike"] for f in findings if f.details.get("lookalike")]
     return LabelReport(image=image, engine=result.engine, text=result.text, lines=result.lines,

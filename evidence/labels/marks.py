@@ -57,6 +57,8 @@ COPY_AFFIXES = ("正宗", "新", "老", "港", "正", "真", "牌", "小")
 _BRACKETS = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]")
 _MARKED = re.compile(r"([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z'&.\- ]{0,15}?)\s*[®™Ⓡ]")
 _PAI = re.compile(r"([\u4e00-\u9fff]{2,5})牌")
+# a name that opens with a bracketed word (【康师傅】红烧牛肉面, 「雪碧」): the brackets set the mark apart
+_BRACKETED = re.compile(r"^\s*[【\[「『〖]([^】\]」』〗]{2,12})[】\]」』〗]")
 _LATIN = re.compile(r"[A-Za-z][A-Za-z'&.\-]*(?: [A-Za-z][A-Za-z'&.\-]*){0,3}")
 _KEEP = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]")
 
@@ -143,14 +145,18 @@ def name_heads(name: str, known: frozenset[str] | set[str] = frozenset(), longes
 
 
 def guessed_heads(name: str, known: frozenset[str] | set[str] = frozenset()) -> list[str]:
-    """Leading parts of two to four characters where no product word marks the end of the mark
-    (心莲心|高塔复合肥料: 高塔 is no word we list).  Weaker than :func:`name_heads`: the screener asks
-    more agreeing signals of a lookalike found only through a guess."""
-    text = strip_descriptors(_clean(name))
+    """Leading parts of two to five characters where no product word marks the end of the mark
+    (心莲心|高塔复合肥料: 高塔 is no word we list).  Five: a four-character mark with a character
+    added inside it (三只小松鼠|每日坚果).  Weaker than :func:`name_heads`: the screener asks more
+    agreeing signals of a lookalike found only through a guess."""
+    whole = _clean(name)
+    text = strip_descriptors(whole)
     if not text or is_generic(text):
         return []
+    if any(source[:k] in known for source in (whole, text) for k in range(2, min(len(source), 12) + 1)):
+        return []  # the name starts with a registered mark: that is where its mark ends (娃哈哈|AD钙奶)
     found = name_heads(name, known)
-    return [text[:k] for k in (2, 3, 4) if len(text) > k and text[:k] not in found and not is_generic(text[:k])]
+    return [text[:k] for k in (2, 3, 4, 5) if len(text) > k and text[:k] not in found and not is_generic(text[:k])]
 
 
 def mark_candidates(*, title: str | None = None, product_name: str | None = None, brand: str | None = None,
@@ -193,6 +199,11 @@ def mark_candidates(*, title: str | None = None, product_name: str | None = None
     for source, where in ((title, "title"), (product_name, "product_name")):
         if not source:
             continue
+        bracketed = _BRACKETED.match(unicodedata.normalize("NFKC", source))
+        if bracketed:
+            inner = _clean(bracketed.group(1))
+            for head in name_heads(inner, known) or [strip_descriptors(inner)]:
+                add(head, "trademark")
         for head in name_heads(source, known):
             add(head, where)
         latin = _LATIN.match(unicodedata.normalize("NFKC", source).strip())

@@ -42,10 +42,12 @@ from evidence.labels.label_fields import (
     read_digits,
     read_licence,
 )
+from safeio.identifier_grammar import USCC_OCR_CONFUSIONS
 
 __all__ = ["ACCUSATIONS", "CONFIDENT", "Finding", "address_province", "licence_provinces", "screen", "screen_text"]
 
 CONFIDENT = 0.90  # RapidOCR line scores on clean label text sit at 0.95-1.0
+AGREEING = 0.75  # the least confidence of a second engine that reads exactly what the first read
 ACCUSATIONS = ("obsolete_qs_mark", "bad_barcode_checksum", "bad_credit_code_checksum", "license_region_mismatch",
                "brand_lookalike")
 
@@ -93,20 +95,37 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
 
 
+_LOOKS_SAME = str.maketrans("1Il|0O", "lllloo")
+
+
+def _as_seen(text: str) -> str:
+    """The text with the Latin glyphs an OCR engine takes for one another made one (1 l I |, 0 O):
+    two readings of one printed Latin mark (Spr1te / Sprlte) are the same reading."""
+    return _squash(text).translate(_LOOKS_SAME)
+
+
 class _Readings:
     """Where a value was printed and how confidently it was read, with a second look when needed."""
 
-    def __init__(self, ocr, reread: Reread | None) -> None:
+    def __init__(self, ocr, reread: Reread | None, alternatives=None) -> None:
         self.lines = list(getattr(ocr, "lines", []) or [])
         self.engine = getattr(ocr, "engine", None)
         self.reread = reread
+        self.alternatives = alternatives
         self.from_ocr = ocr is not None
 
     def line_of(self, needle: str):
+        """The line a value was read from; an identifier is found as printed too (…WHWOU for the
+        field's …WHW0U: the field maps OCR's letter lookalikes back)."""
         key = _squash(needle)
         for line in self.lines:
             if key and key in _squash(line.text):
                 return line
+        code = _squash(needle).upper().translate(USCC_OCR_CONFUSIONS)
+        if len(code) >= 8 and re.fullmatch(r"[0-9A-Z]+", code):
+            for line in self.lines:
+                if code in _squash(line.text).upper().translate(USCC_OCR_CONFUSIONS):
+                    return line
         return None
 
     def confirm(self, needle: str, still_bad: Callable[[str], bool | None], *,
@@ -140,11 +159,18 @@ class _Readings:
         refuted = any(v is False and conf >= 0.6 for v, conf, _ in verdicts)
         confirmed = any(v is True and conf >= CONFIDENT and not (other_engine and engine == self.engine)
                         for v, conf, engine in verdicts)
-        return confirmed and not refuted, readings
+        # two engines (other models, other confusions) that read the same characters agree even when the
+        # second is less sure of itself: Tesseract scores clean digits in the high 0.8s
+        key = _squash(needle)
+        agreed = line.confidence >= CONFIDENT and any(
+            v is True and conf >= AGREEING and engine is not None and engine != self.engine
+            and (key in _squash(text) or key in read_digits(_squash(text)))
+            for (v, conf, engine), (text, _, _) in zip(verdicts, others, strict=True))
+        return (confirmed or agreed) and not refuted, readings
 
 
 def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: Reread | None = None,
-           complete: bool | None = None) -> list[Finding]:
+           complete: bool | None = None, alternatives=None) -> list[Finding]:
     """The findings for one label.
 
     Parameters
@@ -164,6 +190,10 @@ def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: 
         then may ``three_no``, ``missing_*`` and ``missing_ccc`` be found; otherwise what is not
         seen is reported as ``not_visible``.  Default: typed text is complete (the officer's
         word), an OCR reading of one photo is not.
+    alternatives : callable, optional
+        ``alternatives(line, mark) -> [(position, other character, share)]``: what else the
+        recogniser saw in a mark read on a line (:func:`evidence.labels.mark_doubts.make_alternatives`);
+        a genuine mark read where it also saw a lookalike character is held for review.
 
     Returns
     -------
@@ -180,7 +210,7 @@ def screen(fields, text: str | None = None, ocr=None, registry=None, *, reread: 
         from evidence.labels.brands import default_registry
 
         registry = default_registry()
-    reads = _Readings(ocr, reread)
+    reads = _Readings(ocr, reread, alternatives)
     kind = fields.product_type
     findings: list[Finding] = []
     if complete is None:
@@ -322,7 +352,11 @@ def _barcode(fields: LabelFields, reads: _Readings) -> list[Finding]:
             return None
         if found.group(0) == code:
             return True
-        return False if fixes or ean.is_valid(found.group(0)) else True
+        # another reading refutes when it is itself a valid code; one failing its check too says,
+        # when one confusion would repair the code, that the digits are in doubt, not that it is good
+        if ean.is_valid(found.group(0)):
+            return False
+        return None if fixes else True
 
     # any one misread digit can fail a check digit: a second, independent reading must show the same digits
     own = engine_repairs(code, ean.is_valid, reads.engine)
@@ -355,7 +389,9 @@ def _credit_code(fields: LabelFields, reads: _Readings) -> list[Finding]:
             return None
         if read_credit_code(found.group(0)) == code:
             return True
-        return False if fixes or uscc.is_valid(found.group(0)) else True
+        if uscc.is_valid(found.group(0)):
+            return False
+        return None if fixes else True
 
     own = engine_repairs(code, uscc.is_valid, reads.engine)
     ok, readings = reads.confirm(code, still_bad, doubtful=True, other_engine=bool(own))
@@ -365,9 +401,12 @@ def _credit_code(fields: LabelFields, reads: _Readings) -> list[Finding]:
 
 
 def address_province(address: str | None) -> str | None:
-    """The GB/T 2260 province code of an address, from its province or (via cpca) its city name."""
+    """The GB/T 2260 province code of an address, from its province or (via cpca) its city name.
+
+    Compared in simplified form: a label in traditional characters (貴州省) names the same province."""
     if not address:
         return None
+    address = normalise(address)
     for code, (name, _) in PROVINCES.items():
         if address.startswith(name):
             return code
@@ -498,15 +537,15 @@ def _lookalike(fields: LabelFields, text: str, registry, reads: _Readings) -> li
         c.text for c in candidates if not c.where.endswith("_guess")}
     looks = [x for x in looks if _agreeing(x, x.matched in guesses)]
     if not looks:
-        return []
+        return _hidden_copy(genuine, registry, reads)
     best = looks[0]
     readings: list[str] = []
     doubt: dict | None = None  # what is uncertain: a code and its values
     places = [p for p in (fields.title, fields.product_name) if p]
     # the genuine mark of the same family printed elsewhere on the label (unless the name merely starts with it)
     elsewhere = any(registry.same_family(best.brand, g) and not _squash(best.matched).startswith(g) for g in genuine)
-    if elsewhere or (len(places) == 2 and reads.from_ocr and not all(_squash(best.matched) in _squash(p) for p in places)
-                     and _squash(places[0]) not in _squash(places[1])):
+    if elsewhere or (len(places) == 2 and reads.from_ocr and not all(_as_seen(best.matched) in _as_seen(p) for p in places)
+                     and _as_seen(places[0]) not in _as_seen(places[1])):
         # the mark is printed twice (title, product name): both readings must show the same copy
         doubt = {"what": "names_differ", "places": list(places)}
         readings = places
@@ -521,6 +560,7 @@ def _lookalike(fields: LabelFields, text: str, registry, reads: _Readings) -> li
             return True if any(x.brand == best.brand for x in seen.lookalikes) else None
 
         # a copied mark is read twice: printed in two places (title and name) that agree, or read again
+        # (two places that agree only once 1/l/I are made one still want a second reading of the crop)
         twice = len(places) == 2 and all(_squash(best.matched) in _squash(p) for p in places)
         ok, readings = reads.confirm(best.matched, still_copy, doubtful=not twice)
         if not ok:
@@ -536,16 +576,50 @@ def _lookalike(fields: LabelFields, text: str, registry, reads: _Readings) -> li
     return [finding]
 
 
+def _hidden_copy(genuine: list[str], registry, reads: _Readings) -> list[Finding]:
+    """A registered mark read where the recogniser also saw a character that makes it a
+    copy by shape (海天 where 夭 kept a share): OCR pulls a rare character towards the common one, so
+    this is a reason to look at the package (``needs_review``), never an accusation."""
+    from evidence.labels.hanzi import is_han
+    from evidence.labels.mark_tricks import SHAPE_TRICKS
+
+    if not reads.from_ocr or reads.alternatives is None:
+        return []
+    for mark in dict.fromkeys(genuine):
+        line = reads.line_of(mark)
+        if line is None or not all(is_han(c) for c in mark):
+            continue
+        for i, other, share in reads.alternatives(line, mark):
+            char = mark[i]
+            variant = mark[:i] + other + mark[i + 1:]
+            look = registry.compare(mark, variant) if is_han(other) else None
+            if look is not None and {t.kind for t in look.tricks} & SHAPE_TRICKS:
+                finding = _review(f"品牌“{mark}”的“{char}”字，识别器亦见形近字“{other}”（{share:.2f}），"
+                                  f"可能为仿冒名称“{variant}”，请目视核对包装", "brand_lookalike", [line.text, variant],
+                                  en=f"the mark “{mark}” was read, but the recogniser also saw “{other}” for "
+                                  f"“{char}” ({share:.2f}): possibly the copy “{variant}”; check the package by eye")
+                finding.details = {"lookalike": look.to_record()}
+                return [finding]
+    return []
+
+
+NEAR_EXACT = 0.95  # one character of near-identical shape: a guessed mark on the same kind of product suffices
+
+
 def _agreeing(look, guessed: bool = False) -> bool:
     """Enough independent signals to name a copy: the package's own words, or two signals, or a near-exact name.
 
     One signal alone (a lookalike character on an unrelated product) is how ordinary names
     resemble one of thousands of marks; it is left unsaid.  A mark only guessed at (no product
-    word showed where it ends) needs two signals of the name itself.
+    word showed where it ends) needs two signals of the name itself, or the package's two (category
+    and product words), or a near-identical shape on the same kind of product.
     """
     name_signals = set(look.signals) - {"category", "packaging"}
     if guessed:
-        return len(name_signals) >= 2
+        # the package agrees twice (the genuine mark's kind of product, in its product words): the
+        # end of the mark was only unmarked by a word we do not list (正秦|漏电断路器)
+        return len(name_signals) >= 2 or {"category", "packaging"} <= set(look.signals) or (
+            look.score >= NEAR_EXACT and "category" in look.signals)
     if "packaging" in look.signals:
         return True
     if len(name_signals) >= 2:
