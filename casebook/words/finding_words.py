@@ -135,6 +135,8 @@ PIECES = {
             "names_differ": "名称两处识读不一致（{first} / {second}）",
             "maker_is_owner": "生产者为正品品牌方，疑为识读误差",
             "name_unsure": "疑似仿冒“{brand}”的名称“{matched}”识读置信度不足",
+            "mark_alternative": "品牌“{mark}”的“{char}”字，识别器亦见形近字“{other}”（{share}），"
+                                "可能为仿冒名称“{variant}”，请目视核对包装",
         },
         "repair_note": "；一处常见识读混淆即可使其有效：{fixes}",
         "tricks": {"glyph": "形近", "radical_added": "加偏旁", "radical_dropped": "减偏旁", "sound": "音近",
@@ -181,6 +183,8 @@ PIECES = {
             "names_differ": "the name reads differently in two places ({first} / {second})",
             "maker_is_owner": "the maker is the genuine mark's owner: a misreading?",
             "name_unsure": "the name “{matched}” (like “{brand}”) was not read with confidence",
+            "mark_alternative": "the mark “{mark}” was read, but the recogniser also saw “{other}” for “{char}” "
+                                "({share}): possibly the copy “{variant}”; check the package by eye",
         },
         "repair_note": "; one common OCR confusion would make it valid: {fixes}",
         "tricks": {"glyph": "glyph", "radical_added": "radical added", "radical_dropped": "radical dropped",

@@ -594,10 +594,8 @@ def _hidden_copy(genuine: list[str], registry, reads: _Readings) -> list[Finding
             variant = mark[:i] + other + mark[i + 1:]
             look = registry.compare(mark, variant) if is_han(other) else None
             if look is not None and {t.kind for t in look.tricks} & SHAPE_TRICKS:
-                finding = _review(f"品牌“{mark}”的“{char}”字，识别器亦见形近字“{other}”（{share:.2f}），"
-                                  f"可能为仿冒名称“{variant}”，请目视核对包装", "brand_lookalike", [line.text, variant],
-                                  en=f"the mark “{mark}” was read, but the recogniser also saw “{other}” for "
-                                  f"“{char}” ({share:.2f}): possibly the copy “{variant}”; check the package by eye")
+                finding = _review("mark_alternative", "brand_lookalike", [line.text, variant], mark=mark, char=char,
+                                  other=other, share=f"{share:.2f}", variant=variant)
                 finding.details = {"lookalike": look.to_record()}
                 return [finding]
     return []

@@ -189,6 +189,9 @@ def test_a_copy_read_as_the_genuine_mark_is_held_for_review_by_what_the_recognis
     report = report_from_ocr("copy.png", copy, engine.read(copy), engine)
     held = [f for f in report.findings if f.code == "needs_review" and "小夭鹅" in f.readings]
     assert held, [f.to_dict() for f in report.findings]
+    from casebook.words.finding_words import describe
+
+    assert "仿冒名称“小夭鹅”" in describe(held[0], "zh") and "check the package by eye" in describe(held[0], "en")
     assert "brand_lookalike" not in {f.code for f in report.findings} or "小夭鹅" in report.text
     genuine = _rendered_label("小天鹅洗衣机", NOTO_BOLD, 2)
     report = report_from_ocr("genuine.png", genuine, engine.read(genuine), engine)
