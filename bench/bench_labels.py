@@ -69,7 +69,7 @@ def _read_one(job: tuple[str, bool]) -> dict:
 
     path, complete = job
     started = _cpu()
-    report = read_label(path, "rapidocr", complete=complete)
+    report = read_label(path, "rapidocr", complete=complete, thumbnail=False)  # as `labels read` does
     return {"text": report.text, "fields": report.fields, "error": report.error, "cpu_s": _cpu() - started,
             "findings": [f.to_dict() for f in report.findings]}
 
