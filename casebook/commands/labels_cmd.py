@@ -140,7 +140,7 @@ def _read_one(path: str, engine: str, complete: bool) -> dict:
     from safeio.errors import CasebookError
 
     try:
-        return _worded(read_label(path, engine, complete=complete).to_dict())
+        return _worded(read_label(path, engine, complete=complete, thumbnail=False).to_dict())  # JSON carries no thumbnail
     except CasebookError as err:
         return {"image": path, "engine": None, "text": "", "lines": [], "fields": {}, "findings": [],
                 "error": err.to_dict()}

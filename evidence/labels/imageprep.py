@@ -134,11 +134,14 @@ def to_bgr(image: Image.Image) -> np.ndarray:
 
 
 def thumbnail_png(image: Image.Image, size: int = 240) -> bytes:
-    """A small PNG for dossiers: the photo itself stays in the case folder, untouched."""
+    """A small PNG for dossiers: the photo itself stays in the case folder, untouched.
+
+    Plain zlib compression: ``optimize`` made a phone photo's thumbnail 2 % smaller at three times
+    the cost (30 ms of a label's reading)."""
     thumb = image.copy()
     thumb.thumbnail((size, size), Image.LANCZOS)
     buffer = io.BytesIO()
-    thumb.save(buffer, format="PNG", optimize=True)
+    thumb.save(buffer, format="PNG")
     return buffer.getvalue()
 
 

@@ -140,8 +140,9 @@ def _with_bars(fields, bars: list[str]) -> None:
 
 
 def report_from_ocr(image: str, picture, result: OcrResult, engine: OcrEngine, registry=None, *,
-                    complete: bool = False) -> LabelReport:
-    """Fields, findings and lookalikes for one photo already read (``complete``: it shows the whole label)."""
+                    complete: bool = False, thumbnail: bool = True) -> LabelReport:
+    """Fields, findings and lookalikes for one photo already read (``complete``: it shows the whole label;
+    ``thumbnail``: make the dossier's small PNG of it)."""
     from evidence.labels.brands import default_registry
 
     registry = registry or default_registry()
@@ -154,7 +155,7 @@ def report_from_ocr(image: str, picture, result: OcrResult, engine: OcrEngine, r
     # the lookalike a finding rests on (accused or held for review), with its signals and tricks
     lookalikes = [f.details["lookalike"] for f in findings if f.details.get("lookalike")]
     return LabelReport(image=image, engine=result.engine, text=result.text, lines=result.lines,
-                       thumbnail_png=thumbnail_png(picture), fields=fields.to_dict(), findings=findings,
+                       thumbnail_png=thumbnail_png(picture) if thumbnail else None, fields=fields.to_dict(), findings=findings,
                        lookalikes=lookalikes, item_photo=ItemPhoto(image, fields, result, make_reread(turned, engine),
                                                                    result.text))
 
@@ -168,7 +169,7 @@ def _photo_bytes(path: Path) -> bytes:
 
 
 def read_label(path: str | PathLike, engine: str | OcrEngine = "auto", registry=None,
-               cache: ReadingCache | None = None, *, complete: bool = False) -> LabelReport:
+               cache: ReadingCache | None = None, *, complete: bool = False, thumbnail: bool = True) -> LabelReport:
     """One photo -> its report; an unusable photo gives a report whose ``error`` says why.
 
     Parameters
@@ -178,6 +179,7 @@ def read_label(path: str | PathLike, engine: str | OcrEngine = "auto", registry=
     registry : the brand registry for lookalike checks (default: the shipped one).
     cache : where readings are kept by the photo's SHA-256; a photo read before is not read again.
     complete : the photo shows the whole label (the officer's word): only then are absences judged.
+    thumbnail : make ``thumbnail_png`` (dossiers show it; ``labels read`` prints none and skips it).
 
     Returns
     -------
@@ -205,7 +207,7 @@ def read_label(path: str | PathLike, engine: str | OcrEngine = "auto", registry=
         if not result.lines:
             raise InputError("no text was found on this photo", path=image,
                              hint="Check that it shows the label; photograph the label closer, in focus and lit.")
-        return report_from_ocr(image, picture, result, ocr, registry, complete=complete)
+        return report_from_ocr(image, picture, result, ocr, registry, complete=complete, thumbnail=thumbnail)
     except MissingDependencyError:
         raise  # the same for every photo: the caller says which package to install
     except CasebookError as err:

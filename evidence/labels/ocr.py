@@ -204,7 +204,9 @@ class RapidOcrEngine(OcrEngine):
         # No visualisation (it downloads a font), quiet logs.  Measured on the sample labels (2 cores):
         # detection on the long side at 736 px reads 34 px label text as well as full size at a third
         # of the cost; onnxruntime's memory arena saves ~30 % of recognition time; the angle classifier
-        # only helps upside-down photos, so it runs only when the first pass reads poorly.
+        # only helps upside-down photos, so it runs only when the first pass reads poorly.  Lines are
+        # recognised one at a time: a batch is padded to its widest line, and on a label's mix of short
+        # and long lines that padding cost a quarter of recognition time (bench/bench_labels.py).
         # onnxruntime ignores OMP_NUM_THREADS: a batch worker's fair share of the cores is passed on here,
         # or N workers would each spin one thread per core.
         # Detection thresholds below RapidOCR's (0.3 / 0.5): faint ink on glossy film (a second factory's
@@ -213,6 +215,7 @@ class RapidOcrEngine(OcrEngine):
         threads = _thread_share()
         return RapidOCR(params={"Global.log_level": "error", "Det.limit_type": "max", "Det.limit_side_len": 736,
                                 "Det.thresh": 0.2, "Det.box_thresh": 0.3, "Global.use_cls": False,
+                                "Rec.rec_batch_num": 1,
                                 "EngineConfig.onnxruntime.enable_cpu_mem_arena": True,
                                 "EngineConfig.onnxruntime.intra_op_num_threads": threads,
                                 "EngineConfig.onnxruntime.inter_op_num_threads": 1 if threads > 0 else -1})
@@ -220,7 +223,7 @@ class RapidOcrEngine(OcrEngine):
     def _version(self) -> str:
         from importlib.metadata import version
 
-        return f"{version('rapidocr')}-det736-t20b30"
+        return f"{version('rapidocr')}-det736-t20b30-rb1"
 
     def read(self, image: ImageInput) -> OcrResult:
         """The photo read the right way up: a photo taken sideways (most text boxes standing) is read
@@ -271,7 +274,7 @@ class RapidOcrEngine(OcrEngine):
         return self._recognise([crop])[0]
 
     def read_lines(self, image: ImageInput, boxes, *, upscale: float = 2.0) -> list[OcrLine | None]:
-        """All crops in one recognition batch (one onnxruntime call for the lot)."""
+        """All crops through one recognition call (the models are already loaded)."""
         picture = load_image(image)
         return self._recognise([crop_line(picture, box, upscale) for box in boxes])
 

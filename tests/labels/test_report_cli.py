@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evidence.labels.label_report import read_labels
+from evidence.labels.label_report import read_label, read_labels
 
 # the installed console script: 'python -m casebook.cli' would run a second copy of casebook.cli as
 # __main__, whose exit-code register the commands do not see
@@ -34,6 +34,9 @@ def test_read_labels_gives_thumbnail_tables_and_findings(rendered_labels):
     assert isinstance(findings, pd.DataFrame)
     assert list(findings.columns)[:5] == ["code", "severity", "basis", "evidence", "values"]  # data: words at the edge
     assert report.lookalikes and report.lookalikes[0]["brand"] == truth["genuine_brand"]
+    # `labels read` prints no thumbnail and makes none: everything else is the same
+    bare = read_label(path, thumbnail=False)
+    assert bare.thumbnail_png is None and bare.to_dict() == report.to_dict()
 
 
 @pytest.mark.slow
