@@ -220,6 +220,7 @@ def _fuzzy_key(prefix: str) -> str | None:
     from rapidfuzz.distance import Levenshtein
 
     prefix = prefix.strip(" 【】[]()（）")
+    prefix = re.sub(r"^[A-Za-z0-9|]{1,2}(?=[\u4e00-\u9fff]{2})", "", prefix)  # "E产企业": a clipped 生 read as a letter
     if not prefix or len(prefix) > 12 or not all("\u4e00" <= c <= "\u9fff" for c in prefix):
         return None
     names = {name for key, name in _KEY_INDEX if (key.endswith(prefix) and len(prefix) >= max(1, len(key) - 2))

@@ -205,8 +205,9 @@ class RapidOcrEngine(OcrEngine):
         # detection on the long side at 736 px reads 34 px label text as well as full size at a third
         # of the cost; onnxruntime's memory arena saves ~30 % of recognition time; the angle classifier
         # only helps upside-down photos, so it runs only when the first pass reads poorly.  Lines are
-        # recognised one at a time: a batch is padded to its widest line, and on a label's mix of short
-        # and long lines that padding cost a quarter of recognition time (bench/bench_labels.py).
+        # recognised in RapidOCR's batches of 6: one at a time saved a fifth of recognition time on
+        # rendered labels, but the padding changes what the recogniser reads, and on real photos it
+        # read fewer fields (29/36 against 33/36, bench/bench_labels.py).
         # onnxruntime ignores OMP_NUM_THREADS: a batch worker's fair share of the cores is passed on here,
         # or N workers would each spin one thread per core.
         # Detection thresholds below RapidOCR's (0.3 / 0.5): faint ink on glossy film (a second factory's
@@ -215,7 +216,6 @@ class RapidOcrEngine(OcrEngine):
         threads = _thread_share()
         return RapidOCR(params={"Global.log_level": "error", "Det.limit_type": "max", "Det.limit_side_len": 736,
                                 "Det.thresh": 0.2, "Det.box_thresh": 0.3, "Global.use_cls": False,
-                                "Rec.rec_batch_num": 1,
                                 "EngineConfig.onnxruntime.enable_cpu_mem_arena": True,
                                 "EngineConfig.onnxruntime.intra_op_num_threads": threads,
                                 "EngineConfig.onnxruntime.inter_op_num_threads": 1 if threads > 0 else -1})
@@ -223,7 +223,7 @@ class RapidOcrEngine(OcrEngine):
     def _version(self) -> str:
         from importlib.metadata import version
 
-        return f"{version('rapidocr')}-det736-t20b30-rb1"
+        return f"{version('rapidocr')}-det736-t20b30"
 
     def read(self, image: ImageInput) -> OcrResult:
         """The photo read the right way up: a photo taken sideways (most text boxes standing) is read

@@ -116,6 +116,14 @@ def test_a_clipped_key_that_ends_two_keys_claims_neither():
     assert extract_fields("址：深圳市龙岗区横岗街道荣德时代广场A1202").address == "深圳市龙岗区横岗街道荣德时代广场A1202"
 
 
+@pytest.mark.parametrize("misread", ["E", "1", "|"])
+def test_a_key_whose_clipped_first_character_reads_as_a_letter_still_names_its_field(misread):
+    # 生产企业 with the 生 half covered: the recogniser gives a Latin letter, a digit or a bar
+    fields = extract_fields(f"{misread}产企业：广州聚立美生物科技有限公司\n地址：广州市白云区太和镇南岭南业二横路1号")
+    assert fields.manufacturer == "广州聚立美生物科技有限公司"
+    assert fields.address == "广州市白云区太和镇南岭南业二横路1号"
+
+
 # --- dates printed without a key ---------------------------------------------------------------------------
 
 
