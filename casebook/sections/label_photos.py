@@ -19,7 +19,7 @@ from casebook.dossier_html import (
     review_block,
     table,
 )
-from casebook.words.finding_words import describe
+from casebook.words.finding_words import PIECES, describe
 from evidence.labels.label_report import LabelReport, read_labels
 
 __all__ = ["LABEL_TEXT", "fields_display", "findings_display", "render"]
@@ -37,10 +37,7 @@ LABEL_TEXT = {
         "signals": "相互印证的信号", "score": "相似度",
         "signal_names": {"shape": "字形", "sound": "读音", "order": "字序", "length": "增减字", "affix": "前后缀",
                          "number": "数字", "spelling": "拼写", "category": "同类商品", "packaging": "包装用语"},
-        "tricks": {"glyph": "形近", "radical_added": "加偏旁", "radical_dropped": "减偏旁", "sound": "音近",
-                   "near_sound": "近音", "number": "数字替换", "split": "拆字", "merge": "并字", "reorder": "颠倒",
-                   "added": "加字", "removed": "减字", "prefix": "加前缀", "suffix": "加后缀", "latin": "英文仿写",
-                   "pinyin": "拼音仿写", "changed": "改字"},
+        "tricks": PIECES["zh"]["tricks"],  # the lookalike tricks are named as the findings name them
     },
     "en": {
         "fields": {"product_name": "Product name", "manufacturer": "Maker", "address": "Address", "phone": "Contact",
@@ -56,6 +53,7 @@ LABEL_TEXT = {
         "signal_names": {"shape": "shape", "sound": "sound", "order": "order", "length": "length", "affix": "affix",
                          "number": "number", "spelling": "spelling", "category": "same kind of product",
                          "packaging": "packaging words"},
+        # the dossier's English names read more plainly than the command line's terse ones (glyph, sound)
         "tricks": {"glyph": "similar shape", "radical_added": "radical added", "radical_dropped": "radical dropped",
                    "sound": "same sound", "near_sound": "near sound", "number": "number swapped",
                    "split": "split into components", "merge": "components merged", "reorder": "reordered",
