@@ -29,11 +29,11 @@ from collections.abc import Callable
 
 __all__ = ["OVER_CLEAN", "SHARE", "UPSCALES", "baseline", "make_alternatives"]
 
-# Chosen on bench/bench_mark_doubts.py (one-character copies of registered marks and genuine marks,
-# six fonts, and the hidden label set): the genuine marks' highest shares stay under 0.06 and, above
-# 0.01, under 40 times their baseline; hidden copies keep 0.01-0.4, thousands of times theirs.
+# Chosen on bench/bench_mark_doubts.py (one-character copies of registered marks and the genuine marks,
+# six fonts, and a hidden label set; checked on a second hidden seed): genuine marks' second choices
+# above 0.01 keep at most some 40 times their clean share, copies read as genuine 1,000 times and more.
 SHARE = 0.01  # the least share of the recogniser's scores a second choice keeps, to be listed
-OVER_CLEAN = 100  # ... and how many times its share on the mark drawn clean
+OVER_CLEAN = 300  # ... and how many times its share on the mark drawn clean
 UPSCALES = (1.0, 2.0)  # the line cropped at these scales, then resampled to 48 px by the recogniser
 
 Alternatives = Callable[[object, str], list[tuple[int, str, float]]]
