@@ -12,96 +12,40 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from functools import lru_cache
 
-from safeio.identifier_grammar import USCC_OCR_CONFUSIONS
+from evidence.labels.label_keys import (
+    _KEY_FIELD,
+    _KEY_INDEX,
+    _KEY_RE,
+    _USCC_CONFUSIONS,
+    ADDRESS_RE,
+    CCC_RE,
+    COSMETIC_RE,
+    DATE_RE,
+    EAN_RE,
+    ELSEWHERE_RE,
+    FIELD_NAMES,
+    KEYS,
+    MAKER_RE,
+    NET_LINE_RE,
+    NET_RE,
+    PHONE_RE,
+    QS_RE,
+    REGISTRATION_RE,
+    SC_RE,
+    SHELF_RE,
+    STANDARD_RE,
+    USCC_RE,
+    XK_RE,
+    _digits,
+    normalise,
+)
+from evidence.labels.label_titles import nutrition_table, prominent_title, title_name
+from evidence.labels.label_wrapping import join_wrapped
 
 __all__ = ["FIELD_NAMES", "KEYS", "LabelFields", "decode_label_text", "extract_fields", "guess_product_type",
            "is_health_food", "is_infant_formula", "join_wrapped", "normalise", "read_credit_code", "read_digits",
            "read_licence"]
-
-FIELD_NAMES = ("product_name", "manufacturer", "address", "phone", "license_no", "ccc_cert_no", "credit_code",
-               "barcode", "standards", "production_date", "expiry_date", "shelf_life", "net_content")
-
-# Keys as printed, per field (longest first at match time).  A key must start the line or follow
-# white space / a bracket, and is followed by an optional colon.
-KEYS: dict[str, tuple[str, ...]] = {
-    "product_name": ("食品名称", "产品名称", "商品名称", "品名", "名称"),
-    "manufacturer": ("生产企业名称", "生产者名称", "受委托方", "被委托方", "委托方", "生产者", "生产商", "制造商",
-                     "生产企业", "生产单位", "制造单位", "制造者", "受委托生产企业", "委托生产企业", "委托单位", "被委托商",
-                     "委托商"),
-    "address": ("生产地址", "生产者地址", "委托方地址", "受委托方地址", "企业地址", "厂址", "地址"),
-    "phone": ("联系电话", "服务热线", "客服热线", "客服电话", "消费者热线", "联系方式", "电话", "热线", "TEL", "Tel"),
-    "license_no": ("食品生产许可证编号", "食品生产许可证号", "生产许可证编号", "生产许可证号", "许可证编号", "许可证号",
-                   "工业产品生产许可证"),
-    "ccc_cert_no": ("CCC证书编号", "3C证书编号", "CCC认证证书编号", "认证证书编号", "CCC证书号", "证书编号"),
-    "credit_code": ("统一社会信用代码", "社会信用代码", "信用代码"),
-    "barcode": ("商品条码", "条形码", "条码"),
-    "standards": ("产品标准代号", "产品执行标准", "执行标准号", "执行标准", "产品标准号", "标准代号", "产品标准"),
-    "production_date": ("生产日期", "制造日期", "出厂日期", "生产批号/日期", "MFG", "MFD", "PROD"),
-    "shelf_life": ("保质期限", "保质期", "保存期限", "保存期", "有效期", "食用期限"),
-    "expiry_date": ("限期使用日期", "有效期至", "保质期至", "此日期前最佳", "此日期前食用", "最佳食用日期", "届满日期",
-                    "到期日", "失效日期", "限用日期", "EXP"),
-    "net_content": ("净含量/规格", "净含量", "净重", "规格"),
-    "model_no": ("产品编号", "产品型号", "规格型号", "型号", "货号"),
-    "brand": ("品牌", "商标"),
-}
-# Traditional keys with no one-to-one simplified form (OpenCC maps 製造商 and 淨含量 itself).
-KEYS["net_content"] += ("淨重", "容量")
-KEYS["manufacturer"] += ("生产厂家", "生产厂商")
-# Keys of items we do not extract but must not mistake for one we do (a line is claimed by its key).
-OTHER_KEYS = ("配料表", "配料", "贮存条件", "储存条件", "额定电压", "额定功率", "总养分", "肥料登记证号",
-              "产品配方注册号", "注册号", "批准文号", "使用方法", "食用方法", "注意事项", "产地", "经销商", "营养成分表",
-              "适用人群", "主要成分", "主要功能", "致敏物质", "产品类型", "产品类别", "食品类型", "产品种类")
-
-_KEY_INDEX = sorted(((k, f) for f, ks in KEYS.items() for k in ks), key=lambda kv: -len(kv[0]))
-_KEY_INDEX += sorted(((k, None) for k in OTHER_KEYS), key=lambda kv: -len(kv[0]))
-# a Latin key is a whole word: EXP is not the start of EXPRESS
-_KEY_ALTERNATIVES = "|".join(re.escape(k) + ("(?![A-Za-z])" if k[-1].isascii() and k[-1].isalpha() else "")
-                             for k, _ in sorted(_KEY_INDEX, key=lambda kv: -len(kv[0])))
-# A key starts the line or follows white space or a bracket; or, anywhere, it is followed by a colon
-# (a vertical title read into the row: "光明净重：950毫升").
-_KEY_RE = re.compile(
-    r"(?:(?:^|(?<=[\s【\[(（]))(" + _KEY_ALTERNATIVES + r")|(" + _KEY_ALTERNATIVES + r")(?=\s*[】\]）)]?\s*[:：]))"
-    + r"\s*[】\]）)]?\s*[:：;；]*\s*"
-)
-_KEY_FIELD = dict(_KEY_INDEX)
-
-# Identifier patterns on NFKC text; "[0-9OoIlSZB]" admits the OCR confusions, fixed by _digits().
-_D = r"[0-9OoIlZB]"
-SC_RE = re.compile(r"S\s?C\s?[:：]?\s?(" + _D + r"{14})(?!\d)")
-QS_RE = re.compile(r"Q\s?S\s?[:：]?\s?(" + _D + r"{12})(?!\d)")
-XK_RE = re.compile(r"(?:[\u4e00-\u9fff])?XK\s?\d{2}\s?-\s?\d{3}\s?-\s?\d{5}")
-COSMETIC_RE = re.compile(r"([\u4e00-\u9fff])\s?妆\s?(?:准?字?)?\s?(\d{8})")
-USCC_RE = re.compile(r"(?<![0-9A-Z])([0-9A-Z]{18})(?![0-9A-Z])")
-EAN_RE = re.compile(r"(?<!\d)(\d{13}|\d{8})(?!\d)")
-CCC_RE = re.compile(r"(?<!\d)(\d{16})(?!\d)")
-STANDARD_RE = re.compile(
-    r"(?:GB/T|GB|QB/T|NY/T|SB/T|LS/T|NY|QB|HG/T|JB/T|DB\d{2}(?:/T)?|T/[A-Z]+)\s?\d+(?:\.\d+)*(?:-\d{4})?"
-    r"|Q/[0-9A-Z\u4e00-\u9fff]{2,12}\s?\d{3,4}S?(?:-\d{4})?"
-)
-PHONE_RE = re.compile(r"(?:\+?86[-\s]?)?(?:\(?0\d{2,3}\)?[-\s]?\d{7,8}|400[-\s]?\d{3}[-\s]?\d{4}|800[-\s]?\d{3}[-\s]?\d{4}"
-                      r"|1[3-9]\d{9})(?:[-转]\d{1,5})?")
-DATE_RE = re.compile(
-    r"(?P<y>(?:19|20)\d{2})\s*(?:[年./\-]\s*(?P<m>\d{1,2})\s*[月./\-]\s*(?P<d>\d{1,2})\s*日?"
-    r"|(?P<m2>[01]\d)(?P<d2>[0-3]\d))(?!\d)"
-)
-ELSEWHERE_RE = re.compile(r"见(?:包装|瓶身|瓶盖|瓶底|袋口|封口|喷码|罐底|盒|箱|外包装|标签|侧面|背面|底部|顶部|合格证|标注|打码)"
-                          r"|(?:标|印)于")
-SHELF_RE = re.compile(r"\d+\s*(?:个月|个月份|月|天|日|年|小时)")
-NET_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:毫升|升|千克|公斤|克|mL|ml|ML|L|kg|KG|Kg|g|G|片|粒|袋|包|支|瓶)"
-                    r"(?:\s*[x×*]\s*\d+\s*\S{0,2})?")
-REGISTRATION_RE = re.compile(r"国食注字\s?(?:YP|TY)\s?\d{8}|国食健注\s?[GJ]\s?\d{8}|国食健字\s?[GJ]\s?\d{8}"
-                             r"|食健备\s?[GJ]\s?\d{12}|卫食健字\s?[(（]\s?\d{4}\s?[)）]\s?第?\s?\d+\s?号?")
-
-ADDRESS_RE = re.compile(r"^[^:：\u4e00-\u9fff]{0,6}[:：;]\s*((?:[\u4e00-\u9fff]{2,4}(?:省|自治区))?[\u4e00-\u9fff]{2,8}"
-                        r"(?:市|州|盟)[\u4e00-\u9fff\d\s\-]{2,40}(?:路|街|道|号|村|镇|园|楼|室)[\u4e00-\u9fff\d\s\-]*)$")
-MAKER_RE = re.compile(r"^[^:：\u4e00-\u9fff]{0,6}[:：;]\s*([\u4e00-\u9fff（）()]{4,40}(?:有限公司|有限责任公司|集团|厂|公司))$")
-NET_LINE_RE = re.compile(r"^[^:：\u4e00-\u9fff]{0,6}[:：;]\s*(\d+(?:\.\d+)?\s*(?:毫升|升|千克|公斤|克|mL|ml|L|kg|g))$")
-_CONFUSIONS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "Z": "2", "B": "8", "S": "5"})
-# USCC never holds I O S V Z (GB 32100-2015): map the OCR lookalikes back before the check.
-_USCC_CONFUSIONS = USCC_OCR_CONFUSIONS
-
 
 @dataclass
 class LabelFields:
@@ -137,36 +81,6 @@ class LabelFields:
         return data
 
 
-# Variant and traditional forms OCR models return for characters printed in simplified form.
-_VARIANTS = str.maketrans("凈產號廠證許電話質標準執製編稱區東縣鎮開發業傳營養內蒙臺灣廣龍農藥劑",
-                          "净产号厂证许电话质标准执制编称区东县镇开发业传营养内蒙台湾广龙农药剂")
-
-
-@lru_cache(maxsize=1)
-def _to_simplified():
-    """OpenCC's traditional-to-simplified converter (its dictionaries ship in the wheel), or None."""
-    try:
-        import opencc
-
-        return opencc.OpenCC("t2s")
-    except (ImportError, OSError, RuntimeError):  # without it, the small table below still applies
-        return None
-
-
-def normalise(text: str) -> str:
-    """NFKC (full-width colons, digits and letters become ASCII), simplified forms, spaces collapsed.
-
-    OCR models return traditional or variant forms for simplified print, most of all on 楷体
-    labels (涼 for 凉, 國 for 国): OpenCC maps them back."""
-    text = unicodedata.normalize("NFKC", text).translate(_VARIANTS)
-    converter = _to_simplified()
-    if converter is not None and re.search(r"[\u3400-\u9fff]", text):
-        text = converter.convert(text)
-    text = re.sub(r"(?<=[\u4e00-\u9fff])[—―－‐-](?=[\u4e00-\u9fff])", "一", text)  # 统—社会 -> 统一社会
-    text = text.replace("〈", "(").replace("〉", ")")  # Tesseract's reading of full-width brackets
-    return re.sub(r"[ \t\u3000]+", " ", text).strip()
-
-
 def _lines_of(source) -> list[str]:
     return [line for line, _, _ in _read_lines(source)]
 
@@ -199,10 +113,6 @@ def _as_read(value: str | None, read_lines: list[tuple[str, int, str]]) -> str |
         if at >= 0 and len(line) == len(read) and line != read:
             return read[at:at + len(value)]
     return value
-
-
-def _digits(text: str) -> str:
-    return text.translate(_CONFUSIONS)
 
 
 def read_digits(text: str) -> str:
@@ -325,80 +235,12 @@ def extract_fields(source) -> LabelFields:
     _bare_dates(fields, lines, expiry_elsewhere)
     _apply_parties(fields, read_lines, lines)
     if not fields.product_name:  # GB 7718 4.1.2: the name stands in a prominent position; no 名称 line needed
-        fields.product_name = _prominent_title(source, lines) or _title_name(fields.title)
+        fields.product_name = prominent_title(source, lines) or title_name(fields.title)
     fields.nutrition = nutrition_table(lines)
     fields.product_type = guess_product_type(text, fields)
     for name in ("product_name", "manufacturer", "address", "title", "brand"):
         setattr(fields, name, _as_read(getattr(fields, name), read_lines))
     return fields
-
-
-_ADDRESS_KEY_RE = re.compile(r"(?:^|(?<=[\s【\[(（]))(?:" + "|".join(map(re.escape, KEYS["address"])) + r"|址)"
-                             r"\s*[】\]）)]?\s*[:：;；]\s*\S")
-
-
-def _left_top_bottom(box) -> tuple[float, float, float, float]:
-    xs = [p[0] for p in box]
-    ys = [p[1] for p in box]
-    return min(xs), max(xs), min(ys), max(ys)
-
-
-def join_wrapped(items: list) -> list:
-    """OCR lines with a wrapped address joined to its first line.
-
-    A long address runs onto a second printed line ("…自编" / "B栋一、二、三楼"); that line starts
-    no key, sits right below in the same block, begins at the first line's left edge or under
-    its value, and the first line fills most of the block's width (it wrapped because it was full).
-    Lines without boxes (plain text) are left as they are."""
-    if not all(getattr(item, "box", None) for item in items):
-        return items
-    from dataclasses import replace
-
-    widths: dict[int, float] = {}
-    for item in items:
-        left, right, _, _ = _left_top_bottom(item.box)
-        block = getattr(item, "block", 0)
-        widths[block] = max(widths.get(block, 0.0), right - left)
-    out, joined = [], set()
-    for index, item in enumerate(items):
-        if index in joined:
-            continue
-        # the next line of horizontal text (vertical text placed between them is passed over)
-        after = next((k for k in range(index + 1, len(items)) if not _standing(items[k].box)), None)
-        following = items[after] if after is not None else None
-        if following is not None and _wraps_into(item, following, widths):
-            glue = "" if re.search(r"[\u4e00-\u9fff）)]$", item.text) or re.match(r"[\u4e00-\u9fff(（]", following.text) \
-                else " "
-            item = replace(item, text=item.text + glue + following.text,
-                           confidence=min(item.confidence, following.confidence))
-            joined.add(after)
-        out.append(item)
-    return out
-
-
-def _standing(box) -> bool:
-    left, right, top, bottom = _left_top_bottom(box)
-    return bottom - top > 2 * max(1.0, right - left)
-
-
-def _wraps_into(item, following, widths: dict[int, float]) -> bool:
-    """``following`` is the rest of the address on ``item`` (see :func:`join_wrapped`)."""
-    block = getattr(item, "block", 0)
-    if getattr(following, "block", 0) != block:
-        return False
-    text, rest = normalise(item.text), normalise(following.text)
-    if not _ADDRESS_KEY_RE.search(text) or not rest or len(rest) > 40:
-        return False
-    if re.search(r"[:：]", rest) or _KEY_RE.search(rest) or not re.search(r"[\u4e00-\u9fff]", rest) \
-            or DATE_RE.search(_digits(rest)) or PHONE_RE.search(rest):
-        return False
-    left, right, top, bottom = _left_top_bottom(item.box)
-    next_left, next_right, next_top, next_bottom = _left_top_bottom(following.box)
-    height = max(1.0, min(bottom - top, next_bottom - next_top))
-    return (right - left >= 0.6 * widths.get(block, right - left)
-            and next_top - top < 2.2 * height and next_top > top + 0.4 * height
-            and left - 0.8 * height <= next_left <= left + 0.5 * (right - left)
-            and next_right <= right + height)
 
 
 # an ink-jet code line: a date with a batch code or a stamp beside it, and no key
@@ -474,63 +316,6 @@ def _apply_parties(fields: LabelFields, read_lines, lines: list[str]) -> None:
         fields.address = None  # another party's address is not the maker's
     if chosen.licence:
         fields.license_no = read_licence(chosen.licence, "")
-
-
-_TITLE_SKIP = re.compile(r"[:：]|\d{5}|^[\W\d_]+$")
-
-
-# a section heading or a company is not a product's name
-_NOT_A_NAME = re.compile(r"(?:成分|配料|营养|说明|注意|方法|须知|条件|信息|参数)表?$|表$|有限公?司?|公司|集团|厂$")
-
-
-def _title_name(title: str | None) -> str | None:
-    if title and re.search(r"[\u4e00-\u9fff]{2}", title) and not _TITLE_SKIP.search(title) \
-            and not _NOT_A_NAME.search(normalise(title)):
-        return title
-    return None
-
-
-def _prominent_title(source, lines: list[str]) -> str | None:
-    """The product name as the label's largest line: at least 1.4 times the median text height, holding
-    two Han characters, not a key line or a number."""
-    if isinstance(source, str):
-        return None
-    items = [(item, normalise(str(getattr(item, "text", "")))) for item in source if getattr(item, "box", None)]
-    if len(items) < 3:
-        return None
-
-    def height(item) -> float:
-        (_, y0), (_, y1), (_, y2), (_, y3) = item.box[:4]
-        return abs(((y3 - y0) + (y2 - y1)) / 2)
-
-    heights = sorted(height(item) for item, _ in items)
-    median = heights[len(heights) // 2]
-    top = min(min(p[1] for p in item.box) for item, _ in items)
-    bottom = max(max(p[1] for p in item.box) for item, _ in items)
-    tall = [(height(item), min(p[1] for p in item.box), text) for item, text in items
-            if height(item) >= 1.5 * median and getattr(item, "confidence", 1.0) >= 0.9 and _title_name(text)
-            and not _KEY_RE.search(text) and len(text) <= 24
-            and min(p[1] for p in item.box) <= top + 0.4 * (bottom - top)]
-    if not tall:
-        return None
-    biggest = max(h for h, _, _ in tall)
-    return min((y, text) for h, y, text in tall if h >= 0.85 * biggest)[1]  # the top one of the largest
-
-
-_NUTRIENT_RE = re.compile(r"^(能量|蛋白质|脂肪|饱和脂肪|反式脂肪|碳水化合物|糖|膳食纤维|钠|钙|维生素[A-Z]\d?|胆固醇)"
-                          r"\s*[:：]?\s*(\d+(?:\.\d+)?)\s*(千焦|kJ|KJ|克|g|毫克|mg|微克|μg)\s*(\d+(?:\.\d+)?\s*%)?")
-
-
-def nutrition_table(lines: list[str]) -> list[dict]:
-    """The rows of a GB 28050 nutrition table: item, amount per 100 g/mL or per serving, unit, NRV%."""
-    rows = []
-    for line in lines:
-        for part in re.split(r"\s{2,}|(?<=%)\s+", line):
-            found = _NUTRIENT_RE.match(part.strip())
-            if found and found.group(1) not in {r["item"] for r in rows}:
-                rows.append({"item": found.group(1), "amount": found.group(2), "unit": found.group(3),
-                             "nrv": re.sub(r"\s", "", found.group(4) or "") or None})
-    return rows
 
 
 def _clean_value(value: str | None) -> str | None:
