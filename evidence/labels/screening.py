@@ -42,6 +42,7 @@ from evidence.labels.label_fields import (
     read_digits,
     read_licence,
 )
+from evidence.labels.label_provinces import address_province, licence_provinces, same_province
 from safeio.identifier_grammar import USCC_OCR_CONFUSIONS
 
 __all__ = ["ACCUSATIONS", "CONFIDENT", "Finding", "address_province", "licence_provinces", "screen", "screen_text"]
@@ -400,47 +401,6 @@ def _credit_code(fields: LabelFields, reads: _Readings) -> list[Finding]:
     return [_finding("bad_credit_code_checksum", code, code=code, expected=expected)]
 
 
-def address_province(address: str | None) -> str | None:
-    """The GB/T 2260 province code of an address, from its province or (via cpca) its city name.
-
-    Compared in simplified form: a label in traditional characters (貴州省) names the same province."""
-    if not address:
-        return None
-    address = normalise(address)
-    for code, (name, _) in PROVINCES.items():
-        if address.startswith(name):
-            return code
-    try:
-        from safeio.cpca_loader import load_cpca
-
-        cpca = load_cpca()
-
-        found = cpca.transform([address])
-        adcode = str(found.iloc[0]["adcode"] or "")
-        return adcode[:2] if len(adcode) >= 2 and adcode[:2] in PROVINCES else None
-    except Exception:
-        return None
-
-
-def licence_provinces(licence: str | None) -> tuple[set[str], str | None]:
-    """(possible province codes, the part read) for an SC number or a provincial licence (豫妆20180001).
-
-    Cosmetic licences print the one-character abbreviation (豫, 粤); some labels print the first
-    character of the province name instead (河, 广), which may name two provinces: any of them
-    counts as a match, so no accusation rests on the ambiguity.
-    """
-    if not licence:
-        return set(), None
-    if licence.startswith("SC") and len(licence) == 16:
-        return {licence[5:7]}, licence[5:7]
-    found = re.match(r"([\u4e00-\u9fff])妆", licence)
-    if found:
-        char = found.group(1)
-        codes = {code for code, (name, short) in PROVINCES.items() if char in (short, name[0])}
-        return codes or {"??"}, char
-    return set(), None
-
-
 def _region(fields: LabelFields, reads: _Readings) -> list[Finding]:
     codes, shown = licence_provinces(fields.license_no)
     if not codes:
@@ -463,7 +423,7 @@ def _region(fields: LabelFields, reads: _Readings) -> list[Finding]:
     if not ok and fixes:
         return [_review("licence_region", "license_region_mismatch", readings, fixes, license=licence, fixes=fixes)]
     if ok and fields.address:
-        ok, more = reads.confirm(fields.address[:6], lambda t: _same_province(t, where))
+        ok, more = reads.confirm(fields.address[:6], lambda t: same_province(t, where))
         readings += more[1:] if len(more) > 1 else []
     if not ok:
         return [_review("licence_region", "license_region_mismatch", readings, license=licence, fixes=[])]
@@ -483,11 +443,6 @@ def _one_party(fields: LabelFields, reads: _Readings, licence: str) -> bool:
     at_licence = reads.line_of(licence[2:] if licence.startswith("SC") else licence)
     at_address = reads.line_of((fields.address or "")[:6])
     return bool(at_licence and at_address and at_licence.block == at_address.block)
-
-
-def _same_province(text: str, where: str) -> bool | None:
-    found = address_province(re.sub(r"^[^:：]{0,8}[:：]", "", normalise(text)).strip())
-    return None if found is None else found == where
 
 
 def _claims(text: str, fields: LabelFields) -> list[Finding]:
