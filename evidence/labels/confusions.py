@@ -67,29 +67,25 @@ def repairs(code: str, alphabet: str, is_valid: Callable[[str], bool]) -> list[s
     -------
     list of str
     """
+    return _valid(is_valid, (variant for _, variant in one_confusion_variants(code, alphabet)))
+
+
+def engine_repairs(code: str, is_valid: Callable[[str], bool], engine: str | None) -> list[str]:
+    """The valid codes that one of ``engine``'s own digit confusions (:data:`ENGINE_PAIRS`) turns ``code`` into."""
+    pairs = ENGINE_PAIRS.get(engine or "", ())
+    # a character read as ``read`` may have been printed as ``drawn``
+    return _valid(is_valid, (code[:index] + drawn + code[index + 1:]
+                             for index, char in enumerate(code) for drawn, read in pairs if char == read))
+
+
+def _valid(is_valid: Callable[[str], bool], variants) -> list[str]:
+    """The distinct variants that pass ``is_valid``, in order (a check that raises counts as a failure)."""
     found = []
-    for _, variant in one_confusion_variants(code, alphabet):
+    for variant in variants:
         try:
             ok = is_valid(variant)
         except Exception:
             ok = False
         if ok and variant not in found:
             found.append(variant)
-    return found
-
-
-def engine_repairs(code: str, is_valid: Callable[[str], bool], engine: str | None) -> list[str]:
-    """The valid codes that one of ``engine``'s own digit confusions (:data:`ENGINE_PAIRS`) turns ``code`` into."""
-    pairs = ENGINE_PAIRS.get(engine or "", ())
-    found = []
-    for index, char in enumerate(code):
-        for drawn, read in pairs:
-            if char == read:  # this character may have been printed as ``drawn``
-                variant = code[:index] + drawn + code[index + 1:]
-                try:
-                    ok = is_valid(variant)
-                except Exception:
-                    ok = False
-                if ok and variant not in found:
-                    found.append(variant)
     return found
